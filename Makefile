@@ -1,0 +1,31 @@
+# ChainRule — `make demo` plays the first lesson, `make test` runs every test.
+# Both install Graphviz's development files with apt when they are missing.
+
+SWIFT ?= swift
+BIN := .build/debug/chainrule
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test build deps oracle gallery bench clean
+
+deps:
+	@if ! pkg-config --exists libgvc 2>/dev/null; then \
+	  echo "Installing libgraphviz-dev (Graphviz's C libraries)…"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgraphviz-dev pkg-config; \
+	fi
+	@command -v python3 >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3; }
+
+build: deps
+	$(SWIFT) build
+
+demo: build
+	$(BIN) lesson apples
+
+test: build
+	$(SWIFT) test
+	python3 ../shared/oracle/check.py --bin $(BIN) --cases ../shared/oracle/cases --bad ../shared/oracle/bad -j 2
+
+oracle: build
+	python3 ../shared/oracle/check.py --bin $(BIN) --cases ../shared/oracle/cases --bad ../shared/oracle/bad -j 2
+
+clean:
+	rm -rf .build

@@ -1,0 +1,54 @@
+/// Rewriting fused operations into primitives, with equal gradients:
+///
+/// - `sigmoid(x) = recip(1 + exp(x × (−1)))`
+/// - `softmax(x) = exp(x) / sum(exp(x), along the last axis)`
+/// - `softmax_cross_entropy(z, t) = cross_entropy(softmax(z), t)`
+extension Graph {
+    /// The graph with every fused operation (or those for which `shouldExpand`
+    /// returns `true`) replaced by primitives, and for each original node the
+    /// node that now holds its value.
+    public func expanded(where shouldExpand: (Node) -> Bool = { _ in true }) -> (graph: Graph, mapping: [NodeID]) {
+        var g = Graph()
+        var map: [NodeID] = []
+        for node in nodes {
+            let inputs = node.inputs.map { map[$0.index] }
+            let new: NodeID
+            do {
+                switch node.kind {
+                case .leaf: new = g.leaf(node.name, initialValues[node.id.index]!)
+                case .constant: new = g.constant(initialValues[node.id.index]!)
+                case .operation(let op) where op.isFused && shouldExpand(node):
+                    new = try g.expand(op, inputs)
+                    g.setName(node.name, of: new)
+                case .operation(let op):
+                    new = try g.apply(op, inputs, name: node.name)
+                }
+            } catch {
+                preconditionFailure("expansion changed a shape: \(error)")
+            }
+            map.append(new)
+        }
+        return (g, map)
+    }
+
+    private mutating func expand(_ op: Operation, _ x: [NodeID]) throws(ShapeError) -> NodeID {
+        switch op {
+        case .sigmoid:
+            let negated = try apply(.mul, x[0], constant(-1))
+            let e = try apply(.exp, negated)
+            let onePlus = try apply(.add, e, constant(1))
+            return try apply(.recip, onePlus)
+        case .softmax:
+            let e = try apply(.exp, x[0])
+            let lastAxis = self[x[0]].shape.count - 1
+            if lastAxis < 0 { return try apply(.div, e, e) }
+            let s = try apply(.sum(axis: lastAxis, keepDims: true), e)
+            return try apply(.div, e, s)
+        case .softmaxCrossEntropy:
+            let y = try expand(.softmax, [x[0]])
+            return try apply(.crossEntropy, y, x[1])
+        default:
+            return try apply(op, x)
+        }
+    }
+}

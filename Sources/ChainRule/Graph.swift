@@ -1,0 +1,135 @@
+/// Identifies a node of a `Graph`. Nodes are numbered in creation order,
+/// which is always a topological order (operands come first).
+public struct NodeID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let index: Int
+    public init(_ index: Int) { self.index = index }
+    public static func < (a: NodeID, b: NodeID) -> Bool { a.index < b.index }
+    public var description: String { "#\(index)" }
+}
+
+/// What a node is.
+public enum NodeKind: Hashable, Sendable {
+    /// A differentiable input with a value of its own (`x = 2`).
+    case leaf
+    /// A literal inside an expression (`x * 2`): it has a value, and the
+    /// engine computes its gradient too, but figures draw it small.
+    case constant
+    /// The result of an operation on the node's inputs.
+    case operation(Operation)
+}
+
+/// A node: a leaf, a constant or an operation applied to earlier nodes.
+public struct Node: Hashable, Sendable {
+    public let id: NodeID
+    public let kind: NodeKind
+    /// Operand nodes, in operand order (empty for leaves and constants).
+    public let inputs: [NodeID]
+    /// The shape of the node's value.
+    public let shape: [Int]
+    /// The name the user gave the node (`price`), if any.
+    public var name: String?
+
+    /// The operation, if the node is one.
+    public var operation: Operation? {
+        if case .operation(let op) = kind { return op }
+        return nil
+    }
+}
+
+/// A computational graph: leaves and constants joined by operations.
+///
+/// Build it with `leaf`, `constant` and `apply`; run `forward()` to compute
+/// every value and `Forward.backward(from:)` for every gradient:
+///
+/// ```swift
+/// var g = Graph()
+/// let apple = g.leaf("apple", 100)
+/// let n = g.leaf("n", 2)
+/// let price = try g.apply(.mul, apple, n, name: "price")
+/// let total = try g.apply(.mul, price, g.leaf("tax", 1.1), name: "total")
+/// let pass = try g.forward().backward(from: total)
+/// pass.gradient(of: apple)   // 2.2
+/// ```
+public struct Graph: Sendable {
+    /// Every node, in creation (topological) order.
+    public private(set) var nodes: [Node] = []
+    /// The value of each leaf and constant (indexed like `nodes`; `nil` for operations).
+    public private(set) var initialValues: [Tensor?] = []
+
+    public init() {}
+
+    /// Adds a differentiable input.
+    @discardableResult
+    public mutating func leaf(_ name: String?, _ value: Tensor) -> NodeID {
+        append(Node(id: NodeID(nodes.count), kind: .leaf, inputs: [], shape: value.shape, name: name), value)
+    }
+
+    /// Adds a constant (a literal inside an expression).
+    @discardableResult
+    public mutating func constant(_ value: Tensor) -> NodeID {
+        append(Node(id: NodeID(nodes.count), kind: .constant, inputs: [], shape: value.shape, name: nil), value)
+    }
+
+    /// Adds an operation on earlier nodes, checking shapes.
+    @discardableResult
+    public mutating func apply(_ operation: Operation, _ inputs: NodeID..., name: String? = nil) throws(ShapeError) -> NodeID {
+        try apply(operation, inputs, name: name)
+    }
+
+    /// Adds an operation on earlier nodes, checking shapes.
+    @discardableResult
+    public mutating func apply(_ operation: Operation, _ inputs: [NodeID], name: String? = nil) throws(ShapeError) -> NodeID {
+        let shape = try operation.outputShape(inputs.map { nodes[$0.index].shape })
+        return append(Node(id: NodeID(nodes.count), kind: .operation(operation), inputs: inputs, shape: shape, name: name), nil)
+    }
+
+    private mutating func append(_ node: Node, _ value: Tensor?) -> NodeID {
+        nodes.append(node)
+        initialValues.append(value)
+        return node.id
+    }
+
+    /// Names (or renames) a node.
+    public mutating func setName(_ name: String?, of id: NodeID) { nodes[id.index].name = name }
+
+    /// Replaces a leaf's (or constant's) value with one of the same shape.
+    public mutating func setValue(_ value: Tensor, of id: NodeID) {
+        precondition(initialValues[id.index] != nil, "only leaves and constants have values of their own")
+        precondition(value.shape == nodes[id.index].shape, "a leaf keeps its shape")
+        initialValues[id.index] = value
+    }
+
+    /// The node with this ID.
+    public subscript(id: NodeID) -> Node { nodes[id.index] }
+
+    /// The first node with this name.
+    public func node(named name: String) -> NodeID? { nodes.first { $0.name == name }?.id }
+
+    /// Every node's consumers: for each node, the (consumer, operand position) pairs, in order.
+    public var consumers: [[(node: NodeID, operand: Int)]] {
+        var out = Array(repeating: [(node: NodeID, operand: Int)](), count: nodes.count)
+        for node in nodes { for (k, input) in node.inputs.enumerated() { out[input.index].append((node.id, k)) } }
+        return out
+    }
+
+    /// The leaves, in order.
+    public var leaves: [NodeID] { nodes.filter { $0.kind == .leaf }.map(\.id) }
+
+    /// Computes every node's value.
+    public func forward() throws(EvaluationError) -> Forward {
+        var values: [Tensor] = []
+        values.reserveCapacity(nodes.count)
+        for node in nodes {
+            if let op = node.operation {
+                do {
+                    values.append(try op.forward(node.inputs.map { values[$0.index] }, shape: node.shape))
+                } catch {
+                    throw EvaluationError(node: node.id, message: error.message)
+                }
+            } else {
+                values.append(initialValues[node.id.index]!)
+            }
+        }
+        return Forward(graph: self, values: values)
+    }
+}
