@@ -8,6 +8,7 @@ extension Operation {
     /// local derivative, side by side.
     var unaryRule: (forward: (Double) -> Double, derivative: (_ x: Double, _ y: Double) -> Double)? {
         switch self {
+        case .identity: return ({ $0 },                  { _, _ in 1 })
         case .neg:      return ({ -$0 },                 { _, _ in -1 })
         case .exp:      return ({ .exp($0) },            { _, y in y })
         case .log:      return ({ .log($0) },            { x, _ in 1 / x })

@@ -26,7 +26,7 @@ extension Operation {
                 throw ShapeError("cannot \(verb) shapes \(describeShape(a)) and \(describeShape(shapes[1]))")
             }
             return s
-        case .neg, .pow, .exp, .log, .recip, .square, .sqrt, .sigmoid, .relu, .tanh, .softmax:
+        case .identity, .neg, .pow, .exp, .log, .recip, .square, .sqrt, .sigmoid, .relu, .tanh, .softmax:
             return a
         case .matmul:
             let b = shapes[1]

@@ -6,6 +6,8 @@ public enum Operation: Hashable, Sendable {
     // Elementwise with broadcasting.
     case add, sub, mul, div
     // Elementwise, one operand.
+    /// `y = x` under a new name (a script's `y = x`): value and gradient pass through.
+    case identity
     case neg
     /// `x ^ p` for a literal exponent `p`.
     case pow(Double)
@@ -50,6 +52,7 @@ public enum Operation: Hashable, Sendable {
     /// The label drawn inside the operation's circle in figures.
     public var symbol: String {
         switch self {
+        case .identity: return "="
         case .add: return "+"
         case .sub: return "−"
         case .mul: return "×"
@@ -77,6 +80,7 @@ public enum Operation: Hashable, Sendable {
     /// The function name in the graph script (`sigmoid`, `sum`, …) or the operator (`+`).
     public var scriptName: String {
         switch self {
+        case .identity: return "="
         case .add: return "+"
         case .sub: return "-"
         case .mul: return "*"
