@@ -49,7 +49,7 @@ public enum Broadcasting {
         // Which axes of the broadcast shape were summed away or collapsed?
         let padded = Array(repeating: 0, count: gradient.rank - shape.count) + shape
         var axes: [Int] = []
-        for (axis, (d, s)) in zip(gradient.shape, padded).enumerated() where d != s || s == 0 {
+        for (axis, (d, s)) in zip(gradient.shape, padded).enumerated() where d != s {
             axes.append(axis)
         }
         let reduced = Tensor(shape: shape, scalars: out)
@@ -65,4 +65,10 @@ public struct BroadcastReduction: Hashable, Sendable {
     public let toShape: [Int]
     /// Axes of `fromShape` that were summed (0 = rows / the batch).
     public let summedAxes: [Int]
+
+    public init(fromShape: [Int], toShape: [Int], summedAxes: [Int]) {
+        self.fromShape = fromShape
+        self.toShape = toShape
+        self.summedAxes = summedAxes
+    }
 }
