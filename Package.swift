@@ -41,6 +41,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmarks: `swift run -c release chainrule-bench` (see Benchmarks/README.md).
+        .executableTarget(
+            name: "chainrule-bench",
+            dependencies: ["ChainRule", "GraphScript", "ChainRuleRender", "ChainRuleLessons"],
+            path: "Benchmarks/chainrule-bench"
+        ),
         .testTarget(
             name: "ChainRuleTests",
             dependencies: [
