@@ -1,0 +1,254 @@
+/// Escaping and a small, safe Markdown-to-HTML conversion for lesson prose.
+///
+/// Every piece of user text (titles, prose, notes, equations, node names)
+/// goes through `escape` before it reaches HTML; Markdown syntax is applied
+/// to already-escaped text, so no character of the lesson can open a tag,
+/// an attribute or a CDATA section.
+public enum ExportHTML {
+    /// `&`, `<`, `>`, `"` and `'` as character references: safe in text and
+    /// in quoted attribute values.
+    public static func escape(_ s: some StringProtocol) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            case "\u{0}": out += "\u{FFFD}"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+
+    /// Lesson prose (Markdown) as HTML: paragraphs, `#` headings (shifted
+    /// down to `h3`–`h6`), bullet and numbered lists, block quotes, fenced
+    /// and indented code, and inline `code`, **strong**, *emphasis*, `$math$`
+    /// and links (http, https and mailto only; others become plain text).
+    public static func markdown(_ text: String) -> String {
+        var html: [String] = []
+        var paragraph: [String] = []
+        var list: (ordered: Bool, items: [String])?
+        var quote: [String] = []
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+
+        func flushParagraph() {
+            if !paragraph.isEmpty {
+                html.append("<p>" + inline(paragraph.joined(separator: "\n")) + "</p>")
+                paragraph = []
+            }
+        }
+        func flushList() {
+            if let l = list {
+                let tag = l.ordered ? "ol" : "ul"
+                html.append("<\(tag)>" + l.items.map { "<li>" + inline($0) + "</li>" }.joined() + "</\(tag)>")
+                list = nil
+            }
+        }
+        func flushQuote() {
+            if !quote.isEmpty {
+                html.append("<blockquote>" + markdown(quote.joined(separator: "\n")) + "</blockquote>")
+                quote = []
+            }
+        }
+        func flushAll() { flushParagraph(); flushList(); flushQuote() }
+
+        var i = 0
+        while i < lines.count {
+            let line = lines[i]
+            let trimmed = line.drop { $0 == " " }
+            let indent = line.count - trimmed.count
+            // Fenced code.
+            if indent <= 3, let fence = fenceMarker(trimmed) {
+                flushAll()
+                var body: [String] = []
+                var j = i + 1
+                while j < lines.count {
+                    let t = lines[j].drop { $0 == " " }
+                    if t.hasPrefix(fence) && t.drop(while: { $0 == fence.first! }).allSatisfy(\.isWhitespace) { break }
+                    body.append(lines[j])
+                    j += 1
+                }
+                html.append("<pre><code>" + escape(body.joined(separator: "\n")) + "</code></pre>")
+                i = j + 1
+                continue
+            }
+            if trimmed.allSatisfy(\.isWhitespace) {
+                flushAll()
+                i += 1
+                continue
+            }
+            if indent <= 3, trimmed.hasPrefix(">") {
+                flushParagraph(); flushList()
+                let rest = trimmed.dropFirst()
+                quote.append(String(rest.hasPrefix(" ") ? rest.dropFirst() : rest))
+                i += 1
+                continue
+            }
+            flushQuote()
+            if indent <= 3, let (level, title) = heading(trimmed) {
+                flushAll()
+                let h = min(level + 2, 6)
+                html.append("<h\(h)>" + inline(title) + "</h\(h)>")
+                i += 1
+                continue
+            }
+            if indent <= 3, let item = listItem(trimmed) {
+                flushParagraph()
+                if list == nil || list!.ordered != item.ordered { flushList(); list = (item.ordered, []) }
+                list!.items.append(item.text)
+                i += 1
+                continue
+            }
+            if let l = list, indent >= 2, !l.items.isEmpty {
+                // A continuation line of the last item.
+                list!.items[l.items.count - 1] += "\n" + trimmed
+                i += 1
+                continue
+            }
+            if indent >= 4, paragraph.isEmpty {
+                flushList()
+                var body: [String] = []
+                var j = i
+                while j < lines.count, lines[j].hasPrefix("    ") || lines[j].allSatisfy(\.isWhitespace) {
+                    body.append(String(lines[j].dropFirst(min(4, lines[j].count))))
+                    j += 1
+                }
+                while body.last?.allSatisfy(\.isWhitespace) == true { body.removeLast() }
+                html.append("<pre><code>" + escape(body.joined(separator: "\n")) + "</code></pre>")
+                i = j
+                continue
+            }
+            flushList()
+            paragraph.append(String(trimmed))
+            i += 1
+        }
+        flushAll()
+        return html.joined(separator: "\n")
+    }
+
+    /// Inline Markdown on one block of text; the result is escaped HTML.
+    public static func inline(_ text: String) -> String {
+        var out = ""
+        let chars = Array(text)
+        var i = 0
+        var strong = false, em = false
+        func closing(_ marker: String, from start: Int) -> Int? {
+            let m = Array(marker)
+            var j = start
+            while j + m.count <= chars.count {
+                if Array(chars[j..<(j + m.count)]) == m { return j }
+                j += 1
+            }
+            return nil
+        }
+        while i < chars.count {
+            let c = chars[i]
+            if c == "\\", i + 1 < chars.count, "\\`*_$[]()#<>&-!".contains(chars[i + 1]) {
+                out += escape(String(chars[i + 1]))
+                i += 2
+                continue
+            }
+            if c == "`" {
+                var ticks = 0
+                while i + ticks < chars.count, chars[i + ticks] == "`" { ticks += 1 }
+                let marker = String(repeating: "`", count: ticks)
+                if let end = closing(marker, from: i + ticks) {
+                    let code = String(chars[(i + ticks)..<end]).trimming(" ")
+                    out += "<code>" + escape(code) + "</code>"
+                    i = end + ticks
+                    continue
+                }
+                out += escape(marker)
+                i += ticks
+                continue
+            }
+            if c == "$", i + 1 < chars.count, chars[i + 1] != " ", chars[i + 1] != "$",
+               let end = closing("$", from: i + 1), end > i + 1, chars[end - 1] != " " {
+                out += "<span class=\"math\">" + escape(String(chars[(i + 1)..<end])) + "</span>"
+                i = end + 1
+                continue
+            }
+            if c == "*" || c == "_" {
+                let double = i + 1 < chars.count && chars[i + 1] == c
+                // `_` inside a word (snake_case) is a letter, not emphasis.
+                if c == "_", i > 0, chars[i - 1].isLetter || chars[i - 1].isNumber {
+                    out += "_"; i += 1; continue
+                }
+                if double {
+                    if strong { out += "</strong>"; strong = false; i += 2; continue }
+                    if closing(String([c, c]), from: i + 2) != nil { out += "<strong>"; strong = true; i += 2; continue }
+                } else {
+                    if em { out += "</em>"; em = false; i += 1; continue }
+                    if i + 1 < chars.count, chars[i + 1] != " ", closing(String(c), from: i + 1) != nil {
+                        out += "<em>"; em = true; i += 1; continue
+                    }
+                }
+                out += escape(String(c))
+                i += 1
+                continue
+            }
+            if c == "[", let close = closing("](", from: i + 1), let end = closing(")", from: close + 2) {
+                let label = String(chars[(i + 1)..<close])
+                let url = String(chars[(close + 2)..<end]).trimming(" ")
+                let lower = url.lowercased()
+                if lower.hasPrefix("https://") || lower.hasPrefix("http://") || lower.hasPrefix("mailto:") {
+                    out += "<a href=\"" + escape(url) + "\" rel=\"noopener noreferrer\">" + inline(label) + "</a>"
+                } else {
+                    out += inline(label)
+                }
+                i = end + 1
+                continue
+            }
+            out += escape(String(c))
+            i += 1
+        }
+        if em { out += "</em>" }
+        if strong { out += "</strong>" }
+        return out.replacingOccurrences(of: "\n", with: " ")
+    }
+
+    private static func fenceMarker(_ s: Substring) -> String? {
+        for ch in ["`", "~"] as [Character] {
+            let run = s.prefix { $0 == ch }
+            if run.count >= 3 { return String(run) }
+        }
+        return nil
+    }
+
+    private static func heading(_ s: Substring) -> (Int, String)? {
+        let hashes = s.prefix { $0 == "#" }.count
+        guard (1...6).contains(hashes) else { return nil }
+        let rest = s.dropFirst(hashes)
+        guard rest.isEmpty || rest.first == " " else { return nil }
+        var title = String(rest).trimming(" ")
+        while title.hasSuffix("#") { title.removeLast() }
+        return (hashes, title.trimming(" "))
+    }
+
+    private static func listItem(_ s: Substring) -> (ordered: Bool, text: String)? {
+        if let first = s.first, "-*+".contains(first), s.dropFirst().first == " " {
+            return (false, String(s.dropFirst(2)))
+        }
+        let digits = s.prefix { $0.isASCII && $0.isNumber }
+        if !digits.isEmpty, digits.count <= 9 {
+            let rest = s.dropFirst(digits.count)
+            if let d = rest.first, d == "." || d == ")", rest.dropFirst().first == " " {
+                return (true, String(rest.dropFirst(2)))
+            }
+        }
+        return nil
+    }
+}
+
+extension String {
+    fileprivate func trimming(_ set: Character) -> String {
+        var s = Substring(self)
+        while s.first == set { s.removeFirst() }
+        while s.last == set { s.removeLast() }
+        return String(s)
+    }
+}

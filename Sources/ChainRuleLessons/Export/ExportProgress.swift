@@ -1,0 +1,69 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A one-line progress bar on stderr, only when stderr is a terminal:
+///
+///     ▕██████████▍         ▏  52/118 frames  softmax-loss
+///
+/// Redrawn at most once per percent; cleared at the end. When stderr is not
+/// a terminal (CI logs, pipes) it prints nothing at all.
+public final class ExportProgress {
+    public let total: Int
+    public private(set) var done = 0
+    private let enabled: Bool
+    private let width: Int
+    private var lastDrawn = -1
+    private var label = ""
+
+    /// `enabled: nil` decides by `isatty(2)`.
+    public init(total: Int, enabled: Bool? = nil) {
+        self.total = max(total, 1)
+        let tty = isatty(2) != 0
+        self.enabled = enabled ?? (tty && total > 1)
+        var columns = 80
+        if tty {
+            var size = winsize()
+            if ioctl(2, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { columns = Int(size.ws_col) }
+        }
+        self.width = max(10, min(40, columns - 40))
+    }
+
+    /// Advances by `count` items; `label` names what is being done.
+    public func advance(_ count: Int = 1, label: String? = nil) {
+        done = min(done + count, total)
+        if let label { self.label = label }
+        guard enabled else { return }
+        let permille = done * 1000 / total
+        guard permille / 10 != lastDrawn / 10 || done == total || label != nil else { return }
+        lastDrawn = permille
+        draw()
+    }
+
+    /// Erases the bar.
+    public func finish() {
+        guard enabled else { return }
+        put("\r\u{1B}[2K")
+    }
+
+    private func draw() {
+        let eighths = done * width * 8 / total
+        let blocks = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
+        var bar = String(repeating: "█", count: eighths / 8)
+        if eighths / 8 < width { bar += blocks[eighths % 8] }
+        bar += String(repeating: " ", count: max(0, width - bar.count))
+        let digits = String(total).count
+        let count = String(repeating: " ", count: max(0, digits - String(done).count)) + String(done)
+        let name = label.count > 24 ? String(label.prefix(23)) + "…" : label
+        put("\r\u{1B}[2K▕\(bar)▏ \(count)/\(total) frames  \(name)")
+    }
+
+    private func put(_ s: String) {
+        var bytes = Array(s.utf8)
+        _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+    }
+}

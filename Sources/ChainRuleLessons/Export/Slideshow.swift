@@ -1,0 +1,400 @@
+import ChainRuleRender
+
+/// One self-contained HTML page per lesson: every step's figure inline as
+/// SVG, the prose and the step's equation beside it; keyboard (←/→,
+/// Home/End, Space, PageUp/PageDown) and buttons; the step number in the URL
+/// hash (`index.html#3`); a print style with one step per page. No network:
+/// no external scripts, styles, fonts or images. A Content-Security-Policy
+/// allows only the page's own script (by hash) and inline styles.
+public struct Slideshow: Sendable {
+    /// One step of the slideshow.
+    public struct Slide: Sendable {
+        /// `forward`, `backward`, or any other word (used as a CSS class).
+        public var pass: String
+        /// "Forward pass · 2 of 5".
+        public var kicker: String
+        /// The step's heading, plain text (`price = apple × n`).
+        public var heading: String
+        /// The step's equation, plain text, one line per entry.
+        public var equations: [String]
+        /// Prose for this step (Markdown).
+        public var prose: String
+        /// Notes attached to the step (Markdown), shown as call-outs.
+        public var notes: [String]
+        /// The figure, an inline `<svg>` element (see `ExportSVG.inline`).
+        public var figure: String
+        /// The accessible description of the figure.
+        public var figureLabel: String
+        /// Short name for the progress track's tooltip.
+        public var shortName: String
+
+        public init(pass: String, kicker: String, heading: String, equations: [String], prose: String,
+                    notes: [String], figure: String, figureLabel: String, shortName: String) {
+            self.pass = pass
+            self.kicker = kicker
+            self.heading = heading
+            self.equations = equations
+            self.prose = prose
+            self.notes = notes
+            self.figure = figure
+            self.figureLabel = figureLabel
+            self.shortName = shortName
+        }
+    }
+
+    /// A file next to the slideshow (a PDF, the worksheet).
+    public struct Link: Sendable {
+        public var label: String
+        public var href: String
+        public init(label: String, href: String) { self.label = label; self.href = href }
+    }
+
+    public var title: String
+    /// Above the title: "Lesson 1".
+    public var eyebrow: String
+    public var slides: [Slide]
+    public var links: [Link]
+    public var theme: FigureTheme
+    /// The lesson list (`../index.html`), if there is one.
+    public var homeHref: String?
+
+    public init(title: String, eyebrow: String, slides: [Slide], links: [Link], theme: FigureTheme, homeHref: String?) {
+        self.title = title
+        self.eyebrow = eyebrow
+        self.slides = slides
+        self.links = links
+        self.theme = theme
+        self.homeHref = homeHref
+    }
+
+    /// The page.
+    public func html() -> String {
+        let e: (String) -> String = { ExportHTML.escape($0) }
+        let n = slides.count
+        var body = ""
+        for (i, slide) in slides.enumerated() {
+            let k = i + 1
+            body += """
+            <section class="slide pass-\(e(slide.pass))" id="step-\(k)" data-step="\(k)" aria-roledescription="slide" aria-label="Step \(k) of \(n)"\(k == 1 ? "" : " hidden")>
+            <p class="print-head">\(e(title)) · step \(k) of \(n)</p>
+            <figure class="figure">
+            \(slide.figure)
+            </figure>
+            <aside class="panel">
+            <p class="kicker"><span class="chip">\(e(slide.kicker))</span></p>
+            <h2>\(e(slide.heading))</h2>
+
+            """
+            if !slide.equations.isEmpty {
+                body += "<div class=\"equation\" role=\"math\" aria-label=\"\(e(slide.equations.joined(separator: "; ")))\">"
+                body += slide.equations.map { "<div class=\"eq\">" + e($0) + "</div>" }.joined()
+                body += "</div>\n"
+            }
+            if !slide.prose.isEmpty {
+                body += "<div class=\"prose\">" + ExportHTML.markdown(slide.prose) + "</div>\n"
+            }
+            for note in slide.notes {
+                body += "<div class=\"note\"><span class=\"note-mark\" aria-hidden=\"true\">Note</span>" + ExportHTML.markdown(note) + "</div>\n"
+            }
+            body += "</aside>\n</section>\n"
+        }
+        var track = ""
+        for (i, slide) in slides.enumerated() {
+            let k = i + 1
+            track += "<li><a href=\"#\(k)\" class=\"dot pass-\(e(slide.pass))\" title=\"\(k) · \(e(slide.shortName))\"><span class=\"sr\">Step \(k): \(e(slide.shortName))</span></a></li>"
+        }
+        let home = homeHref.map { "<a class=\"home\" href=\"\(e($0))\">All lessons</a>" } ?? ""
+        let links = self.links.map { "<a href=\"\(e($0.href))\">\(e($0.label))</a>" }.joined(separator: "\n")
+        let script = Self.script
+        let csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src \(SHA256.cspSource(script)); base-uri 'none'; form-action 'none'"
+        return """
+        <!DOCTYPE html>
+        <html lang="en" class="theme-\(e(theme.name))">
+        <head>
+        <meta charset="utf-8">
+        <!-- Generated by chainrule export. It may overwrite this file; edit a copy. -->
+        <meta http-equiv="Content-Security-Policy" content="\(csp)">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="generator" content="chainrule export">
+        <title>\(e(title))</title>
+        <style>
+        \(Self.style(theme))
+        </style>
+        </head>
+        <body>
+        <div class="deck">
+        <header class="bar">
+        <div class="titles"><p class="eyebrow">\(e(eyebrow))</p><h1>\(e(title))</h1></div>
+        <div class="where"><span id="counter" aria-live="polite">Step 1 of \(n)</span>\(home)</div>
+        </header>
+        <main id="slides">
+        \(body)</main>
+        <nav class="controls" aria-label="Steps">
+        <button type="button" id="prev" aria-label="Previous step" title="Previous (←)">←<span class="label"> Back</span></button>
+        <ol class="track">\(track)</ol>
+        <button type="button" id="next" aria-label="Next step" title="Next (→)"><span class="label">Next </span>→</button>
+        </nav>
+        <footer class="foot">
+        <p class="keys"><kbd>←</kbd> <kbd>→</kbd> step · <kbd>Home</kbd> <kbd>End</kbd> first, last · the address ends in <code>#</code><i>step</i></p>
+        <p class="files">\(links)</p>
+        </footer>
+        </div>
+        <script>\(script)</script>
+        </body>
+        </html>
+
+        """
+    }
+
+    /// The page's one script: show one step, follow the hash, keys, buttons.
+    static let script = """
+    (function () {
+      var slides = Array.prototype.slice.call(document.querySelectorAll('.slide'));
+      var dots = Array.prototype.slice.call(document.querySelectorAll('.track a'));
+      var n = slides.length, current = 0;
+      var counter = document.getElementById('counter');
+      var prev = document.getElementById('prev'), next = document.getElementById('next');
+      document.documentElement.classList.add('js');
+      function fromHash() {
+        var m = /^#(\\d+)$/.exec(location.hash);
+        return m ? Math.min(Math.max(parseInt(m[1], 10), 1), n) : 1;
+      }
+      function show(k) {
+        k = Math.min(Math.max(k, 1), n);
+        if (k === current) return;
+        current = k;
+        slides.forEach(function (s, i) { s.hidden = i + 1 !== k; });
+        dots.forEach(function (d, i) {
+          if (i + 1 === k) d.setAttribute('aria-current', 'step'); else d.removeAttribute('aria-current');
+          d.classList.toggle('done', i + 1 < k);
+        });
+        counter.textContent = 'Step ' + k + ' of ' + n;
+        prev.disabled = k === 1;
+        next.disabled = k === n;
+        if (location.hash !== '#' + k) history.replaceState(null, '', '#' + k);
+      }
+      window.addEventListener('hashchange', function () { show(fromHash()); });
+      prev.addEventListener('click', function () { show(current - 1); });
+      next.addEventListener('click', function () { show(current + 1); });
+      document.addEventListener('keydown', function (ev) {
+        if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
+        var t = ev.target && ev.target.tagName;
+        if (t === 'INPUT' || t === 'TEXTAREA') return;
+        var k = null;
+        switch (ev.key) {
+          case 'ArrowRight': case 'ArrowDown': case 'PageDown': case 'n': k = current + 1; break;
+          case ' ': k = ev.shiftKey ? current - 1 : current + 1; break;
+          case 'ArrowLeft': case 'ArrowUp': case 'PageUp': case 'p': k = current - 1; break;
+          case 'Home': k = 1; break;
+          case 'End': k = n; break;
+        }
+        if (k !== null) { ev.preventDefault(); show(k); }
+      });
+      show(fromHash());
+    })();
+    """
+
+    /// Page colours follow the figure theme, so a dark export is dark throughout.
+    struct Palette {
+        var page, card, text, muted, border, accent, accentSoft, gradient, forward: String
+    }
+
+    static func palette(_ theme: FigureTheme) -> Palette {
+        switch theme.name {
+        case "dark":
+            return Palette(page: "#121418", card: theme.background, text: theme.text, muted: theme.muted,
+                           border: "#2d333b", accent: theme.highlight, accentSoft: theme.highlightFill,
+                           gradient: theme.gradient, forward: theme.highlight)
+        case "print":
+            return Palette(page: "#ffffff", card: "#ffffff", text: "#000000", muted: "#444444",
+                           border: "#bbbbbb", accent: "#000000", accentSoft: "#eeeeee",
+                           gradient: "#000000", forward: "#000000")
+        default:
+            return Palette(page: "#f3f4f6", card: theme.background, text: theme.text, muted: theme.muted,
+                           border: "#e2e5ea", accent: theme.highlight, accentSoft: theme.highlightFill,
+                           gradient: theme.gradient, forward: theme.highlight)
+        }
+    }
+
+    static func style(_ theme: FigureTheme) -> String {
+        let p = palette(theme)
+        return """
+        :root {
+          --page: \(p.page); --card: \(p.card); --text: \(p.text); --muted: \(p.muted);
+          --border: \(p.border); --accent: \(p.accent); --accent-soft: \(p.accentSoft);
+          --gradient: \(p.gradient); --forward: \(p.forward);
+          --sans: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "DejaVu Sans", Arial, sans-serif;
+          --math: "STIX Two Math", "Cambria Math", "Latin Modern Math", "DejaVu Serif", Georgia, serif;
+          --mono: ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", monospace;
+          color-scheme: \(theme.name == "dark" ? "dark" : "light");
+        }
+        * { box-sizing: border-box; }
+        html, body { margin: 0; height: 100%; }
+        body { background: var(--page); color: var(--text); font: 16px/1.55 var(--sans); -webkit-font-smoothing: antialiased; }
+        .deck { display: grid; grid-template-rows: auto 1fr auto auto; min-height: 100vh; max-width: 1500px; margin: 0 auto; padding: 0 28px; }
+        .bar { display: flex; align-items: flex-end; justify-content: space-between; gap: 24px; padding: 22px 0 14px; }
+        .eyebrow { margin: 0; font-size: 12px; letter-spacing: .12em; text-transform: uppercase; color: var(--muted); font-weight: 600; }
+        h1 { margin: 2px 0 0; font-size: 26px; line-height: 1.2; font-weight: 700; letter-spacing: -.01em; }
+        .where { display: flex; align-items: center; gap: 18px; color: var(--muted); font-size: 14px; white-space: nowrap; font-variant-numeric: tabular-nums; }
+        .home { color: var(--muted); text-decoration: none; border: 1px solid var(--border); border-radius: 999px; padding: 3px 12px; }
+        .home:hover { color: var(--text); border-color: var(--muted); }
+        main { min-height: 0; }
+        .slide { display: grid; grid-template-columns: minmax(0, 1fr) minmax(300px, 380px); gap: 22px; align-items: stretch; margin-bottom: 18px; }
+        .slide[hidden] { display: none; }
+        .print-head { display: none; }
+        .figure { margin: 0; background: var(--card); border: 1px solid var(--border); border-radius: 14px; padding: 20px; display: flex; align-items: center; justify-content: center; min-height: 360px; box-shadow: 0 1px 2px rgba(0,0,0,.04), 0 8px 24px rgba(0,0,0,.05); }
+        .figure svg { display: block; width: 100%; height: auto; max-height: calc(100vh - 230px); }
+        .panel { background: var(--card); border: 1px solid var(--border); border-radius: 14px; padding: 22px 24px; overflow: auto; max-height: calc(100vh - 190px); box-shadow: 0 1px 2px rgba(0,0,0,.04), 0 8px 24px rgba(0,0,0,.05); }
+        .kicker { margin: 0 0 10px; }
+        .chip { display: inline-block; font-size: 12px; font-weight: 600; letter-spacing: .04em; padding: 3px 10px; border-radius: 999px; background: var(--accent-soft); color: var(--forward); }
+        .pass-backward .chip { color: var(--gradient); background: color-mix(in srgb, var(--gradient) 12%, var(--card)); }
+        h2 { margin: 0 0 14px; font: 600 21px/1.3 var(--math); overflow-wrap: anywhere; }
+        .equation { margin: 0 0 16px; padding: 12px 14px; border-left: 3px solid var(--forward); background: color-mix(in srgb, var(--forward) 6%, var(--card)); border-radius: 0 8px 8px 0; font: 17px/1.6 var(--math); overflow-x: auto; }
+        .pass-backward .equation { border-left-color: var(--gradient); background: color-mix(in srgb, var(--gradient) 6%, var(--card)); }
+        .eq { white-space: pre-wrap; overflow-wrap: anywhere; }
+        .prose { font-size: 15.5px; }
+        .prose p { margin: 0 0 .8em; }
+        .prose h3, .prose h4, .prose h5, .prose h6 { margin: 1em 0 .4em; font-size: 16px; }
+        .prose ul, .prose ol, .note ul, .note ol { padding-left: 1.3em; margin: 0 0 .8em; }
+        .prose pre, .note pre { background: var(--page); border: 1px solid var(--border); padding: 8px 10px; border-radius: 6px; overflow-x: auto; font-size: 13px; }
+        code { font: .9em var(--mono); background: var(--page); padding: .05em .3em; border-radius: 4px; }
+        pre code { background: none; padding: 0; }
+        .math { font-family: var(--math); font-style: italic; }
+        blockquote { margin: 0 0 .8em; padding-left: 12px; border-left: 3px solid var(--border); color: var(--muted); }
+        .note { position: relative; margin: 12px 0 0; padding: 10px 14px 2px; border-radius: 8px; background: var(--accent-soft); font-size: 15px; }
+        .note-mark { display: block; font-size: 11px; font-weight: 700; letter-spacing: .1em; text-transform: uppercase; color: var(--accent); margin-bottom: 2px; }
+        .note p { margin: 0 0 .6em; }
+        a { color: var(--accent); }
+        .controls { display: flex; align-items: center; gap: 14px; padding: 6px 0 8px; }
+        button { font: 600 14px var(--sans); color: var(--text); background: var(--card); border: 1px solid var(--border); border-radius: 10px; padding: 9px 16px; cursor: pointer; min-width: 44px; }
+        button:hover:not(:disabled) { border-color: var(--accent); color: var(--accent); }
+        button:focus-visible, .dot:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+        button:disabled { opacity: .35; cursor: default; }
+        .track { flex: 1; display: flex; gap: 4px; list-style: none; margin: 0; padding: 0; }
+        .track li { flex: 1; }
+        .dot { display: block; height: 8px; border-radius: 4px; background: var(--border); transition: background .15s, transform .15s; }
+        .dot.done.pass-forward, .dot[aria-current].pass-forward { background: color-mix(in srgb, var(--forward) 55%, var(--card)); }
+        .dot.done.pass-backward, .dot[aria-current].pass-backward { background: color-mix(in srgb, var(--gradient) 55%, var(--card)); }
+        .dot[aria-current] { transform: scaleY(1.6); }
+        .dot[aria-current].pass-forward { background: var(--forward); }
+        .dot[aria-current].pass-backward { background: var(--gradient); }
+        .foot { display: flex; justify-content: space-between; gap: 20px; flex-wrap: wrap; color: var(--muted); font-size: 13px; padding: 4px 0 18px; }
+        .foot p { margin: 0; }
+        .files a { margin-left: 14px; }
+        kbd { font: 12px var(--mono); border: 1px solid var(--border); border-bottom-width: 2px; border-radius: 4px; padding: 0 5px; background: var(--card); }
+        .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+        @media (max-width: 900px) {
+          .deck { padding: 0 14px; }
+          .slide { grid-template-columns: 1fr; }
+          .panel { max-height: none; }
+          .figure svg { max-height: 60vh; }
+          .label { display: none; }
+        }
+        @media print {
+          @page { size: A4 landscape; margin: 12mm; }
+          html, body { height: auto; background: #fff; }
+          .deck { display: block; max-width: none; padding: 0; min-height: 0; }
+          .bar, .controls, .foot { display: none; }
+          .slide, .slide[hidden] { display: grid !important; grid-template-columns: minmax(0, 1.7fr) minmax(0, 1fr); grid-template-rows: auto 1fr; break-after: page; page-break-after: always; break-inside: avoid; margin: 0; }
+          .slide:last-child { break-after: auto; page-break-after: auto; }
+          .print-head { display: block; grid-column: 1 / -1; margin: 0 0 6mm; font-size: 11pt; color: #555; }
+          .figure, .panel { box-shadow: none; border-color: #ccc; max-height: none; }
+          .figure svg { max-height: 150mm; }
+        }
+        """
+    }
+}
+
+/// `Output/index.html`: the exported lessons, with links to each slideshow
+/// and its files.
+public struct LessonIndexPage: Sendable {
+    public struct Entry: Sendable {
+        public var number: String
+        public var title: String
+        public var href: String
+        public var summary: String
+        public var thumbnail: String
+        public var links: [Slideshow.Link]
+        public init(number: String, title: String, href: String, summary: String, thumbnail: String, links: [Slideshow.Link]) {
+            self.number = number
+            self.title = title
+            self.href = href
+            self.summary = summary
+            self.thumbnail = thumbnail
+            self.links = links
+        }
+    }
+
+    public var entries: [Entry]
+    public var theme: FigureTheme
+    public init(entries: [Entry], theme: FigureTheme) {
+        self.entries = entries
+        self.theme = theme
+    }
+
+    public func html() -> String {
+        let e: (String) -> String = { ExportHTML.escape($0) }
+        var cards = ""
+        for entry in entries {
+            cards += """
+            <li class="card">
+            <a class="thumb" href="\(e(entry.href))" aria-hidden="true" tabindex="-1">\(entry.thumbnail)</a>
+            <div class="text">
+            <p class="num">\(e(entry.number))</p>
+            <h2><a href="\(e(entry.href))">\(e(entry.title))</a></h2>
+            <p class="summary">\(e(entry.summary))</p>
+            <p class="files">\(entry.links.map { "<a href=\"\(e($0.href))\">\(e($0.label))</a>" }.joined(separator: " "))</p>
+            </div>
+            </li>
+
+            """
+        }
+        let p = Slideshow.palette(theme)
+        return """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <!-- Generated by chainrule export. It may overwrite this file; edit a copy. -->
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="generator" content="chainrule export">
+        <title>ChainRule lessons</title>
+        <style>
+        :root { --page: \(p.page); --card: \(p.card); --text: \(p.text); --muted: \(p.muted); --border: \(p.border); --accent: \(p.accent);
+          --sans: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "DejaVu Sans", Arial, sans-serif;
+          color-scheme: \(theme.name == "dark" ? "dark" : "light"); }
+        * { box-sizing: border-box; }
+        body { margin: 0; background: var(--page); color: var(--text); font: 16px/1.5 var(--sans); }
+        .wrap { max-width: 1180px; margin: 0 auto; padding: 40px 28px 60px; }
+        .eyebrow { margin: 0; font-size: 12px; letter-spacing: .12em; text-transform: uppercase; color: var(--muted); font-weight: 600; }
+        h1 { margin: 4px 0 6px; font-size: 32px; letter-spacing: -.015em; }
+        .lede { margin: 0 0 30px; color: var(--muted); max-width: 60ch; }
+        ol.cards { list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 20px; }
+        .card { background: var(--card); border: 1px solid var(--border); border-radius: 14px; overflow: hidden; display: flex; flex-direction: column; box-shadow: 0 1px 2px rgba(0,0,0,.04), 0 8px 24px rgba(0,0,0,.05); }
+        .thumb { display: flex; align-items: center; justify-content: center; height: 190px; padding: 14px; border-bottom: 1px solid var(--border); }
+        .thumb svg { width: 100%; height: 100%; }
+        .text { padding: 14px 18px 16px; }
+        .num { margin: 0; font-size: 12px; color: var(--muted); font-weight: 600; letter-spacing: .08em; text-transform: uppercase; }
+        h2 { margin: 2px 0 4px; font-size: 19px; line-height: 1.3; }
+        h2 a { color: var(--text); text-decoration: none; }
+        h2 a:hover { color: var(--accent); }
+        .summary { margin: 0 0 10px; color: var(--muted); font-size: 14px; }
+        .files { margin: 0; font-size: 13px; display: flex; flex-wrap: wrap; gap: 4px 14px; }
+        .files a { color: var(--accent); }
+        </style>
+        </head>
+        <body>
+        <div class="wrap">
+        <p class="eyebrow">ChainRule</p>
+        <h1>Backpropagation, step by step</h1>
+        <p class="lede">Each lesson opens as a slideshow that works offline: use the arrow keys, and print it for one step per page. Figures, PDFs and worksheets with answer keys sit beside each slideshow.</p>
+        <ol class="cards">
+        \(cards)</ol>
+        </div>
+        </body>
+        </html>
+
+        """
+    }
+}
