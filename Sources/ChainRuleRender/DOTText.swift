@@ -1,0 +1,91 @@
+// Pure-Swift helpers for writing DOT text: quoting, HTML-like label escaping,
+// and a builder that writes attributes in sorted order (deterministic output).
+
+/// A DOT attribute value: a quoted string or an HTML-like label.
+enum DOTValue: Hashable {
+    case string(String)
+    case html(String)
+
+    var text: String {
+        switch self {
+        case .string(let s): return DOT.quote(s)
+        case .html(let s): return "<" + s + ">"
+        }
+    }
+}
+
+enum DOT {
+    /// A DOT double-quoted string. Backslashes are doubled (so `\N`, `\G`, `\n`
+    /// in user text stay literal in escString attributes such as `id` and
+    /// `tooltip`), quotes escaped, control characters replaced by spaces.
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F: out += " "
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    /// Text for the inside of an HTML-like label: `& < > " '` become
+    /// entities, control characters spaces. Record-label specials
+    /// (`{ } | < >`) are harmless here: figures never use record shapes, and
+    /// `<`/`>` are escaped anyway.
+    static func html(_ s: String) -> String {
+        var out = ""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F: out += " "
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    static func attributes(_ attrs: [String: DOTValue]) -> String {
+        if attrs.isEmpty { return "" }
+        return " [" + attrs.keys.sorted().map { "\($0)=\(attrs[$0]!.text)" }.joined(separator: ", ") + "]"
+    }
+}
+
+/// Writes a `digraph` line by line.
+struct DOTBuilder {
+    private(set) var lines: [String] = []
+
+    mutating func graphAttributes(_ attrs: [String: DOTValue]) {
+        for key in attrs.keys.sorted() { lines.append("  \(key)=\(attrs[key]!.text);") }
+    }
+
+    mutating func defaults(_ kind: String, _ attrs: [String: DOTValue]) {
+        lines.append("  \(kind)\(DOT.attributes(attrs));")
+    }
+
+    mutating func node(_ name: String, _ attrs: [String: DOTValue]) {
+        lines.append("  \(DOT.quote(name))\(DOT.attributes(attrs));")
+    }
+
+    /// An edge; `tailPort`/`headPort` are `port:compass` suffixes such as `"r:w"`.
+    mutating func edge(_ tail: String, tailPort: String? = nil, to head: String, headPort: String? = nil,
+                       _ attrs: [String: DOTValue]) {
+        func end(_ name: String, _ port: String?) -> String {
+            guard let port else { return DOT.quote(name) }
+            return DOT.quote(name) + ":" + port.split(separator: ":").map { DOT.quote(String($0)) }.joined(separator: ":")
+        }
+        lines.append("  \(end(tail, tailPort)) -> \(end(head, headPort))\(DOT.attributes(attrs));")
+    }
+
+    mutating func raw(_ line: String) { lines.append("  " + line) }
+
+    func text(name: String) -> String {
+        "digraph \(DOT.quote(name)) {\n" + lines.joined(separator: "\n") + "\n}\n"
+    }
+}

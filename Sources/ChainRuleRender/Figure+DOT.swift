@@ -1,0 +1,512 @@
+import ChainRule
+import Foundation
+
+// The DOT writer: a `Figure` and a `FigureFrame` → DOT text with HTML-like
+// labels. Pure Swift; deterministic (attributes sorted, nodes in graph order).
+
+extension Figure {
+    /// The DOT source of one frame.
+    ///
+    /// Without `layout` it is ordinary DOT for the `dot` engine. With a
+    /// `layout` read back from a previous run (`FigureLayout` does this),
+    /// every node and edge carries its `pos`, so the `nop2` engine draws the
+    /// frame exactly where the layout put things.
+    public func dot(_ frame: FigureFrame = .complete, pinnedTo layout: GraphvizLayout? = nil) -> String {
+        var writer = DOTWriter(figure: self, frame: frame, layout: layout)
+        return writer.write()
+    }
+
+    /// The name of `node` as the figure shows it (`apple`, `#3` if unnamed).
+    public func displayName(of node: NodeID) -> String {
+        graph[node].name ?? "#\(node.index)"
+    }
+}
+
+private struct DOTWriter {
+    let figure: Figure
+    let frame: FigureFrame
+    let layout: GraphvizLayout?
+    var theme: FigureTheme { figure.options.theme }
+    var format: NumberFormat { figure.options.numberFormat }
+    var graph: Graph { figure.graph }
+
+    // Font sizes (points).
+    let nameSize = 15.0
+    let valueSize = 13.0
+    let matrixSize = 10.5
+    let captionSize = 9.0
+
+    /// DOT node names: human-readable (they become SVG `<title>`s), unique, and
+    /// the same in every frame.
+    private var names: [String: String] = [:]
+    private var used: Set<String> = []
+
+    init(figure: Figure, frame: FigureFrame, layout: GraphvizLayout?) {
+        self.figure = figure
+        self.frame = frame
+        self.layout = layout
+    }
+
+    mutating func title(for key: String, _ wanted: String) -> String {
+        if let n = names[key] { return n }
+        var candidate = wanted.isEmpty ? key : wanted
+        var k = 2
+        while used.contains(candidate) { candidate = "\(wanted) (\(k))"; k += 1 }
+        used.insert(candidate)
+        names[key] = candidate
+        return candidate
+    }
+
+    var outputName: String { figure.graph[figure.output].name ?? "L" }
+
+    // MARK: - Document
+
+    mutating func write() -> String {
+        var b = DOTBuilder()
+        var graphAttrs: [String: DOTValue] = [
+            "rankdir": .string("LR"),
+            "bgcolor": .string(theme.background),
+            "pad": .string("0.3"),
+            "nodesep": .string("0.3"),
+            "ranksep": .string("0.22"),
+            "fontname": .string(theme.fontName),
+            "fontcolor": .string(theme.text),
+            "outputorder": .string("edgesfirst"),
+            "id": .string("figure"),
+            "class": .string("chainrule-figure theme-\(theme.name)"),
+        ]
+        if figure.options.legend {
+            graphAttrs["label"] = .html(legend())
+            graphAttrs["labelloc"] = .string("b")
+            graphAttrs["labeljust"] = .string("r")
+        }
+        if let layout {
+            graphAttrs["bb"] = .string(layout.boundingBox)
+            if let lp = layout.labelPosition { graphAttrs["lp"] = .string(lp) }
+        }
+        b.graphAttributes(graphAttrs)
+        b.defaults("node", ["fontname": .string(theme.fontName), "fontcolor": .string(theme.text),
+                            "fontsize": .string(fmt(nameSize))])
+        b.defaults("edge", ["color": .string(theme.edge), "penwidth": .string("1.2"), "arrowsize": .string("0.7"),
+                            "fontname": .string(theme.fontName)])
+
+        var inputs: [String] = []
+        for node in graph.nodes {
+            let uses = figure.consumers[node.id.index]
+            let name = title(for: "node-\(node.id.index)", nodeTitle(node))
+            addNode(&b, name: name, key: "node-\(node.id.index)", node: node)
+            if node.kind == .leaf { inputs.append(name) }
+
+            if node.kind == .constant {
+                for use in uses {
+                    let head = title(for: "node-\(use.node.index)", nodeTitle(graph[use.node]))
+                    b.edge(name, to: head, pinned(["id": .string("const-\(node.id.index)-\(use.node.index)-\(use.operand)"),
+                                                   "class": .string("flow constant-flow"),
+                                                   "arrowsize": .string("0.55"), "penwidth": .string("0.9")],
+                                                  edge: "const-\(node.id.index)-\(use.node.index)-\(use.operand)"))
+                }
+                continue
+            }
+
+            var source = name
+            if Figure.hasTrunk(node, uses: uses.count, output: figure.output) {
+                let trunk = FigureEdge.value(of: node.id)
+                let label = addEdgeLabel(&b, trunk)
+                connect(&b, from: source, into: label, edge: trunk)
+                if uses.count > 1 {
+                    // Fan-out: trunk → dot → one branch per use.
+                    let fork = title(for: "fork-\(node.id.index)", "\(displayName(node.id)) splits")
+                    var attrs: [String: DOTValue] = [
+                        "shape": .string("point"), "width": .string("0.07"), "height": .string("0.07"),
+                        "color": .string(theme.edge), "fillcolor": .string(theme.edge),
+                        "id": .string("fork-\(node.id.index)"), "class": .string("fork"),
+                        "tooltip": .string("\(displayName(node.id)) is used \(uses.count) times: its gradient is the sum of the branches"),
+                    ]
+                    pin(&attrs, node: fork)
+                    b.node(fork, attrs)
+                    connect(&b, out: label, to: fork, edge: trunk, arrow: false)
+                    source = fork
+                } else {
+                    // The output (or an unused named result) ends in its name.
+                    let sinkKey = "output-\(node.id.index)"
+                    let sinkName = title(for: sinkKey, displayName(node.id) + " ")
+                    var attrs: [String: DOTValue] = [
+                        "shape": .string("box"), "peripheries": .string(highlightedNode(node.id) ? "1" : "0"),
+                        "style": .string(highlightedNode(node.id) ? "rounded,filled,bold" : "rounded"),
+                        "color": .string(theme.highlight), "fillcolor": .string(theme.highlightFill),
+                        "margin": .string("0.08,0.04"),
+                        "label": .html(nameLabel(node, bold: node.id == figure.output)),
+                        "id": .string(sinkKey), "class": .string(classes("output", highlightedNode(node.id))),
+                        "tooltip": .string(tooltip(node: node.id)),
+                    ]
+                    pin(&attrs, node: sinkName)
+                    b.node(sinkName, attrs)
+                    connect(&b, out: label, to: sinkName, edge: trunk, arrow: true)
+                    continue
+                }
+            }
+            for use in uses {
+                let edge = FigureEdge.operand(node.id, into: use.node, at: use.operand)
+                let label = addEdgeLabel(&b, edge)
+                connect(&b, from: source, into: label, edge: edge)
+                let head = title(for: "node-\(use.node.index)", nodeTitle(graph[use.node]))
+                connect(&b, out: label, to: head, edge: edge, arrow: true)
+            }
+        }
+        if figure.options.alignInputs && inputs.count > 1 {
+            b.raw("{ rank=min; " + inputs.map { DOT.quote($0) + ";" }.joined(separator: " ") + " }")
+        }
+        return b.text(name: "chainrule")
+    }
+
+    // MARK: - Nodes
+
+    func displayName(_ id: NodeID) -> String { figure.displayName(of: id) }
+
+    func nodeTitle(_ node: Node) -> String {
+        switch node.kind {
+        case .leaf: return displayName(node.id)
+        case .constant: return "constant \(format.string(figure.backward.forward.value(of: node.id).scalar)) #\(node.id.index)"
+        case .operation(let op):
+            if let name = node.name { return "\(op.symbol) → \(name)" }
+            return "\(op.symbol) #\(node.id.index)"
+        }
+    }
+
+    func highlightedNode(_ id: NodeID) -> Bool { frame.highlightedNodes.contains(id) }
+
+    func classes(_ base: String, _ highlighted: Bool) -> String { highlighted ? base + " highlighted" : base }
+
+    mutating func addNode(_ b: inout DOTBuilder, name: String, key: String, node: Node) {
+        let hl = highlightedNode(node.id)
+        var attrs: [String: DOTValue] = ["id": .string(key), "tooltip": .string(tooltip(node: node.id))]
+        switch node.kind {
+        case .leaf:
+            attrs["shape"] = .string("box")
+            attrs["style"] = .string(hl ? "rounded,filled,bold" : "rounded")
+            attrs["peripheries"] = .string(hl ? "1" : "0")
+            attrs["color"] = .string(theme.highlight)
+            attrs["fillcolor"] = .string(theme.highlightFill)
+            attrs["margin"] = .string("0.08,0.04")
+            attrs["label"] = .html(nameLabel(node, bold: false))
+            attrs["class"] = .string(classes("leaf", hl))
+        case .constant:
+            attrs["shape"] = .string("plaintext")
+            attrs["margin"] = .string("0.02,0.01")
+            attrs["height"] = .string("0.2")
+            attrs["width"] = .string("0.2")
+            let value = figure.backward.forward.value(of: node.id)
+            let text = value.rank == 0 ? text(format.string(value.scalar), color: theme.muted, size: 10.5)
+                                       : tensorTable(value, color: theme.muted, hidden: false)
+            attrs["label"] = .html(text)
+            attrs["class"] = .string(classes("constant", hl))
+        case .operation(let op):
+            let symbol = op.symbol
+            let long = symbol.count > 4
+            attrs["shape"] = .string("circle")
+            attrs["style"] = .string(hl ? "filled,bold" : "filled")
+            attrs["color"] = .string(hl ? theme.highlight : theme.operationStroke)
+            attrs["fillcolor"] = .string(hl ? theme.highlightFill : theme.operationFill)
+            attrs["penwidth"] = .string(hl ? "2.4" : "1.2")
+            attrs["width"] = .string("0.42")
+            attrs["margin"] = .string("0.03")
+            attrs["fixedsize"] = .string("false")
+            attrs["label"] = .html(text(symbol, color: theme.text, size: long ? 10 : 15, bold: hl && theme.name == "print"))
+            attrs["class"] = .string(classes("operation op-\(cssName(op))", hl))
+        }
+        pin(&attrs, node: name)
+        b.node(name, attrs)
+    }
+
+    func cssName(_ op: ChainRule.Operation) -> String {
+        let full = String(describing: op)
+        return String(full.prefix { $0 != "(" })
+    }
+
+    /// A leaf's or output's label: its name, and its shape when not a scalar.
+    func nameLabel(_ node: Node, bold: Bool) -> String {
+        var s = text(displayName(node.id), color: theme.text, size: nameSize, bold: bold)
+        if !node.shape.isEmpty {
+            s += "<BR/>" + text(describeShape(node.shape), color: theme.muted, size: captionSize)
+        }
+        return s
+    }
+
+    // MARK: - Edge labels
+
+    /// Adds the label node of `edge` and returns its DOT name.
+    mutating func addEdgeLabel(_ b: inout DOTBuilder, _ edge: FigureEdge) -> String {
+        let fromName = displayName(edge.from)
+        let wanted: String
+        if let to = edge.to { wanted = "\(fromName) → \(nodeTitle(graph[to]))" + (graph[to].inputs.count > 1 ? " [\(edge.operand)]" : "") }
+        else { wanted = "\(fromName) value" }
+        let name = title(for: edge.key, wanted)
+        let hl = frame.highlightedEdges.contains(edge)
+        var attrs: [String: DOTValue] = [
+            "shape": .string("plain"),
+            "label": .html(edgeLabel(edge, name: name, highlighted: hl)),
+            "id": .string(edge.key),
+            "class": .string(classes(edge.to == nil ? "edge-label value-label" : "edge-label", hl)),
+            "tooltip": .string(tooltip(edge: edge)),
+        ]
+        pin(&attrs, node: name)
+        b.node(name, attrs)
+        return name
+    }
+
+    /// tail → label (no arrow), ending on the label's rule.
+    func connect(_ b: inout DOTBuilder, from tail: String, into label: String, edge: FigureEdge) {
+        let hl = frame.highlightedEdges.contains(edge)
+        var attrs: [String: DOTValue] = ["id": .string(edge.key + "-in"), "class": .string(classes("flow", hl)),
+                                         "arrowhead": .string("none"), "weight": .string("2")]
+        if hl { attrs["color"] = .string(theme.highlight); attrs["penwidth"] = .string("2.2") }
+        b.edge(tail, to: label, headPort: "r:w", pinned(attrs, edge: edge.key + "-in"))
+    }
+
+    /// label → head, leaving from the label's rule.
+    func connect(_ b: inout DOTBuilder, out label: String, to head: String, edge: FigureEdge, arrow: Bool) {
+        let hl = frame.highlightedEdges.contains(edge)
+        var attrs: [String: DOTValue] = ["id": .string(edge.key + "-out"), "class": .string(classes("flow", hl)),
+                                         "weight": .string("4")]
+        if !arrow { attrs["arrowhead"] = .string("none") }
+        if hl { attrs["color"] = .string(theme.highlight); attrs["penwidth"] = .string("2.2") }
+        b.edge(label, tailPort: "r:e", to: head, pinned(attrs, edge: edge.key + "-out"))
+    }
+
+    func valueKnown(_ id: NodeID) -> Bool { frame.values?.contains(id) ?? true }
+    func gradientKnown(_ e: FigureEdge) -> Bool { frame.gradients?.contains(e) ?? true }
+
+    /// Value above a rule (the edge's continuation, port `r`), gradient below.
+    func edgeLabel(_ edge: FigureEdge, name: String, highlighted: Bool) -> String {
+        let from = graph[edge.from]
+        let isBranch = edge.to != nil && figure.consumers[edge.from.index].count > 1
+        let override = frame.overrides[edge]
+
+        // Value (above).
+        var value: String
+        if isBranch {
+            value = ""  // the trunk already shows the value
+        } else if let text = override?.value {
+            value = self.text(text, color: theme.text, size: valueSize)
+        } else {
+            value = tensorHTML(figure.backward.forward.value(of: edge.from), shape: from.shape,
+                               color: theme.text, hidden: !valueKnown(edge.from))
+        }
+        if !isBranch, from.operation != nil, let name = from.name, !(edge.to == nil && figure.consumers[edge.from.index].isEmpty) {
+            value = row([text(name + " =", color: theme.muted, size: valueSize, italic: true), value])
+        }
+
+        // Gradient (below).
+        let gradient: String
+        let isSeed = edge.to == nil && edge.from == figure.output
+        let g = figure.gradient(on: edge)
+        if let text = override?.gradient {
+            gradient = gradientText(text)
+        } else if g == nil {
+            gradient = text("no gradient (target)", color: theme.muted, size: captionSize, italic: true)
+        } else if figure.options.worksheet && !isSeed {
+            gradient = blanks(shape: from.shape)
+        } else if !gradientKnown(edge) {
+            gradient = tensorHTML(g, shape: from.shape, color: theme.gradient, hidden: true, isGradient: true)
+        } else if edge.to == nil, let sum = figure.sums[edge.from], let total = g {
+            if total.rank == 0 {
+                var expr = ""
+                for (k, index) in sum.edges.enumerated() {
+                    let c = figure.backward.edges[index].contribution.scalar
+                    let s = format.string(abs(c))
+                    if k == 0 { expr = c < 0 ? format.minus + s : s } else { expr += (c < 0 ? " − " : " + ") + s }
+                }
+                expr += " = " + format.string(total.scalar)
+                gradient = gradientText(expr)
+            } else {
+                gradient = row([gradientText("Σ \(sum.edges.count) branches ="), tensorHTML(total, shape: total.shape, color: theme.gradient,
+                                                                                         hidden: false, isGradient: true)])
+            }
+        } else {
+            gradient = tensorHTML(g, shape: from.shape, color: theme.gradient, hidden: false, isGradient: true)
+        }
+
+        var note = ""
+        if let to = edge.to, let reduction = figure.records[edge]?.reduction, to.index >= 0 {
+            let axes = reduction.summedAxes.map(String.init).joined(separator: ", ")
+            let word = reduction.summedAxes.count == 1 ? "axis" : "axes"
+            note = text("Σ \(word) \(axes) (broadcast)", color: theme.gradient, size: captionSize, italic: true)
+        }
+
+        let width = layout?.nodes[name].map { Int((Double($0.width) ?? 0) * 72 + 0.5) }
+        let ruleColor = highlighted ? theme.highlight : theme.edge
+        var html = "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\""
+        if highlighted { html += " BGCOLOR=\"\(theme.highlightFill)\"" }
+        html += ">"
+        html += "<TR><TD CELLPADDING=\"2\">\(value)</TD></TR>"
+        html += "<TR><TD PORT=\"r\" HEIGHT=\"1\"\(width.map { " WIDTH=\"\($0)\"" } ?? "") BGCOLOR=\"\(ruleColor)\"></TD></TR>"
+        html += "<TR><TD CELLPADDING=\"2\">\(gradient)</TD></TR>"
+        if !note.isEmpty { html += "<TR><TD CELLPADDING=\"1\">\(note)</TD></TR>" }
+        html += "</TABLE>"
+        return html
+    }
+
+    func gradientText(_ s: String) -> String {
+        text(theme.gradientPrefix + s, color: theme.gradient, size: valueSize, italic: theme.gradientItalic)
+    }
+
+    /// A one-row borderless table of cells.
+    func row(_ cells: [String]) -> String {
+        "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\"><TR>"
+            + cells.map { "<TD>\($0)</TD>" }.joined() + "</TR></TABLE>"
+    }
+
+    // MARK: - Text and tensors
+
+    func fmt(_ x: Double) -> String { NumberFormat(minus: "-").string(x) }
+
+    func text(_ s: String, color: String, size: Double, italic: Bool = false, bold: Bool = false) -> String {
+        var inner = DOT.html(s)
+        if inner.isEmpty { return "" }
+        if italic { inner = "<I>" + inner + "</I>" }
+        if bold { inner = "<B>" + inner + "</B>" }
+        return "<FONT COLOR=\"\(color)\" POINT-SIZE=\"\(fmt(size))\">\(inner)</FONT>"
+    }
+
+    /// A scalar as text; a vector or matrix as a bracketed table with its shape.
+    func tensorHTML(_ t: Tensor?, shape: [Int], color: String, hidden: Bool, isGradient: Bool = false) -> String {
+        if shape.isEmpty {
+            let s = hidden || t == nil ? "?" : format.string(t!.scalar)
+            return isGradient ? text(theme.gradientPrefix + s, color: color, size: valueSize, italic: theme.gradientItalic)
+                              : text(s, color: color, size: valueSize)
+        }
+        let table = tensorTable(t ?? .zeros(shape), color: color, hidden: hidden || t == nil, italic: isGradient && theme.gradientItalic)
+        if isGradient && !theme.gradientPrefix.isEmpty {
+            return row([text(theme.gradientPrefix, color: color, size: valueSize, italic: true), table])
+        }
+        return table
+    }
+
+    /// Rows and columns to show: all, or the first ones, an ellipsis (nil) and the last.
+    func visible(_ n: Int, max limit: Int) -> [Int?] {
+        if n <= limit { return Array(0..<n) }
+        return Array(0..<(limit - 1)) + [nil, n - 1]
+    }
+
+    func tensorTable(_ t: Tensor, color: String, hidden: Bool, italic: Bool = false) -> String {
+        let rows = t.rank == 2 ? t.shape[0] : 1
+        let cols = t.lastAxisLength
+        let shownRows = visible(rows, max: figure.options.maxMatrixRows)
+        let shownCols = visible(cols, max: figure.options.maxMatrixColumns)
+        var html = "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"1\" COLOR=\"\(color)\">"
+        for (r, row) in shownRows.enumerated() {
+            html += "<TR>"
+            if r == 0 {
+                html += "<TD ROWSPAN=\"\(shownRows.count)\" BORDER=\"1\" SIDES=\"LTB\" WIDTH=\"3\" COLOR=\"\(color)\"></TD>"
+            }
+            for col in shownCols {
+                let s: String
+                switch (row, col) {
+                case (nil, nil): s = "⋱"
+                case (nil, _): s = "⋮"
+                case (_, nil): s = "⋯"
+                case (let i?, let j?): s = hidden ? "?" : format.string(t.scalars[i * cols + j])
+                }
+                let align = (row == nil || col == nil) ? "CENTER" : "RIGHT"
+                html += "<TD ALIGN=\"\(align)\" CELLPADDING=\"2\">\(text(s, color: color, size: matrixSize, italic: italic))</TD>"
+            }
+            if r == 0 {
+                html += "<TD ROWSPAN=\"\(shownRows.count)\" BORDER=\"1\" SIDES=\"RTB\" WIDTH=\"3\" COLOR=\"\(color)\"></TD>"
+            }
+            html += "</TR>"
+        }
+        html += "</TABLE>"
+        return html
+    }
+
+    /// Worksheet boxes in the shape of a gradient.
+    func blanks(shape: [Int]) -> String {
+        let rows = shape.count == 2 ? shape[0] : 1
+        let cols = shape.last ?? 1
+        let shownRows = visible(rows, max: figure.options.maxMatrixRows)
+        let shownCols = visible(cols, max: figure.options.maxMatrixColumns)
+        let (w, h) = shape.isEmpty ? (40, 17) : (28, 14)
+        var html = "<TABLE BORDER=\"0\" CELLSPACING=\"2\" CELLPADDING=\"0\">"
+        for row in shownRows {
+            html += "<TR>"
+            for col in shownCols {
+                if row == nil || col == nil {
+                    html += "<TD>\(text(row == nil ? (col == nil ? "⋱" : "⋮") : "⋯", color: theme.gradient, size: matrixSize))</TD>"
+                } else {
+                    html += "<TD BORDER=\"1\" COLOR=\"\(theme.gradient)\" WIDTH=\"\(w)\" HEIGHT=\"\(h)\" FIXEDSIZE=\"TRUE\"> </TD>"
+                }
+            }
+            html += "</TR>"
+        }
+        return html + "</TABLE>"
+    }
+
+    // MARK: - Tooltips and legend
+
+    func describe(_ t: Tensor?, known: Bool) -> String {
+        guard known else { return "?" }
+        guard let t else { return "none" }
+        switch t.rank {
+        case 0: return format.string(t.scalar)
+        default:
+            let shown = t.scalars.prefix(12).map { format.string($0) }.joined(separator: ", ")
+            return "\(describeShape(t.shape)) [\(shown)\(t.count > 12 ? ", …" : "")]"
+        }
+    }
+
+    func tooltip(node id: NodeID) -> String {
+        let node = graph[id]
+        let name = displayName(id)
+        let kind: String
+        switch node.kind {
+        case .leaf: kind = "input"
+        case .constant: kind = "constant"
+        case .operation(let op): kind = "operation \(op.symbol)"
+        }
+        let value = describe(figure.backward.forward.value(of: id), known: valueKnown(id))
+        let gradKnown = !figure.options.worksheet && (frame.gradients == nil || figure.edges(from: id).contains { gradientKnown($0) })
+        let grad = describe(figure.backward.gradient(of: id), known: gradKnown)
+        if node.kind == .constant { return "constant \(value)" }
+        return "\(name) (\(kind)) = \(value); ∂\(outputName)/∂\(name) = \(grad)"
+    }
+
+    func tooltip(edge: FigureEdge) -> String {
+        let from = displayName(edge.from)
+        let target = edge.to.map { nodeTitle(graph[$0]) } ?? "output"
+        let value = describe(figure.backward.forward.value(of: edge.from), known: valueKnown(edge.from))
+        let grad = describe(figure.gradient(on: edge), known: gradientKnown(edge) && !figure.options.worksheet)
+        return "\(from) → \(target): value \(value), gradient \(grad)"
+    }
+
+    func legend() -> String {
+        let sample = "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\">"
+            + "<TR><TD CELLPADDING=\"2\">\(text("value", color: theme.text, size: captionSize + 1))</TD></TR>"
+            + "<TR><TD HEIGHT=\"1\" WIDTH=\"60\" BGCOLOR=\"\(theme.edge)\"></TD></TR>"
+            + "<TR><TD CELLPADDING=\"2\">\(gradientText("∂\(outputName)/∂value").replacingFontSize(valueSize, with: captionSize + 1))</TD></TR></TABLE>"
+        let words = figure.options.worksheet ? "fill in each box with ∂\(outputName)/∂value" : "on every edge"
+        return "<TABLE BORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"4\"><TR><TD>\(sample)</TD><TD>\(text(words, color: theme.muted, size: captionSize + 1))</TD></TR></TABLE>"
+    }
+
+    // MARK: - Pinning
+
+    func pin(_ attrs: inout [String: DOTValue], node name: String) {
+        guard let g = layout?.nodes[name] else { return }
+        attrs["pos"] = .string(g.pos)
+        attrs["width"] = .string(g.width)
+        attrs["height"] = .string(g.height)
+    }
+
+    func pinned(_ attrs: [String: DOTValue], edge id: String) -> [String: DOTValue] {
+        guard let pos = layout?.edges[id] else { return attrs }
+        var a = attrs
+        a["pos"] = .string(pos)
+        return a
+    }
+}
+
+private extension String {
+    func replacingFontSize(_ a: Double, with b: Double) -> String {
+        let f = NumberFormat(minus: "-")
+        return replacingOccurrences(of: "POINT-SIZE=\"\(f.string(a))\"", with: "POINT-SIZE=\"\(f.string(b))\"")
+    }
+}

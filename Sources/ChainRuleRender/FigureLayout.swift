@@ -1,0 +1,57 @@
+/// Layout once, render many: a figure laid out once by Graphviz's `dot`
+/// engine, then drawn frame after frame with every node and edge pinned in
+/// place (the `nop2` engine, `neato -n2` semantics), so nothing moves
+/// between the steps of a lesson.
+///
+/// ```swift
+/// let figure = try Figure(pass, options: FigureOptions(theme: .dark))
+/// let layout = try FigureLayout(figure)            // one `dot` layout
+/// let start  = try layout.render(.unknown)          // every label `?`
+/// let step   = try layout.render(FigureFrame(values: [x, y], gradients: [],
+///                                            highlightedNodes: [sum]))
+/// let final  = try layout.render()                  // the finished pass, SVG
+/// ```
+///
+/// The layout is made with the finished labels (final values and
+/// gradients), the widest they get; a frame's `?`s and highlights only
+/// change text and colour inside the same boxes. `FigureLayout` is a value
+/// and `Sendable`: render frames from any thread (Graphviz calls are
+/// serialized inside `Graphviz`).
+public struct FigureLayout: Sendable {
+    /// The figure being drawn.
+    public let figure: Figure
+    /// Positions and sizes read back from the `dot` layout.
+    public let geometry: GraphvizLayout
+
+    /// Lays `figure` out once, with every label at its widest.
+    public init(_ figure: Figure) throws(GraphvizError) {
+        self.figure = figure
+        self.geometry = try Graphviz.layout(dot: figure.dot(.complete))
+    }
+
+    /// The DOT source of a frame, pinned to this layout (for `nop2`).
+    public func dot(_ frame: FigureFrame = .complete) -> String {
+        figure.dot(frame, pinnedTo: geometry)
+    }
+
+    /// Renders a frame (by default the finished pass) in `format`, in place.
+    /// `.dot` gives Graphviz's laid-out DOT (with positions).
+    public func render(_ frame: FigureFrame = .complete, format: GraphvizFormat = .svg) throws(GraphvizError) -> [UInt8] {
+        try Graphviz.render(dot: dot(frame), engine: .nop2, format: format)
+    }
+
+    /// Renders a frame as SVG text.
+    public func svg(_ frame: FigureFrame = .complete) throws(GraphvizError) -> String {
+        String(decoding: try render(frame, format: .svg), as: UTF8.self)
+    }
+}
+
+extension Figure {
+    /// Lays the figure out and renders the finished pass: the one-call API
+    /// behind `chainrule draw`. `.dot` returns the figure's DOT source
+    /// (un-laid-out, for anyone who wants to run Graphviz themselves).
+    public func render(format: GraphvizFormat = .svg) throws(GraphvizError) -> [UInt8] {
+        if format == .dot { return Array(dot(.complete).utf8) }
+        return try FigureLayout(self).render(.complete, format: format)
+    }
+}

@@ -1,0 +1,295 @@
+// The only file that talks to Graphviz's C libraries (cgraph + gvc).
+//
+// Graphviz is not thread-safe: it keeps global state (the error level and
+// buffer, the graph-discipline tables, plugin caches). Every call below runs
+// while holding `GraphvizRuntime.lock`, on the process's single `GVC_t`.
+// Every graph, layout and render buffer is released in a `defer`.
+// The `dot` program is never spawned: layout and rendering happen in-process.
+
+import CGraphviz
+import Foundation
+
+/// An output format Graphviz renders to.
+public enum GraphvizFormat: String, CaseIterable, Sendable {
+    case svg, pdf, png
+    /// DOT with layout attributes (`pos`, `width`, `height`, …).
+    case dot
+    /// Graphviz's simple text format with coordinates.
+    case plain
+    /// DOT with xdot drawing operations.
+    case xdot
+
+    /// The formats a figure can be written as (by `chainrule draw`).
+    public static let figureFormats: [GraphvizFormat] = [.svg, .pdf, .png, .dot]
+
+    /// The format for a file name's extension (`figure.svg` → `.svg`), if known.
+    public init?(fileExtension: String) {
+        switch fileExtension.lowercased() {
+        case "svg": self = .svg
+        case "pdf": self = .pdf
+        case "png": self = .png
+        case "dot", "gv": self = .dot
+        case "plain", "txt": self = .plain
+        case "xdot": self = .xdot
+        default: return nil
+        }
+    }
+}
+
+/// A Graphviz layout engine.
+public enum GraphvizEngine: String, Sendable {
+    /// Hierarchical layout (ranks left to right for our figures).
+    case dot
+    /// Keeps the positions already in the graph (`pos` on nodes and edges),
+    /// like `neato -n2`: used to render frames of a laid-out figure.
+    case nop2
+}
+
+/// Something went wrong inside Graphviz; `message` is Graphviz's own text.
+public struct GraphvizError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// What we were doing: "parse", "layout", "render", "context".
+    public let stage: String
+    /// Graphviz's message (or ours, when it said nothing).
+    public let message: String
+    public var description: String { "Graphviz \(stage) failed: \(message)" }
+}
+
+/// Node and edge geometry read back from a laid-out graph.
+public struct GraphvizLayout: Sendable, Equatable {
+    /// The graph's bounding box, `"llx,lly,urx,ury"` in points.
+    public var boundingBox: String
+    /// Per node name: `pos` (`"x,y"` in points), `width` and `height` (inches).
+    public var nodes: [String: NodeGeometry]
+    /// Per edge `id` attribute: the spline `pos` string.
+    public var edges: [String: String]
+    /// Graph-label position (`lp`), if the graph has a label.
+    public var labelPosition: String?
+
+    public struct NodeGeometry: Sendable, Equatable {
+        public var pos: String
+        public var width: String
+        public var height: String
+        /// The node's `id` attribute, if it has one.
+        public var id: String?
+    }
+}
+
+/// Renders DOT text with Graphviz's C libraries, in this process.
+///
+/// ```swift
+/// let svg = try Graphviz.render(dot: "digraph { a -> b }", format: .svg)
+/// ```
+public enum Graphviz {
+    /// Lays out `dot` with `engine` and renders it as `format`.
+    public static func render(dot: String, engine: GraphvizEngine = .dot,
+                              format: GraphvizFormat = .svg) throws(GraphvizError) -> [UInt8] {
+        try GraphvizRuntime.shared.withContext { gvc throws(GraphvizError) in
+            try withGraph(dot, gvc: gvc, engine: engine) { g throws(GraphvizError) in
+                try renderData(gvc, g, format: format.rawValue)
+            }
+        }
+    }
+
+    /// Lays out `dot` with the `dot` engine and reads every node's and edge's
+    /// geometry back (nodes by name, edges by their `id` attribute).
+    public static func layout(dot: String) throws(GraphvizError) -> GraphvizLayout {
+        try GraphvizRuntime.shared.withContext { gvc throws(GraphvizError) in
+            let laidOut = try withGraph(dot, gvc: gvc, engine: .dot) { g throws(GraphvizError) in
+                try renderData(gvc, g, format: "dot")
+            }
+            let text = String(decoding: laidOut, as: UTF8.self)
+            return try withParsed(text) { g in readGeometry(g) }
+        }
+    }
+
+    /// Graphviz's version, e.g. `"2.43.0"`.
+    public static var version: String {
+        (try? GraphvizRuntime.shared.withContext { gvc throws(GraphvizError) in
+            guard let v = gvcVersion(gvc) else { return "unknown" }
+            return String(cString: v)
+        }) ?? "unavailable"
+    }
+
+    /// The result of trying one format.
+    public struct FormatCheck: Sendable {
+        public let format: GraphvizFormat
+        /// `nil` when a small graph rendered; otherwise why not.
+        public let error: GraphvizError?
+        public var works: Bool { error == nil }
+    }
+
+    /// Tries to render a small graph in each format, in-process.
+    public static func checkFormats(_ formats: [GraphvizFormat] = GraphvizFormat.allCases) -> [FormatCheck] {
+        let probe = "digraph probe { rankdir=LR; a [label=<<B>a</B>>]; a -> b [label=\"1\"]; }"
+        return formats.map { format in
+            do {
+                let bytes = try render(dot: probe, format: format)
+                if bytes.isEmpty {
+                    return FormatCheck(format: format, error: GraphvizError(stage: "render", message: "empty output"))
+                }
+                return FormatCheck(format: format, error: nil)
+            } catch {
+                return FormatCheck(format: format, error: error as? GraphvizError
+                                   ?? GraphvizError(stage: "render", message: "\(error)"))
+            }
+        }
+    }
+
+    // MARK: - Under the lock
+
+    /// Parses `dot`, lays it out, runs `body`, and frees layout and graph.
+    private static func withGraph<T>(_ dot: String, gvc: OpaquePointer, engine: GraphvizEngine,
+                                     _ body: (UnsafeMutablePointer<Agraph_t>) throws(GraphvizError) -> T) throws(GraphvizError) -> T {
+        try withParsed(dot) { g throws(GraphvizError) in
+            GraphvizRuntime.shared.beginCall()
+            let status = gvLayout(gvc, g, engine.rawValue)
+            defer { gvFreeLayout(gvc, g) }
+            if let error = GraphvizRuntime.shared.endCall(stage: "layout", status: status) { throw error }
+            return try body(g)
+        }
+    }
+
+    /// Parses `dot` into a graph, runs `body`, and closes the graph.
+    private static func withParsed<T>(_ dot: String,
+                                      _ body: (UnsafeMutablePointer<Agraph_t>) throws(GraphvizError) -> T) throws(GraphvizError) -> T {
+        GraphvizRuntime.shared.beginCall()
+        let parsed = dot.withCString { agmemread($0) }
+        if let error = GraphvizRuntime.shared.endCall(stage: "parse", status: parsed == nil ? -1 : 0) {
+            if let parsed { agclose(parsed) }
+            throw error
+        }
+        guard let g = parsed else { throw GraphvizError(stage: "parse", message: "no graph in the input") }
+        defer { agclose(g) }
+        return try body(g)
+    }
+
+    private static func renderData(_ gvc: OpaquePointer, _ g: UnsafeMutablePointer<Agraph_t>,
+                                   format: String) throws(GraphvizError) -> [UInt8] {
+        var result: UnsafeMutablePointer<CChar>? = nil
+        var length: UInt32 = 0
+        GraphvizRuntime.shared.beginCall()
+        let status = gvRenderData(gvc, g, format, &result, &length)
+        defer { if let result { gvFreeRenderData(result) } }
+        if let error = GraphvizRuntime.shared.endCall(stage: "render", status: status) { throw error }
+        guard let result else { throw GraphvizError(stage: "render", message: "no output for format \(format)") }
+        return result.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
+            Array(UnsafeBufferPointer(start: $0, count: Int(length)))
+        }
+    }
+
+    private static func attribute(_ object: UnsafeMutableRawPointer, _ name: String) -> String? {
+        guard let value = agget(object, strdupName(name)) else { return nil }
+        let s = String(cString: value)
+        return s.isEmpty ? nil : s
+    }
+
+    /// `agget` takes a non-const `char *` name; hand it a stable copy.
+    private static func strdupName(_ name: String) -> UnsafeMutablePointer<CChar> {
+        GraphvizRuntime.shared.internedName(name)
+    }
+
+    private static func readGeometry(_ g: UnsafeMutablePointer<Agraph_t>) -> GraphvizLayout {
+        var layout = GraphvizLayout(boundingBox: attribute(UnsafeMutableRawPointer(g), "bb") ?? "0,0,0,0",
+                                    nodes: [:], edges: [:],
+                                    labelPosition: attribute(UnsafeMutableRawPointer(g), "lp"))
+        var node = agfstnode(g)
+        while let n = node {
+            let raw = UnsafeMutableRawPointer(n)
+            let name = String(cString: agnameof(raw))
+            layout.nodes[name] = GraphvizLayout.NodeGeometry(
+                pos: attribute(raw, "pos") ?? "0,0",
+                width: attribute(raw, "width") ?? "0",
+                height: attribute(raw, "height") ?? "0",
+                id: attribute(raw, "id"))
+            var edge = agfstout(g, n)
+            while let e = edge {
+                let eraw = UnsafeMutableRawPointer(e)
+                if let id = attribute(eraw, "id"), let pos = attribute(eraw, "pos") { layout.edges[id] = pos }
+                edge = agnxtout(g, e)
+            }
+            node = agnxtnode(g, n)
+        }
+        return layout
+    }
+}
+
+/// The process's one Graphviz context, its lock and its error buffer.
+final class GraphvizRuntime: @unchecked Sendable {
+    static let shared = GraphvizRuntime()
+
+    private let lock = NSLock()
+    /// Created on first use, under `lock`; never freed (one per process).
+    private var context: OpaquePointer?
+    private var contextError: GraphvizError?
+    /// Attribute names handed to `agget` (it wants `char *`), kept for the process's life.
+    private var names: [String: UnsafeMutablePointer<CChar>] = [:]
+
+    private init() {}
+
+    /// Runs `body` holding the lock, with the process's `GVC_t`.
+    func withContext<T>(_ body: (OpaquePointer) throws(GraphvizError) -> T) throws(GraphvizError) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        if context == nil && contextError == nil {
+            _ = agseterrf(collectGraphvizMessage)
+            _ = agseterr(AGWARN)
+            beginCall()
+            let created = gvContext()
+            if let created {
+                context = created
+                _ = endCall(stage: "context", status: 0)
+            } else {
+                contextError = endCall(stage: "context", status: -1)
+                    ?? GraphvizError(stage: "context", message: "gvContext() returned NULL")
+            }
+        }
+        if let contextError { throw contextError }
+        return try body(context!)
+    }
+
+    /// Clears Graphviz's error state before a call. Lock held.
+    func beginCall() {
+        graphvizMessages = ""
+        _ = agreseterrors()
+    }
+
+    /// After a call: an error if it failed (non-zero status or an error
+    /// reported through `agerr`), carrying Graphviz's message. Lock held.
+    func endCall(stage: String, status: Int32) -> GraphvizError? {
+        let failed = status != 0 || agerrors() > 0
+        let text = graphvizMessages
+        graphvizMessages = ""
+        _ = agreseterrors()
+        guard failed else { return nil }
+        return GraphvizError(stage: stage, message: Self.summarize(text))
+    }
+
+    func internedName(_ name: String) -> UnsafeMutablePointer<CChar> {
+        if let p = names[name] { return p }
+        let p = strdup(name)!
+        names[name] = p
+        return p
+    }
+
+    /// Graphviz's messages on one line, errors first.
+    static func summarize(_ text: String) -> String {
+        let lines = text.split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        let errors = lines.filter { $0.hasPrefix("Error") }
+        let chosen = errors.isEmpty ? lines : errors
+        let joined = chosen.joined(separator: " ")
+        return joined.isEmpty ? "Graphviz reported an error without a message" : joined
+    }
+}
+
+/// Graphviz's messages since the last `beginCall`; only touched with
+/// `GraphvizRuntime`'s lock held (every Graphviz call is made under it).
+nonisolated(unsafe) private var graphvizMessages = ""
+
+/// Installed with `agseterrf`: Graphviz hands every warning and error to it
+/// (in pieces: "Error", ": ", the message) instead of printing to stderr.
+private let collectGraphvizMessage: @convention(c) (UnsafeMutablePointer<CChar>?) -> Int32 = { message in
+    if let message { graphvizMessages += String(cString: message) }
+    return 0
+}
