@@ -20,7 +20,7 @@ extension Operation {
         case .tanh:     return ({ .tanh($0) },           { _, y in 1 - y * y })
         case .pow(let p):
             if p == 0 { return ({ _ in 1 },              { _, _ in 0 }) }
-            return ({ .pow($0, p) },                     { x, _ in p * .pow(x, p - 1) })
+            return ({ numpyPower($0, p) },                    { x, _ in p * numpyPower(x, p - 1) })
         default:        return nil
         }
     }
@@ -38,6 +38,18 @@ extension Operation {
         default:   return nil
         }
     }
+}
+
+/// `x ^ p` with NumPy semantics: whole exponents work for negative `x`
+/// (`(-2) ^ 2 = 4`); RealModule's real `pow` is defined for `x ≥ 0` only.
+@inlinable
+public func numpyPower(_ x: Double, _ p: Double) -> Double {
+    if p == p.rounded(), abs(p) <= 0x1p53 {
+        if x >= 0 || x.isNaN { return .pow(x, p) }
+        let magnitude = Double.pow(-x, p)
+        return p.truncatingRemainder(dividingBy: 2) == 0 ? magnitude : -magnitude
+    }
+    return .pow(x, p)
 }
 
 /// `1 / (1 + e^(−x))` without overflow for large |x|.
