@@ -1,0 +1,78 @@
+import ChainRule
+
+/// The functions a graph script can call.
+enum ScriptFunction: Sendable {
+    /// `exp(x)`, `sigmoid(x)`, `transpose(x)`, `softmax(x)`, …: one operand.
+    case unary(Operation)
+    /// `sum(x)` / `mean(x)`, optionally with `axis=0|1`.
+    case reduction(isMean: Bool)
+    /// `cross_entropy(p, t)`, `softmax_cross_entropy(z, t)`.
+    case loss(Operation)
+    /// `zeros(…)`, `ones(…)`, `randn(…)`: leaf initialisers, only as a whole right side.
+    case initializer(Initializer)
+
+    enum Initializer: String, Sendable { case zeros, ones, randn }
+
+    /// The functions of DESIGN §2: their names cannot be assigned.
+    static let builtins: [String: ScriptFunction] = [
+        "exp": .unary(.exp), "log": .unary(.log), "recip": .unary(.recip), "square": .unary(.square),
+        "sqrt": .unary(.sqrt), "sigmoid": .unary(.sigmoid), "relu": .unary(.relu), "tanh": .unary(.tanh),
+        "transpose": .unary(.transpose), "softmax": .unary(.softmax),
+        "sum": .reduction(isMean: false), "mean": .reduction(isMean: true),
+        "cross_entropy": .loss(.crossEntropy), "softmax_cross_entropy": .loss(.softmaxCrossEntropy),
+    ]
+
+    /// Leaf initialisers (language growth for lessons). Their names stay free
+    /// for assignment, so no script valid under DESIGN §2 changes meaning.
+    static let initializers: [String: ScriptFunction] = [
+        "zeros": .initializer(.zeros), "ones": .initializer(.ones), "randn": .initializer(.randn),
+    ]
+
+    /// The function called `name`, if there is one.
+    static func named(_ name: String) -> ScriptFunction? { builtins[name] ?? initializers[name] }
+
+    /// All callable names, sorted (for "did you mean" and listings).
+    static let allNames: [String] = (Array(builtins.keys) + Array(initializers.keys)).sorted()
+
+    /// How the function is called, for messages: `sum(x)` / `sum(x, axis=0|1)`.
+    static func signature(of name: String) -> String {
+        switch named(name) {
+        case .unary: return "\(name)(x)"
+        case .reduction: return "\(name)(x) or \(name)(x, axis=0|1)"
+        case .loss: return name == "cross_entropy" ? "cross_entropy(p, t)" : "softmax_cross_entropy(z, t)"
+        case .initializer(.randn): return "randn(n) or randn(rows, cols), with optional scale=… and seed=…"
+        case .initializer: return "\(name)(n) or \(name)(rows, cols)"
+        case nil: return name
+        }
+    }
+}
+
+/// Edit distance, for "did you mean" notes.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a.utf8), b = Array(b.utf8)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    var row = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        row[0] = i
+        for j in 1...b.count {
+            row[j] = Swift.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        swap(&previous, &row)
+    }
+    return previous[b.count]
+}
+
+/// The candidate closest to `name`, if it is close enough to be a likely typo.
+func nearestName(to name: String, in candidates: some Sequence<String>) -> String? {
+    guard name.utf8.count <= 64 else { return nil }
+    var best: (String, Int)? = nil
+    for candidate in candidates where candidate != name && candidate.utf8.count <= 64 {
+        let d = editDistance(name.lowercased(), candidate.lowercased())
+        let limit = max(name.count, candidate.count) <= 4 ? 1 : 2
+        guard d <= limit, d < max(name.count, candidate.count) else { continue }
+        if best == nil || d < best!.1 || (d == best!.1 && candidate < best!.0) { best = (candidate, d) }
+    }
+    return best?.0
+}

@@ -1,0 +1,341 @@
+import ChainRule
+
+/// Turns statements into graph nodes, checking names, shapes and literals.
+///
+/// Each statement's expression tree is in post-order, so it is built by one
+/// pass backwards (which nodes become graph nodes: exponents and `axis=`
+/// values do not) and one pass forwards (create them) — no recursion.
+struct GraphBuilder: Sendable {
+    let source: SourceText
+    let maxNodes: Int
+    let maxElements: Int
+    private(set) var graph = Graph()
+    /// Where each graph node is in the source.
+    private(set) var sites: [Site] = []
+    private(set) var names: [(name: String, node: NodeID)] = []
+    private var assigned: [String: (node: NodeID, line: Int)] = [:]
+
+    init(source: SourceText, maxNodes: Int, maxElements: Int) {
+        self.source = source
+        self.maxNodes = maxNodes
+        self.maxElements = maxElements
+    }
+
+    private func error(_ site: Site, _ message: String, notes: [String] = []) -> Diagnostic {
+        source.diagnostic(at: site, message, notes: notes)
+    }
+
+    // MARK: Statements
+
+    mutating func add(_ statement: Statement) throws(Diagnostic) {
+        let name = statement.name
+        if ScriptFunction.builtins[name] != nil {
+            throw error(statement.nameSite, "cannot assign to '\(name)': it is a function",
+                        notes: ["names may begin with a function's name, e.g. '\(name)_1'"])
+        }
+        if let previous = assigned[name] {
+            throw error(statement.nameSite, "cannot reassign '\(name)'",
+                        notes: ["'\(name)' was assigned on line \(previous.line); every name is assigned once"])
+        }
+        let node: NodeID
+        switch statement.rightSide {
+        case .number(let value):
+            node = try leaf(name, Tensor(value), at: statement.rightSite)
+        case .array(let tensor):
+            node = try leaf(name, tensor, at: statement.rightSite)
+        case .expression(let tree):
+            if case .call(let f, let arguments) = tree.nodes[tree.root].kind,
+               case .initializer(let kind)? = ScriptFunction.initializers[f] {
+                let value = try initialValue(kind, arguments, tree, at: tree.nodes[tree.root].site)
+                node = try leaf(name, value, at: tree.nodes[tree.root].site)
+            } else {
+                node = try build(tree, name: name)
+            }
+        }
+        assigned[name] = (node, statement.nameSite.line)
+        names.append((name, node))
+    }
+
+    private mutating func leaf(_ name: String, _ value: Tensor, at site: Site) throws(Diagnostic) -> NodeID {
+        try checkCapacity(site)
+        sites.append(site)
+        return graph.leaf(name, value)
+    }
+
+    private func checkCapacity(_ site: Site) throws(Diagnostic) {
+        if graph.nodes.count >= maxNodes {
+            throw error(site, "script is too large (more than \(maxNodes) graph nodes)")
+        }
+    }
+
+    /// Adds an operation node; a shape error is handed back for the caller to place.
+    private mutating func apply(_ operation: Operation, _ inputs: [NodeID], at site: Site) throws(Diagnostic) -> Result<NodeID, ShapeError> {
+        try checkCapacity(site)
+        do {
+            let id = try graph.apply(operation, inputs)
+            sites.append(site)
+            return .success(id)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func unwrap(_ result: Result<NodeID, ShapeError>, _ diagnose: (ShapeError) -> Diagnostic) throws(Diagnostic) -> NodeID {
+        switch result {
+        case .success(let id): return id
+        case .failure(let e): throw diagnose(e)
+        }
+    }
+
+    // MARK: Expressions
+
+    /// A literal number, possibly negated (`2`, `-1`, `(2)`), or `nil`.
+    private func literal(_ index: Int, in tree: ExpressionTree) -> Double? {
+        switch tree.nodes[index].kind {
+        case .number(let v): return v
+        case .negate(let x): if case .number(let v) = tree.nodes[x].kind { return -v }
+        default: break
+        }
+        return nil
+    }
+
+    private mutating func build(_ tree: ExpressionTree, name: String) throws(Diagnostic) -> NodeID {
+        let nodes = tree.nodes
+        let firstNew = graph.nodes.count
+        // Pass 1, root first: which tree nodes become graph nodes.
+        var needed = [Bool](repeating: false, count: nodes.count)
+        needed[tree.root] = true
+        for i in stride(from: tree.root, through: 0, by: -1) where needed[i] {
+            switch nodes[i].kind {
+            case .number, .name:
+                break
+            case .negate(let x):
+                if case .number = nodes[x].kind { break }  // folded into a constant
+                needed[x] = true
+            case .binary(.power, let base, _):
+                needed[base] = true  // the exponent is a literal, checked below
+            case .binary(_, let lhs, let rhs):
+                needed[lhs] = true
+                needed[rhs] = true
+            case .call(_, let arguments):
+                for argument in arguments where argument.keyword == nil { needed[argument.value] = true }
+            }
+        }
+        // Pass 2, operands first: create the graph nodes.
+        var value = [NodeID?](repeating: nil, count: nodes.count)
+        for i in 0..<nodes.count where needed[i] {
+            let node = nodes[i]
+            switch node.kind {
+            case .number(let v):
+                try checkCapacity(node.site)
+                sites.append(node.site)
+                value[i] = graph.constant(Tensor(v))
+            case .name(let n):
+                value[i] = try lookup(n, at: node.site)
+            case .negate(let x):
+                if case .number(let v) = nodes[x].kind {
+                    try checkCapacity(node.site)
+                    sites.append(node.site)
+                    value[i] = graph.constant(Tensor(-v))
+                } else {
+                    let operand = value[x]!
+                    value[i] = try unwrap(try apply(.neg, [operand], at: node.site)) { self.error(node.site, $0.message) }
+                }
+            case .binary(let op, let lhs, let rhs):
+                let a = value[lhs]!
+                let operation: Operation
+                let inputs: [NodeID]
+                if let binary = op.operation {
+                    operation = binary
+                    inputs = [a, value[rhs]!]
+                } else {
+                    guard let p = literal(rhs, in: tree) else {
+                        throw error(nodes[rhs].start, "exponent must be a numeric literal",
+                                    notes: ["write 'x ^ 2' or 'x ^ -1'; for a variable exponent use exp(y * log(x))"])
+                    }
+                    operation = .pow(p)
+                    inputs = [a]
+                }
+                value[i] = try unwrap(try apply(operation, inputs, at: node.site)) {
+                    self.error(node.site, $0.message, notes: self.shapeNotes(operation, inputs))
+                }
+            case .call(let f, let arguments):
+                value[i] = try call(f, arguments, at: node.site, tree: tree, values: value)
+            }
+        }
+        var root = value[tree.root]!
+        if root.index < firstNew || graph[root].kind == .constant {
+            // `y = x` or `y = (2)`: a node of its own, so `y` has its own value and gradient.
+            let operand = root
+            let site = nodes[tree.root].site
+            root = try unwrap(try apply(.identity, [operand], at: site)) { self.error(site, $0.message) }
+        }
+        graph.setName(name, of: root)
+        return root
+    }
+
+    private func shapeNotes(_ operation: Operation, _ inputs: [NodeID]) -> [String] {
+        var notes: [String] = []
+        let described = inputs.map { id -> String in
+            let shape = describeShape(graph[id].shape)
+            if let n = graph[id].name { return "'\(n)' has shape \(shape)" }
+            return "an operand has shape \(shape)"
+        }
+        if inputs.count == 2, graph[inputs[0]].name != nil || graph[inputs[1]].name != nil {
+            notes.append(described.joined(separator: ", "))
+        }
+        if operation == .mul, inputs.count == 2, graph[inputs[0]].shape.count == 2, graph[inputs[1]].shape.count >= 1 {
+            notes.append("'*' multiplies elementwise; use '@' for a matrix product")
+        }
+        if operation == .matmul, inputs.count == 2, graph[inputs[0]].shape.isEmpty || graph[inputs[1]].shape.isEmpty {
+            notes.removeAll()
+        }
+        return notes
+    }
+
+    private func lookup(_ name: String, at site: Site) throws(Diagnostic) -> NodeID {
+        if let found = assigned[name] { return found.node }
+        if ScriptFunction.named(name) != nil {
+            throw error(site, "'\(name)' is a function; call it as \(ScriptFunction.signature(of: name))")
+        }
+        var notes: [String] = []
+        if let near = nearestName(to: name, in: assigned.keys) { notes.append("did you mean '\(near)'?") }
+        throw error(site, "cannot find '\(name)' in scope", notes: notes)
+    }
+
+    // MARK: Calls
+
+    private mutating func call(_ f: String, _ arguments: [Argument], at site: Site, tree: ExpressionTree,
+                               values: [NodeID?]) throws(Diagnostic) -> NodeID {
+        guard let function = ScriptFunction.named(f) else {
+            if assigned[f] != nil {
+                throw error(site, "'\(f)' is not a function", notes: ["functions: " + ScriptFunction.builtins.keys.sorted().joined(separator: ", ")])
+            }
+            var notes: [String] = []
+            if let near = nearestName(to: f, in: ScriptFunction.allNames) {
+                notes.append("did you mean '\(near)'?")
+            } else {
+                notes.append("functions: " + ScriptFunction.builtins.keys.sorted().joined(separator: ", "))
+            }
+            throw error(site, "unknown function '\(f)'", notes: notes)
+        }
+        let positional = arguments.filter { $0.keyword == nil }
+        let keywords = arguments.filter { $0.keyword != nil }
+        // Keywords come after positional arguments, once each, and only known ones.
+        var seen: Set<String> = []
+        var sawKeyword = false
+        for argument in arguments {
+            if let k = argument.keyword {
+                sawKeyword = true
+                if !seen.insert(k).inserted { throw error(argument.keywordSite!, "argument '\(k)' is given twice") }
+            } else if sawKeyword {
+                throw error(tree.nodes[argument.value].start, "positional argument after a keyword argument")
+            }
+        }
+        func expectPositional(_ count: Int) throws(Diagnostic) {
+            guard positional.count == count else {
+                let words = ["no arguments", "one argument", "two arguments"]
+                throw error(site, "\(f) takes \(count < words.count ? words[count] : "\(count) arguments"), got \(positional.count)",
+                            notes: ["call it as \(ScriptFunction.signature(of: f))"])
+            }
+        }
+        func rejectKeywords(allowing allowed: [String]) throws(Diagnostic) {
+            for argument in keywords where !allowed.contains(argument.keyword!) {
+                let k = argument.keyword!
+                var notes: [String] = []
+                if let near = nearestName(to: k, in: allowed) { notes.append("did you mean '\(near)'?") }
+                else { notes.append("call it as \(ScriptFunction.signature(of: f))") }
+                throw error(argument.keywordSite!, "\(f) has no argument named '\(k)'", notes: notes)
+            }
+        }
+        let operands = positional.map { values[$0.value]! }
+        let operation: Operation
+        var errorSite: (ShapeError) -> Site = { _ in site }
+        switch function {
+        case .unary(let op):
+            try rejectKeywords(allowing: [])
+            try expectPositional(1)
+            operation = op
+        case .reduction(let isMean):
+            try rejectKeywords(allowing: ["axis"])
+            try expectPositional(1)
+            var axis: Int? = nil
+            if let a = keywords.first {
+                let index = a.value
+                guard let v = literal(index, in: tree), v == 0 || v == 1 else {
+                    throw error(tree.nodes[index].start, "axis must be 0 or 1",
+                                notes: ["axis 0 runs down the rows, axis 1 along each row"])
+                }
+                axis = Int(v)
+                errorSite = { e in e.operand != nil ? tree.nodes[index].start : site }
+            }
+            operation = isMean ? .mean(axis: axis) : .sum(axis: axis)
+        case .loss(let op):
+            try rejectKeywords(allowing: [])
+            try expectPositional(2)
+            operation = op
+            errorSite = { e in e.operand.map { tree.nodes[positional[$0].value].start } ?? site }
+        case .initializer:
+            throw error(site, "\(f)(…) creates a leaf, so it must be the whole right side of an assignment",
+                        notes: ["write 'W = \(f)(2, 3)' on a line of its own and use 'W'"])
+        }
+        return try unwrap(try apply(operation, operands, at: site)) { e in self.error(errorSite(e), e.message) }
+    }
+
+    /// The value of `zeros(…)`, `ones(…)` or `randn(…)`.
+    private func initialValue(_ kind: ScriptFunction.Initializer, _ arguments: [Argument], _ tree: ExpressionTree,
+                              at site: Site) throws(Diagnostic) -> Tensor {
+        let f = kind.rawValue
+        let allowed = kind == .randn ? ["scale", "seed"] : []
+        var shape: [Int] = []
+        var scale = 1.0
+        var seed: UInt64 = 0
+        var seen: Set<String> = []
+        for argument in arguments {
+            let node = tree.nodes[argument.value]
+            guard let keyword = argument.keyword else {
+                guard seen.isEmpty else { throw error(node.start, "positional argument after a keyword argument") }
+                guard shape.count < 2 else {
+                    throw error(node.start, "\(f) takes one or two sizes (a vector or a matrix)",
+                                notes: ["call it as \(ScriptFunction.signature(of: f))"])
+                }
+                guard let v = literal(argument.value, in: tree), v == v.rounded(), v >= 1, v <= Double(maxElements) else {
+                    throw error(node.start, "a size must be a whole number literal of at least 1")
+                }
+                shape.append(Int(v))
+                continue
+            }
+            guard allowed.contains(keyword) else {
+                var notes = ["call it as \(ScriptFunction.signature(of: f))"]
+                if let near = nearestName(to: keyword, in: allowed) { notes = ["did you mean '\(near)'?"] }
+                throw error(argument.keywordSite!, "\(f) has no argument named '\(keyword)'", notes: notes)
+            }
+            guard seen.insert(keyword).inserted else { throw error(argument.keywordSite!, "argument '\(keyword)' is given twice") }
+            guard let v = literal(argument.value, in: tree) else {
+                throw error(node.start, "\(keyword) must be a numeric literal")
+            }
+            if keyword == "scale" {
+                scale = v
+            } else {
+                guard v == v.rounded(), v >= 0, v < 0x1p63 else {
+                    throw error(node.start, "seed must be a whole number literal of at least 0")
+                }
+                seed = UInt64(v)
+            }
+        }
+        guard !shape.isEmpty else {
+            throw error(site, "\(f) needs a size", notes: ["call it as \(ScriptFunction.signature(of: f))"])
+        }
+        let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
+        guard count <= maxElements else {
+            throw error(site, "\(f)\(describeShape(shape)) is too large (more than \(maxElements) elements)")
+        }
+        switch kind {
+        case .zeros: return .zeros(shape)
+        case .ones: return .ones(shape)
+        case .randn:
+            var generator = SplitMix64(seed: seed)
+            return Tensor(shape: shape, scalars: generator.normals(count).map { $0 * scale })
+        }
+    }
+}

@@ -1,0 +1,390 @@
+import ChainRule
+
+/// Turns tokens into statements, one line at a time.
+///
+/// Expressions are parsed by operator precedence with explicit operand and
+/// operator stacks instead of recursion, so no input can exhaust the call
+/// stack. Parentheses and calls may still nest only `maxNestingDepth` deep,
+/// with a clear error past that.
+struct Parser: Sendable {
+    private var lexer: Lexer
+    private var current: Token
+    private var source: SourceText { lexer.source }
+    let maxNestingDepth: Int
+    let maxNodes: Int
+
+    init(source: SourceText, maxNestingDepth: Int, maxNodes: Int) throws(Diagnostic) {
+        lexer = Lexer(source: source)
+        current = try lexer.next()
+        self.maxNestingDepth = maxNestingDepth
+        self.maxNodes = maxNodes
+    }
+
+    private mutating func advance() throws(Diagnostic) { current = try lexer.next() }
+
+    /// The token after `current`, without consuming anything.
+    private func peek(_ count: Int = 1) throws(Diagnostic) -> Token {
+        var probe = lexer
+        var token = current
+        for _ in 0..<count { token = try probe.next() }
+        return token
+    }
+
+    private func error(at token: Token, _ message: String, notes: [String] = []) -> Diagnostic {
+        source.diagnostic(at: token.site, message, notes: notes)
+    }
+
+    /// The next statement, or `nil` at the end of the script.
+    mutating func nextStatement() throws(Diagnostic) -> Statement? {
+        while current.kind == .newline { try advance() }
+        if current.kind == .end { return nil }
+        guard current.kind == .identifier else {
+            var notes: [String] = []
+            if current.kind == .number || current.kind == .minus || current.kind == .leftParen {
+                notes.append("every statement assigns a name: 'y = …'")
+            }
+            throw error(at: current, "expected a name at the start of a statement, found \(source.describe(current))", notes: notes)
+        }
+        let nameToken = current
+        let name = source.text(of: nameToken)
+        try advance()
+        guard current.kind == .equals else {
+            throw error(at: current, "expected '=' after '\(name)', found \(source.describe(current))",
+                        notes: ["every statement assigns a name: '\(name) = …'"])
+        }
+        try advance()
+        let rightToken = current
+        let right: RightSide
+        var isNegativeLiteral = false
+        if current.kind == .minus, try peek().kind == .number {
+            isNegativeLiteral = try peek(2).endsStatement
+        }
+        switch current.kind {
+        case .newline, .end:
+            throw error(at: current, "expected an expression after '='")
+        case .number where try peek().endsStatement:
+            right = .number(current.number)
+            try advance()
+        case .minus where isNegativeLiteral:
+            try advance()
+            right = .number(-current.number)
+            try advance()
+        case .leftBracket:
+            right = .array(try parseArray())
+            guard current.endsStatement else {
+                throw error(at: current, "unexpected \(source.describe(current)) after the array literal",
+                            notes: ["an array literal must be the whole right side of an assignment"])
+            }
+        default:
+            right = .expression(try parseExpression())
+        }
+        // `current` ends the statement.
+        if current.kind == .newline { try advance() }
+        return Statement(name: name, nameSite: nameToken.site, rightSide: right, rightSite: rightToken.site)
+    }
+
+    // MARK: Array literals
+
+    /// `[1, -2, 3]` or `[[1, 2], [3, 4]]`, starting at `[`.
+    private mutating func parseArray() throws(Diagnostic) -> Tensor {
+        let open = current
+        try advance()
+        if current.kind == .leftBracket {
+            var scalars: [Double] = []
+            var rows = 0
+            var columns = 0
+            var firstRow = current
+            while true {
+                guard current.kind == .leftBracket else {
+                    if current.kind == .number || current.kind == .minus {
+                        throw error(at: current, "cannot mix numbers and rows in an array literal",
+                                    notes: ["a matrix is written [[1, 2], [3, 4]]"])
+                    }
+                    throw error(at: current, "expected '[' to start a row, found \(source.describe(current))")
+                }
+                let rowOpen = current
+                try advance()
+                let count = try parseNumbers(into: &scalars, open: rowOpen, isRow: true)
+                if rows == 0 {
+                    columns = count
+                    firstRow = rowOpen
+                } else if count != columns {
+                    throw error(at: rowOpen, "ragged array: row \(rows + 1) has \(count) element\(count == 1 ? "" : "s") but row 1 has \(columns)",
+                                notes: ["every row of a matrix needs the same length (row 1 starts at column \(firstRow.column))"])
+                }
+                rows += 1
+                if current.kind == .comma {
+                    try advance()
+                    continue
+                }
+                if current.kind == .rightBracket {
+                    try advance()
+                    break
+                }
+                throw closingBracketError(open: open)
+            }
+            return Tensor(shape: [rows, columns], scalars: scalars)
+        }
+        var scalars: [Double] = []
+        let count = try parseNumbers(into: &scalars, open: open, isRow: false)
+        return Tensor(shape: [count], scalars: scalars)
+    }
+
+    /// Numbers up to and including the closing `]`; returns how many.
+    private mutating func parseNumbers(into scalars: inout [Double], open: Token, isRow: Bool) throws(Diagnostic) -> Int {
+        if current.kind == .rightBracket {
+            throw error(at: open, "empty array literal", notes: ["a tensor needs at least one element"])
+        }
+        var count = 0
+        while true {
+            var sign = 1.0
+            if current.kind == .minus {
+                sign = -1
+                try advance()
+            }
+            switch current.kind {
+            case .number:
+                scalars.append(sign * current.number)
+                count += 1
+                try advance()
+            case .leftBracket:
+                if isRow {
+                    throw error(at: current, "array literals have at most two dimensions",
+                                notes: ["tensors are scalars, vectors or matrices"])
+                }
+                throw error(at: current, "cannot mix numbers and rows in an array literal",
+                            notes: ["a matrix is written [[1, 2], [3, 4]]"])
+            case .identifier:
+                throw error(at: current, "array elements must be number literals, found \(source.describe(current))",
+                            notes: ["an array literal defines a leaf; combine names in an expression instead"])
+            default:
+                throw error(at: current, "expected a number, found \(source.describe(current))")
+            }
+            if current.kind == .comma {
+                try advance()
+                continue
+            }
+            if current.kind == .rightBracket {
+                try advance()
+                return count
+            }
+            throw closingBracketError(open: open)
+        }
+    }
+
+    private func closingBracketError(open: Token) -> Diagnostic {
+        if current.endsStatement {
+            return error(at: current, "expected ']' to close the array", notes: ["to match the '[' at \(open.line):\(open.column)"])
+        }
+        return error(at: current, "expected ',' or ']' in the array, found \(source.describe(current))")
+    }
+
+    // MARK: Expressions
+
+    private enum Pending {
+        case binary(BinaryOperator, Site)
+        case negate(Site)
+        case paren(Token)
+        case call(name: String, token: Token, arguments: [Argument], keyword: (String, Site)?, operandBase: Int)
+
+        var isMarker: Bool {
+            switch self {
+            case .paren, .call: return true
+            default: return false
+            }
+        }
+    }
+
+    /// An expression up to the end of the line, with operator precedence
+    /// `+ -` < `* / @` < unary `-` < `^` (right-associative).
+    private mutating func parseExpression() throws(Diagnostic) -> ExpressionTree {
+        var tree = ExpressionTree()
+        var operands: [Int] = []
+        var operators: [Pending] = []
+        var depth = 0
+        var expectOperand = true
+        var atArgumentStart = false
+        var previous: Token? = nil
+
+        func push(_ node: ExpressionNode, _ tree: inout ExpressionTree, _ operands: inout [Int]) throws(Diagnostic) {
+            if tree.nodes.count >= maxNodes {
+                throw source.diagnostic(at: node.site, "expression is too large (more than \(maxNodes) nodes)")
+            }
+            operands.append(tree.append(node))
+        }
+
+        /// Applies the operator on top of the stack to its operands.
+        func reduceTop(_ tree: inout ExpressionTree, _ operands: inout [Int], _ operators: inout [Pending]) throws(Diagnostic) {
+            switch operators.removeLast() {
+            case .binary(let op, let site):
+                let rhs = operands.removeLast(), lhs = operands.removeLast()
+                try push(ExpressionNode(kind: .binary(op, lhs, rhs), site: site, start: tree.nodes[lhs].start), &tree, &operands)
+            case .negate(let site):
+                let x = operands.removeLast()
+                try push(ExpressionNode(kind: .negate(x), site: site, start: site), &tree, &operands)
+            case .paren, .call:
+                preconditionFailure("markers are not reduced here")
+            }
+        }
+
+        /// Reduces operators down to (not including) the innermost `(` or call.
+        func reduceToMarker(_ tree: inout ExpressionTree, _ operands: inout [Int], _ operators: inout [Pending]) throws(Diagnostic) {
+            while let top = operators.last, !top.isMarker { try reduceTop(&tree, &operands, &operators) }
+        }
+
+        while true {
+            let token = current
+            if expectOperand {
+                let argumentStart = atArgumentStart
+                atArgumentStart = false
+                switch token.kind {
+                case .number:
+                    try push(ExpressionNode(kind: .number(token.number), site: token.site, start: token.site), &tree, &operands)
+                    try advance()
+                    expectOperand = false
+                case .identifier:
+                    let name = source.text(of: token)
+                    let next = try peek()
+                    if argumentStart, next.kind == .equals, case .call(let f, let t, let a, nil, let base) = operators.last {
+                        // A keyword argument: `axis=0`.
+                        operators[operators.count - 1] = .call(name: f, token: t, arguments: a, keyword: (name, token.site), operandBase: base)
+                        try advance()
+                        try advance()
+                        continue
+                    }
+                    if next.kind == .leftParen {
+                        depth += 1
+                        if depth > maxNestingDepth { throw tooDeep(token) }
+                        try advance()
+                        try advance()
+                        operators.append(.call(name: name, token: token, arguments: [], keyword: nil, operandBase: operands.count))
+                        if current.kind == .rightParen {
+                            // A call without arguments.
+                            operators.removeLast()
+                            depth -= 1
+                            try push(ExpressionNode(kind: .call(name, []), site: token.site, start: token.site), &tree, &operands)
+                            try advance()
+                            expectOperand = false
+                        } else {
+                            atArgumentStart = true
+                        }
+                    } else {
+                        try push(ExpressionNode(kind: .name(name), site: token.site, start: token.site), &tree, &operands)
+                        try advance()
+                        expectOperand = false
+                    }
+                case .minus:
+                    operators.append(.negate(token.site))
+                    try advance()
+                case .leftParen:
+                    depth += 1
+                    if depth > maxNestingDepth { throw tooDeep(token) }
+                    operators.append(.paren(token))
+                    try advance()
+                case .leftBracket:
+                    throw error(at: token, "array literals are only allowed as the whole right side of an assignment",
+                                notes: ["assign the array to a name on its own line, then use the name"])
+                default:
+                    var notes: [String] = []
+                    if token.kind == .star, previous?.kind == .star { notes.append("use '^' for powers: x ^ 2") }
+                    if token.kind == .plus { notes.append("there is no unary '+'") }
+                    if token.kind == .equals { notes.append("write one assignment per line") }
+                    if token.endsStatement {
+                        throw error(at: token, "expected an expression, found end of line", notes: notes)
+                    }
+                    throw error(at: token, "expected an expression, found \(source.describe(token))", notes: notes)
+                }
+            } else {
+                if let op = token.binaryOperator {
+                    while let top = operators.last {
+                        let topPrecedence: Int
+                        switch top {
+                        case .binary(let o, _): topPrecedence = o.precedence
+                        case .negate: topPrecedence = unaryMinusPrecedence
+                        case .paren, .call: topPrecedence = -1
+                        }
+                        guard topPrecedence > op.precedence || (topPrecedence == op.precedence && !op.isRightAssociative) else { break }
+                        try reduceTop(&tree, &operands, &operators)
+                    }
+                    operators.append(.binary(op, token.site))
+                    try advance()
+                    expectOperand = true
+                } else {
+                    switch token.kind {
+                    case .rightParen, .comma:
+                        try reduceToMarker(&tree, &operands, &operators)
+                        guard let marker = operators.last else {
+                            if token.kind == .comma {
+                                throw error(at: token, "unexpected ','", notes: ["commas separate the arguments of a function call"])
+                            }
+                            throw error(at: token, "unexpected ')' without a matching '('")
+                        }
+                        switch marker {
+                        case .paren(let open):
+                            if token.kind == .comma {
+                                throw error(at: token, "unexpected ',' inside parentheses",
+                                            notes: ["commas separate the arguments of a function call (the '(' at \(open.line):\(open.column) is not a call)"])
+                            }
+                            operators.removeLast()
+                            depth -= 1
+                            // The parenthesised value stays on the operand stack; the
+                            // node's start moves back to the '(' for messages.
+                            tree.nodes[operands[operands.count - 1]].start = open.site
+                            try advance()
+                            expectOperand = false
+                        case .call(let name, let callToken, var arguments, let keyword, let base):
+                            let value = operands.removeLast()
+                            precondition(operands.count == base, "one operand per argument")
+                            arguments.append(Argument(keyword: keyword?.0, keywordSite: keyword?.1, value: value))
+                            operators.removeLast()
+                            if token.kind == .comma {
+                                operators.append(.call(name: name, token: callToken, arguments: arguments, keyword: nil, operandBase: base))
+                                try advance()
+                                expectOperand = true
+                                atArgumentStart = true
+                            } else {
+                                depth -= 1
+                                try push(ExpressionNode(kind: .call(name, arguments), site: callToken.site, start: callToken.site), &tree, &operands)
+                                try advance()
+                                expectOperand = false
+                            }
+                        default:
+                            preconditionFailure("not a marker")
+                        }
+                    case .newline, .end:
+                        try reduceToMarker(&tree, &operands, &operators)
+                        if let marker = operators.last {
+                            let open: Token
+                            switch marker {
+                            case .paren(let t): open = t
+                            case .call(_, let t, _, _, _): open = t
+                            default: preconditionFailure("not a marker")
+                            }
+                            let what = { if case .call = marker { return "call to '\(source.text(of: open))'" } else { return "'('" } }()
+                            throw error(at: token, "expected ')' to close the \(what)",
+                                        notes: ["to match the \(what) at \(open.line):\(open.column)"])
+                        }
+                        precondition(operands.count == 1, "one value per expression")
+                        tree.root = operands[0]
+                        return tree
+                    case .equals:
+                        throw error(at: token, "unexpected '='", notes: ["write one assignment per line"])
+                    case .leftBracket:
+                        throw error(at: token, "array literals are only allowed as the whole right side of an assignment")
+                    default:
+                        var notes: [String] = []
+                        if token.kind == .identifier || token.kind == .number || token.kind == .leftParen {
+                            notes.append("operators are + - * / @ ^; did you forget one?")
+                        }
+                        throw error(at: token, "expected an operator or end of line, found \(source.describe(token))", notes: notes)
+                    }
+                }
+            }
+            previous = token
+        }
+    }
+
+    private func tooDeep(_ token: Token) -> Diagnostic {
+        error(at: token, "expression is nested too deeply (more than \(maxNestingDepth) levels)")
+    }
+}

@@ -1,0 +1,47 @@
+import ChainRule
+
+/// Compiles graph scripts (DESIGN §2) into graphs.
+///
+/// ```swift
+/// let script = try ScriptCompiler.compile("x = 2\ny = x * x", fileName: "square.graph")
+/// let pass = try script.evaluate()
+/// pass.gradient(of: script.node(named: "x")!)   // 4
+/// ```
+///
+/// Every error is a `Diagnostic` with a line, a column (in characters) and a
+/// message; nothing traps, whatever the bytes. See the GraphScript
+/// documentation catalog for the language.
+public enum ScriptCompiler {
+    /// How deep parentheses and calls may nest.
+    public static let maxNestingDepth = 1000
+    /// How many graph nodes a script may create.
+    public static let maxNodes = 200_000
+    /// How many elements `zeros` / `ones` / `randn` may create.
+    public static let maxInitializerElements = 1 << 22
+
+    /// Compiles UTF-8 bytes. `firstLine` is the line number of the first line
+    /// (for a script embedded in a larger file, such as a Markdown lesson).
+    public static func compile(_ source: [UInt8], fileName: String, firstLine: Int = 1) throws(Diagnostic) -> Script {
+        let text = SourceText(bytes: source, fileName: fileName, firstLine: firstLine)
+        if let bad = SourceText.firstInvalidUTF8(in: source) {
+            let byte = String(source[bad], radix: 16, uppercase: true)
+            throw text.diagnostic(atOffset: bad, "invalid UTF-8 byte 0x\(byte.count == 1 ? "0" + byte : byte)",
+                                  notes: ["graph scripts must be UTF-8 text"])
+        }
+        var parser = try Parser(source: text, maxNestingDepth: maxNestingDepth, maxNodes: maxNodes)
+        var builder = GraphBuilder(source: text, maxNodes: maxNodes, maxElements: maxInitializerElements)
+        while let statement = try parser.nextStatement() {
+            try builder.add(statement)
+        }
+        guard let last = builder.names.last else {
+            throw text.diagnostic(at: Site(offset: text.contentStart, line: firstLine, column: 1),
+                                  "empty script: expected at least one assignment such as 'x = 2'")
+        }
+        return Script(graph: builder.graph, output: last.node, names: builder.names, source: text, sites: builder.sites)
+    }
+
+    /// Compiles a string.
+    public static func compile(_ source: String, fileName: String, firstLine: Int = 1) throws(Diagnostic) -> Script {
+        try compile(Array(source.utf8), fileName: fileName, firstLine: firstLine)
+    }
+}
