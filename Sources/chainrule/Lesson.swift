@@ -1,7 +1,75 @@
 import ArgumentParser
+import ChainRuleLessons
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
-// Not implemented yet: owned by the session working on this command.
+/// `chainrule lesson ID|PATH [--no-pause]`: plays a lesson in the terminal.
 struct Lesson: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "lesson", abstract: "(not implemented yet)")
-    func run() throws { throw ValidationError("chainrule lesson is not implemented yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "lesson",
+        abstract: "Play a lesson in the terminal, one step at a time.",
+        discussion: """
+        ID is a lesson's file name without NN- and .md (apples for Lessons/01-apples.md), or its \
+        number (1 or 01); PATH is any lesson .md file. Keys: Enter/Space/→ next, b/← back, q quit. \
+        When stdin or stdout is not a terminal, or with --no-pause, every step is printed and the \
+        command exits 0. Colour only on a terminal, never when NO_COLOR is set. While playing, the \
+        current step's figure is written to Output/ID/current.svg.
+        """
+    )
+
+    @Argument(help: "A lesson id (apples), number (1) or path to a lesson .md file.")
+    var lesson: String
+
+    @Flag(name: .customLong("no-pause"), help: "Print every step without waiting for keys.")
+    var noPause = false
+
+    func run() throws {
+        let (path, displayName) = try resolve(lesson)
+        let loaded: ChainRuleLessons.Lesson
+        do {
+            loaded = try ChainRuleLessons.Lesson.load(path: path, fileName: displayName)
+        } catch {
+            FileHandle.standardError.write(Data((error.rendered + "\n").utf8))
+            throw ExitCode.failure
+        }
+        let interactive = !noPause && RawTerminal.isTerminal(0) && RawTerminal.isTerminal(1)
+        let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        let color = RawTerminal.isTerminal(1) && !noColor
+        let terminal = RawTerminal()
+        let width = terminal.size.map { max(40, min($0.columns, 120)) } ?? 100
+        let output = URL(fileURLWithPath: "Output", isDirectory: true)
+        let player = LessonPlayer(lesson: loaded, style: TextStyle(color: color, width: width), outputDirectory: output)
+        player.onStep = FrameWriter.make(for: loaded, outputDirectory: output)
+        do {
+            if interactive {
+                try player.playInteractive(terminal: terminal)
+            } else {
+                try player.playAll { FileHandle.standardOutput.write(Data($0.utf8)) }
+            }
+        } catch {
+            terminal.restore()
+            FileHandle.standardError.write(Data("error: \(loaded.fileName): \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    /// A path (`….md` or containing `/`) or a lesson id/number in the lessons folder.
+    private func resolve(_ name: String) throws -> (path: String, displayName: String) {
+        if name.hasSuffix(".md") || name.contains("/") {
+            guard FileManager.default.fileExists(atPath: name) else {
+                FileHandle.standardError.write(Data("error: \(name): no such lesson file\n".utf8))
+                throw ExitCode.failure
+            }
+            return (name, name)
+        }
+        guard let library = LessonLibrary.locate() else { throw lessonsFolderMissing() }
+        guard let entry = library.entry(named: name) else {
+            let ids = library.entries().map(\.id).joined(separator: ", ")
+            FileHandle.standardError.write(Data("error: no lesson named '\(name)' (lessons: \(ids); `chainrule lessons` lists them)\n".utf8))
+            throw ExitCode.failure
+        }
+        return (entry.path, entry.path)
+    }
 }

@@ -1,0 +1,97 @@
+import ChainRule
+import Foundation
+
+/// Rows of a CSV file split into features and an integer class label, then
+/// shuffled (seeded) and split into training and test rows.
+public struct Dataset: Sendable {
+    /// The file as named in the lesson.
+    public let file: String
+    /// Feature column names, in order.
+    public let featureNames: [String]
+    public let labelName: String
+    /// Every row's features (already scaled), row-major.
+    public let features: [Double]
+    public let labels: [Int]
+    /// Row indices of the training and test rows.
+    public let train: [Int]
+    public let test: [Int]
+
+    public var featureCount: Int { featureNames.count }
+    public var classCount: Int { (labels.max() ?? 0) + 1 }
+    public var rowCount: Int { labels.count }
+
+    /// Features and labels of the given rows as tensors `(n, features)` and `(n,)`.
+    public func batch(_ rows: some Collection<Int>) -> (x: Tensor, t: Tensor) {
+        var xs: [Double] = []
+        xs.reserveCapacity(rows.count * featureCount)
+        var ts: [Double] = []
+        ts.reserveCapacity(rows.count)
+        for r in rows {
+            xs.append(contentsOf: features[(r * featureCount)..<((r + 1) * featureCount)])
+            ts.append(Double(labels[r]))
+        }
+        return (Tensor(shape: [rows.count, featureCount], scalars: xs), Tensor(shape: [rows.count], scalars: ts))
+    }
+
+    /// A problem with the CSV text, at a 1-based line and column of the CSV file.
+    public struct LoadError: Error { public let line: Int; public let message: String }
+
+    /// Parses CSV text with a header row. Every column except `label` is a feature.
+    public init(csv: String, file: String, label: String, scale: Double, trainFraction: Double, seed: UInt64) throws(LoadError) {
+        var lines = csv.split(whereSeparator: \.isNewline).map(String.init)
+        lines.removeAll { $0.allSatisfy(\.isWhitespace) }
+        guard let header = lines.first else { throw LoadError(line: 1, message: "the file is empty") }
+        let names = header.split(separator: ",", omittingEmptySubsequences: false).map { String($0.trimmingWhitespace()) }
+        guard let labelIndex = names.firstIndex(of: label) else {
+            throw LoadError(line: 1, message: "no column named '\(label)' (columns: \(names.prefix(4).joined(separator: ", "))\(names.count > 4 ? ", …" : ""))")
+        }
+        var features: [Double] = []
+        var labels: [Int] = []
+        features.reserveCapacity((lines.count - 1) * (names.count - 1))
+        for (i, line) in lines.dropFirst().enumerated() {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard cells.count == names.count else {
+                throw LoadError(line: i + 2, message: "row has \(cells.count) columns, the header has \(names.count)")
+            }
+            for (j, cell) in cells.enumerated() {
+                guard let v = Double(cell.trimmingWhitespace()) else {
+                    throw LoadError(line: i + 2, message: "'\(cell)' in column '\(names[j])' is not a number")
+                }
+                if j == labelIndex {
+                    guard v >= 0, v == v.rounded(), v < 1_000_000 else {
+                        throw LoadError(line: i + 2, message: "label '\(cell)' is not a class number 0, 1, 2, …")
+                    }
+                    labels.append(Int(v))
+                } else {
+                    features.append(v * scale)
+                }
+            }
+        }
+        guard !labels.isEmpty else { throw LoadError(line: 2, message: "the file has a header but no rows") }
+        var order = Array(labels.indices)
+        var rng = SeededGenerator(seed: seed)
+        order.shuffle(using: &rng)
+        let nTrain = min(max(Int((Double(order.count) * trainFraction).rounded()), 1), order.count)
+        self.file = file
+        self.featureNames = names.enumerated().filter { $0.offset != labelIndex }.map(\.element)
+        self.labelName = label
+        self.features = features
+        self.labels = labels
+        self.train = Array(order[..<nTrain])
+        self.test = Array(order[nTrain...])
+    }
+}
+
+/// SplitMix64: a small, fast, seedable generator, so every run of a lesson
+/// shuffles and samples the same way on every machine.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,75 @@
+import ChainRule
+import Foundation
+
+/// One ```graph block of a lesson, evaluated.
+public struct LessonSection: Sendable {
+    public let index: Int
+    /// The block's source and the file line of its first line.
+    public let source: String
+    public let firstLine: Int
+    /// The graph as played: expanded when the section has `> expand`.
+    public let graph: Graph
+    /// The graph as written, and for each of its nodes the node of `graph`
+    /// that holds its value (identity unless expanded).
+    public let written: Graph
+    public let mapping: [NodeID]
+    public let expanded: Bool
+    public let output: NodeID
+    public let backward: Backward
+    public var forward: Forward { backward.forward }
+    public let labels: NodeLabels
+}
+
+/// A lesson: a Markdown file turned into steps.
+public struct Lesson: Sendable {
+    /// `apples` for `Lessons/01-apples.md`.
+    public let id: String
+    /// `1` for `Lessons/01-apples.md`.
+    public let number: Int?
+    public let title: String
+    /// The file as the user named it (used in messages).
+    public let fileName: String
+    public let document: LessonDocument
+    public let sections: [LessonSection]
+    public let steps: [LessonStep]
+
+    /// The id and number encoded in a file name: `01-apples.md` → (`apples`, 1).
+    public static func idAndNumber(fileName: String) -> (id: String, number: Int?) {
+        var base = (fileName as NSString).lastPathComponent
+        if base.hasSuffix(".md") { base.removeLast(3) }
+        let digits = base.prefix { $0.isNumber }
+        if !digits.isEmpty, base.dropFirst(digits.count).hasPrefix("-") {
+            return (String(base.dropFirst(digits.count + 1)), Int(digits))
+        }
+        return (base, nil)
+    }
+
+    /// Reads and builds a lesson. `fileName` is how errors name the file
+    /// (defaults to `path`). Data files are resolved relative to the lesson.
+    public static func load(path: String, fileName: String? = nil) throws(LessonError) -> Lesson {
+        let name = fileName ?? path
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw LessonError(fileName: name, line: 1, column: 1, message: "cannot read the lesson file", sourceLine: "")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw LessonError(fileName: name, line: 1, column: 1, message: "the lesson file is not valid UTF-8", sourceLine: "")
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        return try Lesson(markdown: text, fileName: name, directory: directory.isEmpty ? "." : directory)
+    }
+
+    /// Builds a lesson from Markdown. `directory` is where `> data` files are looked up.
+    public init(markdown: String, fileName: String, directory: String = ".") throws(LessonError) {
+        let document = try LessonDocument(markdown: markdown, fileName: fileName)
+        let (id, number) = Lesson.idAndNumber(fileName: fileName)
+        var builder = StepBuilder(document: document, directory: directory)
+        try builder.build()
+        self.id = id
+        self.number = number
+        self.title = document.title
+        self.fileName = fileName
+        self.document = document
+        self.sections = builder.sections
+        self.steps = builder.steps
+    }
+}

@@ -1,0 +1,41 @@
+/// An error in a lesson file, located at a line and column of the Markdown
+/// file (inside a ```graph block too), rendered the way compilers do:
+///
+/// ```
+/// Lessons/01-apples.md:12:9: error: unknown directive 'nte'
+///   > nte backward apple: …
+///     ^
+/// ```
+public struct LessonError: Error, Sendable, CustomStringConvertible {
+    /// The lesson file as the user named it (e.g. `Lessons/01-apples.md`).
+    public let fileName: String
+    /// 1-based line of the Markdown file.
+    public let line: Int
+    /// 1-based column, counted in characters (a tab is one column).
+    public let column: Int
+    public let message: String
+    /// The offending line (empty when the error is about the whole file).
+    public let sourceLine: String
+
+    public init(fileName: String, line: Int, column: Int, message: String, sourceLine: String) {
+        self.fileName = fileName
+        self.line = max(line, 1)
+        self.column = max(column, 1)
+        self.message = message
+        self.sourceLine = sourceLine
+    }
+
+    /// `file:line:col: error: message`, then the source line and a caret.
+    public var rendered: String {
+        var out = "\(fileName):\(line):\(column): error: \(message)"
+        if !sourceLine.isEmpty {
+            out += "\n  " + sourceLine
+            // Keep tabs so the caret lines up under the offending character.
+            let prefix = sourceLine.prefix(column - 1).map { $0 == "\t" ? "\t" : " " }
+            out += "\n  " + prefix.joined() + "^"
+        }
+        return out
+    }
+
+    public var description: String { rendered }
+}

@@ -1,0 +1,554 @@
+import ChainRule
+import Foundation
+
+/// Turns a parsed lesson into sections and steps.
+struct StepBuilder {
+    let document: LessonDocument
+    let directory: String
+    var sections: [LessonSection] = []
+    var steps: [LessonStep] = []
+    private var pendingProse: [String] = []
+    private var dataset: Dataset?
+
+    init(document: LessonDocument, directory: String) {
+        self.document = document
+        self.directory = directory
+    }
+
+    private var fileName: String { document.fileName }
+
+    private func error(_ message: String, line: Int, column: Int) -> LessonError {
+        let source = line >= 1 && line <= document.lines.count ? document.lines[line - 1] : ""
+        return LessonError(fileName: fileName, line: line, column: column, message: message, sourceLine: source)
+    }
+
+    private func error(_ message: String, at word: Directive.Word, in d: Directive) -> LessonError {
+        error(message, line: d.line, column: word.column)
+    }
+
+    mutating func build() throws(LessonError) {
+        let elements = document.elements
+        var i = 0
+        while i < elements.count {
+            switch elements[i] {
+            case .prose(let text, _):
+                pendingProse.append(text)
+                i += 1
+            case .directive(let d):
+                if case .data = d.kind {
+                    try loadData(d)
+                } else {
+                    throw error("'\(d.keyword)' belongs after a ```graph block; there is none above it", line: d.line, column: d.column)
+                }
+                i += 1
+            case .graph(let source, let firstLine, let fenceLine):
+                var items: [LessonDocument.Element] = []
+                var j = i + 1
+                while j < elements.count {
+                    if case .graph = elements[j] { break }
+                    items.append(elements[j])
+                    j += 1
+                }
+                try buildSection(source: source, firstLine: firstLine, fenceLine: fenceLine, items: items)
+                i = j
+            }
+        }
+        if sections.isEmpty {
+            throw error("a lesson needs at least one ```graph block", line: 1, column: 1)
+        }
+        if !pendingProse.isEmpty {
+            append(kind: .summary, section: nil, title: "summary", prose: takeProse())
+        }
+    }
+
+    private mutating func takeProse() -> String? {
+        defer { pendingProse = [] }
+        return pendingProse.isEmpty ? nil : pendingProse.joined(separator: "\n\n")
+    }
+
+    private mutating func append(kind: LessonStep.Kind, section: Int?, title: String, prose: String? = nil,
+                                 notes: [String] = [], question: String? = nil, equations: [String] = [],
+                                 terms: [BackwardTerm] = [], sum: Tensor? = nil,
+                                 values: Set<NodeID> = [], gradients: Set<NodeID> = [], focus: NodeID? = nil,
+                                 edges: [EdgeKey] = [], checks: [CheckRow] = [], table: [String] = [],
+                                 training: TrainingPlan? = nil) {
+        steps.append(LessonStep(number: steps.count + 1, kind: kind, section: section, title: title, prose: prose,
+                                notes: notes, question: question, equations: equations, terms: terms, sum: sum,
+                                knownValues: values, knownGradients: gradients, focus: focus, edges: edges,
+                                checks: checks, table: table, training: training))
+    }
+
+    // MARK: data
+
+    private mutating func loadData(_ d: Directive) throws(LessonError) {
+        guard case .data(let file, let options) = d.kind else { return }
+        let path = file.text.hasPrefix("/") ? file.text : (directory as NSString).appendingPathComponent(file.text)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw error("data file '\(file.text)' not found (looked for \(path))", at: file, in: d)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw error("data file '\(file.text)' is not UTF-8 text", at: file, in: d)
+        }
+        let label = options["label"]?.text ?? "label"
+        var scale = 1.0
+        if let s = options["scale"] {
+            let parts = s.text.split(separator: "/", omittingEmptySubsequences: false)
+            let value: Double? = parts.count == 2 ? Double(parts[0]).flatMap { a in Double(parts[1]).map { a / $0 } }
+                                                  : (parts.count == 1 ? Double(s.text) : nil)
+            guard let value, value.isFinite, value != 0 else { throw error("expected a scale like 1/16 or 0.0625", at: s, in: d) }
+            scale = value
+        }
+        var split = 0.8
+        if let s = options["split"] {
+            guard let v = Double(s.text), v > 0, v <= 1 else { throw error("expected the training fraction, e.g. split=0.8", at: s, in: d) }
+            split = v
+        }
+        var seed: UInt64 = 0
+        if let s = options["seed"] {
+            guard let v = UInt64(s.text) else { throw error("expected a whole number seed", at: s, in: d) }
+            seed = v
+        }
+        do {
+            dataset = try Dataset(csv: text, file: file.text, label: label, scale: scale, trainFraction: split, seed: seed)
+        } catch {
+            let at = error.line == 1 && options["label"] != nil ? options["label"]! : file
+            throw self.error("\(file.text):\(error.line): \(error.message)", at: at, in: d)
+        }
+    }
+
+    // MARK: sections
+
+    private mutating func buildSection(source: String, firstLine: Int, fenceLine: Int,
+                                       items: [LessonDocument.Element]) throws(LessonError) {
+        let script = try compileGraphBlock(source, fileName: fileName, firstLine: firstLine)
+        let written = script.graph, writtenOutput = script.output
+        let directives = items.compactMap { item -> Directive? in
+            if case .directive(let d) = item { return d }
+            return nil
+        }
+        // 1. expand
+        var graph = written
+        var mapping = written.nodes.map(\.id)
+        var expanded = false
+        let expandDirectives = directives.filter { if case .expand = $0.kind { return true } else { return false } }
+        if !expandDirectives.isEmpty {
+            var names: Set<String> = []
+            var all = false
+            for d in expandDirectives {
+                guard case .expand(let nodes) = d.kind else { continue }
+                if nodes.isEmpty { all = true }
+                for w in nodes {
+                    guard let id = written.node(named: w.text) else {
+                        throw error("no node named '\(w.text)' in the graph above", at: w, in: d)
+                    }
+                    guard let op = written[id].operation, op.isFused else {
+                        throw error("'\(w.text)' is not a fused operation (sigmoid, softmax or softmax_cross_entropy); nothing to expand", at: w, in: d)
+                    }
+                    names.insert(w.text)
+                }
+            }
+            let result = written.expanded { all || ($0.name.map { names.contains($0) } ?? false) }
+            graph = result.graph
+            mapping = result.mapping
+            expanded = true
+        }
+        let output = mapping[writtenOutput.index]
+
+        func lookup(_ w: Directive.Word, _ d: Directive) throws(LessonError) -> NodeID {
+            guard let id = graph.node(named: w.text) else {
+                let names = graph.nodes.compactMap(\.name)
+                let near = names.min { editDistance($0, w.text) < editDistance($1, w.text) }
+                let hint = near.map { editDistance($0, w.text) <= 2 ? "; did you mean '\($0)'?" : "" } ?? ""
+                throw error("no node named '\(w.text)' in the graph above\(hint)", at: w, in: d)
+            }
+            return id
+        }
+
+        // 2. data, batch; notes and questions are checked here too.
+        var notes: [Directive.Phase: [NodeID: [String]]] = [.forward: [:], .backward: [:]]
+        var asks: [Directive.Phase: [NodeID: String]] = [.forward: [:], .backward: [:]]
+        var batchLeaves: (x: NodeID, t: NodeID, directive: Directive)?
+        for d in directives {
+            switch d.kind {
+            case .data: try loadData(d)
+            case .note(let phase, let w, let text):
+                let id = try lookup(w, d)
+                notes[phase]![id, default: []].append(text)
+            case .ask(let phase, let w, let text):
+                let id = try lookup(w, d)
+                if phase == .forward, graph[id].operation == nil {
+                    throw error("'\(w.text)' is an input: its value is given, there is no forward step to ask about", at: w, in: d)
+                }
+                asks[phase]![id] = text
+            case .batch(let xw, let tw):
+                guard let dataset else {
+                    throw error("'batch' needs a '> data FILE: label=…' line before it", line: d.line, column: d.column)
+                }
+                let x = try lookup(xw, d), t = try lookup(tw, d)
+                for (id, w) in [(x, xw), (t, tw)] where graph[id].kind != .leaf {
+                    throw error("'\(w.text)' is not an input (a leaf like 'X = zeros(3, 64)'), so data cannot fill it", at: w, in: d)
+                }
+                let xs = graph[x].shape
+                guard xs.count == 2, xs[1] == dataset.featureCount else {
+                    throw error("'\(xw.text)' has shape \(describeShape(xs)); the data needs (rows, \(dataset.featureCount))", at: xw, in: d)
+                }
+                guard graph[t].shape == [xs[0]] else {
+                    throw error("'\(tw.text)' has shape \(describeShape(graph[t].shape)); class labels for \(xs[0]) rows need (\(xs[0]),)", at: tw, in: d)
+                }
+                guard xs[0] <= dataset.train.count else {
+                    throw error("the batch has \(xs[0]) rows but only \(dataset.train.count) training rows exist", at: xw, in: d)
+                }
+                let (bx, bt) = dataset.batch(dataset.train.prefix(xs[0]))
+                graph.setValue(bx, of: x)
+                graph.setValue(bt, of: t)
+                batchLeaves = (x, t, d)
+            default: break
+            }
+        }
+
+        // 3. evaluate
+        let backward: Backward
+        do {
+            backward = try graph.forward().backward(from: output)
+        } catch {
+            if !expanded { throw LessonError(diagnostic: script.diagnostic(for: error)) }
+            let name = graph[error.node].name.map { "'\($0)'" } ?? "a node"
+            throw self.error("cannot evaluate \(name): \(error.message)", line: fenceLine, column: 1)
+        }
+        let labels = NodeLabels(graph: graph).with(output: output)
+        let section = LessonSection(index: sections.count, source: source, firstLine: firstLine, graph: graph,
+                                    written: written, mapping: mapping, expanded: expanded, output: output,
+                                    backward: backward, labels: labels)
+        sections.append(section)
+        let s = section.index
+        let values = backward.forward.values
+
+        // 4. overview
+        var known: Set<NodeID> = Set(graph.nodes.filter { $0.operation == nil }.map(\.id))
+        var overview: [String] = []
+        for node in graph.nodes where node.kind == .leaf {
+            overview.append(leafLine(node, values[node.id.index], labels))
+        }
+        if expanded {
+            for node in written.nodes {
+                guard let op = node.operation, op.isFused, graph[mapping[node.id.index]].operation != op else { continue }
+                overview.append("\(labels[mapping[node.id.index]]) = \(op.scriptName)(…) is drawn expanded: \(expansionText(op))")
+            }
+        }
+        let leafNotes = graph.nodes.filter { $0.operation == nil }.flatMap { notes[.forward]![$0.id] ?? [] }
+        append(kind: .overview, section: s, title: "the graph" + (expanded ? " (fused operations expanded)" : ""),
+               prose: takeProse(), notes: leafNotes, equations: overview, values: known,
+               edges: [])
+
+        // 5. forward
+        for node in graph.nodes {
+            guard node.operation != nil else { continue }
+            let incoming = node.inputs.enumerated().map { EdgeKey(from: $0.element, to: node.id, operand: $0.offset) }
+            let title = "forward · \(labels[node.id]) = \(NodeLabels.expression(node.operation!, node.inputs.map { labels[$0] }))"
+            if let q = asks[.forward]![node.id] {
+                append(kind: .forward(node.id), section: s, title: title, question: q,
+                       equations: forwardEquation(node, values, labels, hide: true), values: known, focus: node.id, edges: incoming)
+            }
+            known.insert(node.id)
+            append(kind: .forward(node.id), section: s, title: title, notes: notes[.forward]![node.id] ?? [],
+                   equations: forwardEquation(node, values, labels, hide: false), values: known, focus: node.id, edges: incoming)
+        }
+
+        // 6. backward
+        var grads: Set<NodeID> = []
+        let outLabel = labels[output]
+        let seedText = graph[output].shape.isEmpty
+            ? "\(labels.partial(output, output)) = 1"
+            : "\(labels.partial(output, output)) = ones\(describeShape(graph[output].shape))   (a non-scalar output: the gradient of the sum of \(outLabel))"
+        if let q = asks[.backward]![output] {
+            append(kind: .seed(output), section: s, title: "backward · start at \(outLabel)", question: q,
+                   equations: [labels.partial(output, output) + " = ?"], values: known, gradients: grads, focus: output)
+        }
+        grads.insert(output)
+        append(kind: .seed(output), section: s, title: "backward · start at \(outLabel)",
+               notes: notes[.backward]![output] ?? [], equations: [seedText], values: known, gradients: grads, focus: output)
+        for index in stride(from: output.index - 1, through: 0, by: -1) {
+            let id = NodeID(index)
+            let node = graph[id]
+            guard node.kind != .constant, let total = backward.gradient(of: id) else { continue }
+            let records = backward.edges(into: id).sorted { ($0.to, $0.operand) < ($1.to, $1.operand) }
+            guard !records.isEmpty else { continue }
+            let title = "backward · \(labels.partial(output, id))" + (records.count > 1 ? " (used \(records.count) times: the gradients add)" : "")
+            let edges = records.map(EdgeKey.init)
+            if let q = asks[.backward]![id] {
+                let (terms, eq) = backwardEquations(id, records, total, labels, hide: true)
+                append(kind: .backward(id), section: s, title: title, question: q, equations: eq, terms: terms,
+                       values: known, gradients: grads, focus: id, edges: edges)
+            }
+            grads.insert(id)
+            let (terms, eq) = backwardEquations(id, records, total, labels, hide: false)
+            append(kind: .backward(id), section: s, title: title, notes: notes[.backward]![id] ?? [], equations: eq,
+                   terms: terms, sum: records.count > 1 ? total : nil, values: known, gradients: grads, focus: id, edges: edges)
+        }
+
+        // 7. check and train, in document order, with the prose before them.
+        for item in items {
+            switch item {
+            case .prose(let text, _): pendingProse.append(text)
+            case .directive(let d):
+                switch d.kind {
+                case .check(let nodes, let h):
+                    var leaves: [NodeID] = []
+                    for w in nodes {
+                        let id = try lookup(w, d)
+                        guard graph[id].kind == .leaf else {
+                            throw error("'\(w.text)' is not an input; a gradient check varies inputs (leaves)", at: w, in: d)
+                        }
+                        guard backward.gradient(of: id) != nil else {
+                            throw error("'\(w.text)' is a target: no gradient flows into it", at: w, in: d)
+                        }
+                        leaves.append(id)
+                    }
+                    if leaves.isEmpty { leaves = graph.leaves.filter { backward.gradient(of: $0) != nil } }
+                    let (rows, table) = try check(graph, output: output, leaves: leaves, step: h, labels: labels, directive: d)
+                    append(kind: .check, section: s, title: "gradient check · backprop vs numerical", prose: takeProse(),
+                           equations: ["numerical: (f(x + h) − f(x − h)) / 2h with h = \(LessonFormat.number(h ?? GradientCheck.defaultStep)), one element at a time"],
+                           values: known, gradients: grads, checks: rows, table: table)
+                case .train(let params, let options):
+                    guard let batchLeaves else {
+                        throw error("'train' needs a '> batch X t' line in this section naming the input and label leaves", line: d.line, column: d.column)
+                    }
+                    let plan = try trainingPlan(d, params: params, options: options, graph: graph, output: output,
+                                                x: batchLeaves.x, t: batchLeaves.t, lookup: lookup)
+                    append(kind: .training, section: s, title: "training · mini-batch gradient descent", prose: takeProse(),
+                           equations: ["for each batch: forward, backward, then every parameter p ← p − \(LessonFormat.number(plan.learningRate)) · ∂L/∂p"],
+                           values: known, gradients: grads, training: plan)
+                default: break
+                }
+            case .graph: break
+            }
+        }
+    }
+
+    private func expansionText(_ op: ChainRule.Operation) -> String {
+        switch op {
+        case .sigmoid: return "×(−1) → exp → +1 → 1/x"
+        case .softmax: return "exp → Σ along the last axis → ÷"
+        case .softmaxCrossEntropy: return "softmax (exp → Σ → ÷) → cross-entropy"
+        default: return op.symbol
+        }
+    }
+
+    private func leafLine(_ node: Node, _ value: Tensor, _ labels: NodeLabels) -> String {
+        let shape = node.shape.isEmpty ? "" : "   " + describeShape(node.shape)
+        return "\(labels[node.id]) = \(LessonFormat.tensor(value))\(shape)"
+    }
+
+    // MARK: equations
+
+    private func isSmall(_ t: Tensor) -> Bool { t.rank <= 1 && t.count <= 6 }
+
+    private func forwardEquation(_ node: Node, _ values: [Tensor], _ labels: NodeLabels, hide: Bool) -> [String] {
+        let op = node.operation!
+        let y = values[node.id.index]
+        let xs = node.inputs.map { values[$0.index] }
+        let symbolic = "\(labels[node.id]) = \(NodeLabels.expression(op, node.inputs.map { labels[$0] }))"
+        let result = hide ? "?" : LessonFormat.tensor(y)
+        if xs.allSatisfy(isSmall) && isSmall(y) {
+            let numeric = NodeLabels.expression(op, xs.map { LessonFormat.tensor($0) })
+            return [symbolic + " = " + numeric + " = " + result]
+        }
+        let shapes = xs.map { describeShape($0.shape) }.joined(separator: " \(op.symbol) ") + " → " + describeShape(y.shape)
+        var lines = [symbolic + "      shapes " + (node.inputs.count == 1 ? "\(op.symbol) " : "") + shapes]
+        if op == .softmax, xs[0].rank == 1, !hide {
+            lines.append("  each entry is exp(x_i) / Σ_j exp(x_j); the entries add up to \(LessonFormat.number(y.sum))")
+        }
+        lines.append("  = " + result)
+        return lines
+    }
+
+    private func backwardEquations(_ id: NodeID, _ records: [EdgeRecord], _ total: Tensor, _ labels: NodeLabels,
+                                   hide: Bool) -> ([BackwardTerm], [String]) {
+        let out = labels.output!
+        let lhs = labels.partial(out, id)
+        var terms: [BackwardTerm] = []
+        var lines: [String] = []
+        let many = records.count > 1
+        for (k, e) in records.enumerated() {
+            let (rule, reason) = labels.localRule(of: e.to, operand: e.operand)
+            let dUp = labels.partial(out, e.to)
+            let dLocal = labels.partial(e.to, id)
+            let prefix = many ? "use \(k + 1) (via \(labels[e.to])): " : "\(lhs) = "
+            var termLines: [String] = []
+            let contribution = hide && !many ? "?" : LessonFormat.tensor(e.contribution)
+            switch e.local {
+            case .elementwise(let local):
+                let symbolic = "\(dUp) · \(dLocal)"
+                if e.upstream.rank == 0 && local.rank == 0 && e.contribution.rank == 0 {
+                    termLines.append(prefix + symbolic + " = " + LessonFormat.tensor(e.upstream) + " × " + LessonFormat.tensor(local) + " = " + contribution)
+                } else if local.count == 1 && e.upstream.count == 1 {
+                    termLines.append(prefix + symbolic + " = " + LessonFormat.tensor(e.upstream) + " × " + LessonFormat.tensor(local) + " = " + contribution)
+                } else {
+                    // Elementwise: upstream ⊙ local in the output's shape, then any broadcast sum.
+                    let up = Broadcasting.expand(e.upstream, to: local.shape)
+                    let product = Tensor(shape: local.shape, scalars: zip(up.scalars, local.scalars).map(*))
+                    let shown = e.upstream.shape == local.shape ? e.upstream : up
+                    termLines.append(prefix + "\(dUp) ⊙ \(dLocal)" + "      shapes \(describeShape(shown.shape)) ⊙ \(describeShape(local.shape))")
+                    termLines.append("    = " + LessonFormat.tensor(shown) + " ⊙ " + LessonFormat.tensor(local))
+                    if let r = e.reduction {
+                        let axes = r.summedAxes.map(String.init).joined(separator: ", ")
+                        termLines.append("    = Σ over axis \(axes) of " + LessonFormat.tensor(product)
+                                         + "      shapes \(describeShape(r.fromShape)) → \(describeShape(r.toShape))")
+                        termLines.append("    = " + contribution + "   (the value was broadcast, so its gradient is summed back)")
+                    } else {
+                        termLines.append("    = " + contribution)
+                    }
+                }
+                var ruleText = "    \(dLocal) = \(rule)"
+                if local.count == 1, !hide || many, rule != LessonFormat.tensor(local) {
+                    ruleText += " = " + LessonFormat.tensor(local.rank == 0 ? local : Tensor(local.scalars[0]))
+                }
+                termLines.append(ruleText + (reason.map { "   (\($0))" } ?? ""))
+            case .rule:
+                let node = labels.graph[e.to]
+                switch node.operation {
+                case .matmul?:
+                    let a = labels.graph[node.inputs[0]].shape, b = labels.graph[node.inputs[1]].shape
+                    let g = describeShape(e.upstream.shape)
+                    let shapes = e.operand == 0
+                        ? "\(g) · \(describeShape(b.reversed())) → \(describeShape(a))"
+                        : "\(describeShape(a.reversed())) · \(g) → \(describeShape(b))"
+                    termLines.append(prefix + rule + "      shapes " + shapes)
+                    termLines.append("    = " + contribution)
+                    if let reason { termLines.append("    (\(reason))") }
+                case .softmax?:
+                    termLines.append(prefix + "Jᵀ · \(dUp),   \(rule)")
+                    let y = labels.graph.nodes.isEmpty ? Tensor(0) : valuesOf(e.to, labels)
+                    if y.rank == 1 && y.count <= 6 {
+                        let n = y.count
+                        var j = [Double](repeating: 0, count: n * n)
+                        for r in 0..<n { for c in 0..<n { j[r * n + c] = (r == c ? y.scalars[r] : 0) - y.scalars[r] * y.scalars[c] } }
+                        let jt = Tensor(shape: [n, n], scalars: j)
+                        termLines.append("    J = " + LessonFormat.tensor(jt, digits: 3, maxRows: n))
+                        termLines.append("    ∂L/∂y = " + LessonFormat.tensor(e.upstream))
+                    } else {
+                        termLines.append("    one Jacobian per row; in practice y ⊙ (G − Σ(G ⊙ y) along the row)")
+                    }
+                    termLines.append("    = " + contribution)
+                    if let reason { termLines.append("    (\(reason))") }
+                default:
+                    termLines.append(prefix + rule)
+                    termLines.append("    = " + contribution)
+                }
+            }
+            terms.append(BackwardTerm(edge: e, symbolic: "\(dUp) · \(dLocal)", localRule: rule, reason: reason, lines: termLines))
+            lines.append(contentsOf: termLines)
+        }
+        if many {
+            let parts = records.map { LessonFormat.tensor($0.contribution) }.joined(separator: " + ")
+            lines.append("\(lhs) = " + parts + " = " + (hide ? "?" : LessonFormat.tensor(total)) + "   (fan-out: the gradients of every use add up)")
+        }
+        return (terms, lines)
+    }
+
+    private func valuesOf(_ id: NodeID, _ labels: NodeLabels) -> Tensor {
+        sections.last!.forward.value(of: id)
+    }
+
+    // MARK: check
+
+    private func check(_ graph: Graph, output: NodeID, leaves: [NodeID], step: Double?, labels: NodeLabels,
+                       directive d: Directive) throws(LessonError) -> ([CheckRow], [String]) {
+        let pass = sections.last!.backward
+        var rows: [CheckRow] = []
+        for leaf in leaves {
+            let numeric: Tensor
+            do {
+                numeric = try GradientCheck.numericalGradient(of: output, withRespectTo: leaf, in: graph, step: step ?? GradientCheck.defaultStep)
+            } catch {
+                throw self.error("gradient check failed: \(error.message)", line: d.line, column: d.column)
+            }
+            let analytic = pass.gradient(of: leaf)!
+            var maxAbs = 0.0
+            var ok = true
+            for (a, n) in zip(analytic.scalars, numeric.scalars) {
+                let diff = abs(a - n)
+                if diff.isFinite { maxAbs = max(maxAbs, diff) }
+                if !(diff <= 1e-6 + 1e-4 * abs(n)) && a != n { ok = false }
+            }
+            rows.append(CheckRow(node: leaf, name: labels[leaf], backprop: analytic, numerical: numeric,
+                                 maxAbsoluteError: maxAbs, passed: ok))
+        }
+        let scalarRows = rows.allSatisfy { $0.backprop.rank == 0 }
+        var table: [String] = []
+        if scalarRows {
+            let w = max(4, rows.map(\.name.count).max() ?? 4)
+            table.append("\(pad("leaf", w))  \(pad("backprop", 20))  \(pad("numerical", 20))  |difference|")
+            for r in rows {
+                table.append("\(pad(r.name, w))  \(pad(LessonFormat.precise(r.backprop.scalar), 20))  \(pad(LessonFormat.precise(r.numerical.scalar), 20))  \(String(format: "%.1e", r.maxAbsoluteError))\(r.passed ? "" : "  MISMATCH")")
+            }
+        } else {
+            let w = max(9, rows.map(\.name.count).max() ?? 4)
+            table.append("\(pad("parameter", w))  shape      max |backprop − numerical|")
+            for r in rows {
+                table.append("\(pad(r.name, w))  \(pad(describeShape(r.backprop.shape), 9))  \(String(format: "%.3e", r.maxAbsoluteError))\(r.passed ? "" : "  MISMATCH")")
+            }
+        }
+        table.append(rows.allSatisfy(\.passed) ? "every gradient agrees with its numerical estimate"
+                                               : "some gradients disagree with their numerical estimates")
+        return (rows, table)
+    }
+
+    private func pad(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - s.count)) }
+
+    // MARK: train
+
+    private func trainingPlan(_ d: Directive, params: [Directive.Word], options: [String: Directive.Word], graph: Graph,
+                              output: NodeID, x: NodeID, t: NodeID,
+                              lookup: (Directive.Word, Directive) throws(LessonError) -> NodeID) throws(LessonError) -> TrainingPlan {
+        var parameters: [NodeID] = []
+        for w in params {
+            let id = try lookup(w, d)
+            guard graph[id].kind == .leaf else { throw error("'\(w.text)' is not a leaf; only inputs can be trained", at: w, in: d) }
+            guard id != x && id != t else { throw error("'\(w.text)' holds the data; train the weights and biases instead", at: w, in: d) }
+            parameters.append(id)
+        }
+        func int(_ key: String, _ def: Int) throws(LessonError) -> Int {
+            guard let w = options[key] else { return def }
+            guard let v = Int(w.text), v > 0 else { throw error("expected a positive whole number for \(key)", at: w, in: d) }
+            return v
+        }
+        let batch = try int("batch", 100)
+        var lr = 0.1
+        if let w = options["lr"] {
+            guard let v = Double(w.text), v > 0, v.isFinite else { throw error("expected a positive learning rate, e.g. lr=0.1", at: w, in: d) }
+            lr = v
+        }
+        let dataset = self.dataset!
+        var iterations = try int("iterations", 1000)
+        if options["epochs"] != nil {
+            let epochs = try int("epochs", 1)
+            iterations = max(1, epochs * dataset.train.count / max(batch, 1))
+        }
+        let report = try int("report", max(iterations / 10, 1))
+        let seed = UInt64(try int("seed", 1))
+        var scores: NodeID
+        if let w = options["scores"] {
+            scores = try lookup(w, d)
+        } else {
+            guard let op = graph[output].operation, op == .crossEntropy || op == .softmaxCrossEntropy else {
+                throw error("cannot tell which node holds the class scores; add scores=NAME", line: d.line, column: d.column)
+            }
+            scores = graph[output].inputs[0]
+        }
+        guard graph[scores].shape.count == 2 else {
+            throw error("the scores node must have one row per example", at: options["scores"] ?? d.keywordWord, in: d)
+        }
+        let curve = options["curve"]?.text
+        if let c = options["curve"], c.text.contains("/") || !c.text.hasSuffix(".svg") {
+            throw error("curve= takes a file name ending in .svg (written into Output/)", at: c, in: d)
+        }
+        return TrainingPlan(graph: graph, loss: output, scores: scores, features: x, labels: t, parameters: parameters,
+                            dataset: dataset, batchSize: batch, learningRate: lr, iterations: iterations,
+                            reportEvery: report, seed: seed, curveFileName: curve)
+    }
+}
+
+extension Directive {
+    var keywordWord: Word { Word(text: keyword, column: column) }
+}

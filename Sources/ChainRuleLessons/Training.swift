@@ -1,0 +1,225 @@
+import ChainRule
+import Foundation
+
+extension Graph {
+    /// The same graph with some leaves given new values, possibly of a new
+    /// shape (a bigger batch): every operation is re-applied so shapes follow.
+    public func rebinding(_ values: [NodeID: Tensor]) throws(ShapeError) -> Graph {
+        var g = Graph()
+        for node in nodes {
+            switch node.kind {
+            case .leaf: g.leaf(node.name, values[node.id] ?? initialValues[node.id.index]!)
+            case .constant: g.constant(initialValues[node.id.index]!)
+            case .operation(let op): try g.apply(op, node.inputs, name: node.name)
+            }
+        }
+        return g
+    }
+}
+
+/// Everything `> train` needs: the graph, which leaves are parameters,
+/// which leaves take the inputs and the labels, and the SGD settings.
+public struct TrainingPlan: Sendable {
+    public var graph: Graph
+    public var loss: NodeID
+    /// The node whose row-wise argmax is the prediction (the logits).
+    public var scores: NodeID
+    public var features: NodeID
+    public var labels: NodeID
+    public var parameters: [NodeID]
+    public var dataset: Dataset
+    public var batchSize: Int
+    public var learningRate: Double
+    public var iterations: Int
+    public var reportEvery: Int
+    public var seed: UInt64
+    /// File name of the loss/accuracy curve, written into the output directory.
+    public var curveFileName: String?
+}
+
+/// One line of the training log.
+public struct TrainingReport: Sendable, Hashable {
+    public let iteration: Int
+    public let epoch: Double
+    /// Mean mini-batch loss since the previous report.
+    public let loss: Double
+    public let trainAccuracy: Double
+    public let testAccuracy: Double
+
+    public var line: String {
+        "iteration \(pad(iteration, 5))  epoch \(String(format: "%5.2f", epoch))  loss \(String(format: "%.4f", loss))  "
+            + "train accuracy \(String(format: "%5.1f", trainAccuracy * 100)) %  test accuracy \(String(format: "%5.1f", testAccuracy * 100)) %"
+    }
+}
+
+private func pad(_ n: Int, _ width: Int) -> String {
+    let s = String(n)
+    return String(repeating: " ", count: max(0, width - s.count)) + s
+}
+
+/// The outcome of `TrainingPlan.run`.
+public struct TrainingResult: Sendable {
+    /// Mini-batch loss of every iteration.
+    public let losses: [Double]
+    public let reports: [TrainingReport]
+    public var finalTestAccuracy: Double { reports.last?.testAccuracy ?? 0 }
+    /// The loss/accuracy curve as a standalone SVG document.
+    public let curveSVG: String
+    /// Where the curve was written, if it was.
+    public let curvePath: String?
+    /// The trained graph (parameters updated).
+    public let graph: Graph
+}
+
+extension TrainingPlan {
+    /// Accuracy of the graph's predictions on the given rows.
+    public func accuracy(of graph: Graph, rows: [Int]) throws -> Double {
+        guard !rows.isEmpty else { return 0 }
+        let (x, t) = dataset.batch(rows)
+        let g = try graph.rebinding([features: x, labels: t])
+        let s = try g.forward().value(of: scores)
+        let c = s.lastAxisLength
+        var correct = 0
+        for (i, r) in rows.enumerated() {
+            var best = 0
+            for j in 1..<c where s.scalars[i * c + j] > s.scalars[i * c + best] { best = j }
+            if best == dataset.labels[r] { correct += 1 }
+        }
+        return Double(correct) / Double(rows.count)
+    }
+
+    /// Mini-batch SGD: each iteration takes the next `batchSize` training rows
+    /// of a seeded shuffle (reshuffled every epoch), runs forward and backward,
+    /// and moves every parameter by `−learningRate × gradient`. Every
+    /// `reportEvery` iterations it measures train and test accuracy and calls
+    /// `progress` with the log line.
+    public func run(outputDirectory: URL? = nil, progress: (String) -> Void = { _ in }) throws -> TrainingResult {
+        var rng = SeededGenerator(seed: seed)
+        var order = dataset.train
+        order.shuffle(using: &rng)
+        var cursor = 0
+        let n = min(batchSize, order.count)
+        let (x0, t0) = dataset.batch(order[0..<n])
+        var g = try graph.rebinding([features: x0, labels: t0])
+        var losses: [Double] = []
+        var reports: [TrainingReport] = []
+        var sinceReport: [Double] = []
+        progress("training on \(dataset.train.count) rows, testing on \(dataset.test.count); batch \(n), learning rate \(LessonFormat.number(learningRate)), \(iterations) iterations")
+        for iteration in 1...max(iterations, 1) {
+            if cursor + n > order.count { order.shuffle(using: &rng); cursor = 0 }
+            let (x, t) = dataset.batch(order[cursor..<(cursor + n)])
+            cursor += n
+            g.setValue(x, of: features)
+            g.setValue(t, of: labels)
+            let pass = try g.forward().backward(from: loss)
+            let l = pass.forward.value(of: loss).sum
+            losses.append(l)
+            sinceReport.append(l)
+            for p in parameters {
+                guard let grad = pass.gradient(of: p) else { continue }
+                var value = g.initialValues[p.index]!
+                value.scalars.withUnsafeMutableBufferPointer { v in
+                    grad.scalars.withUnsafeBufferPointer { d in
+                        for i in 0..<v.count { v[i] -= learningRate * d[i] }
+                    }
+                }
+                g.setValue(value, of: p)
+            }
+            if iteration % max(reportEvery, 1) == 0 || iteration == iterations {
+                let report = TrainingReport(
+                    iteration: iteration, epoch: Double(iteration * n) / Double(dataset.train.count),
+                    loss: sinceReport.reduce(0, +) / Double(sinceReport.count),
+                    trainAccuracy: try accuracy(of: g, rows: dataset.train),
+                    testAccuracy: try accuracy(of: g, rows: dataset.test))
+                sinceReport = []
+                reports.append(report)
+                progress(report.line)
+            }
+        }
+        let svg = TrainingCurve.svg(losses: losses, reports: reports,
+                                    title: "Training: mini-batch loss and accuracy",
+                                    credit: "Data: UCI Optical Recognition of Handwritten Digits (Alpaydin & Kaynak, 1998), CC BY 4.0")
+        var path: String?
+        if let outputDirectory, let curveFileName {
+            let url = outputDirectory.appendingPathComponent(curveFileName)
+            try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+            try writeAtomically(svg, to: url)
+            path = url.path
+            progress("loss and accuracy curve written to \(url.relativePath)")
+        }
+        return TrainingResult(losses: losses, reports: reports, curveSVG: svg, curvePath: path, graph: g)
+    }
+}
+
+/// Writes text to a temporary file beside `url`, then renames it into place,
+/// so a viewer never sees half a file.
+func writeAtomically(_ text: String, to url: URL) throws {
+    let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+    try Data(text.utf8).write(to: tmp)
+    if rename(tmp.path, url.path) != 0 {
+        try? FileManager.default.removeItem(at: tmp)
+        throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+    }
+}
+
+/// A small pure-Swift SVG line chart: loss per iteration (left axis) and
+/// train/test accuracy at each report (right axis, 0–100 %).
+public enum TrainingCurve {
+    public static func svg(losses: [Double], reports: [TrainingReport], title: String, credit: String) -> String {
+        let w = 640.0, h = 400.0, left = 60.0, right = 60.0, top = 40.0, bottom = 70.0
+        let pw = w - left - right, ph = h - top - bottom
+        let n = max(losses.count, 1)
+        let maxLoss = max(losses.filter(\.isFinite).max() ?? 1, 1e-9)
+        func x(_ i: Double) -> Double { left + pw * (n > 1 ? (i - 1) / Double(n - 1) : 0) }
+        func yl(_ l: Double) -> Double { top + ph * (1 - min(max(l / maxLoss, 0), 1)) }
+        func ya(_ a: Double) -> Double { top + ph * (1 - a) }
+        func f(_ v: Double) -> String { String(format: "%.1f", v) }
+        func esc(_ s: String) -> String {
+            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        }
+        var out = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(w))" height="\(Int(h))" viewBox="0 0 \(Int(w)) \(Int(h))" font-family="Helvetica, Arial, sans-serif" font-size="12">
+        <title>\(esc(title))</title>
+        <rect width="100%" height="100%" fill="white"/>
+        <text x="\(f(w / 2))" y="22" text-anchor="middle" font-size="15">\(esc(title))</text>
+        <g id="axes" stroke="#333" fill="none">
+        <line x1="\(f(left))" y1="\(f(top + ph))" x2="\(f(left + pw))" y2="\(f(top + ph))"/>
+        <line x1="\(f(left))" y1="\(f(top))" x2="\(f(left))" y2="\(f(top + ph))"/>
+        <line x1="\(f(left + pw))" y1="\(f(top))" x2="\(f(left + pw))" y2="\(f(top + ph))"/>
+        </g>
+
+        """
+        for k in 0...4 {
+            let frac = Double(k) / 4
+            out += "<line x1=\"\(f(left))\" y1=\"\(f(top + ph * (1 - frac)))\" x2=\"\(f(left + pw))\" y2=\"\(f(top + ph * (1 - frac)))\" stroke=\"#ddd\"/>\n"
+            out += "<text x=\"\(f(left - 6))\" y=\"\(f(top + ph * (1 - frac) + 4))\" text-anchor=\"end\" fill=\"#c0392b\">\(LessonFormat.number(maxLoss * frac, digits: 3))</text>\n"
+            out += "<text x=\"\(f(left + pw + 6))\" y=\"\(f(top + ph * (1 - frac) + 4))\">\(Int(frac * 100)) %</text>\n"
+        }
+        out += "<text x=\"\(f(left))\" y=\"\(f(top + ph + 18))\" text-anchor=\"middle\">1</text>\n"
+        out += "<text x=\"\(f(left + pw))\" y=\"\(f(top + ph + 18))\" text-anchor=\"middle\">\(n)</text>\n"
+        out += "<text x=\"\(f(left + pw / 2))\" y=\"\(f(top + ph + 34))\" text-anchor=\"middle\">iteration</text>\n"
+        let lossPoints = losses.enumerated().filter { $0.element.isFinite }
+            .map { "\(f(x(Double($0.offset + 1)))),\(f(yl($0.element)))" }.joined(separator: " ")
+        out += "<polyline id=\"loss\" fill=\"none\" stroke=\"#c0392b\" stroke-width=\"1.2\" points=\"\(lossPoints)\"><title>mini-batch loss</title></polyline>\n"
+        let trainPoints = reports.map { "\(f(x(Double($0.iteration)))),\(f(ya($0.trainAccuracy)))" }.joined(separator: " ")
+        let testPoints = reports.map { "\(f(x(Double($0.iteration)))),\(f(ya($0.testAccuracy)))" }.joined(separator: " ")
+        out += "<polyline id=\"train-accuracy\" fill=\"none\" stroke=\"#0072b2\" stroke-width=\"2\" stroke-dasharray=\"6 3\" points=\"\(trainPoints)\"><title>train accuracy</title></polyline>\n"
+        out += "<polyline id=\"test-accuracy\" fill=\"none\" stroke=\"#009e73\" stroke-width=\"2\" points=\"\(testPoints)\"><title>test accuracy</title></polyline>\n"
+        for r in reports {
+            out += "<circle cx=\"\(f(x(Double(r.iteration))))\" cy=\"\(f(ya(r.testAccuracy)))\" r=\"3\" fill=\"#009e73\"><title>iteration \(r.iteration): test accuracy \(String(format: "%.1f", r.testAccuracy * 100)) %</title></circle>\n"
+        }
+        let ly = h - 24
+        out += """
+        <g id="legend">
+        <line x1="\(f(left))" y1="\(f(ly))" x2="\(f(left + 24))" y2="\(f(ly))" stroke="#c0392b" stroke-width="1.2"/><text x="\(f(left + 30))" y="\(f(ly + 4))">loss (left axis)</text>
+        <line x1="\(f(left + 150))" y1="\(f(ly))" x2="\(f(left + 174))" y2="\(f(ly))" stroke="#0072b2" stroke-width="2" stroke-dasharray="6 3"/><text x="\(f(left + 180))" y="\(f(ly + 4))">train accuracy</text>
+        <line x1="\(f(left + 290))" y1="\(f(ly))" x2="\(f(left + 314))" y2="\(f(ly))" stroke="#009e73" stroke-width="2"/><text x="\(f(left + 320))" y="\(f(ly + 4))">test accuracy (right axis)</text>
+        </g>
+        <text x="\(f(w - 6))" y="\(f(h - 6))" text-anchor="end" font-size="9" fill="#555">\(esc(credit))</text>
+        </svg>
+
+        """
+        return out
+    }
+}
