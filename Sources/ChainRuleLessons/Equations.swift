@@ -11,6 +11,7 @@ public struct NodeLabels: Sendable {
     public init(graph: Graph, values: [Tensor]? = nil) {
         self.graph = graph
         var labels: [String] = []
+        var unnamed = 0
         for node in graph.nodes {
             if let name = node.name { labels.append(name); continue }
             switch node.kind {
@@ -20,7 +21,12 @@ public struct NodeLabels: Sendable {
                 labels.append(v.rank == 0 ? LessonFormat.number(v.scalar) : "const\(node.id.index)")
             case .operation(let op):
                 let expression = NodeLabels.expression(op, node.inputs.map { labels[$0.index] }, compact: true)
-                labels.append(expression.count <= 16 ? expression : "v\(node.id.index)")
+                if expression.count <= 10 {
+                    labels.append(expression)
+                } else {
+                    unnamed += 1
+                    labels.append("u\(unnamed)")
+                }
             }
         }
         self.labels = labels
@@ -33,8 +39,21 @@ public struct NodeLabels: Sendable {
         "∂" + NodeLabels.wrap(labels[of.index]) + "/∂" + NodeLabels.wrap(labels[wrt.index])
     }
 
+    /// `true` when `s` has no operator outside parentheses or brackets
+    /// (`x`, `exp(a)`, `[1, 2]`), so it needs no parentheses as an operand.
     static func isSimple(_ s: String) -> Bool {
-        s.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." } && !s.hasPrefix("-")
+        var depth = 0
+        let chars = Array(s)
+        for (i, c) in chars.enumerated() {
+            switch c {
+            case "(", "[": depth += 1
+            case ")", "]": depth -= 1
+            case "+", "−", "×", "÷", "@", " ", "/", "^", "·", "=": if depth == 0 { return false }
+            case "-": if depth == 0 && (i == 0 || chars[i - 1] != "e") { return false }
+            default: break
+            }
+        }
+        return true
     }
 
     static func wrap(_ s: String) -> String { isSimple(s) ? s : "(" + s + ")" }
@@ -47,7 +66,7 @@ public struct NodeLabels: Sendable {
         case .add: return infix("+")
         case .sub: return infix("−")
         case .mul:
-            if x[1] == "-1" { return wrap(x[0]) + "×(−1)" }
+            if x[1] == "-1" { return compact ? "−" + wrap(x[0]) : wrap(x[0]) + " × (−1)" }
             return infix("×")
         case .div: return infix("÷")
         case .matmul: return infix("@")
@@ -83,13 +102,15 @@ public struct NodeLabels: Sendable {
         case .add: return ("1", "+ passes the gradient through unchanged")
         case .identity: return ("1", "a new name passes the gradient through")
         case .sub: return (k == 0 ? "1" : "−1", k == 0 ? "− passes the gradient to its left operand" : "− flips the sign for its right operand")
-        case .mul: return (NodeLabels.wrap(x[1 - k]), "× swaps its inputs: the local derivative is the other operand")
+        case .mul:
+            if graph[n.inputs[1 - k]].kind == .constant { return (x[1 - k], "multiplying by a constant scales the gradient by it") }
+            return (NodeLabels.wrap(x[1 - k]), "× swaps its inputs: the local derivative is the other operand")
         case .div: return k == 0 ? ("1/" + NodeLabels.wrap(x[1]), nil) : ("−\(a)/\(NodeLabels.wrap(x[1]))²", nil)
         case .neg: return ("−1", nil)
         case .pow(let p):
             if p == 2 { return ("2·\(a)", "d(t²)/dt = 2t") }
             return ("\(LessonFormat.number(p))·\(a)^\(LessonFormat.number(p - 1))", nil)
-        case .exp: return ("exp(\(x[0])) = \(y)", "exp is its own derivative")
+        case .exp: return ("exp(\(x[0]))" + (labels[node.index] == "exp(\(x[0]))" ? "" : " = \(y)"), "exp is its own derivative")
         case .log: return ("1/\(a)", nil)
         case .recip: return ("−1/\(a)² = −\(y)²", nil)
         case .square: return ("2·\(a)", "d(a²)/da = 2a")

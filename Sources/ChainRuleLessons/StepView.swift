@@ -89,7 +89,7 @@ public enum StepView {
         let focusEdges = Set(step.edges)
         for node in g.nodes {
             guard let op = node.operation else { continue }
-            for (k, input) in node.inputs.enumerated() {
+            for (k, input) in node.inputs.enumerated() where g[input].kind != .constant {
                 let key = EdgeKey(from: input, to: node.id, operand: k)
                 let isTarget = op.targetOperands.contains(k)
                 let value = step.knownValues.contains(input) ? LessonFormat.tensor(values[input.index], digits: 4, maxItems: 3, maxRows: 1) : "?"

@@ -41,7 +41,10 @@ struct Lesson: ParsableCommand {
         let width = terminal.size.map { max(40, min($0.columns, 120)) } ?? 100
         let output = URL(fileURLWithPath: "Output", isDirectory: true)
         let player = LessonPlayer(lesson: loaded, style: TextStyle(color: color, width: width), outputDirectory: output)
-        player.onStep = FrameWriter.make(for: loaded, outputDirectory: output)
+        if interactive {
+            // A viewer can follow along: Output/<id>/current.svg is the step on screen.
+            player.onStep = FrameWriter.make(for: loaded, outputDirectory: output)
+        }
         do {
             if interactive {
                 try player.playInteractive(terminal: terminal)
