@@ -47,6 +47,12 @@ let package = Package(
             dependencies: ["ChainRule", "GraphScript", "ChainRuleRender", "ChainRuleLessons"],
             path: "Benchmarks/chainrule-bench"
         ),
+        // Fuzzing the parsers: `Fuzz/run-libfuzzer.sh` or `chainrule-fuzz CORPUS…` (see Fuzz/README.md).
+        .executableTarget(
+            name: "chainrule-fuzz",
+            dependencies: ["ChainRule", "GraphScript", "ChainRuleLessons"],
+            path: "Fuzz/chainrule-fuzz"
+        ),
         .testTarget(
             name: "ChainRuleTests",
             dependencies: [

@@ -1,0 +1,143 @@
+#if !LIBFUZZER
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// A portable mutation fuzzer for when libFuzzer is not available: it reads
+/// a corpus, mutates its inputs deterministically from a seed, and runs each
+/// one in-process. A watchdog thread aborts (printing the input) if one
+/// input takes longer than the time limit; a crash leaves the input in
+/// `Fuzz/last-input` for replay with `--replay`.
+enum MutationFuzzer {
+    /// Tokens of the two languages, spliced in to reach deeper states than random bytes do.
+    static let dictionary: [String] = [
+        "=", "+", "-", "*", "/", "@", "^", "(", ")", "[", "]", ",", "#", "\n", "\t", " ", "axis=", "axis = 0", "axis=1",
+        "sum(", "mean(", "exp(", "log(", "recip(", "square(", "sqrt(", "sigmoid(", "relu(", "tanh(", "softmax(",
+        "transpose(", "cross_entropy(", "softmax_cross_entropy(", "zeros(", "ones(", "randn(", "scale=", "seed=",
+        "1e999", "-1e-320", "0", "1", "-1", ".5", "2.", "1e", "[[1, 2], [3, 4]]", "[1, 2, 3]", "[]", "[[]]", "x", "y", "W",
+        "\u{0}", "\u{FF}", "é", "∂", "```graph\n", "```\n", "# Title\n", "> note ", "> check ", "> expand ", "> train ",
+        "<script>", "]]>", "&amp;", "\"", "'", "\u{1B}[31m",
+    ]
+
+    static func main() {
+        var args = Array(CommandLine.arguments.dropFirst())
+        var runs = 100_000, seed: UInt64 = 1, timeLimit = 5.0, replay: String?
+        var dirs: [String] = []
+        while !args.isEmpty {
+            let a = args.removeFirst()
+            switch a {
+            case "--runs": runs = Int(args.removeFirst()) ?? runs
+            case "--seed": seed = UInt64(args.removeFirst()) ?? seed
+            case "--time-limit": timeLimit = Double(args.removeFirst()) ?? timeLimit
+            case "--replay": replay = args.removeFirst()
+            default: dirs.append(a)
+            }
+        }
+        if let replay {
+            guard let data = FileManager.default.contents(atPath: replay) else { fatalError("cannot read \(replay)") }
+            fuzzOne(Array(data)); print("replayed \(replay): no crash"); return
+        }
+        var corpus: [[UInt8]] = []
+        for dir in dirs {
+            let files = ((try? FileManager.default.subpathsOfDirectory(atPath: dir)) ?? []).sorted()
+            for f in files {
+                var isDir: ObjCBool = false
+                let path = dir + "/" + f
+                if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue,
+                   let data = FileManager.default.contents(atPath: path) {
+                    // Seed both targets: graph-script files as even, lessons as odd.
+                    corpus.append([f.hasSuffix(".md") ? 1 : 0] + Array(data))
+                }
+            }
+        }
+        if corpus.isEmpty { corpus = [[0] + Array("x = 2\ny = x * x\n".utf8)] }
+        let watchdog = Watchdog(limit: timeLimit)
+        var rng = SplitMix64(seed: seed)
+        let start = Date()
+        for i in 0..<runs {
+            var input = corpus[Int(rng.next() % UInt64(corpus.count))]
+            let mutations = 1 + Int(rng.next() % 6)
+            for _ in 0..<mutations { mutate(&input, &rng, corpus: corpus) }
+            watchdog.begin(input)
+            fuzzOne(input)
+            watchdog.end()
+            if i % 100_000 == 99_999 {
+                let rate = Double(i + 1) / Date().timeIntervalSince(start)
+                print("\(i + 1) inputs, \(Int(rate))/s")
+            }
+        }
+        print("chainrule-fuzz: \(runs) inputs from a corpus of \(corpus.count), seed \(seed): no crash, no hang (limit \(timeLimit) s) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+    }
+
+    static func mutate(_ x: inout [UInt8], _ rng: inout SplitMix64, corpus: [[UInt8]]) {
+        let n = x.count
+        func pos() -> Int { n <= 1 ? min(n, 1) : 1 + Int(rng.next() % UInt64(n - 1)) }
+        switch rng.next() % 9 {
+        case 0: if n > 1 { let p = pos(); if p < n { x[p] ^= UInt8(1 << (rng.next() % 8)) } }
+        case 1: if n > 1 { let p = pos(); if p < n { x[p] = UInt8(truncatingIfNeeded: rng.next()) } }
+        case 2: let p = pos(); x.insert(contentsOf: Array(dictionary[Int(rng.next() % UInt64(dictionary.count))].utf8), at: min(p, x.count))
+        case 3: if n > 2 { let p = pos(); let len = Int(rng.next() % 8) + 1; x.removeSubrange(p..<min(n, p + len)) }
+        case 4: if n > 2 { let p = pos(); let len = min(n - p, Int(rng.next() % 16) + 1); let chunk = Array(x[p..<p + len]); x.insert(contentsOf: chunk, at: p) }
+        case 5: // splice with another corpus entry
+            let other = corpus[Int(rng.next() % UInt64(corpus.count))]
+            if other.count > 2 { let q = 1 + Int(rng.next() % UInt64(other.count - 1)); x = Array(x.prefix(pos())) + other[q...] }
+        case 6: // deep nesting or a long run
+            let p = pos(), k = Int(rng.next() % 64) + 1
+            let unit: [UInt8] = [Array("(".utf8), Array("[".utf8), Array("-".utf8), Array("9".utf8)][Int(rng.next() % 4)]
+            x.insert(contentsOf: Array([[UInt8]](repeating: unit, count: k).joined()), at: min(p, x.count))
+        case 7: if n > 1 { x[0] ^= 1 }  // switch target
+        default: // swap two lines
+            let lines = x.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            if lines.count > 2 {
+                var l = lines.map(Array.init)
+                let i = Int(rng.next() % UInt64(l.count)), j = Int(rng.next() % UInt64(l.count))
+                l.swapAt(i, j)
+                x = Array(l.joined(separator: [UInt8(ascii: "\n")]))
+            }
+        }
+        if x.count > 1 << 16 { x.removeSubrange((1 << 16)...) }
+    }
+}
+
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Aborts the process when one input runs past the time limit, after saving it.
+final class Watchdog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var started: Date?
+    private var input: [UInt8] = []
+    private let limit: Double
+
+    init(limit: Double) {
+        self.limit = limit
+        let thread = Thread { [unowned self] in
+            while true {
+                Thread.sleep(forTimeInterval: 0.25)
+                self.lock.lock()
+                let s = self.started, bytes = self.input
+                self.lock.unlock()
+                if let s, Date().timeIntervalSince(s) > self.limit {
+                    FileManager.default.createFile(atPath: "Fuzz/last-input", contents: Data(bytes))
+                    FileHandle.standardError.write(Data("chainrule-fuzz: an input ran longer than \(self.limit) s (saved to Fuzz/last-input)\n".utf8))
+                    exit(3)
+                }
+            }
+        }
+        thread.start()
+    }
+
+    func begin(_ bytes: [UInt8]) { lock.lock(); started = Date(); input = bytes; lock.unlock() }
+    func end() { lock.lock(); started = nil; lock.unlock() }
+}
+#endif
