@@ -5,7 +5,7 @@ SWIFT ?= swift
 BIN := .build/debug/chainrule
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test build deps oracle gallery bench clean
+.PHONY: demo test build deps oracle fuzz-quick fuzz gallery bench clean
 
 deps:
 	@if ! pkg-config --exists libgvc 2>/dev/null; then \
@@ -23,6 +23,14 @@ demo: build
 test: build
 	$(SWIFT) test
 	python3 ../shared/oracle/check.py --bin $(BIN) --cases ../shared/oracle/cases --bad ../shared/oracle/bad -j 2
+	$(MAKE) --no-print-directory fuzz-quick
+
+# A short deterministic fuzz run (mutations of real inputs); `make fuzz` runs libFuzzer.
+fuzz-quick: build
+	.build/debug/chainrule-fuzz --runs 20000 --seed 7 --time-limit 10 ../shared/oracle/cases ../shared/oracle/bad Lessons Fuzz/regressions
+
+fuzz: deps
+	Fuzz/run-libfuzzer.sh 1000000
 
 oracle: build
 	python3 ../shared/oracle/check.py --bin $(BIN) --cases ../shared/oracle/cases --bad ../shared/oracle/bad -j 2
