@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-1000000}
 swift build --scratch-path .build-fuzz --product chainrule-fuzz \
-  -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DLIBFUZZER 2>&1 | grep -v 'Cannot export local symbol' || true
+  -Xswiftc -sanitize=fuzzer,address -Xswiftc -D -Xswiftc LIBFUZZER 2>&1 | grep -v 'Cannot export local symbol' || true
 bin=.build-fuzz/debug/chainrule-fuzz
 seeds=$(mktemp -d)
 trap 'rm -rf "$seeds"' EXIT

@@ -44,7 +44,10 @@ public func fuzzerTestOneInput(_ start: UnsafeRawPointer?, _ count: Int) -> CInt
     return 0
 }
 #else
-MutationFuzzer.main()
+@main
+enum ChainRuleFuzz {
+    static func main() { MutationFuzzer.main() }
+}
 #endif
 
 /// Runs bytes through the lesson parser and step builder. Data files are
