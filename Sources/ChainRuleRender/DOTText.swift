@@ -32,7 +32,8 @@ enum DOT {
     }
 
     /// Text for the inside of an HTML-like label: `& < > " '` become
-    /// entities, control characters spaces. Record-label specials
+    /// entities, backslashes are doubled (so `\N` stays literal), control
+    /// characters become spaces. Record-label specials
     /// (`{ } | < >`) are harmless here: figures never use record shapes, and
     /// `<`/`>` are escaped anyway.
     static func html(_ s: String) -> String {
@@ -44,6 +45,9 @@ enum DOT {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
+            // Graphviz expands \N, \G, \E… inside HTML labels too (after
+            // entity decoding); a doubled backslash shows one literal backslash.
+            case "\\": out += "\\\\"
             case _ where scalar.value < 0x20 || scalar.value == 0x7F: out += " "
             default: out.unicodeScalars.append(scalar)
             }

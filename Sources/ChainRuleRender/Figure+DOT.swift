@@ -11,8 +11,10 @@ extension Figure {
     /// `layout` read back from a previous run (`FigureLayout` does this),
     /// every node and edge carries its `pos`, so the `nop2` engine draws the
     /// frame exactly where the layout put things.
-    public func dot(_ frame: FigureFrame = .complete, pinnedTo layout: GraphvizLayout? = nil) -> String {
+    /// `dpi` (bitmap formats only) sets the resolution of PNG output.
+    public func dot(_ frame: FigureFrame = .complete, pinnedTo layout: GraphvizLayout? = nil, dpi: Int? = nil) -> String {
         var writer = DOTWriter(figure: self, frame: frame, layout: layout)
+        writer.dpi = dpi
         return writer.write()
     }
 
@@ -26,6 +28,7 @@ private struct DOTWriter {
     let figure: Figure
     let frame: FigureFrame
     let layout: GraphvizLayout?
+    var dpi: Int?
     var theme: FigureTheme { figure.options.theme }
     var format: NumberFormat { figure.options.numberFormat }
     var graph: Graph { figure.graph }
@@ -49,6 +52,8 @@ private struct DOTWriter {
 
     mutating func title(for key: String, _ wanted: String) -> String {
         if let n = names[key] { return n }
+        // Node names are not escStrings: keep backslashes out of them entirely.
+        let wanted = wanted.replacingOccurrences(of: "\\", with: "∖")
         var candidate = wanted.isEmpty ? key : wanted
         var k = 2
         while used.contains(candidate) { candidate = "\(wanted) (\(k))"; k += 1 }
@@ -75,6 +80,7 @@ private struct DOTWriter {
             "id": .string("figure"),
             "class": .string("chainrule-figure theme-\(theme.name)"),
         ]
+        if let dpi { graphAttrs["dpi"] = .string(String(dpi)) }
         if figure.options.legend {
             graphAttrs["label"] = .html(legend())
             graphAttrs["labelloc"] = .string("b")
@@ -87,7 +93,9 @@ private struct DOTWriter {
         b.graphAttributes(graphAttrs)
         b.defaults("node", ["fontname": .string(theme.fontName), "fontcolor": .string(theme.text),
                             "fontsize": .string(fmt(nameSize))])
-        b.defaults("edge", ["color": .string(theme.edge), "penwidth": .string("1.2"), "arrowsize": .string("0.7"),
+        // Edges are as thick as the labels' rules (2pt) so each edge runs
+        // straight through its label; the colour keeps them subdued.
+        b.defaults("edge", ["color": .string(theme.edge), "penwidth": .string("2"), "arrowsize": .string("0.6"),
                             "fontname": .string(theme.fontName)])
 
         var inputs: [String] = []
@@ -102,7 +110,7 @@ private struct DOTWriter {
                     let head = title(for: "node-\(use.node.index)", nodeTitle(graph[use.node]))
                     b.edge(name, to: head, pinned(["id": .string("const-\(node.id.index)-\(use.node.index)-\(use.operand)"),
                                                    "class": .string("flow constant-flow"),
-                                                   "arrowsize": .string("0.55"), "penwidth": .string("0.9")],
+                                                   "arrowsize": .string("0.7"), "penwidth": .string("1.2")],
                                                   edge: "const-\(node.id.index)-\(use.node.index)-\(use.operand)"))
                 }
                 continue
@@ -122,7 +130,7 @@ private struct DOTWriter {
                         "id": .string("fork-\(node.id.index)"), "class": .string("fork"),
                         "tooltip": .string("\(displayName(node.id)) is used \(uses.count) times: its gradient is the sum of the branches"),
                     ]
-                    pin(&attrs, node: fork)
+                    pin(&attrs)
                     b.node(fork, attrs)
                     connect(&b, out: label, to: fork, edge: trunk, arrow: false)
                     source = fork
@@ -139,7 +147,7 @@ private struct DOTWriter {
                         "id": .string(sinkKey), "class": .string(classes("output", highlightedNode(node.id))),
                         "tooltip": .string(tooltip(node: node.id)),
                     ]
-                    pin(&attrs, node: sinkName)
+                    pin(&attrs)
                     b.node(sinkName, attrs)
                     connect(&b, out: label, to: sinkName, edge: trunk, arrow: true)
                     continue
@@ -214,7 +222,7 @@ private struct DOTWriter {
             attrs["label"] = .html(text(symbol, color: theme.text, size: long ? 10 : 15, bold: hl && theme.name == "print"))
             attrs["class"] = .string(classes("operation op-\(cssName(op))", hl))
         }
-        pin(&attrs, node: name)
+        pin(&attrs)
         b.node(name, attrs)
     }
 
@@ -249,7 +257,7 @@ private struct DOTWriter {
             "class": .string(classes(edge.to == nil ? "edge-label value-label" : "edge-label", hl)),
             "tooltip": .string(tooltip(edge: edge)),
         ]
-        pin(&attrs, node: name)
+        pin(&attrs)
         b.node(name, attrs)
         return name
     }
@@ -259,7 +267,7 @@ private struct DOTWriter {
         let hl = frame.highlightedEdges.contains(edge)
         var attrs: [String: DOTValue] = ["id": .string(edge.key + "-in"), "class": .string(classes("flow", hl)),
                                          "arrowhead": .string("none"), "weight": .string("2")]
-        if hl { attrs["color"] = .string(theme.highlight); attrs["penwidth"] = .string("2.2") }
+        if hl { attrs["color"] = .string(theme.highlight) }
         b.edge(tail, to: label, headPort: "r:w", pinned(attrs, edge: edge.key + "-in"))
     }
 
@@ -269,7 +277,7 @@ private struct DOTWriter {
         var attrs: [String: DOTValue] = ["id": .string(edge.key + "-out"), "class": .string(classes("flow", hl)),
                                          "weight": .string("4")]
         if !arrow { attrs["arrowhead"] = .string("none") }
-        if hl { attrs["color"] = .string(theme.highlight); attrs["penwidth"] = .string("2.2") }
+        if hl { attrs["color"] = .string(theme.highlight) }
         b.edge(label, tailPort: "r:e", to: head, pinned(attrs, edge: edge.key + "-out"))
     }
 
@@ -277,77 +285,126 @@ private struct DOTWriter {
     func gradientKnown(_ e: FigureEdge) -> Bool { frame.gradients?.contains(e) ?? true }
 
     /// Value above a rule (the edge's continuation, port `r`), gradient below.
+    ///
+    /// One grid holds both: a value and its gradient have the same shape, so
+    /// matrix entries line up column by column, with brackets on both.
+    /// Columns: [prefix] then a scalar's one column, or a tensor's bracket,
+    /// entries, bracket. The prefix column holds `price =` beside the value
+    /// and `Σ axis 0` or `Σ 2 branches =` beside the gradient.
+    ///
+    /// Every entry column gets a minimum width wide enough for all it will
+    /// ever show (final numbers, `?`, boxes), estimated from DejaVu Sans
+    /// metrics, so a frame with `?`s has exactly the layout's geometry.
     func edgeLabel(_ edge: FigureEdge, name: String, highlighted: Bool) -> String {
         let from = graph[edge.from]
-        let isBranch = edge.to != nil && figure.consumers[edge.from.index].count > 1
+        let shape = from.shape
+        let isScalar = shape.isEmpty
+        let uses = figure.consumers[edge.from.index].count
+        let isBranch = edge.to != nil && uses > 1
         let override = frame.overrides[edge]
-
-        // Value (above).
-        var value: String
-        if isBranch {
-            value = ""  // the trunk already shows the value
-        } else if let text = override?.value {
-            value = self.text(text, color: theme.text, size: valueSize)
-        } else {
-            value = tensorHTML(figure.backward.forward.value(of: edge.from), shape: from.shape,
-                               color: theme.text, hidden: !valueKnown(edge.from))
-        }
-        if !isBranch, from.operation != nil, let name = from.name, !(edge.to == nil && figure.consumers[edge.from.index].isEmpty) {
-            value = row([text(name + " =", color: theme.muted, size: valueSize, italic: true), value])
-        }
-
-        // Gradient (below).
-        let gradient: String
         let isSeed = edge.to == nil && edge.from == figure.output
+        let value = figure.backward.forward.value(of: edge.from)
         let g = figure.gradient(on: edge)
-        if let text = override?.gradient {
-            gradient = gradientText(text)
+        var grid = LabelGrid(shape: shape, rows: visible(shape.count == 2 ? shape[0] : 1, max: figure.options.maxMatrixRows),
+                             cols: visible(shape.last ?? 1, max: figure.options.maxMatrixColumns))
+        let entrySize = isScalar ? valueSize : matrixSize
+
+        // Value (above the rule).
+        var valuePrefix: String? = nil
+        if !isBranch, from.operation != nil, let name = from.name, !(edge.to == nil && uses == 0) {
+            valuePrefix = text(name + " = ", color: theme.muted, size: valueSize, italic: true)
+        }
+
+        // Gradient (below the rule): final text per entry (scalars: one entry).
+        var gradientPrefix: String? = nil
+        var gradientEntries: [String]? = nil   // nil: a wide row or boxes instead
+        var gradientWide: String? = nil
+        let blanks = figure.options.worksheet && !isSeed && g != nil && override?.gradient == nil
+        if let t = override?.gradient {
+            gradientWide = gradientText(t)
         } else if g == nil {
-            gradient = text("no gradient (target)", color: theme.muted, size: captionSize, italic: true)
-        } else if figure.options.worksheet && !isSeed {
-            gradient = blanks(shape: from.shape)
-        } else if !gradientKnown(edge) {
-            gradient = tensorHTML(g, shape: from.shape, color: theme.gradient, hidden: true, isGradient: true)
-        } else if edge.to == nil, let sum = figure.sums[edge.from], let total = g {
-            if total.rank == 0 {
+            gradientWide = text("(target)", color: theme.muted, size: captionSize, italic: true)
+        } else if !blanks, let g {
+            let sum = edge.to == nil ? figure.sums[edge.from] : nil
+            if let sum, isScalar {
                 var expr = ""
                 for (k, index) in sum.edges.enumerated() {
                     let c = figure.backward.edges[index].contribution.scalar
                     let s = format.string(abs(c))
                     if k == 0 { expr = c < 0 ? format.minus + s : s } else { expr += (c < 0 ? " − " : " + ") + s }
                 }
-                expr += " = " + format.string(total.scalar)
-                gradient = gradientText(expr)
+                gradientEntries = [theme.gradientPrefix + expr + " = " + format.string(g.scalar)]
             } else {
-                gradient = row([gradientText("Σ \(sum.edges.count) branches ="), tensorHTML(total, shape: total.shape, color: theme.gradient,
-                                                                                         hidden: false, isGradient: true)])
+                if let sum { gradientPrefix = gradientText("Σ \(sum.edges.count) branches = ", size: valueSize - 2) }
+                gradientEntries = g.scalars.map { (isScalar ? theme.gradientPrefix : "") + format.string($0) }
             }
-        } else {
-            gradient = tensorHTML(g, shape: from.shape, color: theme.gradient, hidden: false, isGradient: true)
         }
-
-        var note = ""
         if let to = edge.to, let reduction = figure.records[edge]?.reduction, to.index >= 0 {
             let axes = reduction.summedAxes.map(String.init).joined(separator: ", ")
             let word = reduction.summedAxes.count == 1 ? "axis" : "axes"
-            note = text("Σ \(word) \(axes) (broadcast)", color: theme.gradient, size: captionSize, italic: true)
+            gradientPrefix = text("(broadcast) Σ \(word) \(axes) ", color: theme.gradient, size: captionSize, italic: true)
         }
+        if !isScalar, gradientEntries != nil || blanks, gradientPrefix == nil, !theme.gradientPrefix.isEmpty {
+            gradientPrefix = gradientText("")  // print theme: "∂" marks gradient matrices too
+        }
+        grid.hasPrefix = valuePrefix != nil || gradientPrefix != nil
 
-        let width = layout?.nodes[name].map { Int((Double($0.width) ?? 0) * 72 + 0.5) }
+        // Column widths (points, padding included).
+        let hiddenMark = isScalar ? theme.gradientPrefix + "?" : "?"
+        var widths: [Int: Double] = [:]
+        func widen(_ flat: Int, _ s: String) {
+            let col = isScalar ? 0 : flat % (shape.last ?? 1)
+            widths[col] = max(widths[col] ?? 0, TextWidth.estimate(s, size: entrySize) + 4)
+        }
+        let count = value.count
+        for i in 0..<count {
+            if !isBranch { widen(i, format.string(value.scalars[i])); widen(i, "?") }
+            if let e = gradientEntries { widen(i, e[i]); widen(i, hiddenMark) }
+            if blanks {
+                let col = isScalar ? 0 : i % (shape.last ?? 1)
+                widths[col] = max(widths[col] ?? 0, isScalar ? 44 : 30)
+            }
+        }
+        grid.columnWidths = widths
+
+        var rows: [String] = []
+        if !isBranch {
+            if let t = override?.value {
+                rows.append(grid.wideRow(text(t, color: theme.text, size: valueSize), padding: 2))
+            } else {
+                let hidden = !valueKnown(edge.from)
+                rows += grid.tensorRows(prefix: valuePrefix, color: theme.text) { i in
+                    text(hidden ? "?" : format.string(value.scalars[i]), color: theme.text, size: entrySize)
+                }
+            }
+            if !isScalar { rows.append(grid.spacer(3)) }
+        }
+        // The rule: 2pt high so the port (its centre) falls on a whole point,
+        // exactly on the edge's centre line. Pinned frames fix its width.
+        let width = layout?.nodes[edge.key].map { Int(((Double($0.width) ?? 0) * 72).rounded(.down)) }
         let ruleColor = highlighted ? theme.highlight : theme.edge
+        rows.append("<TR><TD PORT=\"r\" HEIGHT=\"2\"\(width.map { " WIDTH=\"\($0)\"" } ?? "") COLSPAN=\"\(grid.columnCount)\" BGCOLOR=\"\(ruleColor)\"></TD></TR>")
+        if !isScalar && (gradientEntries != nil || blanks) { rows.append(grid.spacer(3)) }
+        if let wide = gradientWide {
+            rows.append(grid.wideRow(wide, padding: 2))
+        } else if blanks {
+            let (w, h) = isScalar ? (40, 17) : (26, 13)
+            rows += grid.tensorRows(prefix: gradientPrefix, color: theme.gradient) { _ in
+                "<TABLE BORDER=\"1\" CELLBORDER=\"0\" CELLSPACING=\"0\" COLOR=\"\(theme.gradient)\" FIXEDSIZE=\"TRUE\" WIDTH=\"\(w)\" HEIGHT=\"\(h)\"><TR><TD> </TD></TR></TABLE>"
+            }
+        } else if let entries = gradientEntries {
+            let hidden = !gradientKnown(edge)
+            rows += grid.tensorRows(prefix: gradientPrefix, color: theme.gradient) { i in
+                gradientText(hidden ? hiddenMark : entries[i], size: entrySize, prefixed: false)
+            }
+        }
         var html = "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\""
         if highlighted { html += " BGCOLOR=\"\(theme.highlightFill)\"" }
-        html += ">"
-        html += "<TR><TD CELLPADDING=\"2\">\(value)</TD></TR>"
-        html += "<TR><TD PORT=\"r\" HEIGHT=\"1\"\(width.map { " WIDTH=\"\($0)\"" } ?? "") BGCOLOR=\"\(ruleColor)\"></TD></TR>"
-        html += "<TR><TD CELLPADDING=\"2\">\(gradient)</TD></TR>"
-        if !note.isEmpty { html += "<TR><TD CELLPADDING=\"1\">\(note)</TD></TR>" }
-        html += "</TABLE>"
-        return html
+        return html + ">" + rows.joined() + "</TABLE>"
     }
 
-    func gradientText(_ s: String) -> String {
-        text(theme.gradientPrefix + s, color: theme.gradient, size: valueSize, italic: theme.gradientItalic)
+    func gradientText(_ s: String, size: Double? = nil, prefixed: Bool = true) -> String {
+        text((prefixed ? theme.gradientPrefix : "") + s, color: theme.gradient, size: size ?? valueSize, italic: theme.gradientItalic)
     }
 
     /// A one-row borderless table of cells.
@@ -366,20 +423,6 @@ private struct DOTWriter {
         if italic { inner = "<I>" + inner + "</I>" }
         if bold { inner = "<B>" + inner + "</B>" }
         return "<FONT COLOR=\"\(color)\" POINT-SIZE=\"\(fmt(size))\">\(inner)</FONT>"
-    }
-
-    /// A scalar as text; a vector or matrix as a bracketed table with its shape.
-    func tensorHTML(_ t: Tensor?, shape: [Int], color: String, hidden: Bool, isGradient: Bool = false) -> String {
-        if shape.isEmpty {
-            let s = hidden || t == nil ? "?" : format.string(t!.scalar)
-            return isGradient ? text(theme.gradientPrefix + s, color: color, size: valueSize, italic: theme.gradientItalic)
-                              : text(s, color: color, size: valueSize)
-        }
-        let table = tensorTable(t ?? .zeros(shape), color: color, hidden: hidden || t == nil, italic: isGradient && theme.gradientItalic)
-        if isGradient && !theme.gradientPrefix.isEmpty {
-            return row([text(theme.gradientPrefix, color: color, size: valueSize, italic: true), table])
-        }
-        return table
     }
 
     /// Rows and columns to show: all, or the first ones, an ellipsis (nil) and the last.
@@ -417,28 +460,6 @@ private struct DOTWriter {
         }
         html += "</TABLE>"
         return html
-    }
-
-    /// Worksheet boxes in the shape of a gradient.
-    func blanks(shape: [Int]) -> String {
-        let rows = shape.count == 2 ? shape[0] : 1
-        let cols = shape.last ?? 1
-        let shownRows = visible(rows, max: figure.options.maxMatrixRows)
-        let shownCols = visible(cols, max: figure.options.maxMatrixColumns)
-        let (w, h) = shape.isEmpty ? (40, 17) : (28, 14)
-        var html = "<TABLE BORDER=\"0\" CELLSPACING=\"2\" CELLPADDING=\"0\">"
-        for row in shownRows {
-            html += "<TR>"
-            for col in shownCols {
-                if row == nil || col == nil {
-                    html += "<TD>\(text(row == nil ? (col == nil ? "⋱" : "⋮") : "⋯", color: theme.gradient, size: matrixSize))</TD>"
-                } else {
-                    html += "<TD BORDER=\"1\" COLOR=\"\(theme.gradient)\" WIDTH=\"\(w)\" HEIGHT=\"\(h)\" FIXEDSIZE=\"TRUE\"> </TD>"
-                }
-            }
-            html += "</TR>"
-        }
-        return html + "</TABLE>"
     }
 
     // MARK: - Tooltips and legend
@@ -489,8 +510,9 @@ private struct DOTWriter {
 
     // MARK: - Pinning
 
-    func pin(_ attrs: inout [String: DOTValue], node name: String) {
-        guard let g = layout?.nodes[name] else { return }
+    /// Pins a node to its place in the layout (found by its `id`).
+    func pin(_ attrs: inout [String: DOTValue]) {
+        guard case .string(let id)? = attrs["id"], let g = layout?.nodes[id] else { return }
         attrs["pos"] = .string(g.pos)
         attrs["width"] = .string(g.width)
         attrs["height"] = .string(g.height)
@@ -501,6 +523,73 @@ private struct DOTWriter {
         var a = attrs
         a["pos"] = .string(pos)
         return a
+    }
+}
+
+/// The column grid of an edge label: an optional prefix column, then a
+/// scalar's one column or a tensor's bracket, entries and bracket.
+struct LabelGrid {
+    let shape: [Int]
+    /// Rows and columns shown (`nil` = the ellipsis).
+    let rows: [Int?]
+    let cols: [Int?]
+    var hasPrefix = false
+    /// Minimum width (points) of each entry column, by column index.
+    var columnWidths: [Int: Double] = [:]
+
+    init(shape: [Int], rows: [Int?], cols: [Int?]) {
+        self.shape = shape
+        self.rows = rows
+        self.cols = cols
+    }
+
+    var isScalar: Bool { shape.isEmpty }
+    var columnCount: Int { (hasPrefix ? 1 : 0) + (isScalar ? 1 : cols.count + 2) }
+
+    /// One cell across the whole grid.
+    func wideRow(_ content: String, padding: Int) -> String {
+        "<TR><TD COLSPAN=\"\(columnCount)\" CELLPADDING=\"\(padding)\">\(content)</TD></TR>"
+    }
+
+    /// An empty row `height` points high.
+    func spacer(_ height: Int) -> String {
+        "<TR><TD COLSPAN=\"\(columnCount)\" HEIGHT=\"\(height)\"></TD></TR>"
+    }
+
+    func widthAttribute(_ col: Int) -> String {
+        guard let w = columnWidths[col] else { return "" }
+        return " WIDTH=\"\(Int(w.rounded(.up)))\""
+    }
+
+    /// The rows of one tensor: `entry(i)` gives the content for flat index `i`.
+    func tensorRows(prefix: String?, color: String, entry: (Int) -> String) -> [String] {
+        let prefixCell: (Int) -> String = { span in
+            hasPrefix ? "<TD ROWSPAN=\"\(span)\" ALIGN=\"RIGHT\" CELLPADDING=\"2\">\(prefix ?? "")</TD>" : ""
+        }
+        if isScalar { return ["<TR>\(prefixCell(1))<TD CELLPADDING=\"2\"\(widthAttribute(0))>\(entry(0))</TD></TR>"] }
+        let width = shape.last ?? 1
+        var out: [String] = []
+        for (r, row) in rows.enumerated() {
+            var tr = "<TR>"
+            if r == 0 {
+                tr += prefixCell(rows.count)
+                tr += "<TD ROWSPAN=\"\(rows.count)\" BORDER=\"1\" SIDES=\"LTB\" WIDTH=\"3\" COLOR=\"\(color)\"></TD>"
+            }
+            for col in cols {
+                switch (row, col) {
+                case (let i?, let j?):
+                    tr += "<TD ALIGN=\"RIGHT\" CELLPADDING=\"2\"\(widthAttribute(j))>\(entry(i * width + j))</TD>"
+                default:
+                    let mark = row == nil ? (col == nil ? "⋱" : "⋮") : "⋯"
+                    tr += "<TD CELLPADDING=\"2\"><FONT COLOR=\"\(color)\" POINT-SIZE=\"10\">\(mark)</FONT></TD>"
+                }
+            }
+            if r == 0 {
+                tr += "<TD ROWSPAN=\"\(rows.count)\" BORDER=\"1\" SIDES=\"RTB\" WIDTH=\"3\" COLOR=\"\(color)\"></TD>"
+            }
+            out.append(tr + "</TR>")
+        }
+        return out
     }
 }
 

@@ -19,10 +19,12 @@ public struct FigureOptions: Sendable {
     public var maxMatrixColumns: Int
     /// Line the inputs (leaves) up in the first column, textbook style.
     public var alignInputs: Bool
+    /// Resolution of PNG output (96 is Graphviz's default; 192 suits slides and high-density screens).
+    public var pngDPI: Int
 
     public init(theme: FigureTheme = .light, expandFused: Bool = false, worksheet: Bool = false,
                 legend: Bool = false, numberFormat: NumberFormat = .figure,
-                maxMatrixRows: Int = 4, maxMatrixColumns: Int = 4, alignInputs: Bool = true) {
+                maxMatrixRows: Int = 4, maxMatrixColumns: Int = 4, alignInputs: Bool = true, pngDPI: Int = 192) {
         self.theme = theme
         self.expandFused = expandFused
         self.worksheet = worksheet
@@ -31,6 +33,7 @@ public struct FigureOptions: Sendable {
         self.maxMatrixRows = max(2, maxMatrixRows)
         self.maxMatrixColumns = max(2, maxMatrixColumns)
         self.alignInputs = alignInputs
+        self.pngDPI = max(36, min(1200, pngDPI))
     }
 }
 

@@ -34,10 +34,15 @@ public struct FigureLayout: Sendable {
         figure.dot(frame, pinnedTo: geometry)
     }
 
+    /// The pinned DOT for a frame rendered as `format` (PNG gets the figure's `pngDPI`).
+    func dot(_ frame: FigureFrame, for format: GraphvizFormat) -> String {
+        figure.dot(frame, pinnedTo: geometry, dpi: format == .png ? figure.options.pngDPI : nil)
+    }
+
     /// Renders a frame (by default the finished pass) in `format`, in place.
     /// `.dot` gives Graphviz's laid-out DOT (with positions).
     public func render(_ frame: FigureFrame = .complete, format: GraphvizFormat = .svg) throws(GraphvizError) -> [UInt8] {
-        try Graphviz.render(dot: dot(frame), engine: .nop2, format: format)
+        try Graphviz.render(dot: dot(frame, for: format), engine: .nop2, format: format)
     }
 
     /// Renders a frame as SVG text.

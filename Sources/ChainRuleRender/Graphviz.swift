@@ -58,7 +58,8 @@ public struct GraphvizError: Error, CustomStringConvertible, Sendable, Equatable
 public struct GraphvizLayout: Sendable, Equatable {
     /// The graph's bounding box, `"llx,lly,urx,ury"` in points.
     public var boundingBox: String
-    /// Per node name: `pos` (`"x,y"` in points), `width` and `height` (inches).
+    /// Per node, keyed by its `id` attribute (its name when it has none):
+    /// `pos` (`"x,y"` in points), `width` and `height` (inches).
     public var nodes: [String: NodeGeometry]
     /// Per edge `id` attribute: the spline `pos` string.
     public var edges: [String: String]
@@ -195,12 +196,12 @@ public enum Graphviz {
         var node = agfstnode(g)
         while let n = node {
             let raw = UnsafeMutableRawPointer(n)
-            let name = String(cString: agnameof(raw))
-            layout.nodes[name] = GraphvizLayout.NodeGeometry(
+            let id = attribute(raw, "id")
+            layout.nodes[id ?? String(cString: agnameof(raw))] = GraphvizLayout.NodeGeometry(
                 pos: attribute(raw, "pos") ?? "0,0",
                 width: attribute(raw, "width") ?? "0",
                 height: attribute(raw, "height") ?? "0",
-                id: attribute(raw, "id"))
+                id: id)
             var edge = agfstout(g, n)
             while let e = edge {
                 let eraw = UnsafeMutableRawPointer(e)

@@ -46,7 +46,8 @@ public struct NumberFormat: Sendable, Hashable {
             return sign + mantissa + "e" + expText
         }
         let decimals = max(0, significantDigits - 1 - exponent)
-        return sign + trimZeros(String(format: "%.\(decimals)f", magnitude))
+        let rounded = Double(scientific) ?? magnitude  // 12346 → 12350 (exact at these digits)
+        return sign + trimZeros(String(format: "%.\(decimals)f", rounded))
     }
 
     private func trimZeros(_ s: String) -> String {

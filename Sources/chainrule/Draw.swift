@@ -1,7 +1,115 @@
 import ArgumentParser
+import ChainRule
+import ChainRuleRender
+import Foundation
+import GraphScript
 
-// Not implemented yet: owned by the session working on this command.
+/// `chainrule draw FILE [-o OUT] [--format …] [--theme …] [--expand] [--worksheet]`:
+/// one figure of the finished backward pass, every value and gradient.
 struct Draw: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "draw", abstract: "(not implemented yet)")
-    func run() throws { throw ValidationError("chainrule draw is not implemented yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "draw",
+        abstract: "Draw the graph after its backward pass: every value and gradient.",
+        discussion: """
+            Writes SVG to standard output, or to OUT with -o (the format then comes from \
+            OUT's extension: .svg, .pdf, .png, .dot). The file is written atomically: a \
+            failed render leaves nothing behind. Rendering happens in-process through \
+            Graphviz's libraries; the dot program is never run.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case svg, pdf, png, dot
+        var graphviz: GraphvizFormat { GraphvizFormat(rawValue: rawValue)! }
+    }
+
+    enum Theme: String, ExpressibleByArgument, CaseIterable {
+        case light, dark, print, colorblind
+        var figureTheme: FigureTheme { FigureTheme.named(rawValue)! }
+    }
+
+    @OptionGroup var input: ScriptOptions
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the figure to this file instead of standard output.", valueName: "out"))
+    var output: String?
+
+    @Option(help: "Output format (default: from OUT's extension, else svg).")
+    var format: Format?
+
+    @Option(help: "Colour theme.")
+    var theme: Theme = .light
+
+    @Flag(help: "Draw fused operations (sigmoid, softmax, softmax_cross_entropy) expanded into primitives.")
+    var expand = false
+
+    @Flag(help: "A worksheet: values shown, gradients as blank boxes to fill in.")
+    var worksheet = false
+
+    @Flag(help: "Add a small legend explaining the labels.")
+    var legend = false
+
+    func run() throws {
+        let format = try resolvedFormat()
+        let script = try input.load()
+        let pass = try ScriptInput.evaluateOrExit(script)
+        let options = FigureOptions(theme: theme.figureTheme, expandFused: expand, worksheet: worksheet, legend: legend)
+        let bytes: [UInt8]
+        do {
+            let figure = try Figure(pass, options: options)
+            bytes = try figure.render(format: format.graphviz)
+        } catch let error as EvaluationError {
+            throw ScriptInput.exit(with: script.diagnostic(for: error))
+        } catch {
+            throw ScriptInput.exit(with: "cannot draw the figure: \(error)")
+        }
+        if let output, output != "-" {
+            do {
+                try AtomicFile.write(bytes, to: output)
+            } catch {
+                throw ScriptInput.exit(with: "cannot write '\(output)': \(error)")
+            }
+        } else {
+            FileHandle.standardOutput.write(Data(bytes))
+        }
+    }
+
+    /// `--format`, else OUT's extension, else SVG.
+    func resolvedFormat() throws -> Format {
+        if let format { return format }
+        guard let output, output != "-" else { return .svg }
+        let ext = (output as NSString).pathExtension.lowercased()
+        if let f = Format(rawValue: ext == "gv" ? "dot" : ext) { return f }
+        throw ScriptInput.exit(with: ext.isEmpty
+            ? "cannot tell the format of '\(output)' without an extension: use --format svg|pdf|png|dot"
+            : "unknown figure format '.\(ext)' for '\(output)': use .svg, .pdf, .png or .dot, or --format")
+    }
+}
+
+/// Writes a file atomically: a temporary file in the same directory, then a rename.
+enum AtomicFile {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func write(_ bytes: [UInt8], to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw Failure(description: "it is a directory")
+        }
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw Failure(description: "no such directory '\(directory.path)'")
+        }
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: Data(bytes),
+                                             attributes: [.posixPermissions: 0o644]) else {
+            throw Failure(description: "permission denied")
+        }
+        if rename(temporary.path, url.path) != 0 {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw Failure(description: reason)
+        }
+    }
 }
