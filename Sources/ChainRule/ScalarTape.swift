@@ -1,0 +1,367 @@
+import RealModule
+
+/// A compact, scalar-only computational graph for large graphs (10⁴–10⁶+
+/// nodes): the same elementwise operations, values and gradients as `Graph`,
+/// stored as a struct of arrays.
+///
+/// `Graph` is the teaching engine: every node carries its shape, its operand
+/// list and (after backward) a record of every edge, which is what figures
+/// and lessons need — and costs several heap arrays per node. A micrograd-
+/// style scalar MLP with a million nodes needs none of that, so the tape
+/// keeps, per node, one op code byte and two `Int32` operand indices (packed
+/// in 12 bytes), the value and — once `backward` has run — the gradient:
+/// 28 bytes in three contiguous arrays. Nodes are numbered
+/// in creation order, which is a topological order, so forward is one loop up
+/// the tape and backward one loop down it — no sort, no recursion, no
+/// per-node allocation.
+///
+/// Values are computed eagerly as nodes are added (define-by-run, like
+/// micrograd); `forward()` recomputes them after leaves change.
+///
+/// ```swift
+/// var t = ScalarTape()
+/// let a = t.leaf(2), b = t.leaf(-3)
+/// let y = t.apply(.tanh, t.apply(.mul, a, b))
+/// t.backward(from: y)
+/// t.gradient(of: a)   // (1 − tanh²(−6)) · (−3)
+/// ```
+///
+/// The per-operation rules below are the same formulas as
+/// `Operation.unaryRule` / `Operation.binaryRule` (Operation+Elementwise.swift),
+/// written as one `switch` so the hot loops need no closures;
+/// `ScalarTapeTests` checks that both engines give identical values and
+/// gradients.
+public struct ScalarTape: Sendable {
+    /// A node of the tape: its index in creation order.
+    public struct Variable: Hashable, Comparable, Sendable {
+        public let index: Int32
+        @inlinable init(raw index: Int32) { self.index = index }
+        /// The node at position `index` of the tape (e.g. the same position
+        /// as in the `Graph` a tape was copied from).
+        public init(_ index: Int) { self.index = Int32(index) }
+        public static func < (a: Variable, b: Variable) -> Bool { a.index < b.index }
+    }
+
+    /// The operation a tape node applies. `leaf` nodes have no operands.
+    public enum Op: UInt8, Sendable, CaseIterable {
+        case leaf
+        // One operand.
+        case identity, neg, exp, log, recip, square, sqrt, sigmoid, relu, tanh, pow
+        // Two operands.
+        case add, sub, mul, div
+
+        /// The equivalent graph operation (`pow` needs its exponent).
+        public func operation(exponent: Double = 0) -> Operation? {
+            switch self {
+            case .leaf: return nil
+            case .identity: return .identity
+            case .neg: return .neg
+            case .exp: return .exp
+            case .log: return .log
+            case .recip: return .recip
+            case .square: return .square
+            case .sqrt: return .sqrt
+            case .sigmoid: return .sigmoid
+            case .relu: return .relu
+            case .tanh: return .tanh
+            case .pow: return .pow(exponent)
+            case .add: return .add
+            case .sub: return .sub
+            case .mul: return .mul
+            case .div: return .div
+            }
+        }
+
+        /// The tape op code for an elementwise graph operation, or `nil` for
+        /// operations on whole tensors (matmul, sum, softmax, …).
+        public init?(_ operation: Operation) {
+            switch operation {
+            case .identity: self = .identity
+            case .neg: self = .neg
+            case .exp: self = .exp
+            case .log: self = .log
+            case .recip: self = .recip
+            case .square: self = .square
+            case .sqrt: self = .sqrt
+            case .sigmoid: self = .sigmoid
+            case .relu: self = .relu
+            case .tanh: self = .tanh
+            case .pow: self = .pow
+            case .add: self = .add
+            case .sub: self = .sub
+            case .mul: self = .mul
+            case .div: self = .div
+            default: return nil
+            }
+        }
+
+        /// Number of operands (0 for a leaf).
+        @inlinable public var arity: Int {
+            switch self {
+            case .leaf: return 0
+            case .add, .sub, .mul, .div: return 2
+            default: return 1
+            }
+        }
+    }
+
+    // Indexed by node. Storage is `@usableFromInline` so that `leaf` and
+    // `apply` inline into the caller, where the op code is usually a
+    // constant and the rule's `switch` folds away.
+
+    /// A node's op code and operands, packed (12 bytes).
+    @usableFromInline struct Entry: Sendable {
+        @usableFromInline var op: Op
+        /// First operand (unused for leaves).
+        @usableFromInline var a: Int32
+        /// Second operand; for `pow`, an index into `exponents`.
+        @usableFromInline var b: Int32
+        @inlinable init(_ op: Op, _ a: Int32, _ b: Int32) { self.op = op; self.a = a; self.b = b }
+    }
+    @usableFromInline var entries: ContiguousArray<Entry> = []
+    @usableFromInline var storedValues: ContiguousArray<Double> = []
+    /// Allocated by `backward(from:)`; shorter than the tape (or empty)
+    /// before it, which reads as zeros.
+    @usableFromInline var storedGradients: ContiguousArray<Double> = []
+    /// The literal exponents of `pow` nodes.
+    @usableFromInline var exponents: ContiguousArray<Double> = []
+
+    /// An empty tape; `capacity` reserves room for that many nodes.
+    public init(capacity: Int = 0) {
+        if capacity > 0 { reserveCapacity(capacity) }
+    }
+
+    /// Reserves room for `n` nodes.
+    public mutating func reserveCapacity(_ n: Int) {
+        entries.reserveCapacity(n); storedValues.reserveCapacity(n)
+    }
+
+    /// The number of nodes.
+    @inlinable public var count: Int { entries.count }
+
+    /// Every node's value, indexed by node.
+    public var values: ContiguousArray<Double> { storedValues }
+
+    /// Every node's gradient after `backward(from:)` (zeros before, and for
+    /// nodes added since), indexed by node.
+    public var gradients: ContiguousArray<Double> {
+        if storedGradients.count == count { return storedGradients }
+        var g = storedGradients
+        g.append(contentsOf: repeatElement(0, count: count - g.count))
+        return g
+    }
+
+    /// Adds a differentiable input (or a constant: the tape does not
+    /// distinguish them; both get gradients).
+    @inlinable @discardableResult
+    public mutating func leaf(_ value: Double) -> Variable {
+        append(.leaf, 0, 0, value)
+    }
+
+    /// Adds a one-operand operation and computes its value.
+    @inlinable @discardableResult
+    public mutating func apply(_ op: Op, _ a: Variable) -> Variable {
+        precondition(op.arity == 1 && op != .pow, "not a one-operand operation (use pow(_:_:) for powers)")
+        let x = storedValues[Int(a.index)]
+        return append(op, a.index, 0, Self.forward(op, x, 0, 0))
+    }
+
+    /// Adds a two-operand operation and computes its value.
+    @inlinable @discardableResult
+    public mutating func apply(_ op: Op, _ a: Variable, _ b: Variable) -> Variable {
+        precondition(op.arity == 2, "not a two-operand operation")
+        let x = storedValues[Int(a.index)], y = storedValues[Int(b.index)]
+        return append(op, a.index, b.index, Self.forward(op, x, y, 0))
+    }
+
+    /// Adds `a ^ p` for a literal exponent `p`.
+    @discardableResult
+    public mutating func pow(_ a: Variable, _ p: Double) -> Variable {
+        let slot = Int32(exponents.count)
+        exponents.append(p)
+        return append(.pow, a.index, slot, Self.forward(.pow, storedValues[Int(a.index)], 0, p))
+    }
+
+    /// Adds any elementwise graph operation (`.add`, `.tanh`, `.pow(2)`, …).
+    @discardableResult
+    public mutating func apply(_ operation: Operation, _ operands: Variable...) -> Variable {
+        guard let op = Op(operation) else { preconditionFailure("\(operation) is not a scalar operation") }
+        precondition(operands.count == op.arity, "\(operation) takes \(op.arity) operand(s)")
+        if case .pow(let p) = operation { return pow(operands[0], p) }
+        return op.arity == 1 ? apply(op, operands[0]) : apply(op, operands[0], operands[1])
+    }
+
+    @inlinable
+    mutating func append(_ op: Op, _ a: Int32, _ b: Int32, _ value: Double) -> Variable {
+        let n = entries.count
+        precondition(n < Int(Int32.max), "a scalar tape holds at most 2³¹ − 1 nodes")
+        entries.append(Entry(op, a, b))
+        storedValues.append(value)
+        return Variable(raw: Int32(truncatingIfNeeded: n))
+    }
+
+    /// The value of a node.
+    @inlinable public func value(of v: Variable) -> Double { storedValues[Int(v.index)] }
+    /// The gradient of a node after `backward(from:)`.
+    public func gradient(of v: Variable) -> Double {
+        let i = Int(v.index)
+        precondition(i < count, "no such node")
+        return i < storedGradients.count ? storedGradients[i] : 0
+    }
+    /// The op code of a node.
+    public func op(of v: Variable) -> Op { entries[Int(v.index)].op }
+    /// The operands of a node (none for a leaf, one or two otherwise).
+    public func operands(of v: Variable) -> [Variable] {
+        let e = entries[Int(v.index)]
+        switch e.op.arity {
+        case 0: return []
+        case 1: return [Variable(raw: e.a)]
+        default: return [Variable(raw: e.a), Variable(raw: e.b)]
+        }
+    }
+    /// The exponent of a `pow` node.
+    public func exponent(of v: Variable) -> Double? {
+        let e = entries[Int(v.index)]
+        return e.op == .pow ? exponents[Int(e.b)] : nil
+    }
+
+    /// Replaces a leaf's value; call `forward()` to update the rest.
+    public mutating func setValue(_ value: Double, of v: Variable) {
+        precondition(entries[Int(v.index)].op == .leaf, "only leaves have values of their own")
+        storedValues[Int(v.index)] = value
+    }
+
+    /// Recomputes every operation's value from the leaves, in tape order.
+    public mutating func forward() {
+        let n = entries.count
+        entries.withUnsafeBufferPointer { e in
+        exponents.withUnsafeBufferPointer { p in
+        storedValues.withUnsafeMutableBufferPointer { v in
+            for i in 0..<n {
+                let o = e[i].op
+                switch o.arity {
+                case 0: continue
+                case 1: v[i] = Self.forward(o, v[Int(e[i].a)], 0, o == .pow ? p[Int(e[i].b)] : 0)
+                default: v[i] = Self.forward(o, v[Int(e[i].a)], v[Int(e[i].b)], 0)
+                }
+            }
+        }}}
+    }
+
+    /// Computes `∂output/∂node` for every node: zeroes the gradients, seeds
+    /// the output with `seed`, and walks the tape backwards applying the
+    /// chain rule once per operand (`grad[operand] += local · grad[node]`).
+    /// Nodes after `output` get gradient 0.
+    public mutating func backward(from output: Variable, seed: Double = 1) {
+        let n = entries.count
+        let out = Int(output.index)
+        precondition(out < n, "no such node")
+        // Eight bytes per node for the gradients, and one byte per node for
+        // the duration of the pass.
+        storedGradients = ContiguousArray(repeating: 0, count: n)
+        var reached = ContiguousArray<Bool>(repeating: false, count: n)
+        entries.withUnsafeBufferPointer { e in
+        exponents.withUnsafeBufferPointer { p in
+        storedValues.withUnsafeBufferPointer { v in
+        storedGradients.withUnsafeMutableBufferPointer { g in
+        reached.withUnsafeMutableBufferPointer { r in
+            g[out] = seed
+            r[out] = true
+            var i = out
+            while i >= 0 {
+                defer { i -= 1 }
+                // Like Graph: a node the output does not depend on passes
+                // nothing back (not even 0 × an infinite local derivative).
+                guard r[i] else { continue }
+                let entry = e[i]
+                let up = g[i]
+                switch entry.op.arity {
+                case 0: continue
+                case 1:
+                    let ia = Int(entry.a)
+                    let d = Self.derivative(entry.op, v[ia], 0, v[i], entry.op == .pow ? p[Int(entry.b)] : 0)
+                    g[ia] += d.da * up
+                    r[ia] = true
+                default:
+                    let ia = Int(entry.a), ib = Int(entry.b)
+                    let d = Self.derivative(entry.op, v[ia], v[ib], v[i], 0)
+                    // Same order as Graph.backward: operand 0's contribution first.
+                    g[ia] += d.da * up
+                    g[ib] += d.db * up
+                    r[ia] = true
+                    r[ib] = true
+                }
+            }
+        }}}}}
+    }
+
+    // MARK: The rules — forward beside derivative, as in Operation+Elementwise.swift.
+
+    /// `y = op(a)` or `y = a ∘ b`; `p` is `pow`'s exponent.
+    @inlinable @inline(__always)
+    public static func forward(_ op: Op, _ a: Double, _ b: Double, _ p: Double) -> Double {
+        switch op {
+        case .leaf:     return a
+        case .identity: return a
+        case .neg:      return -a
+        case .exp:      return .exp(a)
+        case .log:      return .log(a)
+        case .recip:    return 1 / a
+        case .square:   return a * a
+        case .sqrt:     return .sqrt(a)
+        case .sigmoid:  return stableSigmoid(a)
+        case .relu:     return a > 0 ? a : 0
+        case .tanh:     return .tanh(a)
+        case .pow:      return p == 0 ? 1 : numpyPower(a, p)
+        case .add:      return a + b
+        case .sub:      return a - b
+        case .mul:      return a * b
+        case .div:      return a / b
+        }
+    }
+
+    /// The local derivatives `∂y/∂a` and `∂y/∂b` given the operands and the output `y`.
+    @inlinable @inline(__always)
+    public static func derivative(_ op: Op, _ a: Double, _ b: Double, _ y: Double, _ p: Double) -> (da: Double, db: Double) {
+        switch op {
+        case .leaf:     return (0, 0)
+        case .identity: return (1, 0)
+        case .neg:      return (-1, 0)
+        case .exp:      return (y, 0)
+        case .log:      return (1 / a, 0)
+        case .recip:    return (-y * y, 0)
+        case .square:   return (2 * a, 0)
+        case .sqrt:     return (0.5 / y, 0)
+        case .sigmoid:  return (y * (1 - y), 0)
+        case .relu:     return (a > 0 ? 1 : 0, 0)
+        case .tanh:     return (1 - y * y, 0)
+        case .pow:      return (p == 0 ? 0 : p * numpyPower(a, p - 1), 0)
+        case .add:      return (1, 1)
+        case .sub:      return (1, -1)
+        case .mul:      return (b, a)
+        case .div:      return (1 / b, -a / (b * b))
+        }
+    }
+}
+
+extension ScalarTape {
+    /// Copies a graph whose nodes are all scalars and whose operations are
+    /// all elementwise into a tape (node `i` of the graph becomes node `i`
+    /// of the tape). Returns `nil` if the graph has a non-scalar node or a
+    /// tensor operation.
+    public init?(_ graph: Graph) {
+        self.init(capacity: graph.nodes.count)
+        for node in graph.nodes {
+            guard node.shape.isEmpty else { return nil }
+            if let operation = node.operation {
+                guard let op = Op(operation) else { return nil }
+                let xs = node.inputs.map { Variable($0.index) }
+                if case .pow(let p) = operation { pow(xs[0], p) }
+                else if op.arity == 1 { apply(op, xs[0]) }
+                else { apply(op, xs[0], xs[1]) }
+            } else {
+                leaf(graph.initialValues[node.id.index]!.scalar)
+            }
+        }
+    }
+}
