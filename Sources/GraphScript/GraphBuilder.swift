@@ -80,6 +80,8 @@ struct GraphBuilder: Sendable {
         }
     }
 
+    /// (Call it on a separate line from `apply`: `unwrap(try apply(…))` would
+    /// copy `self` before `apply` mutates it, making every node O(n).)
     private func unwrap(_ result: Result<NodeID, ShapeError>, _ diagnose: (ShapeError) -> Diagnostic) throws(Diagnostic) -> NodeID {
         switch result {
         case .success(let id): return id
@@ -139,7 +141,8 @@ struct GraphBuilder: Sendable {
                     value[i] = graph.constant(Tensor(-v))
                 } else {
                     let operand = value[x]!
-                    value[i] = try unwrap(try apply(.neg, [operand], at: node.site)) { self.error(node.site, $0.message) }
+                    let result = try apply(.neg, [operand], at: node.site)
+                    value[i] = try unwrap(result) { self.error(node.site, $0.message) }
                 }
             case .binary(let op, let lhs, let rhs):
                 let a = value[lhs]!
@@ -156,7 +159,8 @@ struct GraphBuilder: Sendable {
                     operation = .pow(p)
                     inputs = [a]
                 }
-                value[i] = try unwrap(try apply(operation, inputs, at: node.site)) {
+                let result = try apply(operation, inputs, at: node.site)
+                value[i] = try unwrap(result) {
                     self.error(node.site, $0.message, notes: self.shapeNotes(operation, inputs))
                 }
             case .call(let f, let arguments):
@@ -168,7 +172,8 @@ struct GraphBuilder: Sendable {
             // `y = x` or `y = (2)`: a node of its own, so `y` has its own value and gradient.
             let operand = root
             let site = nodes[tree.root].site
-            root = try unwrap(try apply(.identity, [operand], at: site)) { self.error(site, $0.message) }
+            let result = try apply(.identity, [operand], at: site)
+            root = try unwrap(result) { self.error(site, $0.message) }
         }
         graph.setName(name, of: root)
         return root
@@ -279,7 +284,8 @@ struct GraphBuilder: Sendable {
             throw error(site, "\(f)(…) creates a leaf, so it must be the whole right side of an assignment",
                         notes: ["write 'W = \(f)(2, 3)' on a line of its own and use 'W'"])
         }
-        return try unwrap(try apply(operation, operands, at: site)) { e in self.error(errorSite(e), e.message) }
+        let result = try apply(operation, operands, at: site)
+        return try unwrap(result) { e in self.error(errorSite(e), e.message) }
     }
 
     /// The value of `zeros(…)`, `ones(…)` or `randn(…)`.
