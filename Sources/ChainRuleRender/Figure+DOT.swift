@@ -210,7 +210,7 @@ private struct DOTWriter {
             attrs["class"] = .string(classes("constant", hl))
         case .operation(let op):
             let symbol = op.symbol
-            let long = symbol.count > 4
+            let symbolSize: Double = symbol.count <= 2 ? 15 : symbol.count <= 4 ? 12 : 10
             attrs["shape"] = .string("circle")
             attrs["style"] = .string(hl ? "filled,bold" : "filled")
             attrs["color"] = .string(hl ? theme.highlight : theme.operationStroke)
@@ -219,7 +219,7 @@ private struct DOTWriter {
             attrs["width"] = .string("0.42")
             attrs["margin"] = .string("0.03")
             attrs["fixedsize"] = .string("false")
-            attrs["label"] = .html(text(symbol, color: theme.text, size: long ? 10 : 15, bold: hl && theme.name == "print"))
+            attrs["label"] = .html(text(symbol, color: theme.text, size: symbolSize, bold: hl && theme.name == "print"))
             attrs["class"] = .string(classes("operation op-\(cssName(op))", hl))
         }
         pin(&attrs)
@@ -381,9 +381,8 @@ private struct DOTWriter {
         }
         // The rule: 2pt high so the port (its centre) falls on a whole point,
         // exactly on the edge's centre line. Pinned frames fix its width.
-        let width = layout?.nodes[edge.key].map { Int(((Double($0.width) ?? 0) * 72).rounded(.down)) }
-        let ruleColor = highlighted ? theme.highlight : theme.edge
-        rows.append("<TR><TD PORT=\"r\" HEIGHT=\"2\"\(width.map { " WIDTH=\"\($0)\"" } ?? "") COLSPAN=\"\(grid.columnCount)\" BGCOLOR=\"\(ruleColor)\"></TD></TR>")
+        let width = layout?.nodes[edge.key].map { Int(((Double($0.width) ?? 0) * 72).rounded(.down)) - 2 }
+        rows.append(grid.ruleRow(color: highlighted ? theme.highlight : theme.edge, width: width))
         if !isScalar && (gradientEntries != nil || blanks) { rows.append(grid.spacer(3)) }
         if let wide = gradientWide {
             rows.append(grid.wideRow(wide, padding: 2))
@@ -503,7 +502,7 @@ private struct DOTWriter {
         let sample = "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\">"
             + "<TR><TD CELLPADDING=\"2\">\(text("value", color: theme.text, size: captionSize + 1))</TD></TR>"
             + "<TR><TD HEIGHT=\"1\" WIDTH=\"60\" BGCOLOR=\"\(theme.edge)\"></TD></TR>"
-            + "<TR><TD CELLPADDING=\"2\">\(gradientText("∂\(outputName)/∂value").replacingFontSize(valueSize, with: captionSize + 1))</TD></TR></TABLE>"
+            + "<TR><TD CELLPADDING=\"2\">\(gradientText("∂\(outputName)/∂value", size: captionSize + 1, prefixed: false))</TD></TR></TABLE>"
         let words = figure.options.worksheet ? "fill in each box with ∂\(outputName)/∂value" : "on every edge"
         return "<TABLE BORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"4\"><TR><TD>\(sample)</TD><TD>\(text(words, color: theme.muted, size: captionSize + 1))</TD></TR></TABLE>"
     }
@@ -544,16 +543,28 @@ struct LabelGrid {
     }
 
     var isScalar: Bool { shape.isEmpty }
-    var columnCount: Int { (hasPrefix ? 1 : 0) + (isScalar ? 1 : cols.count + 2) }
+    /// Columns between the two 1pt edge columns.
+    var innerCount: Int { (hasPrefix ? 1 : 0) + (isScalar ? 1 : cols.count + 2) }
+    /// Every column, including a 1pt column at each end: the rule extends
+    /// into them, so it overlaps the edges that end on its port cell by a
+    /// point and no rounding can open a seam between edge and rule.
+    var columnCount: Int { innerCount + 2 }
+    let edgeCell = "<TD WIDTH=\"1\"></TD>"
 
-    /// One cell across the whole grid.
+    /// One cell across the grid.
     func wideRow(_ content: String, padding: Int) -> String {
-        "<TR><TD COLSPAN=\"\(columnCount)\" CELLPADDING=\"\(padding)\">\(content)</TD></TR>"
+        "<TR>\(edgeCell)<TD COLSPAN=\"\(innerCount)\" CELLPADDING=\"\(padding)\">\(content)</TD>\(edgeCell)</TR>"
     }
 
     /// An empty row `height` points high.
     func spacer(_ height: Int) -> String {
         "<TR><TD COLSPAN=\"\(columnCount)\" HEIGHT=\"\(height)\"></TD></TR>"
+    }
+
+    /// The rule the edge runs through; its middle cell is the port `r`.
+    func ruleRow(color: String, width: Int?) -> String {
+        let end = "<TD WIDTH=\"1\" HEIGHT=\"2\" BGCOLOR=\"\(color)\"></TD>"
+        return "<TR>\(end)<TD PORT=\"r\" HEIGHT=\"2\"\(width.map { " WIDTH=\"\($0)\"" } ?? "") COLSPAN=\"\(innerCount)\" BGCOLOR=\"\(color)\"></TD>\(end)</TR>"
     }
 
     func widthAttribute(_ col: Int) -> String {
@@ -566,11 +577,11 @@ struct LabelGrid {
         let prefixCell: (Int) -> String = { span in
             hasPrefix ? "<TD ROWSPAN=\"\(span)\" ALIGN=\"RIGHT\" CELLPADDING=\"2\">\(prefix ?? "")</TD>" : ""
         }
-        if isScalar { return ["<TR>\(prefixCell(1))<TD CELLPADDING=\"2\"\(widthAttribute(0))>\(entry(0))</TD></TR>"] }
+        if isScalar { return ["<TR>\(edgeCell)\(prefixCell(1))<TD CELLPADDING=\"2\"\(widthAttribute(0))>\(entry(0))</TD>\(edgeCell)</TR>"] }
         let width = shape.last ?? 1
         var out: [String] = []
         for (r, row) in rows.enumerated() {
-            var tr = "<TR>"
+            var tr = "<TR>" + edgeCell
             if r == 0 {
                 tr += prefixCell(rows.count)
                 tr += "<TD ROWSPAN=\"\(rows.count)\" BORDER=\"1\" SIDES=\"LTB\" WIDTH=\"3\" COLOR=\"\(color)\"></TD>"
@@ -587,15 +598,8 @@ struct LabelGrid {
             if r == 0 {
                 tr += "<TD ROWSPAN=\"\(rows.count)\" BORDER=\"1\" SIDES=\"RTB\" WIDTH=\"3\" COLOR=\"\(color)\"></TD>"
             }
-            out.append(tr + "</TR>")
+            out.append(tr + edgeCell + "</TR>")
         }
         return out
-    }
-}
-
-private extension String {
-    func replacingFontSize(_ a: Double, with b: Double) -> String {
-        let f = NumberFormat(minus: "-")
-        return replacingOccurrences(of: "POINT-SIZE=\"\(f.string(a))\"", with: "POINT-SIZE=\"\(f.string(b))\"")
     }
 }
