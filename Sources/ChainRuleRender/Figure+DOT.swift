@@ -98,12 +98,21 @@ private struct DOTWriter {
         b.defaults("edge", ["color": .string(theme.edge), "penwidth": .string("2"), "arrowsize": .string("0.6"),
                             "fontname": .string(theme.fontName)])
 
+        // Depth of each node: 0 for leaves and constants, 1 + the deepest operand otherwise.
+        var depth = [Int](repeating: 0, count: graph.nodes.count)
+        for node in graph.nodes where !node.inputs.isEmpty {
+            depth[node.id.index] = 1 + node.inputs.map { depth[$0.index] }.max()!
+        }
         var inputs: [String] = []
         for node in graph.nodes {
             let uses = figure.consumers[node.id.index]
             let name = title(for: "node-\(node.id.index)", nodeTitle(node))
             addNode(&b, name: name, key: "node-\(node.id.index)", node: node)
-            if node.kind == .leaf { inputs.append(name) }
+            // Inputs used early line up in the first column, textbook style;
+            // inputs first used deep in a large graph sit next to their use.
+            if node.kind == .leaf, let first = uses.map({ depth[$0.node.index] }).min(), first <= 2 {
+                inputs.append(name)
+            }
 
             if node.kind == .constant {
                 for use in uses {
@@ -137,7 +146,7 @@ private struct DOTWriter {
                 } else {
                     // The output (or an unused named result) ends in its name.
                     let sinkKey = "output-\(node.id.index)"
-                    let sinkName = title(for: sinkKey, displayName(node.id) + " ")
+                    let sinkName = title(for: sinkKey, displayName(node.id) + (node.id == figure.output ? " (output)" : " (result)"))
                     var attrs: [String: DOTValue] = [
                         "shape": .string("box"), "peripheries": .string(highlightedNode(node.id) ? "1" : "0"),
                         "style": .string(highlightedNode(node.id) ? "rounded,filled,bold" : "rounded"),
@@ -313,6 +322,11 @@ private struct DOTWriter {
         var valuePrefix: String? = nil
         if !isBranch, from.operation != nil, let name = from.name, !(edge.to == nil && uses == 0) {
             valuePrefix = text(name + " = ", color: theme.muted, size: valueSize, italic: true)
+        }
+        if !isBranch, from.operation != nil, !isScalar {
+            // Leaves show their shape under their name; results show it here.
+            let caption = text(describeShape(shape), color: theme.muted, size: captionSize)
+            valuePrefix = valuePrefix.map { $0 + "<BR/>" + caption } ?? caption
         }
 
         // Gradient (below the rule): final text per entry (scalars: one entry).

@@ -17,7 +17,8 @@ public struct FigureOptions: Sendable {
     /// Matrices with more rows/columns than this are truncated with ⋮ / ⋯.
     public var maxMatrixRows: Int
     public var maxMatrixColumns: Int
-    /// Line the inputs (leaves) up in the first column, textbook style.
+    /// Line the inputs (leaves) up in the first column, textbook style (those
+    /// first used within two operations of the inputs; later ones sit next to their use).
     public var alignInputs: Bool
     /// Resolution of PNG output (96 is Graphviz's default; 192 suits slides and high-density screens).
     public var pngDPI: Int

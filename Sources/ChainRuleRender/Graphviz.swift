@@ -277,7 +277,15 @@ final class GraphvizRuntime: @unchecked Sendable {
         let lines = text.split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
-        let errors = lines.filter { $0.hasPrefix("Error") }
+        var errors: [String] = []
+        for (i, line) in lines.enumerated() where line.hasPrefix("Error") {
+            // "Error: Layout type: "dot" not recognized. Use one of:" is followed by
+            // the list on its own line, or by nothing when no plugin is loaded.
+            guard line.hasSuffix("Use one of:") else { errors.append(line); continue }
+            let next = lines.indices.contains(i + 1) ? lines[i + 1] : ""
+            let list = next.isEmpty || next.hasPrefix("Error") || next.hasPrefix("Warning") ? nil : next
+            errors.append(line + " " + (list ?? "(none: no Graphviz plugin of this kind is loaded)"))
+        }
         let chosen = errors.isEmpty ? lines : errors
         let joined = chosen.joined(separator: " ")
         return joined.isEmpty ? "Graphviz reported an error without a message" : joined
