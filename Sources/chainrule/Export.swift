@@ -1,7 +1,114 @@
 import ArgumentParser
+import ChainRuleLessons
+import ChainRuleRender
+import Foundation
 
-// Not implemented yet: owned by the session working on this command.
+/// `chainrule export [ID|PATH ...] [-o DIR] [--theme …] [--format svg,pdf,png]`
 struct Export: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "export", abstract: "(not implemented yet)")
-    func run() throws { throw ValidationError("chainrule export is not implemented yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export lessons as figures, offline HTML slideshows, PDFs and worksheets.",
+        discussion: """
+        For every lesson (all of them when none is named) it writes into DIR/<id>/:
+          NN-<pass>-<node>.svg           every step as a figure (one layout: nodes never move)
+          forward.svg/.pdf, backward.svg/.pdf   the finished forward and backward passes
+          worksheet.svg/.pdf             gradients left blank to fill in
+          worksheet-answers.svg/.pdf     the answer key, same layout
+          index.html                     a slideshow that works offline (←/→, Home/End, #step)
+        and DIR/index.html, the list of lessons. --format replaces the formats of
+        every figure written (default: frames as SVG, the rest as SVG and PDF).
+
+        The export writes each file atomically and records what it wrote in
+        DIR/<id>/.chainrule-export; it refuses to overwrite any file it did not
+        write, and removes only files it wrote earlier and nobody changed.
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Lessons to export: an id (apples), a number (1) or a path to a lesson file.",
+                                 valueName: "ID|PATH"))
+    var lessons: [String] = []
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The folder to write into.", valueName: "DIR"))
+    var output: String = "Output"
+
+    @Option(help: ArgumentHelp("Figure theme: light, dark, print or colorblind.", valueName: "THEME"))
+    var theme: String = "light"
+
+    @Option(help: ArgumentHelp("Comma-separated figure formats: svg, pdf, png.", valueName: "FORMATS"))
+    var format: String?
+
+    @Flag(help: "No progress bar, even on a terminal.")
+    var quiet = false
+
+    func run() throws {
+        guard let figureTheme = FigureTheme.named(theme) else {
+            throw ValidationError("unknown theme '\(theme)'; choose light, dark, print or colorblind")
+        }
+        var formats: [GraphvizFormat]?
+        if let format {
+            var list: [GraphvizFormat] = []
+            for word in format.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !word.isEmpty {
+                guard let f = GraphvizFormat(rawValue: word), [.svg, .pdf, .png].contains(f) else {
+                    throw ValidationError("unknown format '\(word)'; choose from svg, pdf, png (comma-separated)")
+                }
+                if !list.contains(f) { list.append(f) }
+            }
+            guard !list.isEmpty else { throw ValidationError("--format needs at least one of svg, pdf, png") }
+            formats = list
+        }
+
+        let loaded: [ChainRuleLessons.Lesson]
+        do {
+            loaded = try ExportLessonFinder.load(lessons)
+        } catch let error as LessonError {
+            FileHandle.standardError.write(Data((error.rendered + "\n").utf8))
+            throw ExitCode.failure
+        }
+        let options = ExportOptions(directory: URL(fileURLWithPath: output, isDirectory: true),
+                                    theme: figureTheme, formats: formats, progress: quiet ? false : nil)
+        let summary: ExportSummary
+        do {
+            summary = try LessonExporter(options: options).export(loaded)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            throw ExitCode.failure
+        }
+        let folder = output.hasSuffix("/") ? String(output.dropLast()) : output
+        let ms = String(format: "%.1f", summary.millisecondsPerFrame)
+        let seconds = String(format: "%.2f", summary.seconds)
+        print("Exported \(summary.lessons.count) lesson\(summary.lessons.count == 1 ? "" : "s"), \(summary.frames) frames, \(summary.files) files in \(seconds) s (\(ms) ms per frame) to \(folder)/")
+        for lesson in summary.lessons {
+            print("  \(folder)/\(lesson.slideshow)  \(lesson.title) (\(lesson.frames) steps)")
+        }
+        print("Open \(folder)/index.html in a browser.")
+    }
+}
+
+/// Loads lessons by id, number or path (DESIGN §6) through `LessonLibrary`.
+enum ExportLessonFinder {
+    static func load(_ names: [String]) throws -> [ChainRuleLessons.Lesson] {
+        let library = LessonLibrary.locate()
+        if names.isEmpty {
+            guard let library else {
+                throw LessonError(fileName: "Lessons", line: 1, column: 1,
+                                  message: "no Lessons folder found (run in the project folder or set CHAINRULE_LESSONS)", sourceLine: "")
+            }
+            let entries = library.entries()
+            guard !entries.isEmpty else {
+                throw LessonError(fileName: library.directory, line: 1, column: 1, message: "no lessons (NN-slug.md files) found", sourceLine: "")
+            }
+            return try entries.map { entry throws(LessonError) in try ChainRuleLessons.Lesson.load(path: entry.path) }
+        }
+        return try names.map { name throws(LessonError) in
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: name, isDirectory: &isDirectory), !isDirectory.boolValue {
+                return try ChainRuleLessons.Lesson.load(path: name)
+            }
+            guard let entry = library?.entry(named: name) else {
+                throw LessonError(fileName: name, line: 1, column: 1,
+                                  message: "no lesson '\(name)' (see `chainrule lessons`; a path to a lesson file works too)", sourceLine: "")
+            }
+            return try ChainRuleLessons.Lesson.load(path: entry.path)
+        }
+    }
 }

@@ -43,11 +43,15 @@ public final class ExportFileStore {
 
     public init(root: URL) {
         self.root = root.standardizedFileURL
+        ExportInterruption.begin()
     }
+
+    deinit { ExportInterruption.end() }
 
     /// Writes `bytes` to `relativePath` (e.g. `apples/01-forward-price.svg`)
     /// under the root, creating folders as needed.
     public func write(_ bytes: [UInt8], to relativePath: String) throws(ExportError) {
+        try ExportInterruption.check()
         let (folder, name) = try locate(relativePath)
         try createFolder(folder)
         let existing = try manifest(in: folder)
@@ -56,11 +60,15 @@ public final class ExportFileStore {
             guard status == .regular else {
                 throw ExportError("\(display(destination)) exists and is not a regular file; refusing to replace it")
             }
-            guard let recorded = existing[name] else {
-                throw ExportError("refusing to overwrite \(display(destination)): chainrule export did not generate it (not listed in \(display(folder + "/" + Self.manifestName))); move it away or choose another folder with -o")
-            }
-            guard let current = Self.checksum(ofFileAt: destination), current == recorded else {
-                throw ExportError("refusing to overwrite \(display(destination)): it was changed after chainrule export generated it; move it away or choose another folder with -o")
+            // A file written earlier in this export is ours; anything else must
+            // be listed in the manifest and unchanged since.
+            if written[folder]?[name] == nil {
+                guard let recorded = existing[name] else {
+                    throw ExportError("refusing to overwrite \(display(destination)): chainrule export did not generate it (not listed in \(display(folder + "/" + Self.manifestName))); move it away or choose another folder with -o")
+                }
+                guard let current = Self.checksum(ofFileAt: destination), current == recorded else {
+                    throw ExportError("refusing to overwrite \(display(destination)): it was changed after chainrule export generated it; move it away or choose another folder with -o")
+                }
             }
         }
         try Self.writeAtomically(bytes, to: destination, folder: folder)
@@ -175,8 +183,11 @@ public final class ExportFileStore {
         let name = destination.split(separator: "/").last.map(String.init) ?? "file"
         var temp = ""
         var fd: Int32 = -1
+        // A second Ctrl-C removes the temporary file before the process dies.
+        defer { ExportInterruption.pending(nil) }
         for attempt in 0..<100 {
             temp = folder + "/.\(name).tmp-\(getpid())-\(attempt)"
+            ExportInterruption.pending(temp)
             fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
             if fd >= 0 || errno != EEXIST { break }
         }

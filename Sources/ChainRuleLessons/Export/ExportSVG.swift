@@ -33,9 +33,12 @@ public enum ExportSVG {
         // The root element's attributes: drop width/height, add role and label.
         if let close = text.firstIndex(of: ">") {
             var head = String(text[text.startIndex..<close])
+            // Let small figures grow, but not past 1.8× their natural size.
+            let points = Double(attribute("width", in: head).filter { $0.isNumber || $0 == "." }) ?? 0
+            let cap = points > 0 ? " style=\"max-width: \(Int((points * 4 / 3 * 1.8).rounded()))px\"" : ""
             head = removingAttribute("width", from: head)
             head = removingAttribute("height", from: head)
-            head += " class=\"figure-svg\" role=\"img\" aria-label=\"\(ExportHTML.escape(label))\" preserveAspectRatio=\"xMidYMid meet\""
+            head += " class=\"figure-svg\" role=\"img\" aria-label=\"\(ExportHTML.escape(label))\" preserveAspectRatio=\"xMidYMid meet\"" + cap
             text = head + text[close...]
         }
         // Unique ids (Graphviz writes id="graph0", id="node1", …; the render
@@ -80,41 +83,70 @@ public enum ExportSVG {
         return out
     }
 
-    // MARK: - Geometry (used by the tests and by `chainrule export` checks)
+    // MARK: - Geometry (used by the tests: nothing may move between frames)
 
-    /// Node positions in a Graphviz SVG: per node `<g class="node">` (keyed
-    /// by its `<title>` text), the first shape's coordinates — an ellipse's
-    /// `cx,cy` or a polygon's `points` — as written by Graphviz.
-    public static func nodePositions(_ svg: String) -> [String: String] {
+    /// The geometry of a Graphviz SVG that must not change from frame to
+    /// frame of one layout, keyed for comparison:
+    ///
+    /// - `viewBox` → the SVG's `viewBox`;
+    /// - `node <title>` → for a node drawn as an ellipse (an operation),
+    ///   its centre `cx,cy`; for any other node, the position `x,y` of its
+    ///   first text when that text is the node's own name (leaves, outputs);
+    /// - `edge <id>` → the `d` of each edge's path (pinned splines).
+    ///
+    /// Labels (`?` → `200`) and highlights may change; positions may not.
+    public static func geometry(_ svg: String) -> [String: String] {
         var result: [String: String] = [:]
+        if let r = svg.range(of: "viewBox=\"") {
+            result["viewBox"] = String(svg[r.upperBound...].prefix { $0 != "\"" })
+        }
         var rest = Substring(svg)
-        while let g = rest.range(of: "class=\"node") {
+        while let g = rest.range(of: "<g id=\"") {
             rest = rest[g.upperBound...]
-            let groupEnd = rest.range(of: "</g>")?.lowerBound ?? rest.endIndex
-            let group = rest[..<groupEnd]
+            let id = String(rest.prefix { $0 != "\"" })
+            let tag = rest.prefix { $0 != ">" }
+            let classes = attribute("class", in: " " + tag)
+            // The group ends at the next node or edge group (Graphviz wraps
+            // tooltips in inner `<g id="a_…">` groups: those belong to it).
+            var end = rest.endIndex
+            var search = rest[...]
+            while let next = search.range(of: "\n<g id=\"") {
+                if !search[next.upperBound...].hasPrefix("a_") { end = next.lowerBound; break }
+                search = search[next.upperBound...]
+            }
+            let group = rest[..<end]
             var title = ""
             if let t = group.range(of: "<title>"), let te = group[t.upperBound...].range(of: "</title>") {
                 title = String(group[t.upperBound..<te.lowerBound])
             }
-            var geometry = ""
-            if let e = group.range(of: "<ellipse") {
-                let tag = group[e.lowerBound...].prefix { $0 != ">" }
-                geometry = "ellipse " + attribute("cx", in: tag) + "," + attribute("cy", in: tag)
-                    + " " + attribute("rx", in: tag) + "," + attribute("ry", in: tag)
-            } else if let p = group.range(of: "<polygon") {
-                let tag = group[p.lowerBound...].prefix { $0 != ">" }
-                geometry = "polygon " + attribute("points", in: tag)
-            } else if let t = group.range(of: "<text") {
-                let tag = group[t.lowerBound...].prefix { $0 != ">" }
-                geometry = "text " + attribute("x", in: tag) + "," + attribute("y", in: tag)
+            let words = classes.split(separator: " ")
+            if words.contains("node") {
+                if let e = group.range(of: "<ellipse") {
+                    let tag = group[e.lowerBound...].prefix { $0 != ">" }
+                    result["node " + title] = attribute("cx", in: tag) + "," + attribute("cy", in: tag)
+                } else if let t = group.range(of: "<text") {
+                    let tag = group[t.lowerBound...].prefix { $0 != ">" }
+                    let text = group[t.lowerBound...].drop { $0 != ">" }.dropFirst().prefix { $0 != "<" }
+                    if text == title.prefix(text.count) && !text.isEmpty {
+                        result["node " + title] = attribute("x", in: tag) + "," + attribute("y", in: tag)
+                    }
+                }
+            } else if words.contains("edge") {
+                var paths: [String] = []
+                var r = group[...]
+                while let p = r.range(of: "<path") {
+                    let tag = r[p.lowerBound...].prefix { $0 != ">" }
+                    paths.append(attribute("d", in: tag))
+                    r = r[p.upperBound...]
+                }
+                result["edge " + id] = paths.joined(separator: " | ")
             }
-            result[title.isEmpty ? "#\(result.count)" : title] = geometry
-            rest = rest[groupEnd...]
+            rest = rest[end...]
         }
         return result
     }
 
-    static func attribute(_ name: String, in tag: Substring) -> String {
+    static func attribute(_ name: String, in tag: some StringProtocol) -> String {
         guard let r = tag.range(of: " \(name)=\"") else { return "" }
         let value = tag[r.upperBound...].prefix { $0 != "\"" }
         return String(value)

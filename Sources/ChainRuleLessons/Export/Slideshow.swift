@@ -1,4 +1,5 @@
 import ChainRuleRender
+import Foundation
 
 /// One self-contained HTML page per lesson: every step's figure inline as
 /// SVG, the prose and the step's equation beside it; keyboard (←/→,
@@ -21,6 +22,8 @@ public struct Slideshow: Sendable {
         public var prose: String
         /// Notes attached to the step (Markdown), shown as call-outs.
         public var notes: [String]
+        /// A question the step asks before revealing the answer (Markdown).
+        public var question: String?
         /// The figure, an inline `<svg>` element (see `ExportSVG.inline`).
         public var figure: String
         /// The accessible description of the figure.
@@ -29,7 +32,8 @@ public struct Slideshow: Sendable {
         public var shortName: String
 
         public init(pass: String, kicker: String, heading: String, equations: [String], prose: String,
-                    notes: [String], figure: String, figureLabel: String, shortName: String) {
+                    notes: [String], question: String? = nil, figure: String, figureLabel: String, shortName: String) {
+            self.question = question
             self.pass = pass
             self.kicker = kicker
             self.heading = heading
@@ -87,11 +91,14 @@ public struct Slideshow: Sendable {
             """
             if !slide.equations.isEmpty {
                 body += "<div class=\"equation\" role=\"math\" aria-label=\"\(e(slide.equations.joined(separator: "; ")))\">"
-                body += slide.equations.map { "<div class=\"eq\">" + e($0) + "</div>" }.joined()
+                body += slide.equations.map { "<div class=\"eq\">" + Self.equationHTML($0) + "</div>" }.joined()
                 body += "</div>\n"
             }
             if !slide.prose.isEmpty {
                 body += "<div class=\"prose\">" + ExportHTML.markdown(slide.prose) + "</div>\n"
+            }
+            if let question = slide.question {
+                body += "<div class=\"note ask\"><span class=\"note-mark\" aria-hidden=\"true\">Question</span>" + ExportHTML.markdown(question) + "</div>\n"
             }
             for note in slide.notes {
                 body += "<div class=\"note\"><span class=\"note-mark\" aria-hidden=\"true\">Note</span>" + ExportHTML.markdown(note) + "</div>\n"
@@ -144,6 +151,13 @@ public struct Slideshow: Sendable {
         </html>
 
         """
+    }
+
+    /// An equation line, escaped, with its result (after the last ` = `) in bold.
+    static func equationHTML(_ line: String) -> String {
+        guard let r = line.range(of: " = ", options: .backwards), line[r.upperBound...].count <= 28,
+              !line[r.upperBound...].contains("("), !line[r.upperBound...].contains(":") else { return ExportHTML.escape(line) }
+        return ExportHTML.escape(line[..<r.upperBound]) + "<strong>" + ExportHTML.escape(line[r.upperBound...]) + "</strong>"
     }
 
     /// The page's one script: show one step, follow the hash, keys, buttons.
@@ -238,8 +252,8 @@ public struct Slideshow: Sendable {
         .where { display: flex; align-items: center; gap: 18px; color: var(--muted); font-size: 14px; white-space: nowrap; font-variant-numeric: tabular-nums; }
         .home { color: var(--muted); text-decoration: none; border: 1px solid var(--border); border-radius: 999px; padding: 3px 12px; }
         .home:hover { color: var(--text); border-color: var(--muted); }
-        main { min-height: 0; }
-        .slide { display: grid; grid-template-columns: minmax(0, 1fr) minmax(300px, 380px); gap: 22px; align-items: stretch; margin-bottom: 18px; }
+        main { min-height: 0; display: flex; flex-direction: column; }
+        .slide { flex: 1; display: grid; grid-template-columns: minmax(0, 1fr) minmax(300px, 380px); gap: 22px; align-items: stretch; margin-bottom: 18px; }
         .slide[hidden] { display: none; }
         .print-head { display: none; }
         .figure { margin: 0; background: var(--card); border: 1px solid var(--border); border-radius: 14px; padding: 20px; display: flex; align-items: center; justify-content: center; min-height: 360px; box-shadow: 0 1px 2px rgba(0,0,0,.04), 0 8px 24px rgba(0,0,0,.05); }
@@ -264,6 +278,8 @@ public struct Slideshow: Sendable {
         .note { position: relative; margin: 12px 0 0; padding: 10px 14px 2px; border-radius: 8px; background: var(--accent-soft); font-size: 15px; }
         .note-mark { display: block; font-size: 11px; font-weight: 700; letter-spacing: .1em; text-transform: uppercase; color: var(--accent); margin-bottom: 2px; }
         .note p { margin: 0 0 .6em; }
+        .note.ask { background: color-mix(in srgb, var(--gradient) 10%, var(--card)); }
+        .note.ask .note-mark { color: var(--gradient); }
         a { color: var(--accent); }
         .controls { display: flex; align-items: center; gap: 14px; padding: 6px 0 8px; }
         button { font: 600 14px var(--sans); color: var(--text); background: var(--card); border: 1px solid var(--border); border-radius: 10px; padding: 9px 16px; cursor: pointer; min-width: 44px; }
@@ -273,11 +289,13 @@ public struct Slideshow: Sendable {
         .track { flex: 1; display: flex; gap: 4px; list-style: none; margin: 0; padding: 0; }
         .track li { flex: 1; }
         .dot { display: block; height: 8px; border-radius: 4px; background: var(--border); transition: background .15s, transform .15s; }
+        .dot.done, .dot[aria-current] { background: color-mix(in srgb, var(--muted) 45%, var(--card)); }
         .dot.done.pass-forward, .dot[aria-current].pass-forward { background: color-mix(in srgb, var(--forward) 55%, var(--card)); }
         .dot.done.pass-backward, .dot[aria-current].pass-backward { background: color-mix(in srgb, var(--gradient) 55%, var(--card)); }
         .dot[aria-current] { transform: scaleY(1.6); }
         .dot[aria-current].pass-forward { background: var(--forward); }
         .dot[aria-current].pass-backward { background: var(--gradient); }
+        .dot[aria-current]:not(.pass-forward):not(.pass-backward) { background: var(--muted); }
         .foot { display: flex; justify-content: space-between; gap: 20px; flex-wrap: wrap; color: var(--muted); font-size: 13px; padding: 4px 0 18px; }
         .foot p { margin: 0; }
         .files a { margin-left: 14px; }

@@ -1,0 +1,362 @@
+import ChainRule
+import ChainRuleRender
+import Foundation
+
+/// What `chainrule export` writes and how.
+public struct ExportOptions: Sendable {
+    /// The folder to write into (`Output/`).
+    public var directory: URL
+    /// The figures' theme; the slideshows follow it.
+    public var theme: FigureTheme
+    /// Formats for every figure written (frames, finished figures,
+    /// worksheets). `nil`: frames as SVG; finished figures and worksheets
+    /// as SVG and PDF. The slideshows always carry their figures inline.
+    public var formats: [GraphvizFormat]?
+    /// Draw a progress bar on stderr: `nil` decides by `isatty(2)`.
+    public var progress: Bool?
+
+    public init(directory: URL, theme: FigureTheme = .light, formats: [GraphvizFormat]? = nil, progress: Bool? = nil) {
+        self.directory = directory
+        self.theme = theme
+        self.formats = formats
+        self.progress = progress
+    }
+
+    var frameFormats: [GraphvizFormat] { formats ?? [.svg] }
+    var figureFormats: [GraphvizFormat] { formats ?? [.svg, .pdf] }
+}
+
+/// What an export did (for the command's summary line and the benchmarks).
+public struct ExportSummary: Sendable {
+    public struct LessonResult: Sendable {
+        public let id: String
+        public let title: String
+        public let frames: Int
+        /// Per step: its frame's file name without extension
+        /// (`03-forward-total`), and the graph section it belongs to
+        /// (`nil` for a training step's loss curve).
+        public let frameFiles: [(name: String, section: Int?)]
+        /// The slideshow, relative to the export folder (`apples/index.html`).
+        public let slideshow: String
+    }
+    public let lessons: [LessonResult]
+    /// Step frames rendered (each once, in every format asked for).
+    public let frames: Int
+    /// Figures rendered in total (frames, finished figures, worksheets; per format).
+    public let renders: Int
+    public let files: Int
+    public let bytes: Int
+    public let seconds: Double
+    public var millisecondsPerFrame: Double { frames == 0 ? 0 : seconds * 1000 / Double(frames) }
+}
+
+/// Exports lessons for instructors: per lesson a folder with every step as
+/// a figure (`NN-<pass>-<node>.svg`), the finished forward and backward
+/// figures, a worksheet with the gradients blank and its answer key, and a
+/// self-contained HTML slideshow (`index.html`); `index.html` at the top
+/// lists the lessons.
+///
+/// Each graph of a lesson is laid out once (`FigureLayout`); all of its
+/// frames, its worksheet and its answer key are drawn on that layout, so
+/// nothing moves between steps. Files are written through
+/// `ExportFileStore` (atomic, never over files the export did not write).
+public struct LessonExporter {
+    public let options: ExportOptions
+
+    public init(options: ExportOptions) { self.options = options }
+
+    /// Exports `lessons` and the lesson list.
+    public func export(_ lessons: [Lesson]) throws(ExportError) -> ExportSummary {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let store = ExportFileStore(root: options.directory)
+        let totalFrames = lessons.reduce(0) { $0 + $1.steps.count }
+        let progress = ExportProgress(total: totalFrames, enabled: options.progress)
+        var results: [ExportSummary.LessonResult] = []
+        var entries: [LessonIndexPage.Entry] = []
+        var renders = 0
+        do throws(ExportError) {
+            var ids: Set<String> = []
+            for lesson in lessons {
+                guard ids.insert(lesson.id).inserted else {
+                    throw ExportError("two lessons have the id '\(lesson.id)'; export them separately with -o")
+                }
+                let exported = try LessonExport(lesson: lesson, options: options, store: store, progress: progress)
+                try exported.run()
+                renders += exported.renders
+                results.append(ExportSummary.LessonResult(id: lesson.id, title: lesson.title,
+                                                          frames: lesson.steps.count, frameFiles: exported.frameFiles,
+                                                          slideshow: lesson.id + "/index.html"))
+                entries.append(exported.indexEntry)
+            }
+            let index = LessonIndexPage(entries: entries, theme: options.theme)
+            try store.write(index.html(), to: "index.html")
+            progress.finish()
+            try store.finish()
+        } catch {
+            progress.finish()
+            try? store.finish(removingStale: false)
+            throw error
+        }
+        let elapsed = start.duration(to: clock.now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return ExportSummary(lessons: results, frames: totalFrames, renders: renders,
+                             files: store.fileCount, bytes: store.byteCount, seconds: seconds)
+    }
+}
+
+/// The export of one lesson.
+final class LessonExport {
+    let lesson: Lesson
+    let options: ExportOptions
+    let store: ExportFileStore
+    let progress: ExportProgress
+    /// One laid-out figure per graph section.
+    var layouts: [Int: FigureLayout] = [:]
+    var renders = 0
+    var frameFiles: [(name: String, section: Int?)] = []
+    var indexEntry = LessonIndexPage.Entry(number: "", title: "", href: "", summary: "", thumbnail: "", links: [])
+
+    init(lesson: Lesson, options: ExportOptions, store: ExportFileStore, progress: ExportProgress) throws(ExportError) {
+        self.lesson = lesson
+        self.options = options
+        self.store = store
+        self.progress = progress
+    }
+
+    var folder: String { lesson.id }
+
+    func fail(_ what: String, _ error: some Error) -> ExportError {
+        ExportError("\(lesson.fileName): cannot export \(what): \(error)")
+    }
+
+    /// The layout of section `index`, made on first use.
+    func layout(_ index: Int) throws(ExportError) -> FigureLayout {
+        if let known = layouts[index] { return known }
+        let section = lesson.sections[index]
+        let figure: Figure
+        do {
+            // The section's graph is already expanded when the lesson says `> expand`.
+            figure = try Figure(section.backward, options: FigureOptions(theme: options.theme))
+        } catch {
+            throw fail("graph \(index + 1)", error)
+        }
+        let made: FigureLayout
+        do { made = try FigureLayout(figure) } catch { throw fail("graph \(index + 1)", error) }
+        layouts[index] = made
+        return made
+    }
+
+    func render(_ layout: FigureLayout, _ frame: FigureFrame, _ format: GraphvizFormat, _ what: String) throws(ExportError) -> [UInt8] {
+        renders += 1
+        do { return try layout.render(frame, format: format) } catch { throw fail(what, error) }
+    }
+
+    /// Writes figure bytes with the format's marker (SVG files carry a comment).
+    func write(_ bytes: [UInt8], _ name: String, _ format: GraphvizFormat) throws(ExportError) {
+        try store.write(format == .svg ? ExportSVG.file(bytes) : bytes, to: folder + "/" + name)
+    }
+
+    func run() throws(ExportError) {
+        let steps = lesson.steps
+        let digits = max(2, String(steps.count).count)
+        var slides: [Slideshow.Slide] = []
+        var training: TrainingResult?
+        let lastSection = lesson.sections.indices.last
+        for step in steps {
+            let sectionIndex = step.section ?? lastSection
+            var svg: [UInt8] = []
+            var name = ""
+            if case .training = step.kind, let plan = step.training {
+                // Run the training once; its loss curve is the step's figure.
+                if training == nil {
+                    do { training = try plan.run() } catch { throw fail("the training of step \(step.number)", error) }
+                }
+                svg = Array(training!.curveSVG.utf8)
+                name = Self.number(step.number, digits) + "-training-loss"
+                for format in options.frameFormats where format == .svg {
+                    try write(svg, name + ".svg", .svg)
+                }
+            } else if let sectionIndex {
+                let layout = try layout(sectionIndex)
+                // The same frame the player shows (values and gradients known at the step).
+                let frame = FrameWriter.frame(for: step, figure: layout.figure)
+                name = Self.number(step.number, digits) + "-" + Self.fileStem(step, figure: layout.figure)
+                svg = try render(layout, frame, .svg, "step \(step.number)")
+                for format in options.frameFormats {
+                    let bytes = format == .svg ? svg : try render(layout, frame, format, "step \(step.number)")
+                    try write(bytes, name + "." + format.rawValue, format)
+                }
+            }
+            frameFiles.append((name, step.kind == .training && step.training != nil ? nil : sectionIndex))
+            slides.append(slide(for: step, svg: svg, training: training))
+            progress.advance(label: lesson.id)
+        }
+
+        // Finished figures, worksheets and answer keys, per graph.
+        var links: [Slideshow.Link] = []
+        var thumbnail = ""
+        for index in lesson.sections.indices {
+            let layout = try layout(index)
+            let suffix = lesson.sections.count == 1 ? "" : "-\(index + 1)"
+            let worksheet = try worksheetDOT(layout)
+            for format in options.figureFormats {
+                let ext = format.rawValue
+                try write(try render(layout, .forwardOnly, format, "the forward figure"), "forward\(suffix).\(ext)", format)
+                let backward = try render(layout, .complete, format, "the backward figure")
+                try write(backward, "backward\(suffix).\(ext)", format)
+                try write(try renderDOT(worksheet, format, "the worksheet"), "worksheet\(suffix).\(ext)", format)
+                try write(backward, "worksheet\(suffix)-answers.\(ext)", format)
+                if format == .svg && thumbnail.isEmpty {
+                    thumbnail = ExportSVG.inline(backward, idPrefix: "\(lesson.id)-thumb-", label: "\(lesson.title): the finished backward pass")
+                }
+            }
+            let preferred = options.figureFormats.contains(.pdf) ? "pdf" : options.figureFormats.first!.rawValue
+            let n = lesson.sections.count == 1 ? "" : " \(index + 1)"
+            links.append(Slideshow.Link(label: "Worksheet\(n) (\(preferred.uppercased()))", href: "worksheet\(suffix).\(preferred)"))
+            links.append(Slideshow.Link(label: "Answer key\(n)", href: "worksheet\(suffix)-answers.\(preferred)"))
+            links.append(Slideshow.Link(label: "Backward figure\(n)", href: "backward\(suffix).\(preferred)"))
+        }
+        if let training {
+            try write(Array(training.curveSVG.utf8), "loss-curve.svg", .svg)
+            links.append(Slideshow.Link(label: "Loss curve", href: "loss-curve.svg"))
+        }
+        if thumbnail.isEmpty, !lesson.sections.isEmpty {
+            let svg = try render(try layout(0), .complete, .svg, "the thumbnail")
+            thumbnail = ExportSVG.inline(svg, idPrefix: "\(lesson.id)-thumb-", label: lesson.title)
+        }
+
+        let eyebrow = lesson.number.map { "Lesson \($0)" } ?? "Lesson"
+        let show = Slideshow(title: lesson.title, eyebrow: eyebrow, slides: slides, links: links,
+                             theme: options.theme, homeHref: "../index.html")
+        try store.write(show.html(), to: folder + "/index.html")
+
+        let forwardCount = steps.filter { if case .forward = $0.kind { return true } else { return false } }.count
+        let backwardCount = steps.filter { if case .backward = $0.kind { return true } else { return false } }.count
+        var summary = "\(steps.count) steps: \(forwardCount) forward, \(backwardCount) backward"
+        if lesson.sections.count > 1 { summary += "; \(lesson.sections.count) graphs" }
+        indexEntry = LessonIndexPage.Entry(
+            number: lesson.number.map { "Lesson \($0)" } ?? lesson.id, title: lesson.title,
+            href: folder + "/index.html", summary: summary, thumbnail: thumbnail,
+            links: [Slideshow.Link(label: "Slideshow", href: folder + "/index.html")]
+                + links.prefix(2).map { Slideshow.Link(label: $0.label, href: folder + "/" + $0.href) })
+    }
+
+    /// The worksheet: the same graph with gradients as blank boxes, pinned to
+    /// the lesson's layout so that it lines up with the answer key.
+    func worksheetDOT(_ layout: FigureLayout) throws(ExportError) -> String {
+        var options = layout.figure.options
+        options.worksheet = true
+        let figure: Figure
+        do { figure = try Figure(layout.figure.backward, options: options) } catch { throw fail("the worksheet", error) }
+        return figure.dot(.complete, pinnedTo: layout.geometry)
+    }
+
+    func renderDOT(_ dot: String, _ format: GraphvizFormat, _ what: String) throws(ExportError) -> [UInt8] {
+        renders += 1
+        do { return try Graphviz.render(dot: dot, engine: .nop2, format: format) } catch { throw fail(what, error) }
+    }
+
+    // MARK: - Steps → frames and slides
+
+    static func number(_ n: Int, _ digits: Int) -> String {
+        let s = String(n)
+        return String(repeating: "0", count: max(0, digits - s.count)) + s
+    }
+
+    /// `forward-price`, `backward-apple`, `overview`, `check`, `summary`.
+    static func fileStem(_ step: LessonStep, figure: Figure) -> String {
+        switch step.kind {
+        case .overview: return "overview"
+        case .forward(let n): return "forward-" + slug(node: n, figure: figure) + (step.question == nil ? "" : "-ask")
+        case .seed(let n): return "seed-" + slug(node: n, figure: figure)
+        case .backward(let n): return "backward-" + slug(node: n, figure: figure) + (step.question == nil ? "" : "-ask")
+        case .check: return "check"
+        case .training: return "training"
+        case .summary: return "summary"
+        }
+    }
+
+    /// A file-name-safe name for a node: its name, else its operation.
+    static func slug(node: NodeID, figure: Figure) -> String {
+        let graph = figure.graph
+        guard node.index < graph.nodes.count else { return "node\(node.index)" }
+        let n = graph[node]
+        var words: [String] = []
+        if let name = n.name { words.append(name) }
+        if let op = n.operation, n.name == nil { words.append(opWord(op)) ; words.append(String(node.index)) }
+        let raw = words.joined(separator: "-")
+        var out = ""
+        for ch in raw.unicodeScalars {
+            if ch.isASCII, ch.properties.isAlphabetic || ("0"..."9").contains(ch) || ch == "_" || ch == "-" {
+                out.unicodeScalars.append(ch)
+            } else if !out.hasSuffix("-") {
+                out += "-"
+            }
+        }
+        while out.hasSuffix("-") { out.removeLast() }
+        while out.hasPrefix("-") { out.removeFirst() }
+        return out.isEmpty ? "node\(node.index)" : String(out.prefix(40))
+    }
+
+    static func opWord(_ op: ChainRule.Operation) -> String {
+        switch op.scriptName {
+        case "+": return "add"
+        case "-": return op.arity == 1 ? "neg" : "sub"
+        case "*": return "mul"
+        case "/": return "div"
+        case "^": return "pow"
+        case "@": return "matmul"
+        case "=": return "copy"
+        default: return op.scriptName
+        }
+    }
+
+    func slide(for step: LessonStep, svg: [UInt8], training: TrainingResult?) -> Slideshow.Slide {
+        let pass: String
+        let kicker: String
+        let steps = lesson.steps
+        switch step.kind {
+        case .overview:
+            pass = "overview"; kicker = "Overview"
+        case .forward:
+            pass = "forward"
+            let all = steps.filter { $0.section == step.section && { if case .forward = $0.kind { true } else { false } }($0) }
+            let k = (all.firstIndex { $0.number == step.number } ?? 0) + 1
+            kicker = "Forward pass · \(k) of \(all.count)"
+        case .seed:
+            pass = "backward"; kicker = "Backward pass · the seed"
+        case .backward:
+            pass = "backward"
+            let all = steps.filter { $0.section == step.section && { if case .backward = $0.kind { true } else { false } }($0) }
+            let k = (all.firstIndex { $0.number == step.number } ?? 0) + 1
+            kicker = "Backward pass · \(k) of \(all.count)"
+        case .check:
+            pass = "check"; kicker = "Gradient check"
+        case .training:
+            pass = "training"; kicker = "Training"
+        case .summary:
+            pass = "summary"; kicker = "Summary"
+        }
+        var heading = step.title
+        // "forward · price = apple × n" → "price = apple × n": the kicker says the pass.
+        if let dot = heading.range(of: " · ") { heading = String(heading[dot.upperBound...]) }
+        if let first = heading.first, first.isLowercase, heading.first(where: { $0 == "=" || $0 == "∂" }) == nil {
+            heading = first.uppercased() + heading.dropFirst()
+        }
+        let notes = step.notes
+        var prose = step.prose ?? ""
+        if !step.table.isEmpty {
+            prose += (prose.isEmpty ? "" : "\n\n") + "```\n" + step.table.joined(separator: "\n") + "\n```"
+        }
+        if case .training = step.kind, let training {
+            let lines = training.reports.map(\.line)
+            if !lines.isEmpty { prose += (prose.isEmpty ? "" : "\n\n") + "```\n" + lines.joined(separator: "\n") + "\n```" }
+        }
+        let label = "\(lesson.title), step \(step.number): \(heading)"
+        let figure = svg.isEmpty ? "" : ExportSVG.inline(svg, idPrefix: "s\(step.number)-", label: label)
+        return Slideshow.Slide(pass: pass, kicker: kicker, heading: heading, equations: step.equations,
+                               prose: prose, notes: notes, question: step.question, figure: figure, figureLabel: label,
+                               shortName: heading)
+    }
+}
