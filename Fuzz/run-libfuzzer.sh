@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
-# Builds chainrule-fuzz with libFuzzer + AddressSanitizer and fuzzes the graph-script
-# compiler and the lesson parser, seeded with the shipped lessons, the public oracle
-# cases and the committed regression inputs.
+# Builds the libFuzzer harness (Fuzz/chainrule-fuzz/ChainRuleFuzz.swift with -D LIBFUZZER)
+# against the library targets compiled with -sanitize=fuzzer,address, then fuzzes the
+# graph-script compiler and the lesson parser, seeded with the shipped lessons, the public
+# oracle cases and the committed regression inputs.
 #   Fuzz/run-libfuzzer.sh [RUNS]   (default 1000000; per-input time limit 5 s)
+# SwiftPM's executable products always bring their own `main`, which clashes with
+# libFuzzer's, so the harness is compiled and linked with swiftc directly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-1000000}
-swift build --scratch-path .build-fuzz --product chainrule-fuzz \
-  -Xswiftc -sanitize=fuzzer,address -Xswiftc -D -Xswiftc LIBFUZZER 2>&1 | grep -v 'Cannot export local symbol' || true
-bin=.build-fuzz/debug/chainrule-fuzz
+scratch=.build-fuzz
+swift build --scratch-path "$scratch" --target ChainRuleLessons -Xswiftc -sanitize=fuzzer,address 2>&1 | grep -v 'Cannot export local symbol' | tail -3
+d=$(swift build --scratch-path "$scratch" --show-bin-path)
+shims=$(find "$scratch/checkouts" -path '*_NumericsShims/include' -type d | head -1)
+swiftc -sanitize=fuzzer,address -parse-as-library -D LIBFUZZER -I "$d/Modules" \
+  -Xcc -fmodule-map-file="$PWD/Sources/CGraphviz/module.modulemap" -Xcc -I"$shims" \
+  Fuzz/chainrule-fuzz/ChainRuleFuzz.swift \
+  "$d"/{ChainRule,GraphScript,ChainRuleLessons,ChainRuleRender,RealModule,_NumericsShims}.build/*.o \
+  -lgvc -lcgraph -lcdt -o "$scratch/libfuzzer-chainrule" 2>&1 | grep -v 'Cannot export local symbol' || true
+bin=$scratch/libfuzzer-chainrule
 seeds=$(mktemp -d)
 trap 'rm -rf "$seeds"' EXIT
 # The first byte selects the target: 0 = graph script, 1 = lesson.
