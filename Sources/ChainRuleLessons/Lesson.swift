@@ -60,7 +60,9 @@ public struct Lesson: Sendable {
 
     /// Builds a lesson from Markdown. `directory` is where `> data` files are looked up.
     public init(markdown: String, fileName: String, directory: String = ".") throws(LessonError) {
-        let document = try LessonDocument(markdown: markdown, fileName: fileName)
+        // Control characters (ESC, BEL, …) become visible stand-ins before
+        // anything is parsed: no lesson text can drive a terminal or break XML.
+        let document = try LessonDocument(markdown: TerminalText.inert(markdown), fileName: fileName)
         let (id, number) = Lesson.idAndNumber(fileName: fileName)
         var builder = StepBuilder(document: document, directory: directory)
         try builder.build()

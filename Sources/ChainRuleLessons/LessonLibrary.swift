@@ -55,7 +55,7 @@ public struct LessonLibrary: Sendable {
             let path = (directory as NSString).appendingPathComponent(name)
             let text = FileManager.default.contents(atPath: path).flatMap { String(data: $0, encoding: .utf8) } ?? ""
             let (id, number) = Lesson.idAndNumber(fileName: name)
-            return Entry(id: id, number: number, title: LessonDocument.title(ofMarkdown: text) ?? "(no title)", path: path)
+            return Entry(id: id, number: number, title: LessonDocument.title(ofMarkdown: TerminalText.inert(text)) ?? "(no title)", path: path)
         }
     }
 

@@ -24,6 +24,12 @@ struct Doctor: ParsableCommand {
 
         let figureFormats = Set(GraphvizFormat.figureFormats)
         let broken = checks.filter { !$0.works && figureFormats.contains($0.format) }.map(\.format.rawValue)
+        // GVBINDIR replaces Graphviz's plugin folder: pointing it at a folder
+        // without the plugins (or without their config6a list) breaks every format.
+        if !broken.isEmpty || pipeline != nil, let bindir = ProcessInfo.processInfo.environment["GVBINDIR"] {
+            lines += ["", "GVBINDIR is set to '\(bindir)': Graphviz loads its plugins (libgvplugin_*.so, listed in config6a) from there only.",
+                      "  • Unset it (unset GVBINDIR), or point it at the folder that has them: \(Self.pluginFolderHint)."]
+        }
         if !broken.isEmpty || pipeline != nil {
             lines += ["", "Some formats do not render (\((broken.isEmpty ? ["figures"] : broken).joined(separator: ", "))). To fix:",
                       "  • Install Graphviz's libraries and plugins: sudo apt-get install libgraphviz-dev libgvc6",
@@ -34,6 +40,21 @@ struct Doctor: ParsableCommand {
         }
         print(lines.joined(separator: "\n"))
         if !broken.isEmpty || pipeline != nil { throw ExitCode.failure }
+    }
+
+    /// Where this process's libgvc expects its plugins: `graphviz/` beside
+    /// the loaded libgvc (e.g. /usr/lib/x86_64-linux-gnu/graphviz).
+    static var pluginFolderHint: String {
+        // The loaded libgvc, from the process's memory map (Linux).
+        // (/proc files report size 0: read them to the end, not by their size.)
+        if let data = try? FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/self/maps")).readToEnd(),
+           let maps = String(data: data, encoding: .utf8),
+           let line = maps.split(separator: "\n").first(where: { $0.contains("/libgvc.so") }),
+           let slash = line.firstIndex(of: "/") {
+            let library = URL(fileURLWithPath: String(line[slash...])).resolvingSymlinksInPath()
+            return library.deletingLastPathComponent().appendingPathComponent("graphviz").path
+        }
+        return "the graphviz folder beside libgvc.so (/usr/lib/x86_64-linux-gnu/graphviz on Debian and Ubuntu)"
     }
 
     /// Lays out and renders a tiny figure the way `draw` and `export` do; `nil` if it works.

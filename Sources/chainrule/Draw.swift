@@ -59,6 +59,9 @@ struct Draw: ParsableCommand {
             bytes = try figure.render(format: format.graphviz)
         } catch let error as EvaluationError {
             throw ScriptInput.exit(with: script.diagnostic(for: error))
+        } catch let error as GraphvizError {
+            // Name the format: with a plugin missing, only some formats fail.
+            throw ScriptInput.exit(with: "cannot draw the figure as \(format.rawValue.uppercased()): \(error) (`chainrule doctor` shows which formats work and how to fix them)")
         } catch {
             throw ScriptInput.exit(with: "cannot draw the figure: \(error)")
         }
@@ -69,7 +72,7 @@ struct Draw: ParsableCommand {
                 throw ScriptInput.exit(with: "cannot write '\(output)': \(error)")
             }
         } else {
-            FileHandle.standardOutput.write(Data(bytes))
+            StandardStreams.output(bytes)
         }
     }
 
@@ -98,13 +101,22 @@ enum AtomicFile {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw Failure(description: "it is a directory")
         }
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) else {
             throw Failure(description: "no such directory '\(directory.path)'")
         }
+        guard isDirectory.boolValue else {
+            throw Failure(description: "'\(directory.path)' is a file, not a directory")
+        }
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: Data(bytes),
-                                             attributes: [.posixPermissions: 0o644]) else {
-            throw Failure(description: "permission denied")
+        // open/write/close ourselves: the reason for a failure (no space left,
+        // file too large, read-only file system, permission denied) is errno's.
+        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Failure(description: String(cString: strerror(errno))) }
+        let failure = bytes.withUnsafeBytes { StandardStreams.write($0, to: fd) }
+        let closed = close(fd) == 0 ? nil : errno
+        if let reason = failure ?? closed {
+            unlink(temporary.path)
+            throw Failure(description: String(cString: strerror(reason)))
         }
         if rename(temporary.path, url.path) != 0 {
             let reason = String(cString: strerror(errno))

@@ -49,7 +49,7 @@ struct Lesson: ParsableCommand {
             if interactive {
                 try player.playInteractive(terminal: terminal)
             } else {
-                try player.playAll { FileHandle.standardOutput.write(Data($0.utf8)) }
+                try player.playAll { StandardStreams.output($0) }
             }
         } catch {
             terminal.restore()

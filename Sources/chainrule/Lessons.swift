@@ -25,7 +25,7 @@ struct Lessons: ParsableCommand {
             let number = e.number.map { String(format: "%02d", $0) } ?? "  "
             out += "\(number)  \(e.id)\(String(repeating: " ", count: width - e.id.count))  \(e.title)\n"
         }
-        FileHandle.standardOutput.write(Data(out.utf8))
+        StandardStreams.output(out)
     }
 }
 

@@ -113,12 +113,12 @@ enum ScriptInput {
 
     /// Writes to standard output, unbuffered (so it interleaves correctly with standard error).
     static func writeOutput(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        StandardStreams.output(text)
     }
 
     /// Writes to standard error, unbuffered.
     static func writeError(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        StandardStreams.error(text)
     }
 
     /// Evaluates a script, turning a forward-pass error (a bad class label)

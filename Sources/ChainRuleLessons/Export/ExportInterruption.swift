@@ -50,6 +50,10 @@ public enum ExportInterruption {
         _ = pendingPath  // allocate outside the handler
         received.store(0, ordering: .sequentiallyConsistent)
         for sig in signals {
+            // A signal the process was started with ignored (nohup, a
+            // background job of a script) stays ignored.
+            var current = sigaction()
+            guard sigaction(sig, nil, &current) == 0, !isIgnored(current) else { continue }
             var action = sigaction()
             #if canImport(Darwin)
             action.__sigaction_u.__sa_handler = exportSignalHandler
@@ -61,6 +65,15 @@ public enum ExportInterruption {
             var old = sigaction()
             if sigaction(sig, &action, &old) == 0 { previous[sig] = old }
         }
+    }
+
+    private static func isIgnored(_ action: sigaction) -> Bool {
+        #if canImport(Darwin)
+        let handler = action.__sigaction_u.__sa_handler
+        #else
+        let handler = action.__sigaction_handler.sa_handler
+        #endif
+        return unsafeBitCast(handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
     }
 
     /// Stops catching; if a signal came, re-raises it with the previous disposition.

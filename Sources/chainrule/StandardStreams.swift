@@ -1,0 +1,53 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Writes to standard output and standard error without trapping.
+///
+/// `FileHandle.write(_:)` traps (`try!` inside Foundation) when the write
+/// fails, e.g. `chainrule draw g.graph > /dev/full` or a full disk behind a
+/// redirection. These write with `write(2)`, retry on EINTR and short writes,
+/// and on failure report one line on standard error and exit 1.
+enum StandardStreams {
+    /// Writes all of `bytes` to `fd`; the `errno` of the failure, if any.
+    static func write(_ bytes: UnsafeRawBufferPointer, to fd: Int32) -> Int32? {
+        var offset = 0
+        while offset < bytes.count {
+            #if canImport(Darwin)
+            let n = Darwin.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            #elseif canImport(Musl)
+            let n = Musl.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            #else
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            #endif
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            if n == 0 { return EIO }
+            offset += n
+        }
+        return nil
+    }
+
+    /// Standard output; exits with status 1 and a one-line reason if it cannot be written.
+    static func output(_ bytes: [UInt8]) {
+        let failure = bytes.withUnsafeBytes { write($0, to: 1) }
+        if let failure {
+            error("error: cannot write to standard output: \(String(cString: strerror(failure)))\n")
+            exit(1)
+        }
+    }
+
+    static func output(_ text: String) { output(Array(text.utf8)) }
+
+    /// Standard error, best effort (there is nowhere left to report a failure).
+    static func error(_ text: String) {
+        _ = Array(text.utf8).withUnsafeBytes { write($0, to: 2) }
+    }
+}
