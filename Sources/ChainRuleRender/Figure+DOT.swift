@@ -329,62 +329,69 @@ private struct DOTWriter {
             valuePrefix = valuePrefix.map { $0 + "<BR/>" + caption } ?? caption
         }
 
-        // Gradient (below the rule): final text per entry (scalars: one entry).
+        // Gradient (below the rule). Its structure — entries, worksheet boxes
+        // or a target note, and the prefix column — is the same in every
+        // frame; frames only change the text inside.
+        enum GradientBlock { case entries([String]), blanks, target }
         var gradientPrefix: String? = nil
-        var gradientEntries: [String]? = nil   // nil: a wide row or boxes instead
-        var gradientWide: String? = nil
-        let blanks = figure.options.worksheet && !isSeed && g != nil && override?.gradient == nil
-        if let t = override?.gradient {
-            gradientWide = gradientText(t)
-        } else if g == nil {
-            gradientWide = text("(target)", color: theme.muted, size: captionSize, italic: true)
-        } else if !blanks, let g {
-            let sum = edge.to == nil ? figure.sums[edge.from] : nil
-            if let sum, isScalar {
+        // What the finished figure shows below the rule (also sizes the worksheet's columns).
+        var finalEntries: [String]? = nil
+        if let g, edge.to == nil, let sum = figure.sums[edge.from] {
+            if isScalar {
                 var expr = ""
                 for (k, index) in sum.edges.enumerated() {
                     let c = figure.backward.edges[index].contribution.scalar
                     let s = format.string(abs(c))
                     if k == 0 { expr = c < 0 ? format.minus + s : s } else { expr += (c < 0 ? " − " : " + ") + s }
                 }
-                gradientEntries = [theme.gradientPrefix + expr + " = " + format.string(g.scalar)]
+                finalEntries = [theme.gradientPrefix + expr + " = " + format.string(g.scalar)]
             } else {
-                if let sum { gradientPrefix = gradientText("Σ \(sum.edges.count) branches = ", size: valueSize - 2) }
-                gradientEntries = g.scalars.map { (isScalar ? theme.gradientPrefix : "") + format.string($0) }
+                gradientPrefix = gradientText("Σ \(sum.edges.count) branches = ", size: valueSize - 2)
             }
+        }
+        if let g, finalEntries == nil {
+            finalEntries = g.scalars.map { (isScalar ? theme.gradientPrefix : "") + format.string($0) }
+        }
+        let block: GradientBlock
+        if finalEntries == nil {
+            block = .target
+        } else if figure.options.worksheet && !isSeed {
+            block = .blanks
+        } else {
+            block = .entries(finalEntries!)
         }
         if let to = edge.to, let reduction = figure.records[edge]?.reduction, to.index >= 0 {
             let axes = reduction.summedAxes.map(String.init).joined(separator: ", ")
             let word = reduction.summedAxes.count == 1 ? "axis" : "axes"
             gradientPrefix = text("(broadcast) Σ \(word) \(axes) ", color: theme.gradient, size: captionSize, italic: true)
         }
-        if !isScalar, gradientEntries != nil || blanks, gradientPrefix == nil, !theme.gradientPrefix.isEmpty {
+        if case .target = block {} else if !isScalar, gradientPrefix == nil, !theme.gradientPrefix.isEmpty {
             gradientPrefix = gradientText("")  // print theme: "∂" marks gradient matrices too
         }
         grid.hasPrefix = valuePrefix != nil || gradientPrefix != nil
 
-        // Column widths (points, padding included).
+        // Column widths (points, padding included): wide enough for the final
+        // numbers, `?` and a worksheet box alike, so a worksheet or a frame of
+        // `?`s fits the layout of the finished figure exactly.
         let hiddenMark = isScalar ? theme.gradientPrefix + "?" : "?"
+        let minimumWidth: Double = isScalar ? 28 : 22
         var widths: [Int: Double] = [:]
         func widen(_ flat: Int, _ s: String) {
             let col = isScalar ? 0 : flat % (shape.last ?? 1)
-            widths[col] = max(widths[col] ?? 0, TextWidth.estimate(s, size: entrySize) + 4)
+            widths[col] = max(widths[col] ?? minimumWidth, TextWidth.estimate(s, size: entrySize) + 4)
         }
-        let count = value.count
-        for i in 0..<count {
+        for i in 0..<value.count {
             if !isBranch { widen(i, format.string(value.scalars[i])); widen(i, "?") }
-            if let e = gradientEntries { widen(i, e[i]); widen(i, hiddenMark) }
-            if blanks {
-                let col = isScalar ? 0 : i % (shape.last ?? 1)
-                widths[col] = max(widths[col] ?? 0, isScalar ? 44 : 30)
-            }
+            if let e = finalEntries { widen(i, e[isScalar ? 0 : i]); widen(i, hiddenMark) }
         }
         grid.columnWidths = widths
+        grid.cellHeight = isScalar ? 21 : 18
+        let blockHeight = grid.cellHeight * (isScalar ? 1 : grid.rows.count)
 
         var rows: [String] = []
         if !isBranch {
             if let t = override?.value {
-                rows.append(grid.wideRow(text(t, color: theme.text, size: valueSize), padding: 2))
+                rows.append(grid.wideRow(text(t, color: theme.text, size: valueSize), padding: 2, height: blockHeight))
             } else {
                 let hidden = !valueKnown(edge.from)
                 rows += grid.tensorRows(prefix: valuePrefix, color: theme.text) { i in
@@ -395,17 +402,25 @@ private struct DOTWriter {
         }
         // The rule: 2pt high so the port (its centre) falls on a whole point,
         // exactly on the edge's centre line. Pinned frames fix its width.
-        let width = layout?.nodes[edge.key].map { Int(((Double($0.width) ?? 0) * 72).rounded(.down)) - 2 }
+        // HTML tables have whole-point sizes, so width × 72 rounds back exactly.
+        let width = layout?.nodes[edge.key].map { Int(((Double($0.width) ?? 0) * 72).rounded()) - 2 }
         rows.append(grid.ruleRow(color: highlighted ? theme.highlight : theme.edge, width: width))
-        if !isScalar && (gradientEntries != nil || blanks) { rows.append(grid.spacer(3)) }
-        if let wide = gradientWide {
-            rows.append(grid.wideRow(wide, padding: 2))
-        } else if blanks {
-            let (w, h) = isScalar ? (40, 17) : (26, 13)
-            rows += grid.tensorRows(prefix: gradientPrefix, color: theme.gradient) { _ in
-                "<TABLE BORDER=\"1\" CELLBORDER=\"0\" CELLSPACING=\"0\" COLOR=\"\(theme.gradient)\" FIXEDSIZE=\"TRUE\" WIDTH=\"\(w)\" HEIGHT=\"\(h)\"><TR><TD> </TD></TR></TABLE>"
+        if !isScalar { rows.append(grid.spacer(3)) }
+        switch block {
+        case .target:
+            let note = override?.gradient.map { gradientText($0) }
+                ?? text("(target)", color: theme.muted, size: captionSize, italic: true)
+            rows.append(grid.wideRow(note, padding: 2, height: grid.cellHeight))
+        case _ where override?.gradient != nil:
+            rows.append(grid.wideRow(gradientText(override!.gradient!), padding: 2, height: blockHeight))
+        case .blanks:
+            rows += grid.tensorRows(prefix: gradientPrefix, color: theme.gradient) { i in
+                let col = isScalar ? 0 : i % (shape.last ?? 1)
+                let w = Int((widths[col] ?? minimumWidth).rounded(.down)) - 6
+                let h = isScalar ? 15 : 12
+                return "<TABLE BORDER=\"1\" CELLBORDER=\"0\" CELLSPACING=\"0\" COLOR=\"\(theme.gradient)\" FIXEDSIZE=\"TRUE\" WIDTH=\"\(w)\" HEIGHT=\"\(h)\"><TR><TD> </TD></TR></TABLE>"
             }
-        } else if let entries = gradientEntries {
+        case .entries(let entries):
             let hidden = !gradientKnown(edge)
             rows += grid.tensorRows(prefix: gradientPrefix, color: theme.gradient) { i in
                 gradientText(hidden ? hiddenMark : entries[i], size: entrySize, prefixed: false)
@@ -549,6 +564,9 @@ struct LabelGrid {
     var hasPrefix = false
     /// Minimum width (points) of each entry column, by column index.
     var columnWidths: [Int: Double] = [:]
+    /// Height (points) of every entry cell: more than any text or box in it
+    /// needs, so rows are equally tall in every frame and the rule never moves.
+    var cellHeight = 0
 
     init(shape: [Int], rows: [Int?], cols: [Int?]) {
         self.shape = shape
@@ -566,8 +584,9 @@ struct LabelGrid {
     let edgeCell = "<TD WIDTH=\"1\"></TD>"
 
     /// One cell across the grid.
-    func wideRow(_ content: String, padding: Int) -> String {
-        "<TR>\(edgeCell)<TD COLSPAN=\"\(innerCount)\" CELLPADDING=\"\(padding)\">\(content)</TD>\(edgeCell)</TR>"
+    func wideRow(_ content: String, padding: Int, height: Int? = nil) -> String {
+        let h = height.map { " HEIGHT=\"\($0)\"" } ?? ""
+        return "<TR>\(edgeCell)<TD COLSPAN=\"\(innerCount)\" CELLPADDING=\"\(padding)\"\(h)>\(content)</TD>\(edgeCell)</TR>"
     }
 
     /// An empty row `height` points high.
@@ -582,8 +601,9 @@ struct LabelGrid {
     }
 
     func widthAttribute(_ col: Int) -> String {
-        guard let w = columnWidths[col] else { return "" }
-        return " WIDTH=\"\(Int(w.rounded(.up)))\""
+        let h = cellHeight > 0 ? " HEIGHT=\"\(cellHeight)\"" : ""
+        guard let w = columnWidths[col] else { return h }
+        return " WIDTH=\"\(Int(w.rounded(.up)))\"" + h
     }
 
     /// The rows of one tensor: `entry(i)` gives the content for flat index `i`.
@@ -606,7 +626,7 @@ struct LabelGrid {
                     tr += "<TD ALIGN=\"RIGHT\" CELLPADDING=\"2\"\(widthAttribute(j))>\(entry(i * width + j))</TD>"
                 default:
                     let mark = row == nil ? (col == nil ? "⋱" : "⋮") : "⋯"
-                    tr += "<TD CELLPADDING=\"2\"><FONT COLOR=\"\(color)\" POINT-SIZE=\"10\">\(mark)</FONT></TD>"
+                    tr += "<TD CELLPADDING=\"2\"\(widthAttribute(-1))><FONT COLOR=\"\(color)\" POINT-SIZE=\"10\">\(mark)</FONT></TD>"
                 }
             }
             if r == 0 {

@@ -1,3 +1,5 @@
+import ChainRule
+
 /// Layout once, render many: a figure laid out once by Graphviz's `dot`
 /// engine, then drawn frame after frame with every node and edge pinned in
 /// place (the `nop2` engine, `neato -n2` semantics), so nothing moves
@@ -10,6 +12,7 @@
 /// let step   = try layout.render(FigureFrame(values: [x, y], gradients: [],
 ///                                            highlightedNodes: [sum]))
 /// let final  = try layout.render()                  // the finished pass, SVG
+/// let sheet  = try layout.worksheet().render(format: .pdf)  // blanks, same places
 /// ```
 ///
 /// The layout is made with the finished labels (final values and
@@ -27,6 +30,21 @@ public struct FigureLayout: Sendable {
     public init(_ figure: Figure) throws(GraphvizError) {
         self.figure = figure
         self.geometry = try Graphviz.layout(dot: figure.dot(.complete))
+    }
+
+    /// A figure pinned to an existing layout (same graph, other options).
+    init(figure: Figure, geometry: GraphvizLayout) {
+        self.figure = figure
+        self.geometry = geometry
+    }
+
+    /// The same figure as a worksheet (values shown, gradients as blank
+    /// boxes), pinned to this layout: it lines up with the answer key.
+    public func worksheet() throws(EvaluationError) -> FigureLayout {
+        var options = figure.options
+        options.worksheet = true
+        options.expandFused = false  // `figure.backward` is already expanded if it was
+        return FigureLayout(figure: try Figure(figure.backward, options: options), geometry: geometry)
     }
 
     /// The DOT source of a frame, pinned to this layout (for `nop2`).

@@ -139,3 +139,36 @@ import Testing
 extension FigureTheme: CustomTestStringConvertible {
     public var testDescription: String { name }
 }
+
+@Suite struct PinnedGeometryTests {
+    /// Rules and arrowheads: every polygon drawn in the edge colour.
+    func rules(_ svg: [UInt8]) throws -> [String] {
+        try SVG.parse(svg).elements
+            .filter { $0.name == "polygon" && $0.attributes["fill"] == FigureTheme.light.edge }
+            .map { $0.attributes["points"] ?? "" }
+    }
+
+    @Test(arguments: ["apples", "affine", "fan-out", "sigmoid-expanded", "big"])
+    func framesAndWorksheetKeepEveryRuleInPlace(_ name: String) throws {
+        let pass: Backward
+        var options = FigureOptions()
+        switch name {
+        case "apples": pass = try Fixtures.apples()
+        case "affine": pass = try Fixtures.affine()
+        case "fan-out": pass = try Fixtures.fanOut().0
+        case "sigmoid-expanded": pass = try Fixtures.sigmoid(); options.expandFused = true
+        default: pass = try Fixtures.bigMatrix()
+        }
+        let layout = try FigureLayout(try Figure(pass, options: options))
+        let reference = try rules(try layout.render())
+        #expect(reference.count > 4)
+        let first = layout.figure.edges[0]
+        for frame in [FigureFrame.unknown, .forwardOnly,
+                      FigureFrame(overrides: [first: EdgeLabelOverride(value: "a", gradient: "b")])] {
+            #expect(try rules(try layout.render(frame)) == reference)
+        }
+        let sheet = try layout.worksheet()
+        #expect(try rules(try sheet.render()) == reference)
+        #expect(try rules(try sheet.render(.unknown)) == reference)
+    }
+}
