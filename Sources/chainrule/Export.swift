@@ -76,7 +76,8 @@ struct Export: ParsableCommand {
         let folder = output.hasSuffix("/") ? String(output.dropLast()) : output
         let ms = String(format: "%.1f", summary.millisecondsPerFrame)
         let seconds = String(format: "%.2f", summary.seconds)
-        print("Exported \(summary.lessons.count) lesson\(summary.lessons.count == 1 ? "" : "s"), \(summary.frames) frames, \(summary.files) files in \(seconds) s (\(ms) ms per frame) to \(folder)/")
+        let trained = summary.trainingSeconds > 0 ? String(format: ", %.2f s of it training", summary.trainingSeconds) : ""
+        print("Exported \(summary.lessons.count) lesson\(summary.lessons.count == 1 ? "" : "s"), \(summary.frames) frames, \(summary.files) files in \(seconds) s\(trained) (\(ms) ms per frame) to \(folder)/")
         for lesson in summary.lessons {
             print("  \(folder)/\(lesson.slideshow)  \(lesson.title) (\(lesson.frames) steps)")
         }

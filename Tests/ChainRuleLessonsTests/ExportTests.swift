@@ -124,7 +124,7 @@ struct ExportShippedLessonsTests {
         let export = try ShippedExport.get()
         let s = export.summary
         print("export: \(s.lessons.count) lessons, \(s.frames) frames, \(s.renders) renders, \(s.files) files, "
-              + String(format: "%.2f s, %.1f ms per frame", s.seconds, s.millisecondsPerFrame))
+              + String(format: "%.2f s (%.2f s training), %.1f ms per frame", s.seconds, s.trainingSeconds, s.millisecondsPerFrame))
         #expect(s.frames > 0)
     }
 }

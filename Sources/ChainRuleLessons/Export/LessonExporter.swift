@@ -47,7 +47,11 @@ public struct ExportSummary: Sendable {
     public let files: Int
     public let bytes: Int
     public let seconds: Double
-    public var millisecondsPerFrame: Double { frames == 0 ? 0 : seconds * 1000 / Double(frames) }
+    /// Of `seconds`, the time spent training networks (lessons with `> train`).
+    public let trainingSeconds: Double
+    /// Milliseconds per step frame, training excluded (it runs once per lesson,
+    /// not per frame); includes finished figures, worksheets and pages.
+    public var millisecondsPerFrame: Double { frames == 0 ? 0 : (seconds - trainingSeconds) * 1000 / Double(frames) }
 }
 
 /// Exports lessons for instructors: per lesson a folder with every step as
@@ -75,6 +79,7 @@ public struct LessonExporter {
         var results: [ExportSummary.LessonResult] = []
         var entries: [LessonIndexPage.Entry] = []
         var renders = 0
+        var training = 0.0
         do throws(ExportError) {
             var ids: Set<String> = []
             for lesson in lessons {
@@ -84,6 +89,7 @@ public struct LessonExporter {
                 let exported = try LessonExport(lesson: lesson, options: options, store: store, progress: progress)
                 try exported.run()
                 renders += exported.renders
+                training += exported.trainingSeconds
                 results.append(ExportSummary.LessonResult(id: lesson.id, title: lesson.title,
                                                           frames: lesson.steps.count, frameFiles: exported.frameFiles,
                                                           slideshow: lesson.id + "/index.html"))
@@ -101,7 +107,7 @@ public struct LessonExporter {
         let elapsed = start.duration(to: clock.now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         return ExportSummary(lessons: results, frames: totalFrames, renders: renders,
-                             files: store.fileCount, bytes: store.byteCount, seconds: seconds)
+                             files: store.fileCount, bytes: store.byteCount, seconds: seconds, trainingSeconds: training)
     }
 }
 
@@ -115,6 +121,7 @@ final class LessonExport {
     var layouts: [Int: FigureLayout] = [:]
     var renders = 0
     var frameFiles: [(name: String, section: Int?)] = []
+    var trainingSeconds = 0.0
     var indexEntry = LessonIndexPage.Entry(number: "", title: "", href: "", summary: "", thumbnail: "", links: [])
 
     init(lesson: Lesson, options: ExportOptions, store: ExportFileStore, progress: ExportProgress) throws(ExportError) {
@@ -170,7 +177,10 @@ final class LessonExport {
             if case .training = step.kind, let plan = step.training {
                 // Run the training once; its loss curve is the step's figure.
                 if training == nil {
+                    let clock = ContinuousClock(), start = clock.now
                     do { training = try plan.run() } catch { throw fail("the training of step \(step.number)", error) }
+                    let d = start.duration(to: clock.now).components
+                    trainingSeconds += Double(d.seconds) + Double(d.attoseconds) * 1e-18
                 }
                 svg = Array(training!.curveSVG.utf8)
                 name = Self.number(step.number, digits) + "-training-loss"
@@ -218,8 +228,10 @@ final class LessonExport {
             links.append(Slideshow.Link(label: "Backward figure\(n)", href: "backward\(suffix).\(preferred)"))
         }
         if let training {
-            try write(Array(training.curveSVG.utf8), "loss-curve.svg", .svg)
-            links.append(Slideshow.Link(label: "Loss curve", href: "loss-curve.svg"))
+            let plan = steps.lazy.compactMap(\.training).first
+            let name = Self.safeFileName(plan?.curveFileName) ?? "loss-curve.svg"
+            try write(Array(training.curveSVG.utf8), name, .svg)
+            links.append(Slideshow.Link(label: "Loss curve", href: name))
         }
         if thumbnail.isEmpty, !lesson.sections.isEmpty {
             let svg = try render(try layout(0), .complete, .svg, "the thumbnail")
@@ -239,7 +251,9 @@ final class LessonExport {
             number: lesson.number.map { "Lesson \($0)" } ?? lesson.id, title: lesson.title,
             href: folder + "/index.html", summary: summary, thumbnail: thumbnail,
             links: [Slideshow.Link(label: "Slideshow", href: folder + "/index.html")]
-                + links.prefix(2).map { Slideshow.Link(label: $0.label, href: folder + "/" + $0.href) })
+                + links.prefix(2).enumerated().map { i, link in
+                    Slideshow.Link(label: i == 0 ? "Worksheet" : "Answer key", href: folder + "/" + link.href)
+                })
     }
 
     /// The worksheet: the same graph with gradients as blank boxes, pinned to
@@ -258,6 +272,16 @@ final class LessonExport {
     }
 
     // MARK: - Steps → frames and slides
+
+    /// A lesson-given file name (`digits-training.svg`) if it is a plain `.svg` name.
+    static func safeFileName(_ name: String?) -> String? {
+        guard let name, name.hasSuffix(".svg"), !name.hasPrefix("."), !name.contains("/"), name.count <= 80,
+              name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }),
+              !["index.html", "forward.svg", "backward.svg", "worksheet.svg", "worksheet-answers.svg"].contains(name),
+              name.first?.isNumber != true
+        else { return nil }
+        return name
+    }
 
     static func number(_ n: Int, _ digits: Int) -> String {
         let s = String(n)

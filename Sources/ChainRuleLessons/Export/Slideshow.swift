@@ -81,17 +81,17 @@ public struct Slideshow: Sendable {
             body += """
             <section class="slide pass-\(e(slide.pass))" id="step-\(k)" data-step="\(k)" aria-roledescription="slide" aria-label="Step \(k) of \(n)"\(k == 1 ? "" : " hidden")>
             <p class="print-head">\(e(title)) · step \(k) of \(n)</p>
-            <figure class="figure">
+            <figure class="figure" title="Click to zoom (z)">
             \(slide.figure)
             </figure>
             <aside class="panel">
             <p class="kicker"><span class="chip">\(e(slide.kicker))</span></p>
-            <h2>\(e(slide.heading))</h2>
+            \(slide.heading.lowercased() == slide.kicker.lowercased() ? "" : "<h2>" + e(slide.heading) + "</h2>")
 
             """
             if !slide.equations.isEmpty {
                 body += "<div class=\"equation\" role=\"math\" aria-label=\"\(e(slide.equations.joined(separator: "; ")))\">"
-                body += slide.equations.map { "<div class=\"eq\">" + Self.equationHTML($0) + "</div>" }.joined()
+                body += slide.equations.map(Self.equationLine).joined()
                 body += "</div>\n"
             }
             if !slide.prose.isEmpty {
@@ -142,7 +142,7 @@ public struct Slideshow: Sendable {
         <button type="button" id="next" aria-label="Next step" title="Next (→)"><span class="label">Next </span>→</button>
         </nav>
         <footer class="foot">
-        <p class="keys"><kbd>←</kbd> <kbd>→</kbd> step · <kbd>Home</kbd> <kbd>End</kbd> first, last · the address ends in <code>#</code><i>step</i></p>
+        <p class="keys"><kbd>←</kbd> <kbd>→</kbd> step · <kbd>Home</kbd> <kbd>End</kbd> first, last · <kbd>z</kbd> or click: zoom · the address ends in <code>#</code><i>step</i></p>
         <p class="files">\(links)</p>
         </footer>
         </div>
@@ -151,6 +151,21 @@ public struct Slideshow: Sendable {
         </html>
 
         """
+    }
+
+    /// One equation line as HTML: an indented line (a local derivative)
+    /// is set smaller; a trailing `   (reason)` becomes a muted aside.
+    static func equationLine(_ line: String) -> String {
+        let indented = line.first == " "
+        var body = Substring(line).drop { $0 == " " }
+        var reason = ""
+        if let r = body.range(of: "   ("), body.hasSuffix(")") {
+            reason = String(body[body.index(r.lowerBound, offsetBy: 3)...].dropFirst().dropLast())
+            body = body[..<r.lowerBound]
+        }
+        var html = "<div class=\"eq\(indented ? " sub" : "")\">" + equationHTML(String(body))
+        if !reason.isEmpty { html += "<span class=\"why\">" + ExportHTML.escape(reason) + "</span>" }
+        return html + "</div>"
     }
 
     /// An equation line, escaped, with its result (after the last ` = `) in bold.
@@ -187,6 +202,19 @@ public struct Slideshow: Sendable {
         next.disabled = k === n;
         if (location.hash !== '#' + k) history.replaceState(null, '', '#' + k);
       }
+      function zoom() {
+        var f = slides[current - 1].querySelector('.figure');
+        var svg = f && f.querySelector('svg');
+        if (!svg) return;
+        var on = !f.classList.contains('zoomed');
+        f.classList.toggle('zoomed', on);
+        var w = svg.viewBox && svg.viewBox.baseVal ? svg.viewBox.baseVal.width : 0;
+        svg.style.width = on && w ? Math.round(w * 4 / 3) + 'px' : '';
+      }
+      slides.forEach(function (s) {
+        var f = s.querySelector('.figure');
+        if (f) f.addEventListener('click', zoom);
+      });
       window.addEventListener('hashchange', function () { show(fromHash()); });
       prev.addEventListener('click', function () { show(current - 1); });
       next.addEventListener('click', function () { show(current + 1); });
@@ -201,6 +229,7 @@ public struct Slideshow: Sendable {
           case 'ArrowLeft': case 'ArrowUp': case 'PageUp': case 'p': k = current - 1; break;
           case 'Home': k = 1; break;
           case 'End': k = n; break;
+          case 'z': zoom(); ev.preventDefault(); return;
         }
         if (k !== null) { ev.preventDefault(); show(k); }
       });
@@ -258,6 +287,9 @@ public struct Slideshow: Sendable {
         .print-head { display: none; }
         .figure { margin: 0; background: var(--card); border: 1px solid var(--border); border-radius: 14px; padding: 20px; display: flex; align-items: center; justify-content: center; min-height: 360px; box-shadow: 0 1px 2px rgba(0,0,0,.04), 0 8px 24px rgba(0,0,0,.05); }
         .figure svg { display: block; width: 100%; height: auto; max-height: calc(100vh - 230px); }
+        .figure { cursor: zoom-in; }
+        .figure.zoomed { cursor: zoom-out; overflow: auto; align-items: flex-start; justify-content: flex-start; max-height: calc(100vh - 190px); }
+        .figure.zoomed svg { max-width: none !important; max-height: none; height: auto; flex: none; }
         .panel { background: var(--card); border: 1px solid var(--border); border-radius: 14px; padding: 22px 24px; overflow: auto; max-height: calc(100vh - 190px); box-shadow: 0 1px 2px rgba(0,0,0,.04), 0 8px 24px rgba(0,0,0,.05); }
         .kicker { margin: 0 0 10px; }
         .chip { display: inline-block; font-size: 12px; font-weight: 600; letter-spacing: .04em; padding: 3px 10px; border-radius: 999px; background: var(--accent-soft); color: var(--forward); }
@@ -265,7 +297,10 @@ public struct Slideshow: Sendable {
         h2 { margin: 0 0 14px; font: 600 21px/1.3 var(--math); overflow-wrap: anywhere; }
         .equation { margin: 0 0 16px; padding: 12px 14px; border-left: 3px solid var(--forward); background: color-mix(in srgb, var(--forward) 6%, var(--card)); border-radius: 0 8px 8px 0; font: 17px/1.6 var(--math); overflow-x: auto; }
         .pass-backward .equation { border-left-color: var(--gradient); background: color-mix(in srgb, var(--gradient) 6%, var(--card)); }
-        .eq { white-space: pre-wrap; overflow-wrap: anywhere; }
+        .eq { overflow-wrap: anywhere; }
+        .eq + .eq { margin-top: 4px; }
+        .eq.sub { padding-left: 14px; font-size: 15.5px; color: color-mix(in srgb, var(--text) 80%, var(--card)); }
+        .why { display: block; font: 13px/1.45 var(--sans); color: var(--muted); margin-top: 1px; }
         .prose { font-size: 15.5px; }
         .prose p { margin: 0 0 .8em; }
         .prose h3, .prose h4, .prose h5, .prose h6 { margin: 1em 0 .4em; font-size: 16px; }
@@ -310,6 +345,7 @@ public struct Slideshow: Sendable {
         }
         @media print {
           @page { size: A4 landscape; margin: 12mm; }
+          :root { color-scheme: light; }
           html, body { height: auto; background: #fff; }
           .deck { display: block; max-width: none; padding: 0; min-height: 0; }
           .bar, .controls, .foot { display: none; }
@@ -317,7 +353,7 @@ public struct Slideshow: Sendable {
           .slide:last-child { break-after: auto; page-break-after: auto; }
           .print-head { display: block; grid-column: 1 / -1; margin: 0 0 6mm; font-size: 11pt; color: #555; }
           .figure, .panel { box-shadow: none; border-color: #ccc; max-height: none; }
-          .figure svg { max-height: 150mm; }
+          .figure svg { max-height: 150mm; width: 100% !important; }
         }
         """
     }
