@@ -35,5 +35,18 @@ fuzz: deps
 oracle: build
 	python3 ../shared/oracle/check.py --bin $(BIN) --cases ../shared/oracle/cases --bad ../shared/oracle/bad -j 2
 
+# Regenerates the README gallery (docs/gallery/) with the tool itself.
+gallery: build
+	CHAINRULE=$(BIN) scripts/gallery.sh
+
 clean:
 	rm -rf .build
+
+# Benchmarks: ChainRule vs micrograd, NumPy and dot, one table (Benchmarks/README.md).
+# BENCH_ARGS=--quick for a short run.
+BENCH_VENV := Benchmarks/peers/.venv
+bench: deps
+	@command -v dot >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq graphviz; }
+	@test -x $(BENCH_VENV)/bin/python || { python3 -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install -q micrograd numpy graphviz; }
+	$(SWIFT) build -c release --product chainrule
+	$(SWIFT) run -c release chainrule-bench $(BENCH_ARGS)
