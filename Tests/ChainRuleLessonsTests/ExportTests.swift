@@ -91,7 +91,7 @@ struct ExportShippedLessonsTests {
         }
     }
 
-    @Test("nodes and edges never move between the frames of one graph (and its finished figures)")
+    @Test("nodes and edges never move between the frames of one graph (and its finished figures and worksheet)")
     func framesShareOneLayout() throws {
         let export = try ShippedExport.get()
         var compared = 0
@@ -103,7 +103,7 @@ struct ExportShippedLessonsTests {
             }
             for (section, var files) in bySection {
                 let s = lesson.sections.count == 1 ? "" : "-\(section + 1)"
-                files += ["forward\(s).svg", "backward\(s).svg", "worksheet\(s)-answers.svg"]
+                files += ["forward\(s).svg", "backward\(s).svg", "worksheet\(s).svg", "worksheet\(s)-answers.svg"]
                 let reference = ExportSVG.geometry(try exportReadText(dir.appendingPathComponent(files[0])))
                 #expect(reference.keys.contains { $0.hasPrefix("node ") }, "\(lesson.id): no node positions parsed")
                 #expect(reference.keys.contains { $0.hasPrefix("edge ") }, "\(lesson.id): no edges parsed")

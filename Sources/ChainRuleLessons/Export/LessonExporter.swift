@@ -209,13 +209,14 @@ final class LessonExport {
         for index in lesson.sections.indices {
             let layout = try layout(index)
             let suffix = lesson.sections.count == 1 ? "" : "-\(index + 1)"
-            let worksheet = try worksheetDOT(layout)
+            let worksheet: FigureLayout
+            do { worksheet = try layout.worksheet() } catch { throw fail("the worksheet", error) }
             for format in options.figureFormats {
                 let ext = format.rawValue
                 try write(try render(layout, .forwardOnly, format, "the forward figure"), "forward\(suffix).\(ext)", format)
                 let backward = try render(layout, .complete, format, "the backward figure")
                 try write(backward, "backward\(suffix).\(ext)", format)
-                try write(try renderDOT(worksheet, format, "the worksheet"), "worksheet\(suffix).\(ext)", format)
+                try write(try render(worksheet, .complete, format, "the worksheet"), "worksheet\(suffix).\(ext)", format)
                 try write(backward, "worksheet\(suffix)-answers.\(ext)", format)
                 if format == .svg && thumbnail.isEmpty {
                     thumbnail = ExportSVG.inline(backward, idPrefix: "\(lesson.id)-thumb-", label: "\(lesson.title): the finished backward pass")
@@ -254,21 +255,6 @@ final class LessonExport {
                 + links.prefix(2).enumerated().map { i, link in
                     Slideshow.Link(label: i == 0 ? "Worksheet" : "Answer key", href: folder + "/" + link.href)
                 })
-    }
-
-    /// The worksheet: the same graph with gradients as blank boxes, pinned to
-    /// the lesson's layout so that it lines up with the answer key.
-    func worksheetDOT(_ layout: FigureLayout) throws(ExportError) -> String {
-        var options = layout.figure.options
-        options.worksheet = true
-        let figure: Figure
-        do { figure = try Figure(layout.figure.backward, options: options) } catch { throw fail("the worksheet", error) }
-        return figure.dot(.complete, pinnedTo: layout.geometry)
-    }
-
-    func renderDOT(_ dot: String, _ format: GraphvizFormat, _ what: String) throws(ExportError) -> [UInt8] {
-        renders += 1
-        do { return try Graphviz.render(dot: dot, engine: .nop2, format: format) } catch { throw fail(what, error) }
     }
 
     // MARK: - Steps → frames and slides
