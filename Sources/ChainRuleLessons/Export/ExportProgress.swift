@@ -36,10 +36,11 @@ public final class ExportProgress {
     /// Advances by `count` items; `label` names what is being done.
     public func advance(_ count: Int = 1, label: String? = nil) {
         done = min(done + count, total)
-        if let label { self.label = label }
+        var relabelled = false
+        if let label, label != self.label { self.label = label; relabelled = true }
         guard enabled else { return }
         let permille = done * 1000 / total
-        guard permille / 10 != lastDrawn / 10 || done == total || label != nil else { return }
+        guard permille / 10 != lastDrawn / 10 || done == total || relabelled else { return }
         lastDrawn = permille
         draw()
     }

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+/// The built `chainrule` executable, next to the test bundle.
+let exportChainruleBinary: String? = {
+    var dir = Bundle.main.bundleURL
+    for _ in 0..<4 {
+        let candidate = dir.appendingPathComponent("chainrule")
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
+        dir = dir.deletingLastPathComponent()
+    }
+    return nil
+}()
+
+/// Runs `chainrule` with stdout and stderr redirected to files (so not a terminal).
+func exportRunChainrule(_ arguments: [String], in directory: URL) throws -> (status: Int32, out: String, err: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: exportChainruleBinary!)
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    let files = exportTemporaryFolder("cli-io")
+    let outURL = files.appendingPathComponent("out"), errURL = files.appendingPathComponent("err")
+    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    process.waitUntilExit()
+    try out.close(); try err.close()
+    return (process.terminationStatus, try exportReadText(outURL), try exportReadText(errURL))
+}
+
+@Suite("Export: the command")
+struct ExportCommandTests {
+    @Test("chainrule export: summary on stdout, nothing on stderr when not a terminal; refuses a foreign file in one line",
+          .enabled(if: exportChainruleBinary != nil, "the chainrule executable is not built next to the tests"))
+    func command() throws {
+        let folder = exportTemporaryFolder("cli")
+        let out = folder.appendingPathComponent("out")
+        let ok = try exportRunChainrule(["export", "apples", "2", "-o", out.path, "--theme", "print"], in: exportPackageRoot)
+        #expect(ok.status == 0, "\(ok.err)")
+        #expect(ok.err.isEmpty, "stderr: \(ok.err)")
+        #expect(ok.out.hasPrefix("Exported 2 lessons"))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("apples/index.html").path))
+        #expect(try exportReadText(out.appendingPathComponent("apples/index.html")).contains("theme-print"))
+
+        // A folder holding someone's index.html: refused, file untouched, one line on stderr.
+        let mine = folder.appendingPathComponent("mine")
+        try FileManager.default.createDirectory(at: mine, withIntermediateDirectories: true)
+        try Data("hand-made".utf8).write(to: mine.appendingPathComponent("index.html"))
+        let refused = try exportRunChainrule(["export", "apples", "-o", mine.path], in: exportPackageRoot)
+        #expect(refused.status != 0)
+        #expect(refused.err.hasPrefix("error: refusing to overwrite"), "\(refused.err)")
+        #expect(refused.err.split(separator: "\n").count == 1, "\(refused.err)")
+        #expect(try exportReadText(mine.appendingPathComponent("index.html")) == "hand-made")
+
+        let bad = try exportRunChainrule(["export", "no-such-lesson", "-o", out.path], in: exportPackageRoot)
+        #expect(bad.status != 0)
+        #expect(bad.err.contains("no-such-lesson"))
+        let badFormat = try exportRunChainrule(["export", "apples", "--format", "gif", "-o", out.path], in: exportPackageRoot)
+        #expect(badFormat.status != 0)
+        #expect(badFormat.err.contains("gif"))
+    }
+}
