@@ -259,6 +259,27 @@ struct ExportSafetyTests {
         #expect(try exportReadText(frame) == "edited")
     }
 
+    @Test("exporting one lesson later keeps the others in the lesson list")
+    func listKeepsEarlierLessons() throws {
+        let evil = try Lesson(markdown: hostileLesson, fileName: "01-evil.md")
+        let other = try Lesson(markdown: "# Other\n\n```graph\na = 1\nb = a * a\n```\n", fileName: "02-other.md")
+        let folder = exportTemporaryFolder("list")
+        let exporter = LessonExporter(options: ExportOptions(directory: folder, progress: false))
+        _ = try exporter.export([other])
+        _ = try exporter.export([evil])
+        let list = try exportReadText(folder.appendingPathComponent("index.html"))
+        let first = try #require(list.range(of: "href=\"evil/index.html\""))
+        let second = try #require(list.range(of: "href=\"other/index.html\""))
+        #expect(first.lowerBound < second.lowerBound, "lessons in the order of their numbers")
+        // A card someone edited is left out rather than trusted.
+        let card = folder.appendingPathComponent("other/" + LessonExporter.cardName)
+        try Data("<!-- chainrule-card 000002 other -->\n<script>alert(1)</script>".utf8).write(to: card)
+        _ = try exporter.export([evil])
+        let again = try exportReadText(folder.appendingPathComponent("index.html"))
+        #expect(!again.contains("other/index.html"))
+        #expect(!again.contains("<script"))
+    }
+
     @Test("--theme and --format reach every file")
     func themeAndFormats() throws {
         let lesson = try Lesson(markdown: hostileLesson, fileName: "01-evil.md")

@@ -146,21 +146,25 @@ public final class ExportFileStore {
     /// The manifest of `folder` as found before this export wrote to it.
     private func manifest(in folder: String) throws(ExportError) -> [String: String] {
         if let known = previous[folder] { return known }
-        var entries: [String: String] = [:]
         let path = folder + "/" + Self.manifestName
-        if fileStatus(path) != nil {
-            guard let data = FileManager.default.contents(atPath: path),
-                  let text = String(data: data, encoding: .utf8) else {
-                throw ExportError("cannot read \(display(path))")
-            }
-            for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-                guard let gap = line.range(of: "  ") else { continue }
-                let sum = String(line[..<gap.lowerBound])
-                let name = String(line[gap.upperBound...])
-                if !name.isEmpty, !name.contains("/") { entries[name] = sum }
-            }
+        if fileStatus(path) != nil, FileManager.default.contents(atPath: path) == nil {
+            throw ExportError("cannot read \(display(path))")
         }
+        let entries = Self.readManifest(atPath: path)
         previous[folder] = entries
+        return entries
+    }
+
+    /// A folder's manifest: file name → checksum (empty if there is none).
+    public static func readManifest(atPath path: String) -> [String: String] {
+        guard let data = FileManager.default.contents(atPath: path) else { return [:] }
+        var entries: [String: String] = [:]
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
+            guard let gap = line.range(of: "  ") else { continue }
+            let sum = String(line[..<gap.lowerBound])
+            let name = String(line[gap.upperBound...])
+            if !name.isEmpty, !name.contains("/") { entries[name] = sum }
+        }
         return entries
     }
 

@@ -77,7 +77,7 @@ public struct LessonExporter {
         let totalFrames = lessons.reduce(0) { $0 + $1.steps.count }
         let progress = ExportProgress(total: totalFrames, enabled: options.progress)
         var results: [ExportSummary.LessonResult] = []
-        var entries: [LessonIndexPage.Entry] = []
+        var cards: [LessonIndexPage.Card] = []
         var renders = 0
         var training = 0.0
         do throws(ExportError) {
@@ -93,9 +93,13 @@ public struct LessonExporter {
                 results.append(ExportSummary.LessonResult(id: lesson.id, title: lesson.title,
                                                           frames: lesson.steps.count, frameFiles: exported.frameFiles,
                                                           slideshow: lesson.id + "/index.html"))
-                entries.append(exported.indexEntry)
+                let card = LessonIndexPage.Card(sortKey: Self.sortKey(lesson), html: LessonIndexPage.card(exported.indexEntry))
+                try store.write("<!-- \(Self.cardMarker) \(card.sortKey) -->\n" + card.html, to: lesson.id + "/" + Self.cardName)
+                cards.append(card)
             }
-            let index = LessonIndexPage(entries: entries, theme: options.theme)
+            // Lessons exported earlier into this folder stay in the list.
+            cards += Self.earlierCards(in: options.directory, except: ids)
+            let index = LessonIndexPage(cards: cards, theme: options.theme)
             try store.write(index.html(), to: "index.html")
             progress.finish()
             try store.finish()
@@ -108,6 +112,36 @@ public struct LessonExporter {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         return ExportSummary(lessons: results, frames: totalFrames, renders: renders,
                              files: store.fileCount, bytes: store.byteCount, seconds: seconds, trainingSeconds: training)
+    }
+}
+
+extension LessonExporter {
+    /// Each lesson folder keeps its card for the lesson list, so exporting
+    /// one lesson later keeps the others in `index.html`.
+    static let cardName = ".chainrule-card.html"
+    static let cardMarker = "chainrule-card"
+
+    static func sortKey(_ lesson: Lesson) -> String {
+        let n = String(lesson.number ?? 999_999)
+        return String(repeating: "0", count: max(0, 6 - n.count)) + n + " " + lesson.id
+    }
+
+    /// Cards of lessons an earlier export wrote under `root` (and nobody changed since).
+    static func earlierCards(in root: URL, except ids: Set<String>) -> [LessonIndexPage.Card] {
+        let fm = FileManager.default
+        let folders = ((try? fm.contentsOfDirectory(atPath: root.path)) ?? []).filter { !ids.contains($0) && !$0.hasPrefix(".") }.sorted()
+        var cards: [LessonIndexPage.Card] = []
+        for folder in folders {
+            let dir = root.appendingPathComponent(folder).path
+            let manifest = ExportFileStore.readManifest(atPath: dir + "/" + ExportFileStore.manifestName)
+            guard let sum = manifest[cardName], let data = fm.contents(atPath: dir + "/" + cardName),
+                  ExportFileStore.checksum([UInt8](data)) == sum else { continue }
+            let text = String(decoding: data, as: UTF8.self)
+            guard text.hasPrefix("<!-- \(cardMarker) "), let end = text.range(of: " -->\n") else { continue }
+            let key = String(text[text.index(text.startIndex, offsetBy: 6 + cardMarker.count)..<end.lowerBound])
+            cards.append(LessonIndexPage.Card(sortKey: key, html: String(text[end.upperBound...])))
+        }
+        return cards
     }
 }
 

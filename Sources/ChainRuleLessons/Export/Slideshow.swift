@@ -379,30 +379,40 @@ public struct LessonIndexPage: Sendable {
         }
     }
 
-    public var entries: [Entry]
+    /// A lesson's card, ready to place in the list, and the key that orders it.
+    public struct Card: Sendable {
+        public var sortKey: String
+        public var html: String
+        public init(sortKey: String, html: String) { self.sortKey = sortKey; self.html = html }
+    }
+
+    /// The cards, in order.
+    public var cards: [Card]
     public var theme: FigureTheme
-    public init(entries: [Entry], theme: FigureTheme) {
-        self.entries = entries
+    public init(cards: [Card], theme: FigureTheme) {
+        self.cards = cards.sorted { $0.sortKey < $1.sortKey }
         self.theme = theme
     }
 
-    public func html() -> String {
+    /// One lesson's card (all text escaped).
+    public static func card(_ entry: Entry) -> String {
         let e: (String) -> String = { ExportHTML.escape($0) }
-        var cards = ""
-        for entry in entries {
-            cards += """
-            <li class="card">
-            <a class="thumb" href="\(e(entry.href))" aria-hidden="true" tabindex="-1">\(entry.thumbnail)</a>
-            <div class="text">
-            <p class="num">\(e(entry.number))</p>
-            <h2><a href="\(e(entry.href))">\(e(entry.title))</a></h2>
-            <p class="summary">\(e(entry.summary))</p>
-            <p class="files">\(entry.links.map { "<a href=\"\(e($0.href))\">\(e($0.label))</a>" }.joined(separator: " "))</p>
-            </div>
-            </li>
+        return """
+        <li class="card">
+        <a class="thumb" href="\(e(entry.href))" aria-hidden="true" tabindex="-1">\(entry.thumbnail)</a>
+        <div class="text">
+        <p class="num">\(e(entry.number))</p>
+        <h2><a href="\(e(entry.href))">\(e(entry.title))</a></h2>
+        <p class="summary">\(e(entry.summary))</p>
+        <p class="files">\(entry.links.map { "<a href=\"\(e($0.href))\">\(e($0.label))</a>" }.joined(separator: " "))</p>
+        </div>
+        </li>
 
-            """
-        }
+        """
+    }
+
+    public func html() -> String {
+        let cards = self.cards.map(\.html).joined()
         let p = Slideshow.palette(theme)
         return """
         <!DOCTYPE html>
