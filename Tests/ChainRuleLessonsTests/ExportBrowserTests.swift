@@ -61,7 +61,7 @@ struct ExportBrowserTests {
         return (export.folder.appendingPathComponent(pick.1.slideshow), pick.0.steps.count)
     }
 
-    @Test("#1 and #3 show different steps; hashchange and the DOM work in headless Chromium",
+    @Test("#1 and #3 open different steps, past the end clamps, and the visible step carries its figure",
           .enabled(if: exportChromiumPath != nil, "chromium is not installed (apt-get install chromium); skipping the browser tests"))
     func hashNavigation() throws {
         let (page, count) = try slideshow()
@@ -80,6 +80,44 @@ struct ExportBrowserTests {
         let section = three[three.range(of: "data-step=\"3\"")!.lowerBound...]
         let slide = section[..<(section.range(of: "</section>")?.lowerBound ?? section.endIndex)]
         #expect(slide.contains("<svg") && slide.contains("class=\"node"))
+    }
+
+    @Test("hashchange, ←/→, Home/End and the buttons move between steps and keep the hash in step",
+          .enabled(if: exportChromiumPath != nil, "chromium is not installed (apt-get install chromium); skipping the browser tests"))
+    func keysButtonsAndHashchange() throws {
+        let (page, count) = try slideshow()
+        // A page of our own (no CSP) drives the slideshow in an iframe and reports what it sees.
+        let driver = page.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("driver-\(getpid()).html")
+        let src = page.deletingLastPathComponent().lastPathComponent + "/index.html"
+        try Data("""
+        <!DOCTYPE html><html><body><iframe id="f" src="\(src)#1" width="1200" height="800"></iframe><pre id="out">pending</pre>
+        <script>
+        var f = document.getElementById('f');
+        f.onload = function () {
+          var d = f.contentDocument, w = f.contentWindow;
+          function vis() { return Array.prototype.filter.call(d.querySelectorAll('.slide'), function (s) { return !s.hidden; }).map(function (s) { return s.dataset.step; }).join(','); }
+          function key(k) { d.dispatchEvent(new KeyboardEvent('keydown', {key: k, bubbles: true})); }
+          var log = ['load=' + vis() + w.location.hash];
+          w.location.hash = '#3';
+          setTimeout(function () {
+            log.push('hash=' + vis());
+            key('ArrowRight'); log.push('right=' + vis() + w.location.hash);
+            key('End'); log.push('end=' + vis());
+            key('ArrowRight'); log.push('past=' + vis());
+            key('Home'); log.push('home=' + vis());
+            key('ArrowLeft'); log.push('before=' + vis());
+            d.getElementById('next').click(); d.getElementById('next').click();
+            log.push('next=' + vis() + w.location.hash);
+            d.getElementById('prev').click(); log.push('prev=' + vis());
+            document.getElementById('out').textContent = log.join(' ');
+          }, 300);
+        };
+        </script></body></html>
+        """.utf8).write(to: driver)
+        defer { try? FileManager.default.removeItem(at: driver) }
+        let dom = try exportRunChromium(["--dump-dom", "--allow-file-access-from-files"], url: driver.absoluteString)
+        let out = dom.range(of: "<pre id=\"out\">").map { String(dom[$0.upperBound...].prefix { $0 != "<" }) } ?? ""
+        #expect(out == "load=1#1 hash=3 right=4#4 end=\(count) past=\(count) home=1 before=1 next=3#3 prev=2", "\(out)")
     }
 
     @Test("a screenshot shows the figure, and #3 looks different from #1",
