@@ -166,6 +166,17 @@ public struct Directive: Sendable {
             guard !args.isEmpty else { throw fail("'train' needs the parameters to train (e.g. '> train W1 b1 W2 b2: …')", at: keyword.column) }
             let opts = try options(tail, startColumn: tailColumn,
                                    allowed: ["batch", "lr", "iterations", "epochs", "report", "seed", "curve", "scores"])
+            for key in ["batch", "iterations", "epochs", "report", "seed"] {
+                if let w = opts[key], Int(w.text).map({ $0 > 0 }) != true {
+                    throw fail("expected a positive whole number for \(key)", at: w.column)
+                }
+            }
+            if let w = opts["lr"], Double(w.text).map({ $0 > 0 && $0.isFinite }) != true {
+                throw fail("expected a positive learning rate, e.g. lr=0.1", at: w.column)
+            }
+            if let c = opts["curve"], c.text.contains("/") || !c.text.hasSuffix(".svg") {
+                throw fail("curve= takes a file name ending in .svg (written into Output/)", at: c.column)
+            }
             return make(.train(parameters: args, options: opts))
         default:
             let suggestion = Directive.keywords.min { editDistance($0, keyword.text) < editDistance($1, keyword.text) }!

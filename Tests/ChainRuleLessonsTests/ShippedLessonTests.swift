@@ -1,0 +1,232 @@
+import ChainRule
+import ChainRuleLessons
+import Foundation
+import Testing
+
+/// Every shipped lesson plays to the end non-interactively, and its key
+/// numbers (from the seeds' own examples) come out right.
+@Suite struct ShippedLessonTests {
+    @Test func everyLessonIsListedInOrder() throws {
+        let library = LessonLibrary(directory: packageRoot.appendingPathComponent("Lessons").path)
+        let ids = library.entries().map(\.id)
+        #expect(ids == ["apples", "chain-rule", "add-and-multiply", "fan-out", "relu-neuron", "sigmoid", "dezero",
+                        "affine", "softmax", "softmax-with-loss", "two-layer-net"])
+        #expect(library.entry(named: "1")?.id == "apples")
+        #expect(library.entry(named: "01")?.id == "apples")
+        #expect(library.entry(named: "dezero")?.number == 7)
+        #expect(library.entry(named: "nope") == nil)
+        #expect(library.entries().allSatisfy { !$0.title.isEmpty && $0.title != "(no title)" })
+    }
+
+    @Test(arguments: ["apples", "chain-rule", "add-and-multiply", "fan-out", "relu-neuron", "sigmoid", "dezero",
+                      "affine", "softmax", "softmax-with-loss"])
+    func playsToTheEnd(_ id: String) throws {
+        let l = try shippedLesson(id)
+        let (text, _) = try play(l)
+        #expect(text.contains("step 1/\(l.steps.count)"))
+        #expect(text.contains("step \(l.steps.count)/\(l.steps.count)"))
+        #expect(text.hasSuffix("end of lesson: \(l.title)\n"))
+        // Forward steps in topological order, then backward from the output.
+        for s in l.sections.indices {
+            let steps = l.steps.filter { $0.section == s }
+            let forward = steps.compactMap { if case .forward(let n) = $0.kind { return n } else { return nil } }
+            #expect(forward == forward.sorted())
+            let backward = steps.compactMap { if case .backward(let n) = $0.kind { return n } else { return nil } }
+            #expect(backward == backward.sorted(by: >))
+            #expect(steps.contains { $0.kind == .seed(l.sections[s].output) })
+        }
+        #expect(l.steps.map(\.number) == Array(1...l.steps.count))
+    }
+
+    @Test func apples() throws {
+        let l = try shippedLesson("apples")
+        #expect(close(l.value("total")?.scalar, 220))
+        #expect(close(l.gradient("apple")?.scalar, 2.2))
+        #expect(close(l.gradient("n")?.scalar, 110))
+        #expect(close(l.gradient("tax")?.scalar, 200))
+        #expect(close(l.gradient("price")?.scalar, 1.1))
+        #expect(close(l.value("price", section: 1)?.scalar, 715))
+        #expect(close(l.gradient("orange", section: 1)?.scalar, 3.3))
+        #expect(close(l.gradient("n_orange", section: 1)?.scalar, 165))
+        #expect(close(l.gradient("tax", section: 1)?.scalar, 650))
+        #expect(close(l.gradient("apple_price", section: 1)?.scalar, 1.1))
+        let text = try play(l).text
+        #expect(text.contains("price = apple × n = 100 × 2 = 200"))
+        #expect(text.contains("total = price × tax = 200 × 1.1 = 220"))
+        #expect(text.contains("∂total/∂apple = ∂total/∂price · ∂price/∂apple = 1.1 × 2 = 2.2"))
+        #expect(text.contains("∂total/∂tax = ∂total/∂total · ∂total/∂tax = 1 × 200 = 200"))
+        #expect(text.contains("price = all_price × tax = 650 × 1.1 = 715"))
+        #expect(text.contains("+ passes the gradient through unchanged"))
+        // The question comes before the answer, which the next step reveals.
+        let ask = try #require(l.steps.firstIndex { $0.question != nil })
+        #expect(l.steps[ask].equations.first?.hasSuffix("= ?") == true)
+        #expect(l.steps[ask + 1].question == nil && l.steps[ask + 1].kind == l.steps[ask].kind)
+        #expect(l.steps[ask + 1].equations.first?.hasSuffix("= 2.2") == true)
+    }
+
+    @Test func chainRule() throws {
+        let l = try shippedLesson("chain-rule")
+        #expect(close(l.value("z")?.scalar, 12.25))
+        #expect(close(l.gradient("t")?.scalar, 7))
+        #expect(close(l.gradient("x")?.scalar, 2 * (1.5 + 2)))
+        #expect(close(l.gradient("y")?.scalar, 7))
+        #expect(close(l.gradient("x", section: 1)?.scalar, 2 * (3 - 1)))
+        let text = try play(l).text
+        #expect(text.contains("∂z/∂x = ∂z/∂t · ∂t/∂x = 7 × 1 = 7"))
+        #expect(text.contains("∂z/∂t = 2·t = 7"))
+        #expect(text.contains("every gradient agrees with its numerical estimate"))
+    }
+
+    @Test func addAndMultiply() throws {
+        let l = try shippedLesson("add-and-multiply")
+        #expect(close(l.gradient("x")?.scalar, 2))
+        #expect(close(l.gradient("y")?.scalar, 2))
+        #expect(close(l.gradient("w")?.scalar, 15))
+        #expect(close(l.gradient("a", section: 1)?.scalar, -2))
+        #expect(close(l.gradient("b", section: 1)?.scalar, 1.5))
+        #expect(close(l.gradient("c", section: 1)?.scalar, -12))
+        let text = try play(l).text
+        #expect(text.contains("∂L/∂x = ∂L/∂s · ∂s/∂x = 2 × 1 = 2"))
+        #expect(text.contains("∂L/∂w = ∂L/∂L · ∂L/∂w = 1 × 15 = 15"))
+        #expect(text.contains("× swaps its inputs"))
+    }
+
+    @Test func fanOut() throws {
+        let l = try shippedLesson("fan-out")
+        #expect(close(l.gradient("x")?.scalar, 15))
+        let step = try #require(l.steps.first { $0.kind == .backward(l.sections[0].graph.node(named: "x")!) && $0.question == nil })
+        #expect(step.terms.count == 2)
+        #expect(close(step.sum?.scalar, 15))
+        #expect(step.equations.last == "∂L/∂x = 9 + 6 = 15   (fan-out: the gradients of every use add up)")
+        // The RECIP node: r = 1/S multiplies both exponentials, so its gradient is a sum.
+        let s1 = l.sections[1]
+        let r = try #require(s1.graph.node(named: "r"))
+        let rStep = try #require(l.steps.first { $0.kind == .backward(r) })
+        #expect(rStep.terms.count == 2)
+        let y1 = 1 / (1 + exp(1.0))
+        #expect(close(l.gradient("a1", section: 1)?.scalar, y1 - 0.2, tolerance: 1e-12))
+        #expect(l.steps.last?.checks.allSatisfy(\.passed) == true)
+    }
+
+    @Test func reluNeuron() throws {
+        let l = try shippedLesson("relu-neuron")
+        #expect(close(l.value("z")?.scalar, 6))
+        #expect(close(l.value("y")?.scalar, 6))
+        #expect(close(l.gradient("x"), [-3, -1, 2]))
+        #expect(close(l.gradient("w"), [1, -2, 3]))
+        #expect(close(l.gradient("b")?.scalar, 1))
+        #expect(close(l.value("y", section: 1)?.scalar, 0))
+        #expect(close(l.gradient("w", section: 1), [0, 0, 0]))
+        #expect(close(l.gradient("b", section: 1)?.scalar, 0))
+        let text = try play(l).text
+        #expect(text.contains("y = relu(z) = relu(6) = 6"))
+        #expect(text.contains("ReLU lets the gradient through where its input was positive"))
+    }
+
+    @Test func sigmoid() throws {
+        let l = try shippedLesson("sigmoid")
+        let y = 1 / (1 + exp(-0.5))
+        #expect(l.sections[0].expanded && !l.sections[1].expanded)
+        let ops = l.sections[0].graph.nodes.compactMap(\.operation)
+        #expect(ops.contains(.exp) && ops.contains(.recip) && !ops.contains(.sigmoid))
+        #expect(close(l.gradient("x", section: 0)?.scalar, y * (1 - y), tolerance: 1e-12))
+        #expect(close(l.gradient("x", section: 1)?.scalar, y * (1 - y), tolerance: 1e-12))
+        let text = try play(l).text
+        #expect(text.contains("×(−1) → exp → +1 → 1/x"))
+        #expect(text.contains("∂y/∂x = y·(1 − y) = 0.235"))
+        #expect(text.contains("−1/(exp(−x)+1)² = −y²"))
+    }
+
+    @Test func dezero() throws {
+        let l = try shippedLesson("dezero")
+        #expect(l.gradient("x")?.scalar == 3.297442541400256)
+        let check = try #require(l.steps.last { $0.kind == .check })
+        let row = try #require(check.checks.first)
+        #expect(row.name == "x" && row.passed)
+        #expect(abs(row.numerical.scalar - 3.297442541400256) < 1e-6)
+        let text = try play(l).text
+        #expect(text.contains("3.297442541400256"))
+        #expect(text.contains("h = 0.0001"))
+    }
+
+    @Test func affine() throws {
+        let l = try shippedLesson("affine")
+        let s = l.sections[0]
+        let X = try #require(l.value("X")), W = try #require(l.value("W")), Y = try #require(l.value("Y"))
+        let G = Y.map { 2 * $0 }
+        #expect(close(l.gradient("W"), LinearAlgebra.matmul(LinearAlgebra.transpose(X), G).scalars))
+        #expect(close(l.gradient("X"), LinearAlgebra.matmul(G, LinearAlgebra.transpose(W)).scalars))
+        let db = (0..<3).map { j in (0..<4).map { G[$0, j] }.reduce(0, +) }
+        #expect(close(l.gradient("b"), db))
+        let b = try #require(s.graph.node(named: "b"))
+        let bStep = try #require(l.steps.first { $0.kind == .backward(b) })
+        #expect(bStep.terms.first?.edge.reduction?.summedAxes == [0])
+        let text = try play(l).text
+        #expect(text.contains("∂L/∂W = Xᵀ · ∂L/∂A      shapes (2, 4) · (4, 3) → (2, 3)"))
+        #expect(text.contains("∂L/∂X = ∂L/∂A · Wᵀ      shapes (4, 3) · (3, 2) → (4, 2)"))
+        #expect(text.contains("Σ over axis 0 of"))
+        #expect(text.contains("shapes (4, 3) → (3,)"))
+        #expect(text.contains("X (4, 2) ──▶ A (@)"))
+    }
+
+    @Test func softmax() throws {
+        let l = try shippedLesson("softmax")
+        let expected = [0.14023427227587723, -0.5869561235372214, 0.08427102111391953, 0.36245083014742463]
+        #expect(close(l.gradient("z"), expected, tolerance: 1e-12))
+        #expect(close(l.gradient("z", section: 1), expected, tolerance: 1e-12))
+        #expect(close(l.value("y"), [0.1187211209983021, 0.32271746586397215, 0.02649026274135226, 0.5320711503963734]))
+        let text = try play(l).text
+        #expect(text.contains("Jᵀ · ∂L/∂y,   J = diag(y) − y·yᵀ"))
+        #expect(text.contains("J = [[0.105, -0.0383, -0.00314, -0.0632], [-0.0383, 0.219,"))
+    }
+
+    @Test func softmaxWithLoss() throws {
+        let l = try shippedLesson("softmax-with-loss")
+        let z: [[Double]] = [[0.3, 2.9, 4], [1, -1, 0.5]]
+        let t: [[Double]] = [[0, 0, 1], [1, 0, 0]]
+        var expected: [Double] = []
+        for (row, target) in zip(z, t) {
+            let m = row.max()!
+            let e = row.map { exp($0 - m) }
+            let s = e.reduce(0, +)
+            expected += zip(e, target).map { ($0 / s - $1) / 2 }
+        }
+        #expect(close(l.gradient("z", section: 1), expected, tolerance: 1e-12))
+        #expect(close(l.gradient("z", section: 0), expected, tolerance: 1e-6))
+        #expect(l.gradient("t", section: 1) == nil)
+        #expect(close(l.value("L", section: 0)?.scalar, 0.4303355372542059))
+        let text = try play(l).text
+        #expect(text.contains("(softmax(z) − t)/N"))
+        #expect(text.contains("— (target)"))
+    }
+
+    @Test func twoLayerNetwork() throws {
+        let l = try shippedLesson("two-layer-net")
+        let s = l.sections[0]
+        #expect(s.graph[s.graph.node(named: "W1")!].shape == [64, 50])
+        #expect(s.graph[s.graph.node(named: "W2")!].shape == [50, 10])
+        // Backprop vs numerical for every parameter, DLfS style.
+        let check = try #require(l.steps.first { $0.kind == .check })
+        #expect(check.checks.map(\.name) == ["W1", "b1", "W2", "b2"])
+        for row in check.checks {
+            #expect(row.passed)
+            #expect(row.maxAbsoluteError < 1e-7)
+        }
+        #expect(check.table.contains { $0.hasPrefix("W1         (64, 50)") })
+        // Training on the real digits, 80/20 split, fixed seed.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-lessons-\(getpid())-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (text, player) = try play(l, outputDirectory: dir)
+        let trainIndex = try #require(l.steps.firstIndex { $0.kind == .training })
+        let result = try #require(player.trainingResults[trainIndex])
+        #expect(result.finalTestAccuracy >= 0.9)
+        #expect(result.losses.first! > result.losses.last!)
+        let plan = try #require(l.steps[trainIndex].training)
+        #expect(plan.dataset.rowCount == 1797 && plan.dataset.featureCount == 64 && plan.dataset.classCount == 10)
+        #expect(plan.dataset.test.count == 1797 - plan.dataset.train.count)
+        #expect(abs(Double(plan.dataset.train.count) / 1797 - 0.8) < 0.01)
+        #expect(text.contains("test accuracy"))
+        let svg = try String(contentsOf: dir.appendingPathComponent("digits-training.svg"), encoding: .utf8)
+        #expect(svg.hasPrefix("<?xml") && svg.contains("<polyline id=\"loss\"") && svg.contains("test accuracy"))
+    }
+}

@@ -1,0 +1,247 @@
+import Foundation
+import Testing
+
+/// The built `chainrule` executable next to the test bundle (or in a build folder of the package).
+private func chainruleBinary() -> String? {
+    let fm = FileManager.default
+    var candidates: [String] = []
+    if let exe = try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+        candidates.append((exe as NSString).deletingLastPathComponent + "/chainrule")
+    }
+    for arg in CommandLine.arguments.prefix(1) {
+        candidates.append(((arg as NSString).deletingLastPathComponent as NSString).appendingPathComponent("chainrule"))
+    }
+    return candidates.first { fm.isExecutableFile(atPath: $0) }
+}
+
+private func which(_ tool: String) -> String? {
+    for dir in ["/usr/bin", "/usr/local/bin", "/bin"] where FileManager.default.isExecutableFile(atPath: dir + "/" + tool) {
+        return dir + "/" + tool
+    }
+    return nil
+}
+
+/// Runs a program, returning its exit status, stdout and stderr.
+@discardableResult
+private func run(_ path: String, _ args: [String], cwd: URL = packageRoot, env: [String: String] = [:],
+                 detached: Bool = false) throws -> (status: Int32, out: String, err: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: path)
+    p.arguments = args
+    p.currentDirectoryURL = cwd
+    p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+    p.standardInput = FileHandle.nullDevice
+    if detached {
+        // A process that leaves a daemon behind (tmux new-session) must not
+        // hold our pipes, or reading them would never end.
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        return (p.terminationStatus, "", "")
+    }
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
+
+/// Runs a program with posix_spawn and waitpid (no Foundation.Process, whose
+/// wait can hang when the program leaves a daemon behind, as tmux does),
+/// stdin from /dev/null and stdout into a temporary file that is returned.
+private func spawn(_ path: String, _ args: [String]) -> (status: Int32, out: String) {
+    let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-spawn-\(getpid())-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: outFile) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, outFile.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
+    defer { for p in argv { free(p) } }
+    // Clean signal state for the child: the test runner may block or ignore
+    // signals, and a blocked SIGINT would make Ctrl-C in the pane do nothing.
+    var attr = posix_spawnattr_t()
+    posix_spawnattr_init(&attr)
+    defer { posix_spawnattr_destroy(&attr) }
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    posix_spawnattr_setsigmask(&attr, &empty)
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD] { sigaddset(&defaults, sig) }
+    posix_spawnattr_setsigdefault(&attr, &defaults)
+    posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    var pid: pid_t = 0
+    guard posix_spawn(&pid, path, &actions, &attr, argv, environ) == 0 else { return (-1, "") }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    let out = (try? String(contentsOf: outFile, encoding: .utf8)) ?? ""
+    return ((status >> 8) & 0xff, out)
+}
+
+/// A private tmux server (its own socket), so parallel tests never meet.
+private final class Tmux {
+    let tmux: String
+    let socket: String
+    let session = "lesson"
+    init(tmux: String) {
+        self.tmux = tmux
+        socket = "chainrule-lessons-\(getpid())-\(UUID().uuidString.prefix(8))"
+    }
+    @discardableResult
+    func callAsFunction(_ args: String...) throws -> String { spawn(tmux, ["-L", socket] + args).out }
+    func start(_ command: String) throws {
+        let r = spawn(tmux, ["-L", socket, "new-session", "-d", "-s", session, "-x", "120", "-y", "50", command])
+        #expect(r.status == 0, "tmux new-session failed")
+    }
+    func screen() throws -> String { try self("capture-pane", "-p", "-t", session) }
+    func keys(_ keys: String...) throws { _ = spawn(tmux, ["-L", socket, "send-keys", "-t", session] + keys) }
+    /// Polls the screen until `predicate` holds (up to `seconds`).
+    func waitFor(_ seconds: Double = 20, _ predicate: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            if predicate(last) { return last }
+            usleep(100_000)
+        }
+        return last
+    }
+    func kill() { _ = spawn(tmux, ["-L", socket, "kill-server"]) }
+}
+
+private func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+@Suite(.serialized) struct TerminalPlayerTests {
+    @Test func notATerminalPrintsEveryStep() throws {
+        let bin = try #require(chainruleBinary(), "build the chainrule executable first")
+        let r = try run(bin, ["lesson", "apples"])
+        #expect(r.status == 0)
+        #expect(r.out.contains("step 1/24") && r.out.contains("step 24/24"))
+        #expect(!r.out.contains("\u{1B}["))  // no colour when stdout is not a terminal
+        let byNumber = try run(bin, ["lesson", "01", "--no-pause"])
+        #expect(byNumber.out == r.out)
+        let byPath = try run(bin, ["lesson", "Lessons/07-dezero.md"])
+        #expect(byPath.status == 0 && byPath.out.contains("3.297442541400256"))
+    }
+
+    @Test func listsLessons() throws {
+        let bin = try #require(chainruleBinary())
+        let r = try run(bin, ["lessons"])
+        #expect(r.status == 0)
+        let lines = r.out.split(separator: "\n")
+        #expect(lines.count == 11)
+        #expect(lines.first?.hasPrefix("01  apples") == true)
+        #expect(lines.last?.hasPrefix("11  two-layer-net") == true)
+        // From another directory: beside the executable's package, else $CHAINRULE_LESSONS.
+        let elsewhere = try run(bin, ["lessons"], cwd: URL(fileURLWithPath: "/"),
+                                env: ["CHAINRULE_LESSONS": packageRoot.appendingPathComponent("Lessons").path])
+        #expect(elsewhere.out == r.out)
+        if bin.hasPrefix(packageRoot.path + "/") {
+            let beside = try run(bin, ["lessons"], cwd: URL(fileURLWithPath: "/"), env: ["CHAINRULE_LESSONS": ""])
+            #expect(beside.out == r.out)
+        }
+    }
+
+    @Test func badLessonsFailWithLocatedErrors() throws {
+        let bin = try #require(chainruleBinary())
+        let missing = try run(bin, ["lesson", "no-such-lesson"])
+        #expect(missing.status != 0 && missing.err.contains("no lesson named 'no-such-lesson'"))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-cli-\(getpid())-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("01-bad.md")
+        try "# Bad\n\n```graph\nx = 2\ny = x +\n```\n".write(to: file, atomically: true, encoding: .utf8)
+        let r = try run(bin, ["lesson", file.path])
+        #expect(r.status != 0)
+        #expect(r.err.hasPrefix("\(file.path):5:"))
+        #expect(r.err.contains("y = x +"))
+        try "# Bad\n\n```graph\nx = 2\n```\n\n> data gone.csv: label=label\n".write(to: file, atomically: true, encoding: .utf8)
+        let data = try run(bin, ["lesson", file.path])
+        #expect(data.status != 0 && data.err.hasPrefix("\(file.path):7:8: error: data file 'gone.csv' not found"))
+    }
+
+    /// Drives the interactive player in tmux: next (Enter, Space, →), back (b, ←), quit (q),
+    /// and checks the terminal is back in canonical mode with echo afterwards.
+    @Test func interactiveNextBackQuit() throws {
+        let bin = try #require(chainruleBinary())
+        let tmuxPath = try #require(which("tmux"), "tmux is needed for the terminal test")
+        let t = Tmux(tmux: tmuxPath)
+        defer { t.kill() }
+        let stty = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-stty-\(getpid())-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: stty) }
+        let cmd = "cd \(shellQuote(packageRoot.path)) && \(shellQuote(bin)) lesson apples; echo EXIT=$?; stty -a > \(shellQuote(stty.path)); sleep 60"
+        try t.start(cmd)
+        var screen = try t.waitFor { $0.contains("step 1/24") }
+        #expect(screen.contains("step 1/24"))
+        #expect(screen.contains("Enter/Space/→ next · b/← back · q quit"))
+        try t.keys("Enter")
+        screen = try t.waitFor { $0.contains("step 2/24") }
+        #expect(screen.contains("forward · price = apple × n"))
+        #expect(screen.contains("price = apple × n = 100 × 2 = 200"))
+        try t.keys("Space")
+        screen = try t.waitFor { $0.contains("step 3/24") }
+        #expect(screen.contains("step 3/24"))
+        try t.keys("Right")
+        screen = try t.waitFor { $0.contains("step 4/24") }
+        #expect(screen.contains("∂total/∂total = 1"))
+        try t.keys("b")
+        screen = try t.waitFor { $0.contains("step 3/24") }
+        #expect(screen.contains("step 3/24") && !screen.contains("step 4/24"))
+        try t.keys("Left")
+        screen = try t.waitFor { $0.contains("step 2/24") }
+        #expect(screen.contains("step 2/24"))
+        // The frame of the step on screen is written for a viewer.
+        let frame = packageRoot.appendingPathComponent("Output/apples/current.svg")
+        #expect(FileManager.default.fileExists(atPath: frame.path))
+        try t.keys("q")
+        screen = try t.waitFor { $0.contains("EXIT=") }
+        #expect(screen.contains("EXIT=0"))
+        let settings = try t.waitFor(5) { _ in FileManager.default.fileExists(atPath: stty.path) }
+        _ = settings
+        let modes = try String(contentsOf: stty, encoding: .utf8)
+        #expect(modes.contains(" icanon") && !modes.contains("-icanon"))
+        #expect(modes.contains(" echo ") && !modes.contains("-echo "))
+    }
+
+    /// Ctrl-C while playing: the terminal is restored and the player exits.
+    @Test func interruptRestoresTheTerminal() throws {
+        let bin = try #require(chainruleBinary())
+        let tmuxPath = try #require(which("tmux"))
+        let t = Tmux(tmux: tmuxPath)
+        defer { t.kill() }
+        let stty = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-stty-\(getpid())-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: stty) }
+        let cmd = "cd \(shellQuote(packageRoot.path)) && \(shellQuote(bin)) lesson chain-rule; echo EXIT=$?; stty -a > \(shellQuote(stty.path)); sleep 60"
+        try t.start(cmd)
+        _ = try t.waitFor { $0.contains("step 1/") }
+        try t.keys("Enter")
+        _ = try t.waitFor { $0.contains("step 2/") }
+        try t.keys("C-c")
+        let screen = try t.waitFor { $0.contains("EXIT=") }
+        #expect(screen.contains("EXIT=130") || screen.contains("EXIT=0"))
+        _ = try t.waitFor(5) { _ in FileManager.default.fileExists(atPath: stty.path) }
+        let modes = try String(contentsOf: stty, encoding: .utf8)
+        #expect(!modes.contains("-icanon") && !modes.contains("-echo "))
+    }
+
+    /// NO_COLOR turns colour off even on a terminal.
+    @Test func noColorOnATerminal() throws {
+        let bin = try #require(chainruleBinary())
+        let tmuxPath = try #require(which("tmux"))
+        let t = Tmux(tmux: tmuxPath)
+        defer { t.kill() }
+        let cmd = "cd \(shellQuote(packageRoot.path)) && NO_COLOR=1 \(shellQuote(bin)) lesson apples; sleep 60"
+        try t.start(cmd)
+        _ = try t.waitFor { $0.contains("step 1/24") }
+        let colored = try t("capture-pane", "-p", "-e", "-t", t.session)
+        #expect(!colored.contains("\u{1B}[31m") && !colored.contains("\u{1B}[1;33m"))
+        try t.keys("q")
+    }
+}
