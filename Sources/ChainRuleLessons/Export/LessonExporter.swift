@@ -258,9 +258,9 @@ final class LessonExport {
             }
             let preferred = options.figureFormats.contains(.pdf) ? "pdf" : options.figureFormats.first!.rawValue
             let n = lesson.sections.count == 1 ? "" : " \(index + 1)"
-            links.append(Slideshow.Link(label: "Worksheet\(n) (\(preferred.uppercased()))", href: "worksheet\(suffix).\(preferred)"))
-            links.append(Slideshow.Link(label: "Answer key\(n)", href: "worksheet\(suffix)-answers.\(preferred)"))
-            links.append(Slideshow.Link(label: "Backward figure\(n)", href: "backward\(suffix).\(preferred)"))
+            links.append(Slideshow.Link(label: "Worksheet\(n)", href: "worksheet\(suffix).\(preferred)"))
+            links.append(Slideshow.Link(label: "Answers\(n)", href: "worksheet\(suffix)-answers.\(preferred)"))
+            links.append(Slideshow.Link(label: "Figure\(n)", href: "backward\(suffix).\(preferred)"))
         }
         if let training {
             let plan = steps.lazy.compactMap(\.training).first

@@ -142,8 +142,9 @@ public struct Slideshow: Sendable {
         <button type="button" id="next" aria-label="Next step" title="Next (→)"><span class="label">Next </span>→</button>
         </nav>
         <footer class="foot">
-        <p class="keys"><kbd>←</kbd> <kbd>→</kbd> step · <kbd>Home</kbd> <kbd>End</kbd> first, last · <kbd>z</kbd> or click: zoom · the address ends in <code>#</code><i>step</i></p>
-        <p class="files">\(links)</p>
+        <p class="keys"><kbd>←</kbd> <kbd>→</kbd> step · <kbd>Home</kbd> <kbd>End</kbd> · <kbd>z</kbd> zoom · <code>#</code><i>n</i> in the address opens step <i>n</i></p>
+        <p class="files">\(links)
+        <button type="button" id="print" class="link" title="One step per page">Print</button></p>
         </footer>
         </div>
         <script>\(script)</script>
@@ -215,6 +216,7 @@ public struct Slideshow: Sendable {
         var f = s.querySelector('.figure');
         if (f) f.addEventListener('click', zoom);
       });
+      document.getElementById('print').addEventListener('click', function () { window.print(); });
       window.addEventListener('hashchange', function () { show(fromHash()); });
       prev.addEventListener('click', function () { show(current - 1); });
       next.addEventListener('click', function () { show(current + 1); });
@@ -333,7 +335,8 @@ public struct Slideshow: Sendable {
         .dot[aria-current]:not(.pass-forward):not(.pass-backward) { background: var(--muted); }
         .foot { display: flex; justify-content: space-between; gap: 20px; flex-wrap: wrap; color: var(--muted); font-size: 13px; padding: 4px 0 18px; }
         .foot p { margin: 0; }
-        .files a { margin-left: 14px; }
+        .files a { margin-left: 12px; }
+        button.link { background: none; border: 0; padding: 0; margin-left: 12px; min-width: 0; font: inherit; color: var(--accent); text-decoration: underline; cursor: pointer; }
         kbd { font: 12px var(--mono); border: 1px solid var(--border); border-bottom-width: 2px; border-radius: 4px; padding: 0 5px; background: var(--card); }
         .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
         @media (max-width: 900px) {
