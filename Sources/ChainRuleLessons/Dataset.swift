@@ -37,13 +37,35 @@ public struct Dataset: Sendable {
     public struct LoadError: Error { public let line: Int; public let message: String }
 
     /// Parses CSV text with a header row. Every column except `label` is a feature.
+    /// Parses CSV text with a header row. The features are the columns from
+    /// `features.first` through `features.last` (inclusive, in header order),
+    /// or every column except `label` when `features` is `nil`.
+    public init(csv: String, file: String, label: String, features range: (first: String, last: String)?,
+                scale: Double, trainFraction: Double, seed: UInt64) throws(LoadError) {
+        try self.init(csv: csv, file: file, label: label, scale: scale, trainFraction: trainFraction, seed: seed, range: range)
+    }
+
     public init(csv: String, file: String, label: String, scale: Double, trainFraction: Double, seed: UInt64) throws(LoadError) {
+        try self.init(csv: csv, file: file, label: label, scale: scale, trainFraction: trainFraction, seed: seed, range: nil)
+    }
+
+    private init(csv: String, file: String, label: String, scale: Double, trainFraction: Double, seed: UInt64,
+                 range: (first: String, last: String)?) throws(LoadError) {
         var lines = csv.split(whereSeparator: \.isNewline).map(String.init)
         lines.removeAll { $0.allSatisfy(\.isWhitespace) }
         guard let header = lines.first else { throw LoadError(line: 1, message: "the file is empty") }
         let names = header.split(separator: ",", omittingEmptySubsequences: false).map { String($0.trimmingWhitespace()) }
         guard let labelIndex = names.firstIndex(of: label) else {
             throw LoadError(line: 1, message: "no column named '\(label)' (columns: \(names.prefix(4).joined(separator: ", "))\(names.count > 4 ? ", …" : ""))")
+        }
+        var isFeature = names.indices.map { $0 != labelIndex }
+        if let range {
+            guard let a = names.firstIndex(of: range.first) else { throw LoadError(line: 1, message: "no column named '\(range.first)'") }
+            guard let b = names.firstIndex(of: range.last), b >= a else {
+                throw LoadError(line: 1, message: "no column named '\(range.last)' after '\(range.first)'")
+            }
+            guard !(a...b).contains(labelIndex) else { throw LoadError(line: 1, message: "the label column '\(label)' is inside the feature columns") }
+            isFeature = names.indices.map { (a...b).contains($0) }
         }
         var features: [Double] = []
         var labels: [Int] = []
@@ -62,7 +84,7 @@ public struct Dataset: Sendable {
                         throw LoadError(line: i + 2, message: "label '\(cell)' is not a class number 0, 1, 2, …")
                     }
                     labels.append(Int(v))
-                } else {
+                } else if isFeature[j] {
                     features.append(v * scale)
                 }
             }
@@ -73,7 +95,7 @@ public struct Dataset: Sendable {
         order.shuffle(using: &rng)
         let nTrain = min(max(Int((Double(order.count) * trainFraction).rounded()), 1), order.count)
         self.file = file
-        self.featureNames = names.enumerated().filter { $0.offset != labelIndex }.map(\.element)
+        self.featureNames = names.enumerated().filter { isFeature[$0.offset] }.map(\.element)
         self.labelName = label
         self.features = features
         self.labels = labels

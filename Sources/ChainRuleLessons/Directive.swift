@@ -8,7 +8,7 @@
 /// > check
 /// > check x h=1e-4
 /// > expand y
-/// > data data/digits.csv: label=label scale=1/16 split=0.8 seed=7
+/// > data data/digits.csv: label=label features=p0..p63 scale=1/16 split=0.8 seed=7
 /// > batch X t
 /// > train W1 b1 W2 b2: batch=100 lr=0.5 iterations=600 report=100 seed=1 curve=digits-training.svg
 /// ```
@@ -153,7 +153,7 @@ public struct Directive: Sendable {
         case "data":
             guard let file = args.first else { throw fail("'data' needs a CSV file name", at: keyword.column + 4) }
             if args.count > 1 { throw fail("expected ':' after the file name", at: args[1].column) }
-            let opts = try options(tail, startColumn: tailColumn, allowed: ["label", "scale", "split", "seed"])
+            let opts = try options(tail, startColumn: tailColumn, allowed: ["label", "features", "scale", "split", "seed"])
             return make(.data(file: file, options: opts))
         case "batch":
             guard args.count == 2 else {

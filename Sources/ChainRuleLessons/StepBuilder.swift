@@ -108,10 +108,21 @@ struct StepBuilder {
             guard let v = UInt64(s.text) else { throw error("expected a whole number seed", at: s, in: d) }
             seed = v
         }
+        var range: (first: String, last: String)?
+        if let f = options["features"] {
+            let parts = f.text.components(separatedBy: "..")
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw error("expected a column range like features=p0..p63", at: f, in: d)
+            }
+            range = (parts[0], parts[1])
+        }
         do {
-            dataset = try Dataset(csv: text, file: file.text, label: label, scale: scale, trainFraction: split, seed: seed)
+            dataset = try Dataset(csv: text, file: file.text, label: label, features: range, scale: scale, trainFraction: split, seed: seed)
         } catch {
-            let at = error.line == 1 && options["label"] != nil ? options["label"]! : file
+            let at: Directive.Word
+            if error.line == 1, error.message.contains("'\(label)'"), let w = options["label"] { at = w }
+            else if error.line == 1, let w = options["features"] { at = w }
+            else { at = file }
             throw self.error("\(file.text):\(error.line): \(error.message)", at: at, in: d)
         }
     }
@@ -375,7 +386,7 @@ struct StepBuilder {
             let dLocal = labels.partial(e.to, id)
             let prefix = many ? "use \(k + 1) (via \(labels[e.to])): " : "\(lhs) = "
             var termLines: [String] = []
-            let contribution = hide && !many ? "?" : LessonFormat.tensor(e.contribution)
+            let contribution = hide && !many ? "?" : LessonFormat.tensor(e.contribution, maxItems: e.contribution.rank == 2 ? 5 : 6, maxRows: 4)
             switch e.local {
             case .elementwise(let local):
                 let symbolic = "\(dUp) · \(dLocal)"

@@ -32,7 +32,7 @@ public enum StepView {
             out.append("")
             out.append(contentsOf: renderProse(prose, style: style))
         }
-        if let s = step.section {
+        if let s = step.section, step.kind != .check, step.kind != .training {
             out.append("")
             out.append(contentsOf: graphTable(lesson.sections[s], step: step, style: style))
         }

@@ -110,6 +110,12 @@ import Testing
         } catch {
             #expect(error.column == 23 && error.message.contains("no column named 'kind'"))
         }
+        do {
+            _ = try Lesson(markdown: good + "> data bad.csv: label=label features=a..zz\n", fileName: "t.md", directory: dir.path)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.column == 38 && error.message.contains("no column named 'zz' after 'a'"))
+        }
     }
 
     @Test func continuationLinesAndNotes() throws {
