@@ -118,8 +118,53 @@ public struct ScalarTape: Sendable {
         @usableFromInline var b: Int32
         @inlinable init(_ op: Op, _ a: Int32, _ b: Int32) { self.op = op; self.a = a; self.b = b }
     }
-    @usableFromInline var entries: ContiguousArray<Entry> = []
-    @usableFromInline var storedValues: ContiguousArray<Double> = []
+    /// The nodes' entries and values: two growable buffers that share one
+    /// count, so adding a node costs one uniqueness check, one capacity
+    /// check and two stores (two `Array.append`s cost about three times that).
+    @usableFromInline final class Storage: @unchecked Sendable {
+        // Safe to share: a `ScalarTape` copies its storage before mutating
+        // it unless it is the only reference (copy on write). Accesses are
+        // never overlapping, so dynamic exclusivity checks (a runtime call
+        // per access, three times the cost of adding a node) are off.
+        @exclusivity(unchecked) @usableFromInline var entries: UnsafeMutablePointer<Entry>
+        @exclusivity(unchecked) @usableFromInline var values: UnsafeMutablePointer<Double>
+        @exclusivity(unchecked) @usableFromInline var count = 0
+        @exclusivity(unchecked) @usableFromInline var capacity: Int
+
+        @usableFromInline init(capacity: Int) {
+            self.capacity = Swift.max(capacity, 16)
+            entries = .allocate(capacity: self.capacity)
+            values = .allocate(capacity: self.capacity)
+        }
+
+        deinit {
+            entries.deallocate()
+            values.deallocate()
+        }
+
+        @usableFromInline func copy(minimumCapacity: Int) -> Storage {
+            let new = Storage(capacity: Swift.max(minimumCapacity, count))
+            new.entries.initialize(from: entries, count: count)
+            new.values.initialize(from: values, count: count)
+            new.count = count
+            return new
+        }
+
+        /// Doubles the capacity.
+        @usableFromInline @inline(never) func grow() {
+            let newCapacity = capacity * 2
+            let e = UnsafeMutablePointer<Entry>.allocate(capacity: newCapacity)
+            let v = UnsafeMutablePointer<Double>.allocate(capacity: newCapacity)
+            e.moveInitialize(from: entries, count: count)
+            v.moveInitialize(from: values, count: count)
+            entries.deallocate()
+            values.deallocate()
+            entries = e
+            values = v
+            capacity = newCapacity
+        }
+    }
+    @usableFromInline var storage: Storage
     /// Allocated by `backward(from:)`; shorter than the tape (or empty)
     /// before it, which reads as zeros.
     @usableFromInline var storedGradients: ContiguousArray<Double> = []
@@ -128,19 +173,36 @@ public struct ScalarTape: Sendable {
 
     /// An empty tape; `capacity` reserves room for that many nodes.
     public init(capacity: Int = 0) {
-        if capacity > 0 { reserveCapacity(capacity) }
+        storage = Storage(capacity: capacity)
     }
 
     /// Reserves room for `n` nodes.
     public mutating func reserveCapacity(_ n: Int) {
-        entries.reserveCapacity(n); storedValues.reserveCapacity(n)
+        if n > storage.capacity || !isKnownUniquelyReferenced(&storage) {
+            storage = storage.copy(minimumCapacity: n)
+        }
     }
 
     /// The number of nodes.
-    @inlinable public var count: Int { entries.count }
+    @inlinable public var count: Int { storage.count }
 
     /// Every node's value, indexed by node.
-    public var values: ContiguousArray<Double> { storedValues }
+    public var values: ContiguousArray<Double> {
+        ContiguousArray(UnsafeBufferPointer(start: storage.values, count: storage.count))
+    }
+
+    /// The value of node `i`, checking that it exists.
+    @inlinable @inline(__always)
+    func checkedValue(_ i: Int32) -> Double {
+        precondition(UInt32(bitPattern: i) < UInt32(truncatingIfNeeded: storage.count), "no such node")
+        return storage.values[Int(i)]
+    }
+
+    /// The entry of node `v`, checking that it exists.
+    func entry(_ v: Variable) -> Entry {
+        precondition(UInt32(bitPattern: v.index) < UInt32(truncatingIfNeeded: storage.count), "no such node")
+        return storage.entries[Int(v.index)]
+    }
 
     /// Every node's gradient after `backward(from:)` (zeros before, and for
     /// nodes added since), indexed by node.
@@ -153,33 +215,34 @@ public struct ScalarTape: Sendable {
 
     /// Adds a differentiable input (or a constant: the tape does not
     /// distinguish them; both get gradients).
-    @inlinable @discardableResult
+    @inlinable @inline(__always) @discardableResult
     public mutating func leaf(_ value: Double) -> Variable {
         append(.leaf, 0, 0, value)
     }
 
     /// Adds a one-operand operation and computes its value.
-    @inlinable @discardableResult
+    @inlinable @inline(__always) @discardableResult
     public mutating func apply(_ op: Op, _ a: Variable) -> Variable {
         precondition(op.arity == 1 && op != .pow, "not a one-operand operation (use pow(_:_:) for powers)")
-        let x = storedValues[Int(a.index)]
+        let x = checkedValue(a.index)
         return append(op, a.index, 0, Self.forward(op, x, 0, 0))
     }
 
     /// Adds a two-operand operation and computes its value.
-    @inlinable @discardableResult
+    @inlinable @inline(__always) @discardableResult
     public mutating func apply(_ op: Op, _ a: Variable, _ b: Variable) -> Variable {
         precondition(op.arity == 2, "not a two-operand operation")
-        let x = storedValues[Int(a.index)], y = storedValues[Int(b.index)]
+        let x = checkedValue(a.index), y = checkedValue(b.index)
         return append(op, a.index, b.index, Self.forward(op, x, y, 0))
     }
 
     /// Adds `a ^ p` for a literal exponent `p`.
     @discardableResult
     public mutating func pow(_ a: Variable, _ p: Double) -> Variable {
+        let x = checkedValue(a.index)
         let slot = Int32(exponents.count)
         exponents.append(p)
-        return append(.pow, a.index, slot, Self.forward(.pow, storedValues[Int(a.index)], 0, p))
+        return append(.pow, a.index, slot, Self.forward(.pow, x, 0, p))
     }
 
     /// Adds any elementwise graph operation (`.add`, `.tanh`, `.pow(2)`, …).
@@ -191,17 +254,21 @@ public struct ScalarTape: Sendable {
         return op.arity == 1 ? apply(op, operands[0]) : apply(op, operands[0], operands[1])
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     mutating func append(_ op: Op, _ a: Int32, _ b: Int32, _ value: Double) -> Variable {
-        let n = entries.count
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy(minimumCapacity: storage.capacity) }
+        let s = storage
+        let n = s.count
         precondition(n < Int(Int32.max), "a scalar tape holds at most 2³¹ − 1 nodes")
-        entries.append(Entry(op, a, b))
-        storedValues.append(value)
+        if n == s.capacity { s.grow() }
+        (s.entries + n).initialize(to: Entry(op, a, b))
+        (s.values + n).initialize(to: value)
+        s.count = n + 1
         return Variable(raw: Int32(truncatingIfNeeded: n))
     }
 
     /// The value of a node.
-    @inlinable public func value(of v: Variable) -> Double { storedValues[Int(v.index)] }
+    @inlinable public func value(of v: Variable) -> Double { checkedValue(v.index) }
     /// The gradient of a node after `backward(from:)`.
     public func gradient(of v: Variable) -> Double {
         let i = Int(v.index)
@@ -209,10 +276,10 @@ public struct ScalarTape: Sendable {
         return i < storedGradients.count ? storedGradients[i] : 0
     }
     /// The op code of a node.
-    public func op(of v: Variable) -> Op { entries[Int(v.index)].op }
+    public func op(of v: Variable) -> Op { entry(v).op }
     /// The operands of a node (none for a leaf, one or two otherwise).
     public func operands(of v: Variable) -> [Variable] {
-        let e = entries[Int(v.index)]
+        let e = entry(v)
         switch e.op.arity {
         case 0: return []
         case 1: return [Variable(raw: e.a)]
@@ -221,22 +288,23 @@ public struct ScalarTape: Sendable {
     }
     /// The exponent of a `pow` node.
     public func exponent(of v: Variable) -> Double? {
-        let e = entries[Int(v.index)]
+        let e = entry(v)
         return e.op == .pow ? exponents[Int(e.b)] : nil
     }
 
     /// Replaces a leaf's value; call `forward()` to update the rest.
     public mutating func setValue(_ value: Double, of v: Variable) {
-        precondition(entries[Int(v.index)].op == .leaf, "only leaves have values of their own")
-        storedValues[Int(v.index)] = value
+        precondition(entry(v).op == .leaf, "only leaves have values of their own")
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy(minimumCapacity: storage.capacity) }
+        storage.values[Int(v.index)] = value
     }
 
     /// Recomputes every operation's value from the leaves, in tape order.
     public mutating func forward() {
-        let n = entries.count
-        entries.withUnsafeBufferPointer { e in
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy(minimumCapacity: storage.capacity) }
+        let n = storage.count
+        let e = storage.entries, v = storage.values
         exponents.withUnsafeBufferPointer { p in
-        storedValues.withUnsafeMutableBufferPointer { v in
             for i in 0..<n {
                 let o = e[i].op
                 switch o.arity {
@@ -245,7 +313,7 @@ public struct ScalarTape: Sendable {
                 default: v[i] = Self.forward(o, v[Int(e[i].a)], v[Int(e[i].b)], 0)
                 }
             }
-        }}}
+        }
     }
 
     /// Computes `∂output/∂node` for every node: zeroes the gradients, seeds
@@ -253,16 +321,16 @@ public struct ScalarTape: Sendable {
     /// chain rule once per operand (`grad[operand] += local · grad[node]`).
     /// Nodes after `output` get gradient 0.
     public mutating func backward(from output: Variable, seed: Double = 1) {
-        let n = entries.count
+        let n = storage.count
         let out = Int(output.index)
-        precondition(out < n, "no such node")
+        precondition(out >= 0 && out < n, "no such node")
         // Eight bytes per node for the gradients, and one byte per node for
         // the duration of the pass.
         storedGradients = ContiguousArray(repeating: 0, count: n)
         var reached = ContiguousArray<Bool>(repeating: false, count: n)
-        entries.withUnsafeBufferPointer { e in
+        let e = storage.entries, v = storage.values
+        withExtendedLifetime(storage) {
         exponents.withUnsafeBufferPointer { p in
-        storedValues.withUnsafeBufferPointer { v in
         storedGradients.withUnsafeMutableBufferPointer { g in
         reached.withUnsafeMutableBufferPointer { r in
             g[out] = seed
@@ -292,7 +360,7 @@ public struct ScalarTape: Sendable {
                     r[ib] = true
                 }
             }
-        }}}}}
+        }}}}
     }
 
     // MARK: The rules — forward beside derivative, as in Operation+Elementwise.swift.

@@ -144,6 +144,21 @@ import Testing
         #expect(tape.value(of: tOut) < before)
     }
 
+    @Test func copiesAreIndependent() {
+        var a = ScalarTape(capacity: 1)
+        let x = a.leaf(2)
+        let y = a.apply(.square, x)
+        var b = a                      // shares storage until one of them changes
+        b.setValue(3, of: x)
+        b.forward()
+        for _ in 0..<100 { b.leaf(1) }  // grows b's storage, not a's
+        #expect(a.value(of: y) == 4 && b.value(of: y) == 9)
+        #expect(a.count == 2 && b.count == 102)
+        a.backward(from: y)
+        #expect(a.gradient(of: x) == 4 && b.gradient(of: x) == 0)
+        #expect(a.values == [2, 4] && a.gradients == [4, 1] && b.gradients.count == 102)
+    }
+
     @Test func nonScalarGraphsAreRejected() throws {
         var g = Graph()
         let v = g.leaf("v", [1, 2, 3])
