@@ -169,7 +169,9 @@ public enum TrainingCurve {
         let w = 640.0, h = 400.0, left = 60.0, right = 60.0, top = 40.0, bottom = 70.0
         let pw = w - left - right, ph = h - top - bottom
         let n = max(losses.count, 1)
-        let maxLoss = max(losses.filter(\.isFinite).max() ?? 1, 1e-9)
+        let lossStep = niceStep(max(losses.filter(\.isFinite).max() ?? 1, 1e-9) / 5)
+        let lossTicks = Int((max(losses.filter(\.isFinite).max() ?? 1, 1e-9) / lossStep).rounded(.up))
+        let maxLoss = lossStep * Double(max(lossTicks, 1))
         func x(_ i: Double) -> Double { left + pw * (n > 1 ? (i - 1) / Double(n - 1) : 0) }
         func yl(_ l: Double) -> Double { top + ph * (1 - min(max(l / maxLoss, 0), 1)) }
         func ya(_ a: Double) -> Double { top + ph * (1 - a) }
@@ -190,14 +192,22 @@ public enum TrainingCurve {
         </g>
 
         """
+        // Loss ticks at a round step on the left, accuracy every 25 % on the right.
+        for k in 0...max(lossTicks, 1) {
+            let frac = Double(k) / Double(max(lossTicks, 1))
+            out += "<line x1=\"\(f(left))\" y1=\"\(f(top + ph * (1 - frac)))\" x2=\"\(f(left + pw))\" y2=\"\(f(top + ph * (1 - frac)))\" stroke=\"#e4e4e4\"/>\n"
+            out += "<text x=\"\(f(left - 6))\" y=\"\(f(top + ph * (1 - frac) + 4))\" text-anchor=\"end\" fill=\"#c0392b\">\(LessonFormat.number(lossStep * Double(k), digits: 3))</text>\n"
+        }
         for k in 0...4 {
             let frac = Double(k) / 4
-            out += "<line x1=\"\(f(left))\" y1=\"\(f(top + ph * (1 - frac)))\" x2=\"\(f(left + pw))\" y2=\"\(f(top + ph * (1 - frac)))\" stroke=\"#ddd\"/>\n"
-            out += "<text x=\"\(f(left - 6))\" y=\"\(f(top + ph * (1 - frac) + 4))\" text-anchor=\"end\" fill=\"#c0392b\">\(LessonFormat.number(maxLoss * frac, digits: 3))</text>\n"
-            out += "<text x=\"\(f(left + pw + 6))\" y=\"\(f(top + ph * (1 - frac) + 4))\">\(Int(frac * 100)) %</text>\n"
+            out += "<text x=\"\(f(left + pw + 6))\" y=\"\(f(top + ph * (1 - frac) + 4))\" fill=\"#009e73\">\(Int(frac * 100)) %</text>\n"
         }
-        out += "<text x=\"\(f(left))\" y=\"\(f(top + ph + 18))\" text-anchor=\"middle\">1</text>\n"
-        out += "<text x=\"\(f(left + pw))\" y=\"\(f(top + ph + 18))\" text-anchor=\"middle\">\(n)</text>\n"
+        let iterationStep = max(1, Int(niceStep(Double(n) / 5)))
+        for i in stride(from: 0, through: n, by: iterationStep) {
+            let xi = x(Double(max(i, 1)))
+            out += "<line x1=\"\(f(xi))\" y1=\"\(f(top + ph))\" x2=\"\(f(xi))\" y2=\"\(f(top + ph + 4))\" stroke=\"#333\"/>\n"
+            out += "<text x=\"\(f(xi))\" y=\"\(f(top + ph + 18))\" text-anchor=\"middle\">\(max(i, 1))</text>\n"
+        }
         out += "<text x=\"\(f(left + pw / 2))\" y=\"\(f(top + ph + 34))\" text-anchor=\"middle\">iteration</text>\n"
         let lossPoints = losses.enumerated().filter { $0.element.isFinite }
             .map { "\(f(x(Double($0.offset + 1)))),\(f(yl($0.element)))" }.joined(separator: " ")
@@ -221,5 +231,13 @@ public enum TrainingCurve {
 
         """
         return out
+    }
+
+    /// A round axis step near `raw`: 1, 2, 2.5 or 5 times a power of ten.
+    static func niceStep(_ raw: Double) -> Double {
+        guard raw.isFinite, raw > 0 else { return 1 }
+        let magnitude = Double.pow(10, (Double.log10(raw)).rounded(.down))
+        for m in [1.0, 2, 2.5, 5, 10] where m * magnitude >= raw { return m * magnitude }
+        return 10 * magnitude
     }
 }
