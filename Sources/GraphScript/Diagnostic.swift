@@ -34,8 +34,8 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
 
     /// `"file:line:col: error: message\n  <source line>\n  <spaces>^"`, then one
     /// `note: …` line per note. Tabs in the source line are repeated in the
-    /// caret line so the caret lines up; very long lines are shown as a window
-    /// around the column.
+    /// caret line so the caret lines up; control characters are shown as `�`;
+    /// very long lines are shown as a window around the column.
     public var rendered: String {
         var out = "\(fileName):\(line):\(column): error: \(message)\n"
         let (text, caretColumn) = Self.window(of: sourceLine, around: column)
@@ -58,7 +58,11 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     /// At most `limit` characters of `line` around `column`, and the caret's
     /// column inside that window.
     static func window(of line: String, around column: Int, limit: Int = 120) -> (String, Int) {
-        let scalars = Array(line.unicodeScalars.lazy.map { $0 == "\u{0}" ? "\u{FFFD}" : $0 })
+        // Control characters (NUL, ESC, …) are shown as U+FFFD so a script can
+        // never drive the terminal; each still takes one column.
+        let scalars = Array(line.unicodeScalars.lazy.map { s -> Unicode.Scalar in
+            (s.value < 0x20 && s != "\t") || (0x7F...0x9F).contains(s.value) ? "\u{FFFD}" : s
+        })
         if scalars.count <= limit {
             return (String(String.UnicodeScalarView(scalars)), column)
         }

@@ -204,8 +204,35 @@ struct GraphBuilder: Sendable {
             throw error(site, "'\(name)' is a function; call it as \(ScriptFunction.signature(of: name))")
         }
         var notes: [String] = []
-        if let near = nearestName(to: name, in: assigned.keys) { notes.append("did you mean '\(near)'?") }
+        if let later = lineAssigning(name, after: site.offset) {
+            notes.append("'\(name)' is assigned later, on line \(later); assign a name before using it")
+        } else if let near = nearestName(to: name, in: assigned.keys) {
+            notes.append("did you mean '\(near)'?")
+        }
         throw error(site, "cannot find '\(name)' in scope", notes: notes)
+    }
+
+    /// The line of a later statement `name = …`, found by scanning the
+    /// remaining source (only when reporting an unknown name).
+    private func lineAssigning(_ name: String, after offset: Int) -> Int? {
+        let bytes = source.bytes, target = Array(name.utf8)
+        var line = source.site(at: offset).line
+        var i = offset
+        while i < bytes.count {
+            // Move to the start of the next line.
+            while i < bytes.count && bytes[i] != 0x0A { i += 1 }
+            guard i < bytes.count else { return nil }
+            i += 1
+            line += 1
+            var j = i
+            while j < bytes.count && (bytes[j] == 0x20 || bytes[j] == 0x09) { j += 1 }
+            guard j + target.count <= bytes.count, bytes[j..<j + target.count].elementsEqual(target) else { continue }
+            j += target.count
+            if j < bytes.count && Lexer.isIdentifierContinue(bytes[j]) { continue }
+            while j < bytes.count && (bytes[j] == 0x20 || bytes[j] == 0x09) { j += 1 }
+            if j < bytes.count && bytes[j] == UInt8(ascii: "=") { return line }
+        }
+        return nil
     }
 
     // MARK: Calls

@@ -29,6 +29,8 @@ import Testing
         expectError("x = 2\ny = x * z\n", 2, 9, "cannot find 'z' in scope", notes: [])
         expectError("alpha = 1\ny = alpah * 2", 2, 5, "cannot find 'alpah' in scope", notes: ["did you mean 'alpha'?"])
         expectError("x = 1\ny = exp + x", 2, 5, "'exp' is a function; call it as exp(x)")
+        expectError("x = 1\ny = x * w\n\n  w = 2", 2, 9, "cannot find 'w' in scope",
+                    notes: ["'w' is assigned later, on line 4; assign a name before using it"])
     }
 
     @Test func reassignment() {
