@@ -1,5 +1,6 @@
 import ChainRule
 import Foundation
+import GraphScript
 
 /// A deterministic generator (SplitMix64), so every run builds the same graphs.
 struct Rng {
@@ -124,11 +125,35 @@ enum ScalarMLP {
 
 enum RSSChild {
     /// `chainrule-bench --child rss-tape N`: builds and differentiates an
-    /// N-node tape and prints `nodes bytes` (peak RSS growth).
+    /// N-node tape and prints `nodes bytes` (peak RSS growth). Other kinds
+    /// (`time-tape N R`, `time-graph N R`, `twolayer-sgd N`,
+    /// `twolayer-forward N`, `eval N [FILE]`) time one workload alone, for
+    /// `perf stat` and `valgrind --tool=callgrind`.
     static func run(_ args: [String]) -> Never {
         let kind = args.first ?? "rss-tape"
         let n = args.count > 1 ? Int(args[1]) ?? 1_000_000 : 1_000_000
         let batch = ScalarMLP.batch(forNodes: n)
+        if kind == "twolayer-sgd" || kind == "twolayer-forward" {
+            // For profilers: N SGD iterations (or N forward passes, the unit of the numerical gradient).
+            do {
+                var net = try TwoLayerNet(root: packageRoot())
+                let t0 = now()
+                for _ in 0..<n { if kind == "twolayer-sgd" { try net.sgdStep() } else { blackHole(try net.graph.forward()) } }
+                print(kind, formatSeconds((now() - t0) / Double(n)), "each")
+            } catch { print("error: \(error)"); exit(1) }
+            exit(0)
+        }
+        if kind == "eval" {
+            // For profilers: compile + evaluate a script file N times.
+            do {
+                let path = args.count > 2 ? args[2] : packageRoot() + "/Benchmarks/results/eval-10k.graph"
+                let source = Array(try String(contentsOfFile: path, encoding: .utf8).utf8)
+                let t0 = now()
+                for _ in 0..<n { blackHole(try ScriptCompiler.compile(source, fileName: "eval.graph").evaluate()) }
+                print(kind, formatSeconds((now() - t0) / Double(n)), "each")
+            } catch { print("error: \(error)"); exit(1) }
+            exit(0)
+        }
         if kind == "time-tape" || kind == "time-graph" {
             // For profilers (perf stat, callgrind): R timed runs, one line each.
             let r = args.count > 2 ? Int(args[2]) ?? 5 : 5
