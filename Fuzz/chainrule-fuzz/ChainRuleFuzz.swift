@@ -25,7 +25,9 @@ func fuzzOne(_ data: [UInt8]) {
     if selector & 1 == 0 {
         do {
             let script = try ScriptCompiler.compile(body, fileName: "fuzz.graph")
-            _ = try? script.evaluate()
+            // Parsing is what is fuzzed; evaluation runs when it is cheap enough
+            // that a slow input means a bug, not a legitimately big matrix product.
+            if work(of: script.graph) <= evaluationBudget { _ = try? script.evaluate() }
         } catch {
             // A located diagnostic is a correct answer; rendering it must not trap either.
             precondition(error.line >= 1 && error.column >= 1, "diagnostic without a location")
@@ -34,6 +36,23 @@ func fuzzOne(_ data: [UInt8]) {
     } else {
         fuzzLesson(body)
     }
+}
+
+/// The most arithmetic (elements touched plus multiply-adds) an input may ask for
+/// before the harness skips evaluating it: about a second in a sanitized debug build.
+let evaluationBudget = 20_000_000
+
+/// Elements of every node value plus the multiply-adds of every matrix product.
+func work(of graph: Graph) -> Int {
+    var total = 0
+    for node in graph.nodes {
+        total += node.shape.reduce(1, *)
+        if node.operation == .matmul, node.inputs.count == 2 {
+            let a = graph[node.inputs[0]].shape, b = graph[node.inputs[1]].shape
+            total += a.reduce(1, *) * (b.count == 2 ? b[1] : 1)
+        }
+    }
+    return total
 }
 
 #if LIBFUZZER
@@ -56,6 +75,16 @@ enum ChainRuleFuzz {
 func fuzzLesson(_ body: [UInt8]) {
     guard let text = String(validating: body, as: UTF8.self) else { return }
     do {
+        // Parse always; build the steps (which run forward/backward passes and any
+        // `> check`, i.e. two forward passes per leaf element) only when that is cheap.
+        let document = try LessonDocument(markdown: text, fileName: "fuzz.md")
+        let checks = text.contains("> check")
+        for case .graph(let source, let firstLine, _) in document.elements {
+            guard let script = try? ScriptCompiler.compile(source, fileName: "fuzz.md", firstLine: firstLine) else { continue }
+            let leafElements = script.graph.leaves.reduce(0) { $0 + script.graph[$1].shape.reduce(1, *) }
+            let cost = work(of: script.graph) * (checks ? 2 * max(leafElements, 1) : 4)
+            if cost > evaluationBudget { return }
+        }
         _ = try Lesson(markdown: text, fileName: "fuzz.md", directory: "/nonexistent-chainrule-fuzz")
     } catch {
         precondition(error.line >= 1 && error.column >= 1, "lesson error without a location")
