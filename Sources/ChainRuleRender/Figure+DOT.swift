@@ -18,6 +18,16 @@ extension Figure {
         return writer.write()
     }
 
+    /// A pinned frame's DOT with only the objects in `include` (nil: all),
+    /// and every edge's ends (edge `id` → tail and head `id`s).
+    func partialDOT(_ frame: FigureFrame, pinnedTo layout: GraphvizLayout,
+                    include: Set<String>?) -> (dot: String, edgeEnds: [String: (String, String)]) {
+        var writer = DOTWriter(figure: self, frame: frame, layout: layout)
+        writer.include = include
+        let text = writer.write()
+        return (text, writer.edgeEnds)
+    }
+
     /// The name of `node` as the figure shows it (`apple`, `#3` if unnamed).
     public func displayName(of node: NodeID) -> String {
         graph[node].name ?? "#\(node.index)"
@@ -29,6 +39,14 @@ private struct DOTWriter {
     let frame: FigureFrame
     let layout: GraphvizLayout?
     var dpi: Int?
+    /// Only these objects (node and edge `id`s), for a partial frame
+    /// (`FrameCache` renders just the objects it has not seen); nil = all.
+    /// The set must contain both ends of every edge in it.
+    var include: Set<String>? = nil
+    /// Each edge's `id` → the `id`s of its tail and head (filled while writing).
+    private(set) var edgeEnds: [String: (String, String)] = [:]
+    /// DOT node name → object `id`.
+    private var keyOf: [String: String] = [:]
     var theme: FigureTheme { figure.options.theme }
     var format: NumberFormat { figure.options.numberFormat }
     var graph: Graph { figure.graph }
@@ -59,7 +77,16 @@ private struct DOTWriter {
         while used.contains(candidate) { candidate = "\(wanted) (\(k))"; k += 1 }
         used.insert(candidate)
         names[key] = candidate
+        keyOf[candidate] = key
         return candidate
+    }
+
+    func wants(_ id: String) -> Bool { include?.contains(id) ?? true }
+
+    /// Records an edge's ends; true if the edge is to be written.
+    mutating func edgeWanted(_ id: String, _ tail: String, _ head: String) -> Bool {
+        edgeEnds[id] = (keyOf[tail] ?? tail, keyOf[head] ?? head)
+        return wants(id)
     }
 
     var outputName: String { figure.graph[figure.output].name ?? "L" }
@@ -81,14 +108,18 @@ private struct DOTWriter {
             "class": .string("chainrule-figure theme-\(theme.name)"),
         ]
         if let dpi { graphAttrs["dpi"] = .string(String(dpi)) }
-        if figure.options.legend {
+        // A partial frame has no legend: it is in the header, drawn once.
+        if figure.options.legend && include == nil {
             graphAttrs["label"] = .html(legend())
             graphAttrs["labelloc"] = .string("b")
             graphAttrs["labeljust"] = .string("r")
         }
+        // A partial frame must not be moved to the origin by `nop2`: its
+        // objects keep the coordinates they have in the whole figure.
+        if include != nil { graphAttrs["notranslate"] = .string("true") }
         if let layout {
             graphAttrs["bb"] = .string(layout.boundingBox)
-            if let lp = layout.labelPosition { graphAttrs["lp"] = .string(lp) }
+            if let lp = layout.labelPosition, include == nil { graphAttrs["lp"] = .string(lp) }
         }
         b.graphAttributes(graphAttrs)
         b.defaults("node", ["fontname": .string(theme.fontName), "fontcolor": .string(theme.text),
@@ -117,6 +148,7 @@ private struct DOTWriter {
             if node.kind == .constant {
                 for use in uses {
                     let head = title(for: "node-\(use.node.index)", nodeTitle(graph[use.node]))
+                    guard edgeWanted("const-\(node.id.index)-\(use.node.index)-\(use.operand)", name, head) else { continue }
                     b.edge(name, to: head, pinned(["id": .string("const-\(node.id.index)-\(use.node.index)-\(use.operand)"),
                                                    "class": .string("flow constant-flow"),
                                                    "arrowsize": .string("0.7"), "penwidth": .string("1.2")],
@@ -133,6 +165,7 @@ private struct DOTWriter {
                 if uses.count > 1 {
                     // Fan-out: trunk → dot → one branch per use.
                     let fork = title(for: "fork-\(node.id.index)", "\(displayName(node.id)) splits")
+                    if wants("fork-\(node.id.index)") {
                     var attrs: [String: DOTValue] = [
                         "shape": .string("point"), "width": .string("0.07"), "height": .string("0.07"),
                         "color": .string(theme.edge), "fillcolor": .string(theme.edge),
@@ -141,12 +174,14 @@ private struct DOTWriter {
                     ]
                     pin(&attrs)
                     b.node(fork, attrs)
+                    }
                     connect(&b, out: label, to: fork, edge: trunk, arrow: false)
                     source = fork
                 } else {
                     // The output (or an unused named result) ends in its name.
                     let sinkKey = "output-\(node.id.index)"
                     let sinkName = title(for: sinkKey, displayName(node.id) + (node.id == figure.output ? " (output)" : " (result)"))
+                    if wants(sinkKey) {
                     var attrs: [String: DOTValue] = [
                         "shape": .string("box"), "peripheries": .string(highlightedNode(node.id) ? "1" : "0"),
                         "style": .string(highlightedNode(node.id) ? "rounded,filled,bold" : "rounded"),
@@ -158,6 +193,7 @@ private struct DOTWriter {
                     ]
                     pin(&attrs)
                     b.node(sinkName, attrs)
+                    }
                     connect(&b, out: label, to: sinkName, edge: trunk, arrow: true)
                     continue
                 }
@@ -170,7 +206,7 @@ private struct DOTWriter {
                 connect(&b, out: label, to: head, edge: edge, arrow: true)
             }
         }
-        if figure.options.alignInputs && inputs.count > 1 {
+        if include == nil && figure.options.alignInputs && inputs.count > 1 {
             b.raw("{ rank=min; " + inputs.map { DOT.quote($0) + ";" }.joined(separator: " ") + " }")
         }
         return b.text(name: "chainrule")
@@ -195,6 +231,7 @@ private struct DOTWriter {
     func classes(_ base: String, _ highlighted: Bool) -> String { highlighted ? base + " highlighted" : base }
 
     mutating func addNode(_ b: inout DOTBuilder, name: String, key: String, node: Node) {
+        guard wants(key) else { return }
         let hl = highlightedNode(node.id)
         var attrs: [String: DOTValue] = ["id": .string(key), "tooltip": .string(tooltip(node: node.id))]
         switch node.kind {
@@ -258,6 +295,7 @@ private struct DOTWriter {
         if let to = edge.to { wanted = "\(fromName) → \(nodeTitle(graph[to]))" + (graph[to].inputs.count > 1 ? " [\(edge.operand)]" : "") }
         else { wanted = "\(fromName) value" }
         let name = title(for: edge.key, wanted)
+        guard wants(edge.key) else { return name }
         let hl = frame.highlightedEdges.contains(edge)
         var attrs: [String: DOTValue] = [
             "shape": .string("plain"),
@@ -272,7 +310,8 @@ private struct DOTWriter {
     }
 
     /// tail → label (no arrow), ending on the label's rule.
-    func connect(_ b: inout DOTBuilder, from tail: String, into label: String, edge: FigureEdge) {
+    mutating func connect(_ b: inout DOTBuilder, from tail: String, into label: String, edge: FigureEdge) {
+        guard edgeWanted(edge.key + "-in", tail, label) else { return }
         let hl = frame.highlightedEdges.contains(edge)
         var attrs: [String: DOTValue] = ["id": .string(edge.key + "-in"), "class": .string(classes("flow", hl)),
                                          "arrowhead": .string("none"), "weight": .string("2")]
@@ -281,7 +320,8 @@ private struct DOTWriter {
     }
 
     /// label → head, leaving from the label's rule.
-    func connect(_ b: inout DOTBuilder, out label: String, to head: String, edge: FigureEdge, arrow: Bool) {
+    mutating func connect(_ b: inout DOTBuilder, out label: String, to head: String, edge: FigureEdge, arrow: Bool) {
+        guard edgeWanted(edge.key + "-out", label, head) else { return }
         let hl = frame.highlightedEdges.contains(edge)
         var attrs: [String: DOTValue] = ["id": .string(edge.key + "-out"), "class": .string(classes("flow", hl)),
                                          "weight": .string("4")]

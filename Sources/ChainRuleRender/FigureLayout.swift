@@ -25,6 +25,8 @@ public struct FigureLayout: Sendable {
     public let figure: Figure
     /// Positions and sizes read back from the `dot` layout.
     public let geometry: GraphvizLayout
+    /// SVG fragments of frames already rendered (see `FrameCache`).
+    let frameCache = FrameCache()
 
     /// Lays `figure` out once, with every label at its widest.
     public init(_ figure: Figure) throws(GraphvizError) {
@@ -59,7 +61,17 @@ public struct FigureLayout: Sendable {
 
     /// Renders a frame (by default the finished pass) in `format`, in place.
     /// `.dot` gives Graphviz's laid-out DOT (with positions).
+    ///
+    /// SVG frames are assembled from the SVG fragments Graphviz rendered for
+    /// earlier frames of this layout (`FrameCache`): the same bytes, without
+    /// rendering objects whose state has been seen before.
     public func render(_ frame: FigureFrame = .complete, format: GraphvizFormat = .svg) throws(GraphvizError) -> [UInt8] {
+        if format == .svg, let svg = try frameCache.svg(self, frame) { return svg }
+        return try Graphviz.render(dot: dot(frame, for: format), engine: .nop2, format: format)
+    }
+
+    /// Renders a frame through Graphviz, bypassing the frame cache (the reference for tests).
+    func renderWithGraphviz(_ frame: FigureFrame = .complete, format: GraphvizFormat = .svg) throws(GraphvizError) -> [UInt8] {
         try Graphviz.render(dot: dot(frame, for: format), engine: .nop2, format: format)
     }
 

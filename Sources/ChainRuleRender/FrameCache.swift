@@ -1,0 +1,216 @@
+import ChainRule
+import Foundation
+
+/// SVG frames of a pinned layout, assembled from Graphviz's own output.
+///
+/// A pinned frame's SVG (engine `nop2`, `outputorder=edgesfirst`) is a
+/// header (the `<svg>` element, the graph's group, background and legend —
+/// the same in every frame), then one fragment per edge and per node, each
+/// `<!-- title -->` + `<g id="…">…</g>`, always in the same order, then a
+/// footer. Each fragment is a function of that object's DOT statement only,
+/// and a statement depends on the frame only through a few facts about the
+/// object: highlighted or not, value shown, gradient shown, override text
+/// (`State`). So each fragment is rendered by Graphviz once per state it is
+/// seen in and reused: a frame whose objects are all cached is one pass of
+/// byte copying; otherwise only the unseen objects (and the ends of unseen
+/// edges) are written as DOT and rendered by Graphviz. The result is the
+/// bytes Graphviz renders for the whole frame (tests compare the two).
+///
+/// This also keeps memory flat over many frames: Graphviz 2.43 leaks ~4 KB
+/// per render in its HTML-label code (`htmlparse`, `sizeArray`, pango's
+/// markup parser; see Benchmarks/README.md), and cached frames do not call it.
+final class FrameCache: @unchecked Sendable {
+    /// What a frame changes about one object.
+    struct State: Hashable {
+        var bits: UInt8
+        var override: EdgeLabelOverride?
+    }
+
+    /// What an object's statement depends on.
+    enum Dependency {
+        case node(NodeID)             // node, constant, output box: highlight, value, any gradient
+        case label(FigureEdge)        // edge label: highlight, value, gradient, override
+        case flow(FigureEdge)         // edge into / out of a label: highlight
+        case fixed                    // fork points, constant edges
+    }
+
+    private struct Object {
+        let id: String
+        let dependency: Dependency
+        var fragments: [State: [UInt8]] = [:]
+    }
+
+    private let lock = NSLock()
+    private var prepared = false
+    /// False when the SVG did not split as expected: every frame goes to Graphviz.
+    private var usable = true
+    private var header: [UInt8] = []
+    private var footer: [UInt8] = []
+    private var objects: [Object] = []
+    private var index: [String: Int] = [:]
+    private var edgeEnds: [String: (String, String)] = [:]
+    /// Edges leaving each node (for "is any of its gradients shown").
+    private var edgesFrom: [NodeID: [FigureEdge]] = [:]
+    /// At most this many states per object (overrides are free text).
+    static let maxStatesPerObject = 32
+
+    /// Whether frames come from the cache, and how many objects it knows (for tests).
+    var status: (usable: Bool, objects: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (prepared && usable, objects.count)
+    }
+
+    /// A frame as SVG, or nil when this figure's SVG cannot be cached.
+    func svg(_ layout: FigureLayout, _ frame: FigureFrame) throws(GraphvizError) -> [UInt8]? {
+        lock.lock()
+        defer { lock.unlock() }
+        if !prepared {
+            prepared = true
+            return try prepare(layout, frame)
+        }
+        guard usable else { return nil }
+        var states = [State](repeating: State(bits: 0), count: objects.count)
+        var missing: [Int] = []
+        var size = header.count + footer.count
+        for i in objects.indices {
+            let s = state(objects[i].dependency, layout.figure, frame)
+            states[i] = s
+            if let f = objects[i].fragments[s] { size += f.count } else { missing.append(i) }
+        }
+        if !missing.isEmpty {
+            try fill(missing, states, layout, frame)
+            guard usable else { return nil }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(size + 64)
+        out += header
+        for i in objects.indices { out += objects[i].fragments[states[i]]! }
+        out += footer
+        return out
+    }
+
+    private func state(_ dependency: Dependency, _ figure: Figure, _ frame: FigureFrame) -> State {
+        switch dependency {
+        case .fixed:
+            return State(bits: 0)
+        case .flow(let e):
+            return State(bits: frame.highlightedEdges.contains(e) ? 1 : 0)
+        case .node(let n):
+            var bits: UInt8 = frame.highlightedNodes.contains(n) ? 1 : 0
+            if frame.values?.contains(n) ?? true { bits |= 2 }
+            if let g = frame.gradients {
+                if edgesFrom[n, default: []].contains(where: { g.contains($0) }) { bits |= 4 }
+            } else {
+                bits |= 4
+            }
+            return State(bits: bits)
+        case .label(let e):
+            var bits: UInt8 = frame.highlightedEdges.contains(e) ? 1 : 0
+            if frame.values?.contains(e.from) ?? true { bits |= 2 }
+            if frame.gradients?.contains(e) ?? true { bits |= 4 }
+            return State(bits: bits, override: frame.overrides[e])
+        }
+    }
+
+    /// The first frame: render it whole, learn the structure, keep every fragment.
+    private func prepare(_ layout: FigureLayout, _ frame: FigureFrame) throws(GraphvizError) -> [UInt8] {
+        let figure = layout.figure
+        let (dot, ends) = figure.partialDOT(frame, pinnedTo: layout.geometry, include: nil)
+        let bytes = try Graphviz.render(dot: dot, engine: .nop2, format: .svg)
+        edgeEnds = ends
+        var dependencies: [String: Dependency] = [:]
+        for node in figure.graph.nodes {
+            dependencies["node-\(node.id.index)"] = .node(node.id)
+            dependencies["output-\(node.id.index)"] = .node(node.id)
+            dependencies["fork-\(node.id.index)"] = .fixed
+        }
+        for e in figure.edges {
+            edgesFrom[e.from, default: []].append(e)
+            dependencies[e.key] = .label(e)
+            dependencies[e.key + "-in"] = .flow(e)
+            dependencies[e.key + "-out"] = .flow(e)
+        }
+        for id in ends.keys where id.hasPrefix("const-") { dependencies[id] = .fixed }
+        // With a legend (a graph label), `nop2` offsets a partial frame's
+        // objects by the label's height: not cacheable yet, Graphviz renders.
+        guard !figure.options.legend, let split = Self.split(bytes) else { usable = false; return bytes }
+        header = Array(split.header)
+        footer = Array(split.footer)
+        for (id, fragment) in split.fragments {
+            guard let dependency = dependencies[id], index[id] == nil else { usable = false; return bytes }
+            index[id] = objects.count
+            var object = Object(id: id, dependency: dependency)
+            object.fragments[state(dependency, figure, frame)] = Array(fragment)
+            objects.append(object)
+        }
+        return bytes
+    }
+
+    /// Renders the objects at `missing` (and the ends of missing edges) in their states for this frame.
+    private func fill(_ missing: [Int], _ states: [State], _ layout: FigureLayout,
+                      _ frame: FigureFrame) throws(GraphvizError) {
+        var include = Set<String>()
+        for i in missing {
+            let id = objects[i].id
+            include.insert(id)
+            if let (tail, head) = edgeEnds[id] { include.insert(tail); include.insert(head) }
+        }
+        let (dot, _) = layout.figure.partialDOT(frame, pinnedTo: layout.geometry, include: include)
+        let bytes = try Graphviz.render(dot: dot, engine: .nop2, format: .svg)
+        guard let split = Self.split(bytes) else { usable = false; return }
+        var got = Set<String>()
+        for (id, fragment) in split.fragments {
+            guard let i = index[id] else { usable = false; return }
+            got.insert(id)
+            if objects[i].fragments.count >= Self.maxStatesPerObject { objects[i].fragments.removeAll() }
+            objects[i].fragments[states[i]] = Array(fragment)
+        }
+        if got != include { usable = false }
+    }
+
+    /// Splits Graphviz SVG into header, per-object fragments (by `id`) and footer.
+    static func split(_ svg: [UInt8]) -> (header: ArraySlice<UInt8>, fragments: [(String, ArraySlice<UInt8>)],
+                                          footer: ArraySlice<UInt8>)? {
+        let comment = Array("\n<!-- ".utf8)
+        let groupStart = Array("<g id=\"".utf8)
+        let footerText = Array("</g>\n</svg>\n".utf8)
+        guard let svgStart = find(Array("<svg ".utf8), in: svg, from: 0),
+              svg.count >= footerText.count,
+              Array(svg[(svg.count - footerText.count)...]) == footerText else { return nil }
+        let end = svg.count - footerText.count
+        var starts: [Int] = []
+        var at = svgStart
+        while let c = find(comment, in: svg, from: at), c < end {
+            starts.append(c + 1)
+            at = c + 1
+        }
+        guard let first = starts.first else { return nil }
+        var fragments: [(String, ArraySlice<UInt8>)] = []
+        for (k, s) in starts.enumerated() {
+            let stop = k + 1 < starts.count ? starts[k + 1] : end
+            let fragment = svg[s..<stop]
+            // The line after the comment opens the object's group: `<g id="…"`.
+            guard let nl = fragment.firstIndex(of: UInt8(ascii: "\n")),
+                  svg[(nl + 1)...].starts(with: groupStart) else { return nil }
+            let idStart = nl + 1 + groupStart.count
+            guard let quote = svg[idStart..<stop].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+            // Graphviz writes `-` as `&#45;`; our ids are ASCII letters, digits and `-`.
+            let id = String(decoding: svg[idStart..<quote], as: UTF8.self).replacingOccurrences(of: "&#45;", with: "-")
+            fragments.append((id, fragment))
+        }
+        return (svg[..<first], fragments, svg[end...])
+    }
+
+    private static func find(_ needle: [UInt8], in hay: [UInt8], from: Int) -> Int? {
+        guard needle.count <= hay.count else { return nil }
+        let first = needle[0]
+        var i = from
+        let last = hay.count - needle.count
+        while i <= last {
+            if hay[i] == first && hay[i..<(i + needle.count)].elementsEqual(needle) { return i }
+            i += 1
+        }
+        return nil
+    }
+}
