@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The gradient that flows along one edge during the backward pass:
 /// `local derivative × upstream = contribution` (the chain rule, once).
 public struct EdgeRecord: Hashable, Sendable {
@@ -29,6 +31,13 @@ public struct GradientSum: Hashable, Sendable {
 
 /// The result of a backward pass: every gradient and the record of how it
 /// was assembled, edge by edge.
+///
+/// The pass itself computes only the gradients (`local ⊙ upstream`, summed
+/// over uses). The edge records — `upstream`, `local`, `contribution` for
+/// every edge, which figures and lessons show — are built from the stored
+/// values and gradients the first time `edges`, `sums` or `edges(into:)` is
+/// asked for, by the same rules (`Operation.backward`), so they hold the
+/// same numbers the pass used.
 public struct Backward: Sendable {
     /// The forward pass this came from.
     public let forward: Forward
@@ -39,68 +48,165 @@ public struct Backward: Sendable {
     public let gradients: [Tensor?]
     /// One record per edge that carries a gradient, in the order the
     /// backward pass visits them (output first).
-    public let edges: [EdgeRecord]
+    public var edges: [EdgeRecord] { log.records(of: self).edges }
     /// Nodes with more than one contribution, and their sums.
-    public let sums: [GradientSum]
+    public var sums: [GradientSum] { log.records(of: self).sums }
+
+    /// Which nodes the pass visited with a gradient, and the edge records once built.
+    private let log: EdgeLog
 
     init(forward: Forward, output: NodeID, seed: Tensor) {
         let graph = forward.graph
+        let values = forward.values
         let n = graph.nodes.count
         var grads = [Tensor?](repeating: nil, count: n)
-        var edges: [EdgeRecord] = []
-        var incoming = [[Int]](repeating: [], count: n)
-        var usedAsTargetOnly = [Bool](repeating: false, count: n)
-        var usedOtherwise = [Bool](repeating: false, count: n)
-        for node in graph.nodes {
-            let targets = node.operation?.targetOperands ?? []
-            for (k, input) in node.inputs.enumerated() {
-                if targets.contains(k) { usedAsTargetOnly[input.index] = true } else { usedOtherwise[input.index] = true }
-            }
-        }
         grads[output.index] = seed
+        var reached = [Bool](repeating: false, count: n)
         for index in stride(from: output.index, through: 0, by: -1) {
             let node = graph.nodes[index]
             guard let op = node.operation, let g = grads[index] else { continue }
-            let x = node.inputs.map { forward.values[$0.index] }
-            let shares = op.backward(x, forward.values[index], g)
+            reached[index] = true
+            let inputs = node.inputs
+            // Fast path: an elementwise operation on operands of the output's
+            // shape. Same numbers as `Operation.backward` (local ⊙ g), without
+            // building the local-derivative tensors.
+            if let rule = op.unaryRule {
+                let x = values[inputs[0].index]
+                if x.count == 1 && g.count == 1 && x.shape == g.shape {
+                    let local = rule.derivative(x.scalars[0], values[index].scalars[0])
+                    Backward.accumulate(local * g.scalars[0], into: inputs[0].index, shape: x.shape, &grads)
+                    continue
+                }
+            } else if let rule = op.binaryRule {
+                let a = values[inputs[0].index], b = values[inputs[1].index]
+                if a.count == 1 && b.count == 1 && g.count == 1 && a.shape == g.shape && b.shape == g.shape {
+                    let av = a.scalars[0], bv = b.scalars[0], gv = g.scalars[0]
+                    Backward.accumulate(rule.da(av, bv) * gv, into: inputs[0].index, shape: a.shape, &grads)
+                    Backward.accumulate(rule.db(av, bv) * gv, into: inputs[1].index, shape: b.shape, &grads)
+                    continue
+                }
+            }
+            let shares = op.backward(inputs.map { values[$0.index] }, values[index], g)
             for (k, share) in shares.enumerated() {
                 guard let share else { continue }
-                let input = node.inputs[k]
-                let (contribution, reduction) = Broadcasting.reduce(share.contribution, to: graph[input].shape)
-                incoming[input.index].append(edges.count)
-                edges.append(EdgeRecord(from: input, to: node.id, operand: k, upstream: g,
-                                        local: share.local, contribution: contribution, reduction: reduction))
-                if let existing = grads[input.index] {
-                    grads[input.index] = Elementwise.add(existing, contribution)
+                let input = inputs[k]
+                let (contribution, _) = Broadcasting.reduce(share.contribution, to: graph.nodes[input.index].shape)
+                if grads[input.index] != nil {
+                    Backward.add(contribution, into: &grads[input.index]!)
                 } else {
                     grads[input.index] = contribution
                 }
             }
         }
-        var sums: [GradientSum] = []
-        for index in 0..<n {
-            if grads[index] == nil && !(usedAsTargetOnly[index] && !usedOtherwise[index]) {
-                grads[index] = .zeros(graph.nodes[index].shape)
+        // A node no gradient reached gets zeros, unless it is only ever a target.
+        var usedAsTarget = [Bool](repeating: false, count: n)
+        var usedOtherwise = [Bool](repeating: false, count: n)
+        for node in graph.nodes {
+            let targets = node.operation?.targetOperands ?? []
+            for (k, input) in node.inputs.enumerated() {
+                if targets.contains(k) { usedAsTarget[input.index] = true } else { usedOtherwise[input.index] = true }
             }
-            // Contributions arrive output-first; list them in consumer order.
-            let terms = incoming[index].sorted { edges[$0].to < edges[$1].to }
-            if terms.count > 1, let total = grads[index] {
-                sums.append(GradientSum(node: NodeID(index), edges: terms, total: total))
-            }
+        }
+        for index in 0..<n where grads[index] == nil && !(usedAsTarget[index] && !usedOtherwise[index]) {
+            grads[index] = .zeros(graph.nodes[index].shape)
         }
         self.forward = forward
         self.output = output
         self.gradients = grads
-        self.edges = edges
-        self.sums = sums
+        self.log = EdgeLog(reached: reached)
+    }
+
+    /// `grads[index] += contribution` for a one-element contribution.
+    @inline(__always)
+    private static func accumulate(_ contribution: Double, into index: Int, shape: [Int], _ grads: inout [Tensor?]) {
+        if grads[index] != nil {
+            grads[index]!.scalars[0] += contribution
+        } else {
+            grads[index] = Tensor(shape: shape, scalars: [contribution])
+        }
+    }
+
+    /// `total += contribution`, elementwise, in place.
+    private static func add(_ contribution: Tensor, into total: inout Tensor) {
+        contribution.scalars.withUnsafeBufferPointer { c in
+            total.scalars.withUnsafeMutableBufferPointer { t in
+                for i in t.indices { t[i] += c[i] }
+            }
+        }
     }
 
     /// `∂L/∂node`, or `nil` for a node used only as a target.
     public func gradient(of id: NodeID) -> Tensor? { gradients[id.index] }
 
     /// The edge records whose gradient flows into `id` (one per use).
-    public func edges(into id: NodeID) -> [EdgeRecord] { edges.filter { $0.from == id } }
+    public func edges(into id: NodeID) -> [EdgeRecord] {
+        let records = log.records(of: self)
+        return records.into[id.index].map { records.edges[$0] }
+    }
 
     /// The edge records of the backward step at operation node `id` (one per operand).
-    public func edges(outOf id: NodeID) -> [EdgeRecord] { edges.filter { $0.to == id } }
+    public func edges(outOf id: NodeID) -> [EdgeRecord] {
+        let records = log.records(of: self)
+        return Array(records.edges[records.outOf[id.index]])
+    }
+
+    /// The edge records, as the pass visits them, with indexes by node.
+    fileprivate struct Records: Sendable {
+        var edges: [EdgeRecord] = []
+        var sums: [GradientSum] = []
+        /// For each node, the indices of the edges into it, in visit order.
+        var into: [[Int]] = []
+        /// For each node, the range of its own backward step's edges.
+        var outOf: [Range<Int>] = []
+    }
+
+    /// The records of every edge the pass visited: `local`, `upstream` and
+    /// `contribution` from `Operation.backward`, exactly as the pass computed them.
+    fileprivate func buildRecords(reached: [Bool]) -> Records {
+        let graph = forward.graph
+        let n = graph.nodes.count
+        var r = Records()
+        r.into = [[Int]](repeating: [], count: n)
+        r.outOf = [Range<Int>](repeating: 0..<0, count: n)
+        for index in stride(from: output.index, through: 0, by: -1) where reached[index] {
+            let node = graph.nodes[index]
+            guard let op = node.operation, let g = gradients[index] else { continue }
+            let first = r.edges.count
+            let shares = op.backward(node.inputs.map { forward.values[$0.index] }, forward.values[index], g)
+            for (k, share) in shares.enumerated() {
+                guard let share else { continue }
+                let input = node.inputs[k]
+                let (contribution, reduction) = Broadcasting.reduce(share.contribution, to: graph[input].shape)
+                r.into[input.index].append(r.edges.count)
+                r.edges.append(EdgeRecord(from: input, to: node.id, operand: k, upstream: g,
+                                          local: share.local, contribution: contribution, reduction: reduction))
+            }
+            r.outOf[index] = first..<r.edges.count
+        }
+        for index in 0..<n where r.into[index].count > 1 {
+            // Contributions arrive output-first; list them in consumer order.
+            let terms = r.into[index].sorted { r.edges[$0].to < r.edges[$1].to }
+            if let total = gradients[index] {
+                r.sums.append(GradientSum(node: NodeID(index), edges: terms, total: total))
+            }
+        }
+        return r
+    }
+}
+
+/// The lazily built edge records of one backward pass (shared by copies of it).
+private final class EdgeLog: Sendable {
+    let reached: [Bool]
+    private let cache = Mutex<Backward.Records?>(nil)
+
+    init(reached: [Bool]) { self.reached = reached }
+
+    func records(of pass: Backward) -> Backward.Records {
+        cache.withLock { cached in
+            if let cached { return cached }
+            let built = pass.buildRecords(reached: reached)
+            cached = built
+            return built
+        }
+    }
 }

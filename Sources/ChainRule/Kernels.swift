@@ -21,8 +21,12 @@ enum Elementwise {
 
 /// Matrix products with NumPy `matmul` rules for rank-1 and rank-2 operands.
 public enum LinearAlgebra {
-    /// `(m, k) · (k, n)` on raw row-major buffers, i-k-j loop order so the
-    /// innermost loop streams through contiguous memory.
+    /// `(m, k) · (k, n)` on raw row-major buffers — the definition, i-k-j
+    /// loop order so the innermost loop streams through contiguous memory.
+    /// `product` computes the same numbers (each element summed over `p` in
+    /// ascending order), register-blocked; this loop remains the reference,
+    /// and the path taken when `b` holds infinities or NaN (a zero in `a`
+    /// skips its row of `b` here, so `0 · inf` never enters a sum).
     static func gemm(_ a: [Double], _ b: [Double], m: Int, k: Int, n: Int) -> [Double] {
         var c = [Double](repeating: 0, count: m * n)
         a.withUnsafeBufferPointer { ap in
@@ -43,12 +47,91 @@ public enum LinearAlgebra {
         return c
     }
 
+    /// `C = A · B` for `A` (m, k) and `B` (k, n) read in place through strides —
+    /// `A[i, p] = a[i·aRow + p·aCol]`, `B[p, j] = b[p·bRow + j·bCol]` — so a
+    /// transposed operand is just swapped strides, never a copied array.
+    /// Same sums as `gemm` (ascending `p`, multiply then add), four rows by
+    /// four columns at a time in SIMD registers.
+    static func product(_ a: [Double], aRow: Int, aCol: Int, _ b: [Double], bRow: Int, bCol: Int,
+                        m: Int, k: Int, n: Int) -> [Double] {
+        if m == 0 || n == 0 { return [] }
+        if !b.allSatisfy({ $0.isFinite }) {
+            // The reference loop, on row-major copies.
+            let ra = (0..<m * k).map { a[($0 / k) * aRow + ($0 % k) * aCol] }
+            let rb = (0..<k * n).map { b[($0 / n) * bRow + ($0 % n) * bCol] }
+            return gemm(ra, rb, m: m, k: k, n: n)
+        }
+        return [Double](unsafeUninitializedCapacity: m * n) { c, count in
+            a.withUnsafeBufferPointer { ap in
+                b.withUnsafeBufferPointer { bp in
+                    blockedProduct(ap.baseAddress!, aRow, aCol, bp.baseAddress!, bRow, bCol,
+                                   c.baseAddress!, m: m, k: k, n: n)
+                }
+            }
+            count = m * n
+        }
+    }
+
+    private static func blockedProduct(_ a: UnsafePointer<Double>, _ aRow: Int, _ aCol: Int,
+                                       _ b: UnsafePointer<Double>, _ bRow: Int, _ bCol: Int,
+                                       _ c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int) {
+        typealias V = SIMD4<Double>
+        // Pack B into panels of four columns, row by row: panel q holds
+        // B[p, 4q..<4q+4] at 4p (zeros past the last column).
+        let panels = (n + 3) / 4
+        let packed = UnsafeMutablePointer<V>.allocate(capacity: max(panels * k, 1))
+        defer { packed.deallocate() }
+        for q in 0..<panels {
+            for p in 0..<k {
+                var v = V()
+                for jj in 0..<4 where 4 * q + jj < n { v[jj] = b[p * bRow + (4 * q + jj) * bCol] }
+                packed[q * k + p] = v
+            }
+        }
+        func store(_ v: V, row i: Int, panel q: Int) {
+            let j0 = 4 * q
+            for jj in 0..<min(4, n - j0) { c[i * n + j0 + jj] = v[jj] }
+        }
+        var i = 0
+        while i + 4 <= m {
+            for q in 0..<panels {
+                let panel = packed + q * k
+                var c0 = V(), c1 = V(), c2 = V(), c3 = V()
+                var pa = a + i * aRow
+                for p in 0..<k {
+                    let bv = panel[p]
+                    c0 += V(repeating: pa[0]) * bv
+                    c1 += V(repeating: pa[aRow]) * bv
+                    c2 += V(repeating: pa[2 * aRow]) * bv
+                    c3 += V(repeating: pa[3 * aRow]) * bv
+                    pa += aCol
+                }
+                store(c0, row: i, panel: q); store(c1, row: i + 1, panel: q)
+                store(c2, row: i + 2, panel: q); store(c3, row: i + 3, panel: q)
+            }
+            i += 4
+        }
+        while i < m {
+            for q in 0..<panels {
+                let panel = packed + q * k
+                var c0 = V()
+                var pa = a + i * aRow
+                for p in 0..<k {
+                    c0 += V(repeating: pa[0]) * panel[p]
+                    pa += aCol
+                }
+                store(c0, row: i, panel: q)
+            }
+            i += 1
+        }
+    }
+
     /// The matrix (or vector) product `a @ b`.
     public static func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
         let m = a.rank == 2 ? a.shape[0] : 1
         let k = a.shape.last!
         let n = b.rank == 2 ? b.shape[1] : 1
-        let c = gemm(a.scalars, b.scalars, m: m, k: k, n: n)
+        let c = product(a.scalars, aRow: k, aCol: 1, b.scalars, bRow: n, bCol: 1, m: m, k: k, n: n)
         switch (a.rank, b.rank) {
         case (1, 1): return Tensor(c[0])
         case (2, 1): return Tensor(shape: [m], scalars: c)
@@ -72,11 +155,10 @@ public enum LinearAlgebra {
         let m = a.rank == 2 ? a.shape[0] : 1
         let k = a.shape.last!
         let n = b.rank == 2 ? b.shape[1] : 1
-        // As matrices: A (m,k), B (k,n), G (m,n).
-        let bt = transpose(Tensor(shape: [k, n], scalars: b.scalars)).scalars
-        let at = transpose(Tensor(shape: [m, k], scalars: a.scalars)).scalars
-        let da = gemm(g.scalars, bt, m: m, k: n, n: k)
-        let db = gemm(at, g.scalars, m: k, k: m, n: n)
+        // As matrices: A (m,k), B (k,n), G (m,n). The transposes are read in place:
+        // Bᵀ[p, j] = B[j, p] = b[j·n + p], Aᵀ[i, p] = A[p, i] = a[p·k + i].
+        let da = product(g.scalars, aRow: n, aCol: 1, b.scalars, bRow: 1, bCol: n, m: m, k: n, n: k)
+        let db = product(a.scalars, aRow: 1, aCol: k, g.scalars, bRow: n, bCol: 1, m: k, k: m, n: n)
         return (Tensor(shape: a.shape, scalars: da), Tensor(shape: b.shape, scalars: db))
     }
 }

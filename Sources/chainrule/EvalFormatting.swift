@@ -8,20 +8,24 @@ import GraphScript
 /// numbers as the strings "nan", "inf", "-inf"; `null` for a target-only name.
 enum EvalJSON {
     static func render(_ script: Script, _ pass: Backward) -> String {
+        let keys = script.names.map { string($0.name) }
         var out = "{\n  \"output\": \(string(script.outputName)),\n  \"values\": {"
-        appendEntries(&out, script.names.map { ($0.name, pass.forward.value(of: $0.node) as Tensor?) })
+        out.reserveCapacity(64 * keys.count + 64)
+        appendEntries(&out, keys, script.names.map { pass.forward.value(of: $0.node) as Tensor? })
         out += "},\n  \"grads\": {"
-        appendEntries(&out, script.names.map { ($0.name, pass.gradient(of: $0.node)) })
+        appendEntries(&out, keys, script.names.map { pass.gradient(of: $0.node) })
         out += "}\n}\n"
         return out
     }
 
-    private static func appendEntries(_ out: inout String, _ entries: [(String, Tensor?)]) {
-        for (k, (name, tensor)) in entries.enumerated() {
-            out += k == 0 ? "\n" : ",\n"
-            out += "    " + string(name) + ": " + (tensor.map(value) ?? "null")
+    private static func appendEntries(_ out: inout String, _ keys: [String], _ tensors: [Tensor?]) {
+        for (k, (key, tensor)) in zip(keys, tensors).enumerated() {
+            out += k == 0 ? "\n    " : ",\n    "
+            out += key
+            out += ": "
+            if let tensor { out += value(tensor) } else { out += "null" }
         }
-        if !entries.isEmpty { out += "\n  " }
+        if !keys.isEmpty { out += "\n  " }
     }
 
     /// A tensor as a JSON number, array or array of rows.
@@ -42,6 +46,10 @@ enum EvalJSON {
     }
 
     static func string(_ s: String) -> String {
+        // Most names need no escapes: quote them whole.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            return "\"" + s + "\""
+        }
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

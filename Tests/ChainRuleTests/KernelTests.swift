@@ -1,0 +1,65 @@
+import Testing
+@testable import ChainRule
+
+/// The register-blocked matrix products against the reference i-k-j loop:
+/// the same sums in the same order, so the same bits.
+@Suite struct KernelTests {
+    private func matrix(_ rows: Int, _ cols: Int, seed: Int) -> [Double] {
+        (0..<rows * cols).map { i in
+            let x = Double((i * 7919 + seed * 104729) % 2003) / 997 - 1
+            return i % 5 == 0 ? 0 : x  // some zeros, as in image data
+        }
+    }
+
+    @Test(arguments: [(1, 1, 1), (3, 5, 2), (4, 4, 4), (7, 9, 13), (100, 64, 50), (5, 0, 3), (17, 3, 1)])
+    func blockedProductMatchesReference(_ shape: (Int, Int, Int)) {
+        let (m, k, n) = shape
+        let a = matrix(m, k, seed: 1), b = matrix(k, n, seed: 2)
+        let reference = LinearAlgebra.gemm(a, b, m: m, k: k, n: n)
+        #expect(LinearAlgebra.product(a, aRow: k, aCol: 1, b, bRow: n, bCol: 1, m: m, k: k, n: n) == reference)
+        // Transposed operands read through strides.
+        let at = (0..<k * m).map { a[($0 % m) * k + $0 / m] }   // Aᵀ stored (k, m)
+        let bt = (0..<n * k).map { b[($0 % k) * n + $0 / k] }   // Bᵀ stored (n, k)
+        #expect(LinearAlgebra.product(at, aRow: 1, aCol: m, bt, bRow: 1, bCol: k, m: m, k: k, n: n) == reference)
+    }
+
+    @Test func matmulGradientsMatchTransposedProducts() {
+        let a = Tensor(shape: [6, 5], scalars: matrix(6, 5, seed: 3))
+        let b = Tensor(shape: [5, 7], scalars: matrix(5, 7, seed: 4))
+        let g = Tensor(shape: [6, 7], scalars: matrix(6, 7, seed: 5))
+        let (da, db) = LinearAlgebra.matmulGradients(a, b, g)
+        #expect(da.scalars == LinearAlgebra.gemm(g.scalars, LinearAlgebra.transpose(b).scalars, m: 6, k: 7, n: 5))
+        #expect(db.scalars == LinearAlgebra.gemm(LinearAlgebra.transpose(a).scalars, g.scalars, m: 5, k: 6, n: 7))
+    }
+
+    @Test func nonFiniteOperandKeepsReferenceSemantics() {
+        // A zero in `a` skips its row of `b`, so 0 · inf does not poison the sum.
+        let a: [Double] = [0, 1], b: [Double] = [.infinity, 2]
+        #expect(LinearAlgebra.product(a, aRow: 2, aCol: 1, b, bRow: 1, bCol: 1, m: 1, k: 2, n: 1) == [2])
+    }
+}
+
+/// Edge records are built on first use; they must match the pass's gradients.
+@Suite struct LazyEdgeRecordTests {
+    @Test func recordsAgreeWithGradientsAndIndexes() throws {
+        var g = Graph()
+        let x = g.leaf("x", 1.5), w = g.leaf("w", Tensor(vector: [0.5, -2, 3]))
+        let xw = try g.apply(.mul, x, w)
+        let r = try g.apply(.relu, xw)
+        let s = try g.apply(.add, r, xw)
+        let y = try g.apply(.sum(axis: nil), try g.apply(.mul, s, x))
+        let pass = try g.forward().backward(from: y)
+        let copy = pass  // copies share the records
+        for node in g.nodes {
+            #expect(pass.edges(into: node.id) == pass.edges.filter { $0.from == node.id })
+            #expect(copy.edges(outOf: node.id) == pass.edges.filter { $0.to == node.id })
+            let into = pass.edges(into: node.id)
+            if !into.isEmpty, let grad = pass.gradient(of: node.id) {
+                var total = into[0].contribution.scalars
+                for e in into.dropFirst() { for i in total.indices { total[i] += e.contribution.scalars[i] } }
+                #expect(total == grad.scalars)
+            }
+        }
+        #expect(pass.sums.map(\.node).contains(x))
+    }
+}
