@@ -2,17 +2,9 @@ import ChainRule
 import Foundation
 import GraphScript
 
-/// A deterministic generator (SplitMix64), so every run builds the same graphs.
-struct Rng {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// Workload helpers on the engine's deterministic generator, so every run builds the same graphs.
+typealias Rng = SplitMix64
+extension SplitMix64 {
     mutating func uniform(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * Double(next() >> 11) / Double(1 << 53) }
     mutating func normal() -> Double {
         let u = max(uniform(0, 1), 1e-300), v = uniform(0, 1)

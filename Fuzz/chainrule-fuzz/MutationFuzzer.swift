@@ -2,6 +2,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ChainRule
 import Foundation
 
 /// A portable mutation fuzzer for when libFuzzer is not available: it reads
@@ -100,17 +101,6 @@ enum MutationFuzzer {
     }
 }
 
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Aborts the process when one input runs past the time limit, after saving it.
 final class Watchdog: @unchecked Sendable {

@@ -91,7 +91,7 @@ public struct Dataset: Sendable {
         }
         guard !labels.isEmpty else { throw LoadError(line: 2, message: "the file has a header but no rows") }
         var order = Array(labels.indices)
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15)
         order.shuffle(using: &rng)
         let nTrain = min(max(Int((Double(order.count) * trainFraction).rounded()), 1), order.count)
         self.file = file
@@ -104,16 +104,3 @@ public struct Dataset: Sendable {
     }
 }
 
-/// SplitMix64: a small, fast, seedable generator, so every run of a lesson
-/// shuffles and samples the same way on every machine.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

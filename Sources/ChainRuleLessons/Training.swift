@@ -94,7 +94,7 @@ extension TrainingPlan {
     /// `reportEvery` iterations it measures train and test accuracy and calls
     /// `progress` with the log line.
     public func run(outputDirectory: URL? = nil, progress: (String) -> Void = { _ in }) throws -> TrainingResult {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15)
         var order = dataset.train
         order.shuffle(using: &rng)
         var cursor = 0

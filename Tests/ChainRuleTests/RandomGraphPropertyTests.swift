@@ -11,7 +11,7 @@ import Testing
 
     @Test func backpropMatchesFiniteDifferences() async {
         await propertyCheck(count: 150, input: Gen.uint64(in: 0...UInt64.max)) { seed in
-            var rng = SplitMix(seed: seed)
+            var rng = SplitMix64(seed: seed)
             let (graph, output) = RandomGraph.make(&rng)
             do {
                 let comparisons = try GradientCheck.compare(output: output, in: graph, tolerance: Self.tolerance)
@@ -27,10 +27,13 @@ import Testing
 
     @Test func expandedGraphsHaveEqualGradients() async {
         await propertyCheck(count: 100, input: Gen.uint64(in: 0...UInt64.max)) { seed in
-            var rng = SplitMix(seed: seed)
+            var rng = SplitMix64(seed: seed)
             let (graph, output) = RandomGraph.make(&rng)
             guard let fused = try? graph.forward().backward(from: output) else { return }
-            let (e, map) = graph.expanded()
+            // softmax_cross_entropy expands to cross_entropy(softmax(z), t), whose
+            // log(p + 1e-7) shifts the gradient by about 1e-7/p — not an error, so
+            // it is compared on well-conditioned inputs in GraphTests instead.
+            let (e, map) = graph.expanded(where: { $0.operation != .softmaxCrossEntropy })
             guard let expanded = try? e.forward().backward(from: map[output.index]) else {
                 Issue.record("seed \(seed): expanded graph failed"); return
             }
@@ -44,17 +47,8 @@ import Testing
     }
 }
 
-/// A small deterministic generator so that a seed reproduces a graph.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// Helpers on the engine's deterministic generator, so that a seed reproduces a graph.
+extension SplitMix64 {
     mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
     mutating func double(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * Double(next() >> 11) / Double(1 << 53) }
     mutating func pick<T>(_ xs: [T]) -> T { xs[int(xs.count)] }
@@ -64,7 +58,7 @@ enum RandomGraph {
     static let shapes: [[Int]] = [[], [3], [2, 3], [1, 3], [2, 1], [3, 2]]
 
     /// Builds a random graph of 2–4 leaves and 4–10 operations; returns it and its output.
-    static func make(_ rng: inout SplitMix) -> (Graph, NodeID) {
+    static func make(_ rng: inout SplitMix64) -> (Graph, NodeID) {
         var g = Graph()
         var pool: [NodeID] = []
         for i in 0..<(2 + rng.int(3)) {
@@ -96,7 +90,7 @@ enum RandomGraph {
         return (g, out)
     }
 
-    private static func step(_ g: inout Graph, _ rng: inout SplitMix, _ a: NodeID, _ b: NodeID) throws -> NodeID {
+    private static func step(_ g: inout Graph, _ rng: inout SplitMix64, _ a: NodeID, _ b: NodeID) throws -> NodeID {
         let one = { (g: inout Graph) in g.constant(1) }
         switch rng.int(16) {
         case 0: return try g.apply(.add, a, b)

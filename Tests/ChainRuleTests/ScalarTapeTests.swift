@@ -78,7 +78,7 @@ import Testing
 
     @Test func randomScalarGraphsMatchGraph() async {
         await propertyCheck(count: 300, input: Gen.uint64(in: 0...UInt64.max)) { seed in
-            var rng = SplitMix(seed: seed)
+            var rng = SplitMix64(seed: seed)
             let (graph, output) = RandomScalarGraph.make(&rng)
             do { try Self.expectSame(graph, output: output, "seed \(seed)") } catch { Issue.record("seed \(seed): \(error)") }
         }
@@ -87,7 +87,7 @@ import Testing
     /// micrograd's MLP(3, [4, 4, 1]) on four samples with a squared-error loss,
     /// built once as a `Graph` and once directly on a tape.
     @Test func microgradMLPMatchesGraph() throws {
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let sizes = [3, 4, 4, 1]
         var weights: [[[Double]]] = []   // layer → neuron → [w…, b]
         for l in 0..<(sizes.count - 1) {
@@ -170,7 +170,7 @@ import Testing
 enum RandomScalarGraph {
     /// 1–4 leaves and 3–40 elementwise operations with fan-out; some nodes
     /// after the output (which must get gradient 0).
-    static func make(_ rng: inout SplitMix) -> (Graph, NodeID) {
+    static func make(_ rng: inout SplitMix64) -> (Graph, NodeID) {
         var g = Graph()
         var pool: [NodeID] = []
         for i in 0..<(1 + rng.int(4)) {
