@@ -86,11 +86,19 @@ public struct Backward: Sendable {
                     continue
                 }
             }
-            let shares = op.backward(inputs.map { values[$0.index] }, values[index], g)
-            for (k, share) in shares.enumerated() {
+            let contributions: [Tensor?]
+            if op.unaryRule != nil {
+                contributions = [Elementwise.backward(op, values[inputs[0].index], values[index], g)]
+            } else if op.binaryRule != nil {
+                let (ca, cb) = Elementwise.backward(op, values[inputs[0].index], values[inputs[1].index], g)
+                contributions = [ca, cb]
+            } else {
+                contributions = op.backward(inputs.map { values[$0.index] }, values[index], g).map { $0?.contribution }
+            }
+            for (k, share) in contributions.enumerated() {
                 guard let share else { continue }
                 let input = inputs[k]
-                let (contribution, _) = Broadcasting.reduce(share.contribution, to: graph.nodes[input.index].shape)
+                let (contribution, _) = Broadcasting.reduce(share, to: graph.nodes[input.index].shape)
                 if grads[input.index] != nil {
                     Backward.add(contribution, into: &grads[input.index]!)
                 } else {

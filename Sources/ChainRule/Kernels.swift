@@ -19,6 +19,110 @@ enum Elementwise {
     }
 }
 
+/// The elementwise rules of `Operation+Elementwise.swift` applied to whole
+/// tensors in tight loops. Each common operation is dispatched with the
+/// operation spelled out (`Operation.relu.unaryRule!`), so the compiler
+/// inlines the rule's closure into the loop; the rule table stays the only
+/// definition, and these loops compute exactly what `Operation.forward` /
+/// `Operation.backward` define (`local ⊙ upstream`).
+extension Elementwise {
+    /// `y = f(x)` for a one-operand elementwise operation.
+    static func forward(_ op: Operation, _ x: Tensor) -> Tensor {
+        switch op {
+        case .relu: return map(x, Operation.relu.unaryRule!.forward)
+        case .identity: return map(x, Operation.identity.unaryRule!.forward)
+        case .exp: return map(x, Operation.exp.unaryRule!.forward)
+        case .square: return map(x, Operation.square.unaryRule!.forward)
+        default: return map(x, op.unaryRule!.forward)
+        }
+    }
+
+    /// `y = a ∘ b` with broadcasting, for a two-operand elementwise operation.
+    static func forward(_ op: Operation, _ a: Tensor, _ b: Tensor, shape: [Int]) -> Tensor {
+        switch op {
+        case .add: return combine(a, b, shape, Operation.add.binaryRule!.forward)
+        case .sub: return combine(a, b, shape, Operation.sub.binaryRule!.forward)
+        case .mul: return combine(a, b, shape, Operation.mul.binaryRule!.forward)
+        default: return combine(a, b, shape, op.binaryRule!.forward)
+        }
+    }
+
+    /// The contribution `∂y/∂x ⊙ g` of a one-operand elementwise operation.
+    static func backward(_ op: Operation, _ x: Tensor, _ y: Tensor, _ g: Tensor) -> Tensor {
+        switch op {
+        case .relu: return localTimes(x, y, g, Operation.relu.unaryRule!.derivative)
+        case .identity: return localTimes(x, y, g, Operation.identity.unaryRule!.derivative)
+        case .exp: return localTimes(x, y, g, Operation.exp.unaryRule!.derivative)
+        default: return localTimes(x, y, g, op.unaryRule!.derivative)
+        }
+    }
+
+    /// The contributions `∂y/∂a ⊙ g`, `∂y/∂b ⊙ g` of a two-operand elementwise
+    /// operation, in the output's (broadcast) shape.
+    static func backward(_ op: Operation, _ a: Tensor, _ b: Tensor, _ g: Tensor) -> (Tensor, Tensor) {
+        switch op {
+        case .add: let r = Operation.add.binaryRule!; return (localTimes(a, b, g, r.da), localTimes(a, b, g, r.db))
+        case .sub: let r = Operation.sub.binaryRule!; return (localTimes(a, b, g, r.da), localTimes(a, b, g, r.db))
+        case .mul: let r = Operation.mul.binaryRule!; return (localTimes(a, b, g, r.da), localTimes(a, b, g, r.db))
+        default: let r = op.binaryRule!; return (localTimes(a, b, g, r.da), localTimes(a, b, g, r.db))
+        }
+    }
+
+    @inline(__always)
+    private static func map(_ x: Tensor, _ f: (Double) -> Double) -> Tensor {
+        let out = [Double](unsafeUninitializedCapacity: x.count) { o, count in
+            x.scalars.withUnsafeBufferPointer { xp in
+                for i in 0..<xp.count { o[i] = f(xp[i]) }
+            }
+            count = x.count
+        }
+        return Tensor(shape: x.shape, scalars: out)
+    }
+
+    @inline(__always)
+    private static func localTimes(_ x: Tensor, _ y: Tensor, _ g: Tensor, _ d: (Double, Double) -> Double) -> Tensor {
+        g.scalars.withUnsafeBufferPointer { gp in
+            Tensor(shape: g.shape, scalars: broadcastLoop(x, y, g.shape) { xv, yv, i in d(xv, yv) * gp[i] })
+        }
+    }
+
+    @inline(__always)
+    private static func combine(_ a: Tensor, _ b: Tensor, _ shape: [Int], _ f: (Double, Double) -> Double) -> Tensor {
+        Tensor(shape: shape, scalars: broadcastLoop(a, b, shape) { av, bv, _ in f(av, bv) })
+    }
+
+    /// `body(a[i'], b[i''], i)` for every element `i` of `shape`, where `i'`
+    /// and `i''` are the elements broadcasting reads (`Broadcasting.indexMap`),
+    /// computed row by row instead of stored.
+    @inline(__always)
+    private static func broadcastLoop(_ a: Tensor, _ b: Tensor, _ shape: [Int],
+                                      _ body: (Double, Double, Int) -> Double) -> [Double] {
+        let rows = shape.count == 2 ? shape[0] : 1
+        let cols = shape.count >= 1 ? shape[shape.count - 1] : 1
+        func strides(_ s: [Int]) -> (row: Int, col: Int) {
+            let sr = s.count == 2 ? s[0] : 1, sc = s.count >= 1 ? s[s.count - 1] : 1
+            return (sr == 1 ? 0 : sc, sc == 1 ? 0 : 1)
+        }
+        let (ar, ac) = strides(a.shape), (br, bc) = strides(b.shape)
+        return [Double](unsafeUninitializedCapacity: rows * cols) { o, count in
+            a.scalars.withUnsafeBufferPointer { ap in
+                b.scalars.withUnsafeBufferPointer { bp in
+                    if ac == 1 && bc == 1 && ar == cols && br == cols {
+                        for i in 0..<rows * cols { o[i] = body(ap[i], bp[i], i) }
+                    } else {
+                        for r in 0..<rows {
+                            for c in 0..<cols {
+                                o[r * cols + c] = body(ap[r * ar + c * ac], bp[r * br + c * bc], r * cols + c)
+                            }
+                        }
+                    }
+                }
+            }
+            count = rows * cols
+        }
+    }
+}
+
 /// Matrix products with NumPy `matmul` rules for rank-1 and rank-2 operands.
 public enum LinearAlgebra {
     /// `(m, k) · (k, n)` on raw row-major buffers — the definition, i-k-j

@@ -13,21 +13,11 @@ extension Operation {
     /// Computes the output from the operand values. Shapes have already been
     /// checked by `outputShape`; only label values can still be wrong.
     func forward(_ x: [Tensor], shape: [Int]) throws(OperationFailure) -> Tensor {
-        if let rule = unaryRule {
-            return x[0].map(rule.forward)
+        if unaryRule != nil {
+            return Elementwise.forward(self, x[0])   // y = rule.forward(x), element by element
         }
-        if let rule = binaryRule {
-            let a = x[0], b = x[1]
-            if a.shape == b.shape {
-                var out = a.scalars
-                for i in out.indices { out[i] = rule.forward(out[i], b.scalars[i]) }
-                return Tensor(shape: shape, scalars: out)
-            }
-            let ia = Broadcasting.indexMap(from: a.shape, to: shape)
-            let ib = Broadcasting.indexMap(from: b.shape, to: shape)
-            var out = [Double](repeating: 0, count: ia.count)
-            for i in out.indices { out[i] = rule.forward(a.scalars[ia[i]], b.scalars[ib[i]]) }
-            return Tensor(shape: shape, scalars: out)
+        if binaryRule != nil {
+            return Elementwise.forward(self, x[0], x[1], shape: shape)   // with broadcasting
         }
         switch self {
         case .matmul:

@@ -8,24 +8,30 @@ import GraphScript
 /// numbers as the strings "nan", "inf", "-inf"; `null` for a target-only name.
 enum EvalJSON {
     static func render(_ script: Script, _ pass: Backward) -> String {
+        // Built as UTF-8 bytes: one append per piece, no String growth checks.
         let keys = script.names.map { string($0.name) }
-        var out = "{\n  \"output\": \(string(script.outputName)),\n  \"values\": {"
+        var out: [UInt8] = []
         out.reserveCapacity(64 * keys.count + 64)
+        out.append(contentsOf: "{\n  \"output\": \(string(script.outputName)),\n  \"values\": {".utf8)
         appendEntries(&out, keys, script.names.map { pass.forward.value(of: $0.node) as Tensor? })
-        out += "},\n  \"grads\": {"
+        out.append(contentsOf: "},\n  \"grads\": {".utf8)
         appendEntries(&out, keys, script.names.map { pass.gradient(of: $0.node) })
-        out += "}\n}\n"
-        return out
+        out.append(contentsOf: "}\n}\n".utf8)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private static func appendEntries(_ out: inout String, _ keys: [String], _ tensors: [Tensor?]) {
+    private static func appendEntries(_ out: inout [UInt8], _ keys: [String], _ tensors: [Tensor?]) {
         for (k, (key, tensor)) in zip(keys, tensors).enumerated() {
-            out += k == 0 ? "\n    " : ",\n    "
-            out += key
-            out += ": "
-            if let tensor { out += value(tensor) } else { out += "null" }
+            out.append(contentsOf: (k == 0 ? "\n    " : ",\n    ").utf8)
+            out.append(contentsOf: key.utf8)
+            out.append(contentsOf: ": ".utf8)
+            if let tensor {
+                if tensor.rank == 0 { out.append(contentsOf: number(tensor.scalar).utf8) } else { out.append(contentsOf: value(tensor).utf8) }
+            } else {
+                out.append(contentsOf: "null".utf8)
+            }
         }
-        if !keys.isEmpty { out += "\n  " }
+        if !keys.isEmpty { out.append(contentsOf: "\n  ".utf8) }
     }
 
     /// A tensor as a JSON number, array or array of rows.

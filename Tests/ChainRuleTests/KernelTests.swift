@@ -63,3 +63,46 @@ import Testing
         #expect(pass.sums.map(\.node).contains(x))
     }
 }
+
+/// The elementwise loops (`Elementwise.forward` / `.backward`) against the
+/// rule table applied element by element (`Operation.backward`'s definition).
+@Suite struct ElementwiseFastPathTests {
+    private func tensor(_ shape: [Int], _ seed: Double) -> Tensor {
+        let n = shape.reduce(1, *)
+        return Tensor(shape: shape, scalars: (0..<n).map { Double(($0 * 37 + Int(seed * 10)) % 17) / 4 - 2 + (seed > 2 ? 2.5 : 0) })
+    }
+
+    @Test func unaryOperationsMatchTheRuleTable() {
+        let ops: [Operation] = [.identity, .neg, .exp, .log, .recip, .square, .sqrt, .sigmoid, .relu, .tanh, .pow(3), .pow(0.5), .pow(0)]
+        for op in ops {
+            for shape in [[], [5], [3, 4]] {
+                let x = tensor(shape, 3), rule = op.unaryRule!
+                let y = Elementwise.forward(op, x)
+                #expect(y == x.map(rule.forward), "\(op) \(shape)")
+                let g = tensor(shape, 1)
+                let reference = op.backward([x], y, g)[0]!.contribution
+                #expect(Elementwise.backward(op, x, y, g).scalars.elementsEqual(reference.scalars) { $0 == $1 || ($0.isNaN && $1.isNaN) }, "\(op) \(shape)")
+            }
+        }
+    }
+
+    @Test func binaryOperationsMatchTheRuleTableWithBroadcasting() throws {
+        let shapes: [([Int], [Int])] = [([], []), ([4], [4]), ([3, 4], [3, 4]), ([3, 4], [4]), ([4], [3, 4]),
+                                        ([3, 4], []), ([], [3, 4]), ([3, 1], [1, 4]), ([3, 4], [3, 1]), ([1, 4], [3, 4])]
+        for op in [Operation.add, .sub, .mul, .div] {
+            for (sa, sb) in shapes {
+                let a = tensor(sa, 1), b = tensor(sb, 4)
+                let shape = try op.outputShape([sa, sb])
+                let rule = op.binaryRule!
+                let ea = Broadcasting.expand(a, to: shape), eb = Broadcasting.expand(b, to: shape)
+                let y = Elementwise.forward(op, a, b, shape: shape)
+                #expect(y == Tensor(shape: shape, scalars: zip(ea.scalars, eb.scalars).map(rule.forward)), "\(op) \(sa) \(sb)")
+                let g = tensor(shape, 2)
+                let reference = op.backward([a, b], y, g)
+                let (ca, cb) = Elementwise.backward(op, a, b, g)
+                #expect(ca == reference[0]!.contribution, "\(op) \(sa) \(sb)")
+                #expect(cb == reference[1]!.contribution, "\(op) \(sa) \(sb)")
+            }
+        }
+    }
+}
