@@ -70,6 +70,13 @@ public final class RawTerminal {
         signal(SIGINT, handler)
         signal(SIGTERM, handler)
         signal(SIGHUP, handler)
+        // A parent may have started us with these blocked (children spawned
+        // from a libdispatch thread inherit its full signal mask): then
+        // Ctrl-C would do nothing at all. Take delivery of them.
+        var handled = sigset_t()
+        sigemptyset(&handled)
+        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&handled, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &handled, nil)
         return true
     }
 

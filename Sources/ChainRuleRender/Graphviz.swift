@@ -85,9 +85,10 @@ public enum Graphviz {
     public static func render(dot: String, engine: GraphvizEngine = .dot,
                               format: GraphvizFormat = .svg) throws(GraphvizError) -> [UInt8] {
         try GraphvizRuntime.shared.withContext { gvc throws(GraphvizError) in
-            try withGraph(dot, gvc: gvc, engine: engine) { g throws(GraphvizError) in
+            let bytes = try withGraph(dot, gvc: gvc, engine: engine) { g throws(GraphvizError) in
                 try renderData(gvc, g, format: format.rawValue)
             }
+            return format == .pdf ? PDFDate.reproducible(bytes) : bytes
         }
     }
 

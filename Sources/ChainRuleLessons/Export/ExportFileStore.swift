@@ -133,10 +133,12 @@ public final class ExportFileStore {
         switch fileStatus(folder) {
         case .directory?: return
         case nil:
-            do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            } catch {
-                throw ExportError("cannot create folder \(display(folder)): \(error.localizedDescription)")
+            // mkdir -p with errno's reason (Foundation's is "NSCocoaErrorDomain
+            // error 512"); a path that runs through a file names that file.
+            let parent = (folder as NSString).deletingLastPathComponent
+            if parent != folder, !parent.isEmpty { try createFolder(parent) }
+            if mkdir(folder, 0o777) != 0 && errno != EEXIST {
+                throw ExportError("cannot create folder \(display(folder)): \(String(cString: strerror(errno)))")
             }
         default:
             throw ExportError("\(display(folder)) exists and is not a folder")

@@ -64,6 +64,12 @@ public enum ExportInterruption {
             action.sa_flags = 0
             var old = sigaction()
             if sigaction(sig, &action, &old) == 0 { previous[sig] = old }
+            // Started with the signal blocked (children spawned from a
+            // libdispatch thread inherit its mask)? Take delivery of it.
+            var set = sigset_t()
+            sigemptyset(&set)
+            sigaddset(&set, sig)
+            pthread_sigmask(SIG_UNBLOCK, &set, nil)
         }
     }
 
