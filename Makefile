@@ -5,7 +5,7 @@ SWIFT ?= swift
 BIN := .build/debug/chainrule
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test build deps oracle fuzz-quick fuzz gallery bench clean
+.PHONY: demo test build deps oracle fuzz-quick fuzz gallery bench clean memcheck memcheck-quick
 
 deps:
 	@if ! pkg-config --exists libgvc 2>/dev/null; then \
@@ -24,6 +24,8 @@ test: build
 	$(SWIFT) test
 	python3 ../shared/oracle/check.py --bin $(BIN) --cases ../shared/oracle/cases --bad ../shared/oracle/bad -j 2
 	$(MAKE) --no-print-directory fuzz-quick
+	@if command -v valgrind >/dev/null; then $(MAKE) --no-print-directory memcheck-quick; \
+	else echo "memcheck-quick skipped: valgrind is not installed (apt-get install valgrind)"; fi
 
 # A short deterministic fuzz run (mutations of real inputs); `make fuzz` runs libFuzzer.
 fuzz-quick: build
@@ -50,3 +52,11 @@ bench: deps
 	@test -x $(BENCH_VENV)/bin/python || { python3 -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install -q micrograd numpy graphviz; }
 	$(SWIFT) build -c release --product chainrule
 	$(SWIFT) run -c release chainrule-bench $(BENCH_ARGS)
+
+# Leaks and memory errors under valgrind (scripts/memcheck.sh, suppressions in
+# scripts/valgrind.supp): every oracle case in every format plus an export.
+memcheck: build
+	scripts/memcheck.sh --bin $(BIN)
+
+memcheck-quick: build
+	scripts/memcheck.sh --quick --bin $(BIN)

@@ -3,7 +3,8 @@
 #
 #   scripts/memcheck.sh            every public oracle case × {svg,pdf,png,dot}
 #                                  + `chainrule export apples` (the full run)
-#   scripts/memcheck.sh --quick    a few cases × {svg,png} + the export (a few minutes)
+#   scripts/memcheck.sh --quick    apples as SVG, the two-layer net as PNG, the export
+#                                  (part of `make test` when valgrind is installed)
 #   make memcheck                  the full run
 #
 # Options: --bin PATH (default: a debug build in $SCRATCH, built if missing),
@@ -76,15 +77,17 @@ trap cleanup EXIT
 RUNS="$LOGDIR/runs"
 : > "$RUNS"
 if [ "$QUICK" = 1 ]; then
-  cases=("$CASES"/001-apples.graph "$CASES"/011-two-layer-network.graph)
-  formats=(svg png)
+  printf 'draw-001-apples.svg\tdraw\t%s\t-o\t%s\n' "$CASES/001-apples.graph" "$OUT/001-apples.svg" >> "$RUNS"
+  printf 'draw-011-two-layer-network.png\tdraw\t%s\t-o\t%s\n' "$CASES/011-two-layer-network.graph" "$OUT/011.png" >> "$RUNS"
+  cases=()
+  formats=()
 else
   cases=("$CASES"/*.graph)
   formats=(svg pdf png dot)
 fi
-for c in "${cases[@]}"; do
+for c in "${cases[@]+"${cases[@]}"}"; do
   base=$(basename "$c" .graph)
-  for f in "${formats[@]}"; do
+  for f in "${formats[@]+"${formats[@]}"}"; do
     printf 'draw-%s.%s\tdraw\t%s\t-o\t%s\n' "$base" "$f" "$c" "$OUT/$base.$f" >> "$RUNS"
   done
 done
