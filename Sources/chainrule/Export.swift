@@ -61,7 +61,7 @@ struct Export: ParsableCommand {
         do {
             loaded = try ExportLessonFinder.load(lessons)
         } catch let error as LessonError {
-            FileHandle.standardError.write(Data((error.rendered + "\n").utf8))
+            StandardStreams.error(error.rendered + "\n")
             throw ExitCode.failure
         }
         let options = ExportOptions(directory: URL(fileURLWithPath: output, isDirectory: true),
@@ -70,7 +70,7 @@ struct Export: ParsableCommand {
         do {
             summary = try LessonExporter(options: options).export(loaded)
         } catch {
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            StandardStreams.error("error: \(error.message)\n")
             throw ExitCode.failure
         }
         let folder = output.hasSuffix("/") ? String(output.dropLast()) : output

@@ -31,7 +31,7 @@ struct Lesson: ParsableCommand {
         do {
             loaded = try ChainRuleLessons.Lesson.load(path: path, fileName: displayName)
         } catch {
-            FileHandle.standardError.write(Data((error.rendered + "\n").utf8))
+            StandardStreams.error(error.rendered + "\n")
             throw ExitCode.failure
         }
         let interactive = !noPause && RawTerminal.isTerminal(0) && RawTerminal.isTerminal(1)
@@ -53,7 +53,7 @@ struct Lesson: ParsableCommand {
             }
         } catch {
             terminal.restore()
-            FileHandle.standardError.write(Data("error: \(loaded.fileName): \(error)\n".utf8))
+            StandardStreams.error("error: \(loaded.fileName): \(error)\n")
             throw ExitCode.failure
         }
     }
@@ -62,7 +62,7 @@ struct Lesson: ParsableCommand {
     private func resolve(_ name: String) throws -> (path: String, displayName: String) {
         if name.hasSuffix(".md") || name.contains("/") {
             guard FileManager.default.fileExists(atPath: name) else {
-                FileHandle.standardError.write(Data("error: \(name): no such lesson file\n".utf8))
+                StandardStreams.error("error: \(name): no such lesson file\n")
                 throw ExitCode.failure
             }
             return (name, name)
@@ -70,7 +70,7 @@ struct Lesson: ParsableCommand {
         guard let library = LessonLibrary.locate() else { throw lessonsFolderMissing() }
         guard let entry = library.entry(named: name) else {
             let ids = library.entries().map(\.id).joined(separator: ", ")
-            FileHandle.standardError.write(Data("error: no lesson named '\(name)' (lessons: \(ids); `chainrule lessons` lists them)\n".utf8))
+            StandardStreams.error("error: no lesson named '\(name)' (lessons: \(ids); `chainrule lessons` lists them)\n")
             throw ExitCode.failure
         }
         return (entry.path, entry.path)

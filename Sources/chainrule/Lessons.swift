@@ -30,6 +30,6 @@ struct Lessons: ParsableCommand {
 }
 
 func lessonsFolderMissing() -> Error {
-    FileHandle.standardError.write(Data("error: no Lessons folder: looked in ./Lessons, beside the chainrule package, and $CHAINRULE_LESSONS\n".utf8))
+    StandardStreams.error("error: no Lessons folder: looked in ./Lessons, beside the chainrule package, and $CHAINRULE_LESSONS\n")
     return ExitCode.failure
 }

@@ -82,6 +82,11 @@ import Testing
             #expect(r.exited && r.status == 1, "\(command): \(r)")
             #expect(r.stderr.hasSuffix("error: cannot write to standard output: No space left on device\n"), "\(command): \(r.stderr)")
         }
+        // Errors on a full standard error: still exit 1, no trap.
+        for command in ["lesson no-such-lesson", "eval \(script.path)x", "export no-such-lesson -o /tmp/never"] {
+            let r = try Harden.shell("exec \"$CHAINRULE\" \(command) 2> /dev/full")
+            #expect(r.exited && r.status == 1, "\(command): \(r)")
+        }
     }
 
     /// A file size limit (`ulimit -f`, SIGXFSZ ignored) makes write(2) fail
