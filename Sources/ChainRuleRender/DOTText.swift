@@ -19,6 +19,9 @@ enum DOT {
     /// in user text stay literal in escString attributes such as `id` and
     /// `tooltip`), quotes escaped, control characters replaced by spaces.
     static func quote(_ s: String) -> String {
+        if !s.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 < 0x20 || $0 == 0x7F }) {
+            return "\"" + s + "\""
+        }
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
@@ -37,6 +40,13 @@ enum DOT {
     /// (`{ } | < >`) are harmless here: figures never use record shapes, and
     /// `<`/`>` are escaped anyway.
     static func html(_ s: String) -> String {
+        if !s.utf8.contains(where: { c in
+            switch c {
+            case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"),
+                 UInt8(ascii: "\\"), 0x7F: return true
+            default: return c < 0x20
+            }
+        }) { return s }
         var out = ""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -19,7 +19,7 @@ extension Figure {
     }
 
     /// A pinned frame's DOT with only the objects in `include` (nil: all),
-    /// and every edge's ends (edge `id` → tail and head `id`s).
+    /// and, for a whole frame (`include` nil), every edge's ends (edge `id` → tail and head `id`s).
     func partialDOT(_ frame: FigureFrame, pinnedTo layout: GraphvizLayout,
                     include: Set<String>?) -> (dot: String, edgeEnds: [String: (String, String)]) {
         var writer = DOTWriter(figure: self, frame: frame, layout: layout)
@@ -45,8 +45,13 @@ private struct DOTWriter {
     var include: Set<String>? = nil
     /// Each edge's `id` → the `id`s of its tail and head (filled while writing).
     private(set) var edgeEnds: [String: (String, String)] = [:]
-    /// DOT node name → object `id`.
-    private var keyOf: [String: String] = [:]
+    /// DOT names of this write (a reference: `title` reads `self` while naming).
+    private final class Naming {
+        var names: [String: String] = [:]
+        var used: Set<String> = []
+        var keyOf: [String: String] = [:]
+    }
+    private let naming = Naming()
     var theme: FigureTheme { figure.options.theme }
     var format: NumberFormat { figure.options.numberFormat }
     var graph: Graph { figure.graph }
@@ -59,33 +64,48 @@ private struct DOTWriter {
 
     /// DOT node names: human-readable (they become SVG `<title>`s), unique, and
     /// the same in every frame.
-    private var names: [String: String] = [:]
-    private var used: Set<String> = []
+
+    /// Names from an earlier write of this figure (they never change).
+    private let cached: (names: [String: String], keyOf: [String: String])?
+    private let numbers: FigureTextCache
 
     init(figure: Figure, frame: FigureFrame, layout: GraphvizLayout?) {
         self.figure = figure
         self.frame = frame
         self.layout = layout
+        self.numbers = figure.textCache
+        self.cached = figure.textCache.names
     }
 
-    mutating func title(for key: String, _ wanted: String) -> String {
-        if let n = names[key] { return n }
+    /// A node's value, formatted (cached per figure).
+    func values(_ id: NodeID) -> [String] { numbers.values(id, figure) }
+
+    func title(for key: String, _ wanted: @autoclosure () -> String) -> String {
+        if let n = naming.names[key] { return n }
+        if let cached, let n = cached.names[key] { return n }
         // Node names are not escStrings: keep backslashes out of them entirely.
-        let wanted = wanted.replacingOccurrences(of: "\\", with: "∖")
+        var wanted = wanted()
+        if wanted.utf8.contains(UInt8(ascii: "\\")) { wanted = wanted.replacingOccurrences(of: "\\", with: "∖") }
         var candidate = wanted.isEmpty ? key : wanted
         var k = 2
-        while used.contains(candidate) { candidate = "\(wanted) (\(k))"; k += 1 }
-        used.insert(candidate)
-        names[key] = candidate
-        keyOf[candidate] = key
+        while naming.used.contains(candidate) { candidate = "\(wanted) (\(k))"; k += 1 }
+        naming.used.insert(candidate)
+        naming.names[key] = candidate
+        naming.keyOf[candidate] = key
         return candidate
+    }
+
+    func key(of name: String) -> String {
+        if let cached, let k = cached.keyOf[name] { return k }
+        return naming.keyOf[name] ?? name
     }
 
     func wants(_ id: String) -> Bool { include?.contains(id) ?? true }
 
     /// Records an edge's ends; true if the edge is to be written.
     mutating func edgeWanted(_ id: String, _ tail: String, _ head: String) -> Bool {
-        edgeEnds[id] = (keyOf[tail] ?? tail, keyOf[head] ?? head)
+        // A partial frame's caller knows the ends already (from the whole frame).
+        if include == nil { edgeEnds[id] = (key(of: tail), key(of: head)) }
         return wants(id)
     }
 
@@ -209,6 +229,7 @@ private struct DOTWriter {
         if include == nil && figure.options.alignInputs && inputs.count > 1 {
             b.raw("{ rank=min; " + inputs.map { DOT.quote($0) + ";" }.joined(separator: " ") + " }")
         }
+        if cached == nil { numbers.setNames(naming.names, naming.keyOf) }
         return b.text(name: "chainrule")
     }
 
@@ -219,7 +240,7 @@ private struct DOTWriter {
     func nodeTitle(_ node: Node) -> String {
         switch node.kind {
         case .leaf: return displayName(node.id)
-        case .constant: return "constant \(format.string(figure.backward.forward.value(of: node.id).scalar)) #\(node.id.index)"
+        case .constant: return "constant \(values(node.id)[0]) #\(node.id.index)"
         case .operation(let op):
             if let name = node.name { return "\(op.symbol) → \(name)" }
             return "\(op.symbol) #\(node.id.index)"
@@ -250,7 +271,7 @@ private struct DOTWriter {
             attrs["height"] = .string("0.2")
             attrs["width"] = .string("0.2")
             let value = figure.backward.forward.value(of: node.id)
-            let text = value.rank == 0 ? text(format.string(value.scalar), color: theme.muted, size: 10.5)
+            let text = value.rank == 0 ? text(values(node.id)[0], color: theme.muted, size: 10.5)
                                        : tensorTable(value, color: theme.muted, hidden: false)
             attrs["label"] = .html(text)
             attrs["class"] = .string(classes("constant", hl))
@@ -353,6 +374,7 @@ private struct DOTWriter {
         let override = frame.overrides[edge]
         let isSeed = edge.to == nil && edge.from == figure.output
         let value = figure.backward.forward.value(of: edge.from)
+        let valueStrings = values(edge.from)
         let g = figure.gradient(on: edge)
         var grid = LabelGrid(shape: shape, rows: visible(shape.count == 2 ? shape[0] : 1, max: figure.options.maxMatrixRows),
                              cols: visible(shape.last ?? 1, max: figure.options.maxMatrixColumns))
@@ -376,7 +398,7 @@ private struct DOTWriter {
         var gradientPrefix: String? = nil
         // What the finished figure shows below the rule (also sizes the worksheet's columns).
         var finalEntries: [String]? = nil
-        if let g, edge.to == nil, let sum = figure.sums[edge.from] {
+        if g != nil, edge.to == nil, let sum = figure.sums[edge.from] {
             if isScalar {
                 var expr = ""
                 for (k, index) in sum.edges.enumerated() {
@@ -384,13 +406,14 @@ private struct DOTWriter {
                     let s = format.string(abs(c))
                     if k == 0 { expr = c < 0 ? format.minus + s : s } else { expr += (c < 0 ? " − " : " + ") + s }
                 }
-                finalEntries = [theme.gradientPrefix + expr + " = " + format.string(g.scalar)]
+                finalEntries = [theme.gradientPrefix + expr + " = " + numbers.gradient(edge, figure)![0]]
             } else {
                 gradientPrefix = gradientText("Σ \(sum.edges.count) branches = ", size: valueSize - 2)
             }
         }
-        if let g, finalEntries == nil {
-            finalEntries = g.scalars.map { (isScalar ? theme.gradientPrefix : "") + format.string($0) }
+        if g != nil, finalEntries == nil {
+            let strings = numbers.gradient(edge, figure)!
+            finalEntries = isScalar ? strings.map { theme.gradientPrefix + $0 } : strings
         }
         let block: GradientBlock
         if finalEntries == nil {
@@ -421,7 +444,7 @@ private struct DOTWriter {
             widths[col] = max(widths[col] ?? minimumWidth, TextWidth.estimate(s, size: entrySize) + 4)
         }
         for i in 0..<value.count {
-            if !isBranch { widen(i, format.string(value.scalars[i])); widen(i, "?") }
+            if !isBranch { widen(i, valueStrings[i]); widen(i, "?") }
             if let e = finalEntries { widen(i, e[isScalar ? 0 : i]); widen(i, hiddenMark) }
         }
         grid.columnWidths = widths
@@ -435,7 +458,7 @@ private struct DOTWriter {
             } else {
                 let hidden = !valueKnown(edge.from)
                 rows += grid.tensorRows(prefix: valuePrefix, color: theme.text) { i in
-                    text(hidden ? "?" : format.string(value.scalars[i]), color: theme.text, size: entrySize)
+                    text(hidden ? "?" : valueStrings[i], color: theme.text, size: entrySize)
                 }
             }
             if !isScalar { rows.append(grid.spacer(3)) }
@@ -483,7 +506,18 @@ private struct DOTWriter {
 
     // MARK: - Text and tensors
 
-    func fmt(_ x: Double) -> String { NumberFormat(minus: "-").string(x) }
+    func fmt(_ x: Double) -> String {
+        switch x {  // the sizes figures use, as NumberFormat(minus: "-") writes them
+        case 15: return "15"
+        case 13: return "13"
+        case 12: return "12"
+        case 11: return "11"
+        case 10.5: return "10.5"
+        case 10: return "10"
+        case 9: return "9"
+        default: return NumberFormat(minus: "-").string(x)
+        }
+    }
 
     func text(_ s: String, color: String, size: Double, italic: Bool = false, bold: Bool = false) -> String {
         var inner = DOT.html(s)
@@ -532,13 +566,13 @@ private struct DOTWriter {
 
     // MARK: - Tooltips and legend
 
-    func describe(_ t: Tensor?, known: Bool) -> String {
+    func describe(_ t: Tensor?, known: Bool, _ strings: @autoclosure () -> [String]?) -> String {
         guard known else { return "?" }
         guard let t else { return "none" }
         switch t.rank {
-        case 0: return format.string(t.scalar)
+        case 0: return strings()![0]
         default:
-            let shown = t.scalars.prefix(12).map { format.string($0) }.joined(separator: ", ")
+            let shown = strings()!.prefix(12).joined(separator: ", ")
             return "\(describeShape(t.shape)) [\(shown)\(t.count > 12 ? ", …" : "")]"
         }
     }
@@ -552,9 +586,9 @@ private struct DOTWriter {
         case .constant: kind = "constant"
         case .operation(let op): kind = "operation \(op.symbol)"
         }
-        let value = describe(figure.backward.forward.value(of: id), known: valueKnown(id))
+        let value = describe(figure.backward.forward.value(of: id), known: valueKnown(id), values(id))
         let gradKnown = !figure.options.worksheet && (frame.gradients == nil || figure.edges(from: id).contains { gradientKnown($0) })
-        let grad = describe(figure.backward.gradient(of: id), known: gradKnown)
+        let grad = describe(figure.backward.gradient(of: id), known: gradKnown, numbers.gradient(of: id, figure))
         if node.kind == .constant { return "constant \(value)" }
         return "\(name) (\(kind)) = \(value); ∂\(outputName)/∂\(name) = \(grad)"
     }
@@ -562,8 +596,9 @@ private struct DOTWriter {
     func tooltip(edge: FigureEdge) -> String {
         let from = displayName(edge.from)
         let target = edge.to.map { nodeTitle(graph[$0]) } ?? "output"
-        let value = describe(figure.backward.forward.value(of: edge.from), known: valueKnown(edge.from))
-        let grad = describe(figure.gradient(on: edge), known: gradientKnown(edge) && !figure.options.worksheet)
+        let value = describe(figure.backward.forward.value(of: edge.from), known: valueKnown(edge.from), values(edge.from))
+        let grad = describe(figure.gradient(on: edge), known: gradientKnown(edge) && !figure.options.worksheet,
+                            numbers.gradient(edge, figure))
         return "\(from) → \(target): value \(value), gradient \(grad)"
     }
 

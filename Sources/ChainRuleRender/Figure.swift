@@ -155,6 +155,8 @@ public struct Figure: Sendable {
     let consumers: [[(node: NodeID, operand: Int)]]
     let records: [FigureEdge: EdgeRecord]
     let sums: [NodeID: GradientSum]
+    /// Formatted numbers and DOT names, computed once (see `FigureTextCache`).
+    let textCache = FigureTextCache()
 
     /// Prepares a figure of a finished backward pass. With `expandFused`, the
     /// graph is expanded and evaluated again (which can, in principle, fail).

@@ -85,8 +85,12 @@ extension Figure {
     /// Lays the figure out and renders the finished pass: the one-call API
     /// behind `chainrule draw`. `.dot` returns the figure's DOT source
     /// (un-laid-out, for anyone who wants to run Graphviz themselves).
+    ///
+    /// One Graphviz pass (`dot` layout and render together): the same
+    /// geometry `FigureLayout` reads back, without reading it back and
+    /// rendering a second time through `nop2`.
     public func render(format: GraphvizFormat = .svg) throws(GraphvizError) -> [UInt8] {
         if format == .dot { return Array(dot(.complete).utf8) }
-        return try FigureLayout(self).render(.complete, format: format)
+        return try Graphviz.render(dot: dot(.complete, dpi: format == .png ? options.pngDPI : nil), engine: .dot, format: format)
     }
 }

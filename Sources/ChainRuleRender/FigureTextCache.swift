@@ -1,0 +1,60 @@
+import ChainRule
+import Foundation
+
+/// Text a figure writes again and again, computed once per figure: every
+/// tensor's numbers formatted with the figure's `NumberFormat`, and the DOT
+/// names of all objects (the same in every frame). Frames of a lesson write
+/// many DOT texts of one figure; without this each of them formatted every
+/// number (several times) and rebuilt every name.
+final class FigureTextCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Int: [String]] = [:]
+    private var gradients: [String: [String]] = [:]
+    private var nodeGradients: [Int: [String]] = [:]
+    /// DOT names by object `id`, and object `id` by DOT name.
+    private var titles: (names: [String: String], keyOf: [String: String])?
+
+    init() {}
+
+    func values(_ id: NodeID, _ figure: Figure) -> [String] {
+        lock.lock(); defer { lock.unlock() }
+        if let s = values[id.index] { return s }
+        let format = figure.options.numberFormat
+        let s = figure.backward.forward.value(of: id).scalars.map { format.string($0) }
+        values[id.index] = s
+        return s
+    }
+
+    /// `figure.gradient(on: edge)` formatted (nil when the edge has no gradient).
+    func gradient(_ edge: FigureEdge, _ figure: Figure) -> [String]? {
+        lock.lock(); defer { lock.unlock() }
+        let key = edge.key
+        if let s = gradients[key] { return s }
+        guard let g = figure.gradient(on: edge) else { return nil }
+        let format = figure.options.numberFormat
+        let s = g.scalars.map { format.string($0) }
+        gradients[key] = s
+        return s
+    }
+
+    /// `figure.backward.gradient(of: id)` formatted.
+    func gradient(of id: NodeID, _ figure: Figure) -> [String]? {
+        lock.lock(); defer { lock.unlock() }
+        if let s = nodeGradients[id.index] { return s }
+        guard let g = figure.backward.gradient(of: id) else { return nil }
+        let format = figure.options.numberFormat
+        let s = g.scalars.map { format.string($0) }
+        nodeGradients[id.index] = s
+        return s
+    }
+
+    var names: (names: [String: String], keyOf: [String: String])? {
+        lock.lock(); defer { lock.unlock() }
+        return titles
+    }
+
+    func setNames(_ names: [String: String], _ keyOf: [String: String]) {
+        lock.lock(); defer { lock.unlock() }
+        if titles == nil { titles = (names, keyOf) }
+    }
+}
