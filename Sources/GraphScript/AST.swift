@@ -76,6 +76,8 @@ struct ExpressionNode: Sendable {
     var site: Site
     /// Where the node's text begins (for a binary node, the start of its left operand).
     var start: Site
+    /// For a `.name` or `.call` node, the name's interned symbol (see `SymbolTable`).
+    var symbol: Int = -1
 }
 
 /// The right side of an assignment.
@@ -95,4 +97,6 @@ struct Statement: Sendable {
     var rightSide: RightSide
     /// Where the right side starts (the literal or `[` of a leaf).
     var rightSite: Site
+    /// The name's interned symbol (see `SymbolTable`).
+    var symbol: Int = -1
 }

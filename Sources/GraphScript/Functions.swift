@@ -29,7 +29,31 @@ enum ScriptFunction: Sendable {
     ]
 
     /// The function called `name`, if there is one.
-    static func named(_ name: String) -> ScriptFunction? { builtins[name] ?? initializers[name] }
+    static func named(_ name: String) -> ScriptFunction? {
+        guard couldBeFunction(name) else { return nil }
+        return builtins[name] ?? initializers[name]
+    }
+
+    /// The bytes and lengths function names use (from the tables above), so
+    /// most names (`v12`, `W1`) are ruled out without hashing them.
+    private static let nameBytes: [Bool] = {
+        var allowed = [Bool](repeating: false, count: 256)
+        for name in Array(builtins.keys) + Array(initializers.keys) { for b in name.utf8 { allowed[Int(b)] = true } }
+        return allowed
+    }()
+    private static let nameLengths: ClosedRange<Int> = {
+        let lengths = (Array(builtins.keys) + Array(initializers.keys)).map { $0.utf8.count }
+        return lengths.min()!...lengths.max()!
+    }()
+
+    /// `false` when `name` cannot be a function's name.
+    static func couldBeFunction(_ name: String) -> Bool {
+        let utf8 = name.utf8
+        guard nameLengths.contains(utf8.count) else { return false }
+        let allowed = nameBytes
+        for b in utf8 where !allowed[Int(b)] { return false }
+        return true
+    }
 
     /// All callable names, sorted (for "did you mean" and listings).
     static let allNames: [String] = (Array(builtins.keys) + Array(initializers.keys)).sorted()

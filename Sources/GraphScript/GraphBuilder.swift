@@ -13,7 +13,19 @@ struct GraphBuilder: Sendable {
     /// Where each graph node is in the source.
     private(set) var sites: [Site] = []
     private(set) var names: [(name: String, node: NodeID)] = []
-    private var assigned: [String: (node: NodeID, line: Int)] = [:]
+    /// The line of each assignment in `names`.
+    private var nameLines: [Int] = []
+    /// Per interned symbol (see `SymbolTable`): the node assigned to it
+    /// (-1 if none yet) and the line of that assignment.
+    private var assignedNode: [Int] = []
+    private var assignedLine: [Int] = []
+    /// Per symbol: whether `functions` holds its lookup yet, and the function
+    /// of that name, if any (so the function tables are hashed once per name).
+    private var functionKnown: [Bool] = []
+    private var functions: [ScriptFunction?] = []
+    /// Scratch arrays of `build`, kept between statements.
+    private var neededScratch: [Bool] = []
+    private var valueScratch: [NodeID?] = []
 
     init(source: SourceText, maxNodes: Int, maxElements: Int) {
         self.source = source
@@ -25,15 +37,50 @@ struct GraphBuilder: Sendable {
         source.diagnostic(at: site, message, notes: notes)
     }
 
+    // MARK: Symbols
+
+    /// Makes the per-symbol tables long enough for `symbol`.
+    private mutating func reserveSymbol(_ symbol: Int) {
+        while assignedNode.count <= symbol {
+            assignedNode.append(-1)
+            assignedLine.append(0)
+            functionKnown.append(false)
+            functions.append(nil)
+        }
+    }
+
+    /// The node assigned to `name` (interned as `symbol`, or -1 if not interned) and its line.
+    private func assignment(_ name: String, _ symbol: Int) -> (node: NodeID, line: Int)? {
+        if symbol >= 0 {
+            guard symbol < assignedNode.count, assignedNode[symbol] >= 0 else { return nil }
+            return (NodeID(assignedNode[symbol]), assignedLine[symbol])
+        }
+        guard let k = names.firstIndex(where: { $0.name == name }) else { return nil }
+        return (names[k].node, nameLines[k])
+    }
+
+    /// `ScriptFunction.named(name)`, remembered per symbol.
+    private mutating func function(named name: String, _ symbol: Int) -> ScriptFunction? {
+        guard symbol >= 0 else { return ScriptFunction.named(name) }
+        reserveSymbol(symbol)
+        if !functionKnown[symbol] {
+            functions[symbol] = ScriptFunction.named(name)
+            functionKnown[symbol] = true
+        }
+        return functions[symbol]
+    }
+
     // MARK: Statements
 
     mutating func add(_ statement: Statement) throws(Diagnostic) {
         let name = statement.name
-        if ScriptFunction.builtins[name] != nil {
+        let symbol = statement.symbol
+        let named = function(named: name, symbol)
+        if let named, case .initializer = named {} else if named != nil {
             throw error(statement.nameSite, "cannot assign to '\(name)': it is a function",
                         notes: ["names may begin with a function's name, e.g. '\(name)_1'"])
         }
-        if let previous = assigned[name] {
+        if let previous = assignment(name, symbol) {
             throw error(statement.nameSite, "cannot reassign '\(name)'",
                         notes: ["'\(name)' was assigned on line \(previous.line); every name is assigned once"])
         }
@@ -45,15 +92,20 @@ struct GraphBuilder: Sendable {
             node = try leaf(name, tensor, at: statement.rightSite)
         case .expression(let tree):
             if case .call(let f, let arguments) = tree.nodes[tree.root].kind,
-               case .initializer(let kind)? = ScriptFunction.initializers[f] {
+               case .initializer(let kind)? = function(named: f, tree.nodes[tree.root].symbol) {
                 let value = try initialValue(kind, arguments, tree, at: tree.nodes[tree.root].site)
                 node = try leaf(name, value, at: tree.nodes[tree.root].site)
             } else {
                 node = try build(tree, name: name)
             }
         }
-        assigned[name] = (node, statement.nameSite.line)
+        if symbol >= 0 {
+            reserveSymbol(symbol)
+            assignedNode[symbol] = node.index
+            assignedLine[symbol] = statement.nameSite.line
+        }
         names.append((name, node))
+        nameLines.append(statement.nameSite.line)
     }
 
     private mutating func leaf(_ name: String, _ value: Tensor, at site: Site) throws(Diagnostic) -> NodeID {
@@ -104,8 +156,20 @@ struct GraphBuilder: Sendable {
     private mutating func build(_ tree: ExpressionTree, name: String) throws(Diagnostic) -> NodeID {
         let nodes = tree.nodes
         let firstNew = graph.nodes.count
+        // Scratch arrays from the last statement (swapped back at the end).
+        var needed: [Bool] = []
+        var value: [NodeID?] = []
+        swap(&needed, &neededScratch)
+        swap(&value, &valueScratch)
+        needed.removeAll(keepingCapacity: true)
+        value.removeAll(keepingCapacity: true)
+        needed.append(contentsOf: repeatElement(false, count: nodes.count))
+        value.append(contentsOf: repeatElement(nil, count: nodes.count))
+        defer {
+            swap(&needed, &neededScratch)
+            swap(&value, &valueScratch)
+        }
         // Pass 1, root first: which tree nodes become graph nodes.
-        var needed = [Bool](repeating: false, count: nodes.count)
         needed[tree.root] = true
         for i in stride(from: tree.root, through: 0, by: -1) where needed[i] {
             switch nodes[i].kind {
@@ -124,7 +188,6 @@ struct GraphBuilder: Sendable {
             }
         }
         // Pass 2, operands first: create the graph nodes.
-        var value = [NodeID?](repeating: nil, count: nodes.count)
         for i in 0..<nodes.count where needed[i] {
             let node = nodes[i]
             switch node.kind {
@@ -133,7 +196,7 @@ struct GraphBuilder: Sendable {
                 sites.append(node.site)
                 value[i] = graph.constant(Tensor(v))
             case .name(let n):
-                value[i] = try lookup(n, at: node.site)
+                value[i] = try lookup(n, node.symbol, at: node.site)
             case .negate(let x):
                 if case .number(let v) = nodes[x].kind {
                     try checkCapacity(node.site)
@@ -164,7 +227,7 @@ struct GraphBuilder: Sendable {
                     self.error(node.site, $0.message, notes: self.shapeNotes(operation, inputs))
                 }
             case .call(let f, let arguments):
-                value[i] = try call(f, arguments, at: node.site, tree: tree, values: value)
+                value[i] = try call(f, node.symbol, arguments, at: node.site, tree: tree, values: value)
             }
         }
         var root = value[tree.root]!
@@ -198,15 +261,15 @@ struct GraphBuilder: Sendable {
         return notes
     }
 
-    private func lookup(_ name: String, at site: Site) throws(Diagnostic) -> NodeID {
-        if let found = assigned[name] { return found.node }
+    private func lookup(_ name: String, _ symbol: Int, at site: Site) throws(Diagnostic) -> NodeID {
+        if let found = assignment(name, symbol) { return found.node }
         if ScriptFunction.named(name) != nil {
             throw error(site, "'\(name)' is a function; call it as \(ScriptFunction.signature(of: name))")
         }
         var notes: [String] = []
         if let later = lineAssigning(name, after: site.offset) {
             notes.append("'\(name)' is assigned later, on line \(later); assign a name before using it")
-        } else if let near = nearestName(to: name, in: assigned.keys) {
+        } else if let near = nearestName(to: name, in: names.lazy.map { $0.name }) {
             notes.append("did you mean '\(near)'?")
         }
         throw error(site, "cannot find '\(name)' in scope", notes: notes)
@@ -237,10 +300,10 @@ struct GraphBuilder: Sendable {
 
     // MARK: Calls
 
-    private mutating func call(_ f: String, _ arguments: [Argument], at site: Site, tree: ExpressionTree,
+    private mutating func call(_ f: String, _ symbol: Int, _ arguments: [Argument], at site: Site, tree: ExpressionTree,
                                values: [NodeID?]) throws(Diagnostic) -> NodeID {
-        guard let function = ScriptFunction.named(f) else {
-            if assigned[f] != nil {
+        guard let function = function(named: f, symbol) else {
+            if names.contains(where: { $0.name == f }) {
                 throw error(site, "'\(f)' is not a function", notes: ["functions: " + ScriptFunction.builtins.keys.sorted().joined(separator: ", ")])
             }
             var notes: [String] = []
@@ -251,17 +314,22 @@ struct GraphBuilder: Sendable {
             }
             throw error(site, "unknown function '\(f)'", notes: notes)
         }
-        let positional = arguments.filter { $0.keyword == nil }
-        let keywords = arguments.filter { $0.keyword != nil }
+        // Most calls have no keywords: then every argument is positional and
+        // there is nothing to check.
+        let hasKeyword = arguments.contains { $0.keyword != nil }
+        let positional = hasKeyword ? arguments.filter { $0.keyword == nil } : arguments
+        let keywords = hasKeyword ? arguments.filter { $0.keyword != nil } : []
         // Keywords come after positional arguments, once each, and only known ones.
-        var seen: Set<String> = []
-        var sawKeyword = false
-        for argument in arguments {
-            if let k = argument.keyword {
-                sawKeyword = true
-                if !seen.insert(k).inserted { throw error(argument.keywordSite!, "argument '\(k)' is given twice") }
-            } else if sawKeyword {
-                throw error(tree.nodes[argument.value].start, "positional argument after a keyword argument")
+        if hasKeyword {
+            var seen: Set<String> = []
+            var sawKeyword = false
+            for argument in arguments {
+                if let k = argument.keyword {
+                    sawKeyword = true
+                    if !seen.insert(k).inserted { throw error(argument.keywordSite!, "argument '\(k)' is given twice") }
+                } else if sawKeyword {
+                    throw error(tree.nodes[argument.value].start, "positional argument after a keyword argument")
+                }
             }
         }
         func expectPositional(_ count: Int) throws(Diagnostic) {

@@ -9,6 +9,18 @@ import ChainRule
 struct Parser: Sendable {
     private var lexer: Lexer
     private var current: Token
+    /// Tokens already lexed past `current` by `peek` (at most two), in order.
+    private var ahead0: Token? = nil
+    private var ahead1: Token? = nil
+    /// Every identifier seen so far, interned.
+    private(set) var symbols = SymbolTable()
+    /// Scratch stacks of `parseExpression`, kept between statements so they
+    /// are allocated once.
+    private var operandStack: [Int] = []
+    private var operatorStack: [Pending] = []
+    /// The node storage of the last expression; handed out with the tree and
+    /// reused for the next one once the caller has dropped it.
+    private var treeStorage: [ExpressionNode] = []
     private var source: SourceText { lexer.source }
     let maxNestingDepth: Int
     let maxNodes: Int
@@ -20,14 +32,29 @@ struct Parser: Sendable {
         self.maxNodes = maxNodes
     }
 
-    private mutating func advance() throws(Diagnostic) { current = try lexer.next() }
+    private mutating func advance() throws(Diagnostic) {
+        if let next = ahead0 {
+            current = next
+            ahead0 = ahead1
+            ahead1 = nil
+        } else {
+            current = try lexer.next()
+        }
+    }
 
-    /// The token after `current`, without consuming anything.
-    private func peek(_ count: Int = 1) throws(Diagnostic) -> Token {
-        var probe = lexer
-        var token = current
-        for _ in 0..<count { token = try probe.next() }
-        return token
+    /// The token `count` (1 or 2) after `current`, without consuming anything
+    /// (the tokens are lexed once and kept for `advance`).
+    private mutating func peek(_ count: Int = 1) throws(Diagnostic) -> Token {
+        if ahead0 == nil { ahead0 = try lexer.next() }
+        if count == 1 { return ahead0! }
+        precondition(count == 2, "peek looks at most two tokens ahead")
+        if ahead1 == nil { ahead1 = try lexer.next() }
+        return ahead1!
+    }
+
+    /// The interned name of an identifier token.
+    private mutating func symbol(of token: Token) -> Int {
+        symbols.intern(source.bytes, token.start, token.end)
     }
 
     private func error(at token: Token, _ message: String, notes: [String] = []) -> Diagnostic {
@@ -46,7 +73,8 @@ struct Parser: Sendable {
             throw error(at: current, "expected a name at the start of a statement, found \(source.describe(current))", notes: notes)
         }
         let nameToken = current
-        let name = source.text(of: nameToken)
+        let nameSymbol = symbol(of: nameToken)
+        let name = symbols.names[nameSymbol]
         try advance()
         guard current.kind == .equals else {
             throw error(at: current, "expected '=' after '\(name)', found \(source.describe(current))",
@@ -80,7 +108,7 @@ struct Parser: Sendable {
         }
         // `current` ends the statement.
         if current.kind == .newline { try advance() }
-        return Statement(name: name, nameSite: nameToken.site, rightSide: right, rightSite: rightToken.site)
+        return Statement(name: name, nameSite: nameToken.site, rightSide: right, rightSite: rightToken.site, symbol: nameSymbol)
     }
 
     // MARK: Array literals
@@ -198,9 +226,21 @@ struct Parser: Sendable {
     /// An expression up to the end of the line, with operator precedence
     /// `+ -` < `* / @` < unary `-` < `^` (right-associative).
     private mutating func parseExpression() throws(Diagnostic) -> ExpressionTree {
+        // Reuse the scratch stacks and the last tree's storage (unique again
+        // once the caller has dropped the previous statement).
         var tree = ExpressionTree()
+        swap(&tree.nodes, &treeStorage)
+        tree.nodes.removeAll(keepingCapacity: true)
         var operands: [Int] = []
+        swap(&operands, &operandStack)
+        operands.removeAll(keepingCapacity: true)
         var operators: [Pending] = []
+        swap(&operators, &operatorStack)
+        operators.removeAll(keepingCapacity: true)
+        defer {
+            swap(&operands, &operandStack)
+            swap(&operators, &operatorStack)
+        }
         var depth = 0
         var expectOperand = true
         var atArgumentStart = false
@@ -243,7 +283,8 @@ struct Parser: Sendable {
                     try advance()
                     expectOperand = false
                 case .identifier:
-                    let name = source.text(of: token)
+                    let nameSymbol = symbol(of: token)
+                    let name = symbols.names[nameSymbol]
                     let next = try peek()
                     if argumentStart, next.kind == .equals, case .call(let f, let t, let a, nil, let base) = operators.last {
                         // A keyword argument: `axis=0`.
@@ -262,14 +303,14 @@ struct Parser: Sendable {
                             // A call without arguments.
                             operators.removeLast()
                             depth -= 1
-                            try push(ExpressionNode(kind: .call(name, []), site: token.site, start: token.site), &tree, &operands)
+                            try push(ExpressionNode(kind: .call(name, []), site: token.site, start: token.site, symbol: nameSymbol), &tree, &operands)
                             try advance()
                             expectOperand = false
                         } else {
                             atArgumentStart = true
                         }
                     } else {
-                        try push(ExpressionNode(kind: .name(name), site: token.site, start: token.site), &tree, &operands)
+                        try push(ExpressionNode(kind: .name(name), site: token.site, start: token.site, symbol: nameSymbol), &tree, &operands)
                         try advance()
                         expectOperand = false
                     }
@@ -344,7 +385,8 @@ struct Parser: Sendable {
                                 atArgumentStart = true
                             } else {
                                 depth -= 1
-                                try push(ExpressionNode(kind: .call(name, arguments), site: callToken.site, start: callToken.site), &tree, &operands)
+                                try push(ExpressionNode(kind: .call(name, arguments), site: callToken.site, start: callToken.site,
+                                                        symbol: symbol(of: callToken)), &tree, &operands)
                                 try advance()
                                 expectOperand = false
                             }
@@ -366,6 +408,7 @@ struct Parser: Sendable {
                         }
                         precondition(operands.count == 1, "one value per expression")
                         tree.root = operands[0]
+                        treeStorage = tree.nodes
                         return tree
                     case .equals:
                         throw error(at: token, "unexpected '='", notes: ["write one assignment per line"])
