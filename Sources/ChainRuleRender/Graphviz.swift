@@ -94,7 +94,21 @@ public enum Graphviz {
 
     /// Lays out `dot` with the `dot` engine and reads every node's and edge's
     /// geometry back (nodes by name, edges by their `id` attribute).
+    ///
+    /// The geometry is read from the laid-out graph itself (`attach_attrs`
+    /// writes the same `pos`/`width`/`height`/`bb`/`lp` strings the `dot`
+    /// output format prints), without printing and re-parsing the graph.
     public static func layout(dot: String) throws(GraphvizError) -> GraphvizLayout {
+        try GraphvizRuntime.shared.withContext { gvc throws(GraphvizError) in
+            try withGraph(dot, gvc: gvc, engine: .dot) { g throws(GraphvizError) in
+                attach_attrs(g)
+                return readGeometry(g)
+            }
+        }
+    }
+
+    /// The former route: render the laid-out graph as DOT text, parse it back, read it (the reference for tests).
+    static func layoutViaDOTText(dot: String) throws(GraphvizError) -> GraphvizLayout {
         try GraphvizRuntime.shared.withContext { gvc throws(GraphvizError) in
             let laidOut = try withGraph(dot, gvc: gvc, engine: .dot) { g throws(GraphvizError) in
                 try renderData(gvc, g, format: "dot")
