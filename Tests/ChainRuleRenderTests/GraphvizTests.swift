@@ -41,19 +41,6 @@ import Testing
         #expect(layout.boundingBox.split(separator: ",").count == 4)
     }
 
-    @Test func noProgramIsSpawned() throws {
-        // With PATH empty no `dot` executable could be found: rendering still
-        // works because everything happens in this process.
-        let saved = getenv("PATH").map { String(cString: $0) }
-        setenv("PATH", "", 1)
-        defer { if let saved { setenv("PATH", saved, 1) } else { unsetenv("PATH") } }
-        let figure = try Figure(try Fixtures.apples())
-        for format in [GraphvizFormat.svg, .png, .pdf] {
-            let bytes = try figure.render(format: format)
-            #expect(bytes.count > 100)
-        }
-    }
-
     @Test func concurrentRendersAreSafeAndIdentical() async throws {
         let figure = try Figure(try Fixtures.affine())
         let expected = try figure.render(format: .svg)
