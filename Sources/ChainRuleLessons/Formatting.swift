@@ -1,4 +1,5 @@
 import ChainRule
+import ChainRuleRender
 import Foundation
 
 /// Number and tensor formatting shared by every text the lessons print.
@@ -16,9 +17,9 @@ public enum LessonFormat {
         if s.contains("e") {
             // 1.50000e-05 → 1.5e-05
             let parts = s.split(separator: "e", maxSplits: 1).map(String.init)
-            s = trimZeros(parts[0]) + "e" + parts[1]
+            s = NumberFormat.trimZeros(parts[0]) + "e" + parts[1]
         } else {
-            s = trimZeros(s)
+            s = NumberFormat.trimZeros(s)
         }
         return s == "-0" ? "0" : s
     }
@@ -30,14 +31,6 @@ public enum LessonFormat {
         var s = "\(x)"
         if s.hasSuffix(".0") { s.removeLast(2) }
         return s
-    }
-
-    private static func trimZeros(_ s: String) -> String {
-        guard s.contains(".") else { return s }
-        var t = s
-        while t.hasSuffix("0") { t.removeLast() }
-        if t.hasSuffix(".") { t.removeLast() }
-        return t
     }
 
     /// A tensor on one line: `2.2`, `[1, -2, 3]`, `[[1, 2], [3, 4]]`; long

@@ -125,7 +125,8 @@ public struct NumberFormat: Sendable, Hashable {
         return out
     }
 
-    private static func trimZeros(_ s: String) -> String {
+    /// `"1.2500"` → `"1.25"`, `"3.0"` → `"3"`; text without a decimal point is unchanged.
+    public static func trimZeros(_ s: String) -> String {
         guard s.contains(".") else { return s }
         var t = s
         while t.hasSuffix("0") { t.removeLast() }
