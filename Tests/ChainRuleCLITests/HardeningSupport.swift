@@ -22,11 +22,12 @@ enum Harden {
 
     static var binary: String { get throws { try #require(CLI.binary, "chainrule binary not found; set CHAINRULE_BIN") } }
 
-    /// Runs `executable args` with `environment` added (NO_COLOR=1), no stdin,
+    /// Runs `executable args` with `environment` added (NO_COLOR=1), `stdin` (or none),
     /// output through files. `configure` may start it differently (e.g. send a
     /// signal once something happened): it gets the running process.
     static func run(_ arguments: [String], executable: String? = nil, environment: [String: String] = [:],
-                    directory: URL? = nil, whileRunning: ((Process) throws -> Void)? = nil) throws -> Run {
+                    stdin: String? = nil, directory: URL? = nil,
+                    whileRunning: ((Process) throws -> Void)? = nil) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try executable ?? binary)
         process.arguments = arguments
@@ -43,8 +44,13 @@ enum Harden {
         let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        let input = Pipe()
+        process.standardInput = stdin == nil ? FileHandle.nullDevice : input
         try runWithCleanSignalMask(process)
+        if let stdin {
+            input.fileHandleForWriting.write(Data(stdin.utf8))
+            try input.fileHandleForWriting.close()
+        }
         if let whileRunning { try whileRunning(process) }
         process.waitUntilExit()
         try out.close(); try err.close()
