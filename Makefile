@@ -1,18 +1,24 @@
-# ChainRule — `make demo` plays the first lesson, `make test` runs every test.
-# Both install Graphviz's development files with apt when they are missing.
+# ChainRule — `make demo` plays the first lesson, `make check` runs the fast
+# tests (unit tests and the conformance cases, under a minute after the build),
+# `make test` runs every test. They install Graphviz's development files with
+# apt when they are missing. See CONTRIBUTING.md.
 
 SWIFT ?= swift
 BIN := .build/debug/chainrule
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test build deps oracle fuzz-quick fuzz gallery bench clean memcheck memcheck-quick
+.PHONY: demo test check build build-tests deps conformance fuzz-quick fuzz gallery bench clean memcheck memcheck-quick
+
+# The suites `make check` leaves out: they drive tmux or Chromium, fault the
+# filesystem, or export every lesson (minutes on two cores).
+SLOW_TESTS := ExportBrowserTests|TerminalPlayerTests|TerminalInjectionTests|FaultTests|LessonHardeningTests|ShippedLessonTests|ExportTests|ExportCommandTests
 
 deps:
 	@if ! pkg-config --exists libgvc 2>/dev/null; then \
 	  echo "Installing libgraphviz-dev (Graphviz's C libraries)…"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgraphviz-dev pkg-config; \
 	fi
-	@command -v python3 >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3; }
+	@command -v python3 >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3; }  # memcheck's table
 
 build: deps
 	$(SWIFT) build
@@ -20,22 +26,30 @@ build: deps
 demo: build
 	$(BIN) lesson apples
 
-test: build
-	$(SWIFT) test
-	python3 ../shared/oracle/check.py --bin $(BIN) --cases ../shared/oracle/cases --bad ../shared/oracle/bad -j 2
+build-tests: deps
+	$(SWIFT) build --build-tests
+
+# Every test: unit, conformance, end-to-end (tmux, Chromium when installed), fuzz, memcheck.
+test: build-tests
+	$(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory fuzz-quick
 	@if command -v valgrind >/dev/null; then $(MAKE) --no-print-directory memcheck-quick; \
 	else echo "memcheck-quick skipped: valgrind is not installed (apt-get install valgrind)"; fi
 
+# The fast tier: unit tests and the conformance cases, no tmux/Chromium/valgrind.
+check: build-tests
+	$(SWIFT) test --skip-build --skip '$(SLOW_TESTS)'
+
 # A short deterministic fuzz run (mutations of real inputs); `make fuzz` runs libFuzzer.
 fuzz-quick: build
-	.build/debug/chainrule-fuzz --runs 20000 --seed 7 --time-limit 10 ../shared/oracle/cases ../shared/oracle/bad Lessons Fuzz/regressions
+	.build/debug/chainrule-fuzz --runs 20000 --seed 7 --time-limit 10 Tests/Conformance/cases Tests/Conformance/bad Lessons Fuzz/regressions
 
 fuzz: deps
 	Fuzz/run-libfuzzer.sh 1000000
 
-oracle: build
-	python3 ../shared/oracle/check.py --bin $(BIN) --cases ../shared/oracle/cases --bad ../shared/oracle/bad -j 2
+# The conformance cases alone (Tests/Conformance).
+conformance: build-tests
+	$(SWIFT) test --skip-build --filter ConformanceTests
 
 # Regenerates the README gallery (docs/gallery/) with the tool itself.
 gallery: build

@@ -15,7 +15,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
-        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     ],
     targets: [
         // C: Graphviz's cgraph + gvc. Only ChainRuleRender/Graphviz*.swift imports it.
@@ -59,20 +58,16 @@ let package = Package(
             dependencies: ["ChainRule", "GraphScript", "ChainRuleLessons"],
             path: "Fuzz/chainrule-fuzz"
         ),
-        .testTarget(
-            name: "ChainRuleTests",
-            dependencies: [
-                "ChainRule",
-                .product(name: "PropertyBased", package: "swift-property-based"),
-            ]
-        ),
-        .testTarget(name: "GraphScriptTests", dependencies: ["GraphScript", "ChainRule"]),
-        .testTarget(name: "ChainRuleRenderTests", dependencies: ["ChainRuleRender", "ChainRule", "GraphScript"]),
+        // Shared by the test targets: the process runner, tmux harness, paths, seed.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ChainRuleTests", dependencies: ["ChainRule", "TestSupport"]),
+        .testTarget(name: "GraphScriptTests", dependencies: ["GraphScript", "ChainRule", "TestSupport"]),
+        .testTarget(name: "ChainRuleRenderTests", dependencies: ["ChainRuleRender", "ChainRule", "GraphScript", "TestSupport"]),
         .testTarget(
             name: "ChainRuleLessonsTests",
-            dependencies: ["ChainRuleLessons", "ChainRulePlayer", "ChainRuleExport", "ChainRule", "GraphScript", "ChainRuleRender"]
+            dependencies: ["ChainRuleLessons", "ChainRulePlayer", "ChainRuleExport", "ChainRule", "GraphScript", "ChainRuleRender", "TestSupport"]
         ),
-        // End-to-end: runs the built `chainrule` binary.
-        .testTarget(name: "ChainRuleCLITests", dependencies: ["chainrule"]),
+        // End-to-end: runs the built `chainrule` (and `chainrule-fuzz`) binaries.
+        .testTarget(name: "ChainRuleCLITests", dependencies: ["chainrule", "chainrule-fuzz", "TestSupport"]),
     ]
 )
