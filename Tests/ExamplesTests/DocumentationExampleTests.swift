@@ -36,7 +36,9 @@ import Testing
         let chainrule = try #require(builtProgram("chainrule"))
         let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let version = try run(chainrule, ["--version"], in: folder).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        // `chainrule --version` prints the version first (`0.2.0` or `chainrule 0.2.0`, perhaps more lines).
+        let printed = try run(chainrule, ["--version"], in: folder).out
+        let version = String(printed.split(separator: "\n").first?.split(separator: " ").last ?? "")
         #expect(version.split(separator: ".").count == 3 && version.allSatisfy { $0.isNumber || $0 == "." },
                 "chainrule --version printed '\(version)', not MAJOR.MINOR.PATCH")
         let manifests = codeBlocks(in: try packageFile("README.md"), file: "README.md")
