@@ -8,6 +8,8 @@ let package = Package(
         .library(name: "GraphScript", targets: ["GraphScript"]),
         .library(name: "ChainRuleRender", targets: ["ChainRuleRender"]),
         .library(name: "ChainRuleLessons", targets: ["ChainRuleLessons"]),
+        .library(name: "ChainRulePlayer", targets: ["ChainRulePlayer"]),
+        .library(name: "ChainRuleExport", targets: ["ChainRuleExport"]),
         .executable(name: "chainrule", targets: ["chainrule"]),
     ],
     dependencies: [
@@ -31,20 +33,24 @@ let package = Package(
         .target(name: "GraphScript", dependencies: ["ChainRule"]),
         // DOT writer, themes, number formatting, Graphviz wrapper, terminal views.
         .target(name: "ChainRuleRender", dependencies: ["ChainRule", "CGraphviz"]),
-        // Lesson parser, step model, player, exporter.
+        // The lesson model: Markdown lesson parser, directives, step model, training, datasets.
         .target(name: "ChainRuleLessons", dependencies: ["ChainRule", "GraphScript", "ChainRuleRender"]),
+        // The terminal player: raw terminal, keys, step views.
+        .target(name: "ChainRulePlayer", dependencies: ["ChainRule", "ChainRuleRender", "ChainRuleLessons"]),
+        // The exporter: SVG frames, HTML slideshow, index page, atomic file store.
+        .target(name: "ChainRuleExport", dependencies: ["ChainRule", "ChainRuleRender", "ChainRuleLessons"]),
         // The command-line tool.
         .executableTarget(
             name: "chainrule",
             dependencies: [
-                "ChainRule", "GraphScript", "ChainRuleRender", "ChainRuleLessons",
+                "ChainRule", "GraphScript", "ChainRuleRender", "ChainRuleLessons", "ChainRulePlayer", "ChainRuleExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks: `swift run -c release chainrule-bench` (see Benchmarks/README.md).
         .executableTarget(
             name: "chainrule-bench",
-            dependencies: ["ChainRule", "GraphScript", "ChainRuleRender", "ChainRuleLessons"],
+            dependencies: ["ChainRule", "GraphScript", "ChainRuleRender"],
             path: "Benchmarks/chainrule-bench"
         ),
         // Fuzzing the parsers: `Fuzz/run-libfuzzer.sh` or `chainrule-fuzz CORPUS…` (see Fuzz/README.md).
@@ -70,7 +76,10 @@ let package = Package(
         ),
         .testTarget(name: "GraphScriptTests", dependencies: ["GraphScript", "ChainRule"]),
         .testTarget(name: "ChainRuleRenderTests", dependencies: ["ChainRuleRender", "ChainRule", "GraphScript"]),
-        .testTarget(name: "ChainRuleLessonsTests", dependencies: ["ChainRuleLessons", "ChainRule", "GraphScript", "ChainRuleRender"]),
+        .testTarget(
+            name: "ChainRuleLessonsTests",
+            dependencies: ["ChainRuleLessons", "ChainRulePlayer", "ChainRuleExport", "ChainRule", "GraphScript", "ChainRuleRender"]
+        ),
         // End-to-end: runs the built `chainrule` binary.
         .testTarget(name: "ChainRuleCLITests", dependencies: ["chainrule"]),
         // The README and DocC examples: equal to Examples/, and they run.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import ChainRuleLessons
+@testable import ChainRuleExport
+import ChainRuleLessons
 
 /// Headless Chromium (Debian's `chromium` package), if installed.
 let exportChromiumPath: String? = {
