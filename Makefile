@@ -1,19 +1,24 @@
 # ChainRule — `make demo` plays the first lesson, `make check` runs the fast
 # tests (unit tests and the conformance cases, under a minute after the build),
 # `make test` runs every test. They install Graphviz's development files with
-# apt when they are missing. See CONTRIBUTING.md.
+# apt when they are missing, and say what to do when Swift itself is missing
+# (scripts/check-swift.sh). See CONTRIBUTING.md.
 
+SHELL := /bin/bash
 SWIFT ?= swift
 BIN := .build/debug/chainrule
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test check build build-tests deps conformance fuzz-quick fuzz gallery bench clean memcheck memcheck-quick
+.PHONY: demo test check build build-tests swift deps examples docs warnings conformance fuzz-quick fuzz gallery bench clean memcheck memcheck-quick
 
 # The suites `make check` leaves out: they drive tmux or Chromium, fault the
 # filesystem, or export every lesson (minutes on two cores).
 SLOW_TESTS := ExportBrowserTests|TerminalPlayerTests|TerminalInjectionTests|FaultTests|LessonHardeningTests|ShippedLessonTests|ExportTests|ExportCommandTests
 
-deps:
+swift:
+	@scripts/check-swift.sh $(SWIFT)
+
+deps: swift
 	@if ! pkg-config --exists libgvc 2>/dev/null; then \
 	  echo "Installing libgraphviz-dev (Graphviz's C libraries)…"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgraphviz-dev pkg-config; \
@@ -23,22 +28,30 @@ deps:
 build: deps
 	$(SWIFT) build
 
-demo: build
+# Only what the demo needs: the chainrule tool, not the benchmarks, fuzzers or examples.
+demo: deps
+	$(SWIFT) build --product chainrule
 	$(BIN) lesson apples
 
+# Builds everything and fails on a compiler warning in our code (scripts/check-warnings.sh).
 build-tests: deps
-	$(SWIFT) build --build-tests
+	@mkdir -p .build
+	set -o pipefail; $(SWIFT) build --build-tests 2>&1 | tee .build/build-tests.log
+	@scripts/check-warnings.sh .build/build-tests.log
 
-# Every test: unit, conformance, end-to-end (tmux, Chromium when installed), fuzz, memcheck.
+# Every test is a Swift Testing test: --disable-xctest skips XCTest's empty run
+# (its "Executed 0 tests" line); an XCTest file would be an error here, not a silent skip.
 test: build-tests
-	$(SWIFT) test --skip-build
+	@if grep -rlq --include='*.swift' '^import XCTest' Tests Examples; then \
+	  echo "error: XCTest tests found ($$(grep -rl --include='*.swift' '^import XCTest' Tests Examples | tr '\n' ' ')); this project uses Swift Testing" >&2; exit 1; fi
+	$(SWIFT) test --skip-build --disable-xctest
 	$(MAKE) --no-print-directory fuzz-quick
 	@if command -v valgrind >/dev/null; then $(MAKE) --no-print-directory memcheck-quick; \
 	else echo "memcheck-quick skipped: valgrind is not installed (apt-get install valgrind)"; fi
 
 # The fast tier: unit tests and the conformance cases, no tmux/Chromium/valgrind.
 check: build-tests
-	$(SWIFT) test --skip-build --skip '$(SLOW_TESTS)'
+	$(SWIFT) test --skip-build --disable-xctest --skip '$(SLOW_TESTS)'
 
 # A short deterministic fuzz run (mutations of real inputs); `make fuzz` runs libFuzzer.
 fuzz-quick: build
@@ -49,7 +62,7 @@ fuzz: deps
 
 # The conformance cases alone (Tests/Conformance).
 conformance: build-tests
-	$(SWIFT) test --skip-build --filter ConformanceTests
+	$(SWIFT) test --skip-build --disable-xctest --filter ConformanceTests
 
 # Regenerates the README gallery (docs/gallery/) with the tool itself.
 gallery: build
@@ -68,9 +81,20 @@ bench: deps
 	$(SWIFT) run -c release chainrule-bench $(BENCH_ARGS)
 
 # Leaks and memory errors under valgrind (scripts/memcheck.sh, suppressions in
-# scripts/valgrind.supp): every oracle case in every format plus an export.
+# scripts/valgrind.supp): every conformance case in every format plus an export.
 memcheck: build
 	scripts/memcheck.sh --bin $(BIN)
 
 memcheck-quick: build
 	scripts/memcheck.sh --quick --bin $(BIN)
+
+# A new Swift package in a temporary folder that depends on this one by path
+# builds and runs every Swift example of README.md unchanged (scripts/check-examples.sh).
+examples: swift
+	scripts/check-examples.sh
+
+# Just the warning check, on a fresh build of everything in .build-warnings/.
+warnings: deps
+	@mkdir -p .build-warnings
+	set -o pipefail; $(SWIFT) build --build-tests --scratch-path .build-warnings 2>&1 | tee .build-warnings/build.log
+	@scripts/check-warnings.sh .build-warnings/build.log

@@ -58,6 +58,14 @@ let package = Package(
             dependencies: ["ChainRule", "GraphScript", "ChainRuleLessons"],
             path: "Fuzz/chainrule-fuzz"
         ),
+        // Examples (Examples/README.md): small programs and tests a user of the
+        // library would write. The README and the DocC articles show them verbatim;
+        // ExamplesTests checks that, and runs them.
+        .executableTarget(name: "first-graph", dependencies: ["ChainRule"], path: "Examples/first-graph"),
+        .executableTarget(name: "run-script", dependencies: ["ChainRule", "GraphScript"], path: "Examples/run-script"),
+        .executableTarget(name: "draw-graph", dependencies: ["ChainRule", "ChainRuleRender"], path: "Examples/draw-graph"),
+        .executableTarget(name: "step-frames", dependencies: ["ChainRule", "ChainRuleRender"], path: "Examples/step-frames"),
+        .testTarget(name: "GradientCheckExample", dependencies: ["ChainRule"], path: "Examples/gradient-tests"),
         // Shared by the test targets: the process runner, tmux harness, paths, seed.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ChainRuleTests", dependencies: ["ChainRule", "TestSupport"]),
@@ -69,5 +77,7 @@ let package = Package(
         ),
         // End-to-end: runs the built `chainrule` (and `chainrule-fuzz`) binaries.
         .testTarget(name: "ChainRuleCLITests", dependencies: ["chainrule", "chainrule-fuzz", "TestSupport"]),
+        // The README and DocC examples: equal to Examples/, and they run.
+        .testTarget(name: "ExamplesTests", dependencies: ["chainrule", "first-graph", "run-script", "draw-graph", "step-frames"]),
     ]
 )
