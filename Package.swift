@@ -28,21 +28,25 @@ let package = Package(
             name: "ChainRule",
             dependencies: [.product(name: "RealModule", package: "swift-numerics")]
         ),
+        // Helpers every layer shares, one per job (package access): the escaper
+        // of each output context, the atomic writer, "did you mean", the
+        // diagnostic renderer, byte search.
+        .target(name: "ChainRuleSupport"),
         // The graph script language: lexer → parser → AST → graph builder.
-        .target(name: "GraphScript", dependencies: ["ChainRule"]),
+        .target(name: "GraphScript", dependencies: ["ChainRule", "ChainRuleSupport"]),
         // DOT writer, themes, number formatting, Graphviz wrapper, terminal views.
-        .target(name: "ChainRuleRender", dependencies: ["ChainRule", "CGraphviz"]),
+        .target(name: "ChainRuleRender", dependencies: ["ChainRule", "ChainRuleSupport", "CGraphviz"]),
         // The lesson model: Markdown lesson parser, directives, step model, training, datasets.
-        .target(name: "ChainRuleLessons", dependencies: ["ChainRule", "GraphScript", "ChainRuleRender"]),
+        .target(name: "ChainRuleLessons", dependencies: ["ChainRule", "ChainRuleSupport", "GraphScript", "ChainRuleRender"]),
         // The terminal player: raw terminal, keys, step views.
         .target(name: "ChainRulePlayer", dependencies: ["ChainRule", "ChainRuleRender", "ChainRuleLessons"]),
         // The exporter: SVG frames, HTML slideshow, index page, atomic file store.
-        .target(name: "ChainRuleExport", dependencies: ["ChainRule", "ChainRuleRender", "ChainRuleLessons"]),
+        .target(name: "ChainRuleExport", dependencies: ["ChainRule", "ChainRuleSupport", "ChainRuleRender", "ChainRuleLessons"]),
         // The command-line tool.
         .executableTarget(
             name: "chainrule",
             dependencies: [
-                "ChainRule", "GraphScript", "ChainRuleRender", "ChainRuleLessons", "ChainRulePlayer", "ChainRuleExport",
+                "ChainRule", "ChainRuleSupport", "GraphScript", "ChainRuleRender", "ChainRuleLessons", "ChainRulePlayer", "ChainRuleExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
