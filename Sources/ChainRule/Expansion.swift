@@ -16,7 +16,7 @@ extension Graph {
             let new: NodeID
             do {
                 switch node.kind {
-                case .leaf: new = g.leaf(node.name, initialValues[node.id.index]!)
+                case .leaf: new = g.leaf(node.name, initialValues[node.id.index]!, isData: node.isData)
                 case .constant: new = g.constant(initialValues[node.id.index]!)
                 case .operation(let op) where op.isFused && shouldExpand(node):
                     new = try op.definition.expansion!(&g, inputs)

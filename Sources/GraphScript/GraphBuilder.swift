@@ -84,16 +84,20 @@ struct GraphBuilder: Sendable {
                         notes: ["'\(name)' was assigned on line \(previous.line); every name is assigned once"])
         }
         let node: NodeID
+        let isData = statement.isData
         switch statement.rightSide {
         case .number(let value):
-            node = try leaf(name, Tensor(value), at: statement.rightSite)
+            node = try leaf(name, Tensor(value), isData: isData, at: statement.rightSite)
         case .array(let tensor):
-            node = try leaf(name, tensor, at: statement.rightSite)
+            node = try leaf(name, tensor, isData: isData, at: statement.rightSite)
         case .expression(let tree):
             if case .call(let f, let arguments) = tree.nodes[tree.root].kind,
                case .initializer(let kind)? = function(named: f, tree.nodes[tree.root].symbol) {
                 let value = try initialValue(kind, arguments, tree, at: tree.nodes[tree.root].site)
-                node = try leaf(name, value, at: tree.nodes[tree.root].site)
+                node = try leaf(name, value, isData: isData, at: tree.nodes[tree.root].site)
+            } else if isData {
+                throw error(statement.rightSite, "a data leaf needs a number, an array literal or an initialiser",
+                            notes: ["write 'data \(name) = [0, 1]'; 'data' marks a leaf that takes no gradient"])
             } else {
                 node = try build(tree, name: name)
             }
@@ -107,10 +111,10 @@ struct GraphBuilder: Sendable {
         nameLines.append(statement.nameSite.line)
     }
 
-    private mutating func leaf(_ name: String, _ value: Tensor, at site: Site) throws(Diagnostic) -> NodeID {
+    private mutating func leaf(_ name: String, _ value: Tensor, isData: Bool, at site: Site) throws(Diagnostic) -> NodeID {
         try checkCapacity(site)
         sites.append(site)
-        return graph.leaf(name, value)
+        return graph.leaf(name, value, isData: isData)
     }
 
     private func checkCapacity(_ site: Site) throws(Diagnostic) {
@@ -179,6 +183,8 @@ struct GraphBuilder: Sendable {
                 needed[x] = true
             case .binary(.power, let base, _):
                 needed[base] = true  // the exponent is a literal, checked below
+            case .index(let x, _, _):
+                needed[x] = true
             case .binary(_, let lhs, let rhs):
                 needed[lhs] = true
                 needed[rhs] = true
@@ -219,7 +225,7 @@ struct GraphBuilder: Sendable {
                 } else {
                     guard let p = literal(rhs, in: tree) else {
                         throw error(nodes[rhs].start, "exponent must be a numeric literal",
-                                    notes: ["write 'x ^ 2' or 'x ^ -1'; for a variable exponent use exp(y * log(x))"])
+                                    notes: ["write 'x ^ 2' or 'x ^ -1'; for a tensor exponent use pow(x, y)"])
                     }
                     operation = .pow(p)
                     inputs = [a]
@@ -227,6 +233,12 @@ struct GraphBuilder: Sendable {
                 let result = try apply(operation, inputs, at: node.site)
                 value[i] = try unwrap(result) {
                     self.error(node.site, $0.message, notes: self.shapeNotes(operation, inputs))
+                }
+            case .index(let x, let indices, let indexSites):
+                let result = try apply(.index(indices), [value[x]!], at: node.site)
+                value[i] = try unwrap(result) { e in
+                    if let k = e.parameter, k < indexSites.count { return self.error(indexSites[k], e.message) }
+                    return self.error(node.site, e.message)
                 }
             case .call(let f, let arguments):
                 value[i] = try call(f, node.symbol, arguments, at: node.site, tree: tree, values: value)
