@@ -43,7 +43,7 @@ public struct NodeLabels: Sendable {
     /// (`x`, `exp(a)`, `[1, 2]`), so it needs no parentheses as an operand.
     static func isSimple(_ s: String) -> Bool { isSimpleLabel(s) }
 
-    static func wrap(_ s: String) -> String { wrapLabel(s) }
+    package static func wrap(_ s: String) -> String { wrapLabel(s) }
 
     /// The operation applied to operand labels: `apple × n`, `exp(a)`, `Σ(x×w)`,
     /// as the operation's definition writes it (`OperationText.expression`).
