@@ -202,8 +202,8 @@ struct TwoLayerNet {
             for i in 0..<batch { idx.swapAt(i, i + rng.int(samples - i)) }
             batches.append(Array(idx[0..<batch]))
         }
-        x = graph.leaf("x", .zeros([batch, 64]))
-        t = graph.leaf("t", .zeros([batch]))
+        x = graph.leaf("x", .zeros([batch, 64]), isData: true)
+        t = graph.leaf("t", .zeros([batch]), isData: true)
         w1 = graph.leaf("W1", randn(64, 50))
         b1 = graph.leaf("b1", .zeros([50]))
         w2 = graph.leaf("W2", randn(50, 10))
@@ -227,7 +227,7 @@ struct TwoLayerNet {
     mutating func sgdStep() throws {
         step += 1
         loadBatch(step)
-        // The parameters' gradients only, as the NumPy side computes (no ∂L/∂x).
+        // The parameters' gradients only, as the NumPy side computes (`x` is data: no ∂L/∂x).
         let params = [w1, b1, w2, b2]
         let grads = try graph.forward().gradients(from: loss, withRespectTo: params)
         for (p, g) in zip(params, grads) {

@@ -58,7 +58,10 @@ public struct Backward: Sendable {
     init(forward: Forward, output: NodeID, seed: Tensor) {
         let graph = forward.graph
         let n = graph.nodes.count
-        var (grads, reached) = Backward.pass(forward, output: output, seed: seed, needed: nil)
+        // Data leaves take no gradient: the products that would compute one are skipped.
+        let needed = graph.nodes.contains(where: \.isData) ? graph.nodes.map { !$0.isData } : nil
+        let pass = Backward.pass(forward, output: output, seed: seed, needed: needed)
+        var grads = pass.grads
         // A node no gradient reached gets zeros, unless it is only ever a target.
         var usedAsTarget = [Bool](repeating: false, count: n)
         var usedOtherwise = [Bool](repeating: false, count: n)
@@ -76,7 +79,7 @@ public struct Backward: Sendable {
         self.forward = forward
         self.output = output
         self.gradients = grads
-        self.log = EdgeLog(reached: reached)
+        self.log = EdgeLog(reached: pass.reached)
     }
 
     /// The backward pass from `output`: every node's gradient when `needed`

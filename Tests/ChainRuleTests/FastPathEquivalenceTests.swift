@@ -32,10 +32,10 @@ import Testing
     /// A two-layer net (x @ W1 + b1 → relu → @ W2 + b2 → softmax cross-entropy),
     /// plus a leaf used on both sides of a product and a product of a leaf with
     /// a value computed from it (where the row/column shortcut must not apply).
-    private func net() throws -> (Graph, loss: NodeID, other: NodeID, leaves: [NodeID]) {
+    private func net(dataX: Bool = false) throws -> (Graph, loss: NodeID, other: NodeID, leaves: [NodeID]) {
         var rng = SplitMix64(seed: 11)
         var g = Graph()
-        let x = g.leaf("x", matrix(7, 5, &rng))
+        let x = g.leaf("x", matrix(7, 5, &rng), isData: dataX)
         let t = g.leaf("t", Tensor(vector: [0, 2, 1, 3, 2, 0, 1]))
         let w1 = g.leaf("W1", matrix(5, 6, &rng)), b1 = g.leaf("b1", Tensor(vector: (0..<6).map { Double($0) / 10 - 0.2 }))
         let w2 = g.leaf("W2", matrix(6, 4, &rng)), b2 = g.leaf("b2", Tensor(vector: [0.1, -0.1, 0.2, 0]))
@@ -70,6 +70,21 @@ import Testing
                     #expect(grad == full.gradient(of: id)!, "\(g[id].name ?? "?")")
                 }
             }
+        }
+    }
+
+    /// With `x` a data leaf the pass skips `∂L/∂x` (the `G · W1ᵀ` product);
+    /// every other gradient is unchanged.
+    @Test func dataLeafSkipsItsGradientOnly() throws {
+        let (g, loss, _, leaves) = try net()
+        let (d, dLoss, _, dLeaves) = try net(dataX: true)
+        let full = try g.forward().backward(from: loss), data = try d.forward().backward(from: dLoss)
+        #expect(data.gradient(of: dLeaves[0]) == nil)
+        for (a, b) in zip(leaves.dropFirst(), dLeaves.dropFirst()) {
+            #expect(full.gradient(of: a) == data.gradient(of: b))
+        }
+        for node in g.nodes where !node.isData && node.id != leaves[0] {
+            #expect(full.gradient(of: node.id) == data.gradient(of: node.id), "\(node.id)")
         }
     }
 }
