@@ -23,10 +23,12 @@ let package = Package(
             pkgConfig: "libgvc",
             providers: [.apt(["libgraphviz-dev"])]
         ),
+        // C: the vector matrix kernel (AVX2, chosen at run time). Only ChainRule/MatrixKernel.swift imports it.
+        .target(name: "CChainRuleKernels"),
         // The engine: tensors, graph, operations, forward/backward. Pure Swift, no I/O.
         .target(
             name: "ChainRule",
-            dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+            dependencies: ["CChainRuleKernels", .product(name: "RealModule", package: "swift-numerics")]
         ),
         // Helpers every layer shares, one per job (package access): the escaper
         // of each output context, the atomic writer, "did you mean", the
