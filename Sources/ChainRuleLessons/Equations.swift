@@ -66,7 +66,7 @@ public struct NodeLabels: Sendable {
         case .add: return infix("+")
         case .sub: return infix("−")
         case .mul:
-            if x[1] == "-1" { return compact ? "−" + wrap(x[0]) : wrap(x[0]) + " × (−1)" }
+            if x[1] == "-1" || x[1] == "−1" { return compact ? "−" + wrap(x[0]) : wrap(x[0]) + " × (−1)" }
             return infix("×")
         case .div: return infix("÷")
         case .matmul: return infix("@")
@@ -126,7 +126,7 @@ public struct NodeLabels: Sendable {
                           : ("\(a)ᵀ · \(g)", "the gradient of A @ B for B is Aᵀ · G")
         case .transpose: return ("(\(partial(output ?? node, node)))ᵀ", nil)
         case .softmax: return ("J = diag(\(y)) − \(y)·\(y)ᵀ", "softmax mixes its inputs: the local derivative is a Jacobian matrix, one per row")
-        case .crossEntropy: return ("−t/(\(x[0]) + 1e-7)/N", nil)
+        case .crossEntropy: return ("−t/(\(x[0]) + 1e−7)/N", nil)
         case .softmaxCrossEntropy: return ("(softmax(\(x[0])) − \(x[1]))/N", "softmax followed by cross-entropy collapses to (y − t)/N")
         }
     }

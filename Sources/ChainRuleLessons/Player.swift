@@ -58,8 +58,8 @@ public final class LessonPlayer {
     /// The key line, the longest that fits `width`.
     static func keyLine(width: Int, last: Bool) -> String {
         let options = [
-            "Enter/Space/→ next · b/← back · j/k page · g go to · e explain · ? keys · q quit",
-            "Enter/Space/→ next · b/← back · j/k page · e explain · ? keys · q quit",
+            "Enter/Space/→ next · b/← back · q quit · j/k page · g go to · e explain · ? keys",
+            "Enter/Space/→ next · b/← back · q quit · j/k page · e explain · ? keys",
             "Enter/Space/→ next · b/← back · q quit · ? keys",
             "Enter next · b back · q quit · ? keys",
         ]

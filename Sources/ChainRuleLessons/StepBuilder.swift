@@ -534,9 +534,9 @@ struct StepBuilder {
         return (rows, table)
     }
 
-    /// `3.2e−10`: an error size, always in scientific notation (0 stays `0`).
+    /// An error size in the one number format: `3.2e−10`, `0.5`, `0`.
     private func scientific(_ x: Double, digits: Int) -> String {
-        NumberFormat(significantDigits: digits, smallestFixedExponent: 0, largestFixedExponent: 0).string(x)
+        NumberFormat(significantDigits: digits).string(x)
     }
 
     private func pad(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - s.count)) }

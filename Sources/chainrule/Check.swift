@@ -81,6 +81,6 @@ struct Check: ParsableCommand {
     }
 
     private static func error(_ x: Double) -> String {
-        NumberFormat(significantDigits: 3, smallestFixedExponent: 0, largestFixedExponent: 0).string(x)
+        NumberFormat(significantDigits: 3).string(x)
     }
 }
