@@ -1,4 +1,5 @@
 import ChainRule
+import ChainRuleLessons
 
 /// The text of the player's `e` key: the operation of the step on screen —
 /// its name, its forward formula and its local derivative for each operand.

@@ -1,4 +1,5 @@
 import ChainRule
+import ChainRuleLessons
 import ChainRuleRender
 
 /// How text is drawn: with ANSI colour or plain, and how wide.
