@@ -309,7 +309,8 @@ public enum StepView {
                 if openItalic, i > 0, chars[i - 1] != " ", endOK { toggle(false); i += 1; continue }
                 if !openItalic, prevSpace, let n = next, n != " ", n != c, closes(mark, from: i + 1) { toggle(false); i += 1; continue }
             }
-            out.append(c)
+            // A number's sign in prose is a minus for people (`1e-7` → `1e−7`).
+            out.append(NumberFormat.isNumberSign(chars, at: i) ? "−" : c)
             i += 1
         }
         if style.color && (openBold || openItalic) { out += "\u{1B}[0m" }

@@ -155,6 +155,34 @@ public struct NumberFormat: Sendable, Hashable {
         return out
     }
 
+    /// `true` when the `-` at `i` of `chars` is the sign of a number written
+    /// in prose (`-3`, `x = -0.5`, `1e-7`, `[-1, 2]`), so people should see
+    /// the Unicode minus there; a hyphen in a word or a range (`1-2`,
+    /// `well-known`, `--flag`) is not.
+    public static func isNumberSign(_ chars: [Character], at i: Int) -> Bool {
+        guard chars[i] == "-", i + 1 < chars.count else { return false }
+        let next = chars[i + 1]
+        let startsNumber = next.isASCII && next.isNumber
+            || (next == "." && i + 2 < chars.count && chars[i + 2].isASCII && chars[i + 2].isNumber)
+        guard startsNumber else { return false }
+        if i == 0 { return true }
+        let before = chars[i - 1]
+        if before == "e" || before == "E" {
+            // An exponent: a digit (or `.`) before the `e`.
+            return i >= 2 && (chars[i - 2].isNumber || chars[i - 2] == ".")
+        }
+        return before.isWhitespace || "([{=,;:<>+*/×÷^·≈".contains(before)
+    }
+
+    /// `text` with every number sign `-` (see `isNumberSign`) as `−`.
+    public static func typographicMinus(_ text: String) -> String {
+        guard text.contains("-") else { return text }
+        let chars = Array(text)
+        var out = ""
+        for i in chars.indices { out.append(isNumberSign(chars, at: i) ? "−" : chars[i]) }
+        return out
+    }
+
     /// `"1.2500"` → `"1.25"`, `"3.0"` → `"3"`; text without a decimal point is unchanged.
     public static func trimZeros(_ s: String) -> String {
         guard s.contains(".") else { return s }
