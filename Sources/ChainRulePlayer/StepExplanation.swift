@@ -4,9 +4,9 @@ import ChainRuleLessons
 /// The text of the player's `e` key: the operation of the step on screen —
 /// its name, its forward formula and its local derivative for each operand.
 ///
-/// The words come from the operation itself (its name and symbol) and from
-/// the same rule text the step's equations use (`NodeLabels.localRule`), so
-/// the explanation never disagrees with the equation on screen.
+/// The words come from the operation's definition (`Operation.definition`:
+/// its explanation and rule text, kept beside the forward and backward code),
+/// never from a second copy; the step's equations fill the same templates.
 public enum StepExplanation {
     public static func lines(_ lesson: Lesson, step index: Int) -> [String] {
         let step = lesson.steps[index]
@@ -36,27 +36,25 @@ public enum StepExplanation {
         return out
     }
 
-    /// Name, forward formula and local derivatives of the operation at `id`.
+    /// Name, forward formula and local derivatives of the operation at `id`:
+    /// the operation's own explanation (`OperationDefinition.explanation`,
+    /// the text its definition keeps beside the rule), then the same rule in
+    /// this graph's names.
     static func explain(_ id: NodeID, in section: LessonSection) -> [String] {
         let op = section.graph[id].operation!
-        let graph = section.graph
         let labels = section.labels
-        let inputs = graph[id].inputs
-        let name = labels[id]
-        var out = ["explain · \(op.scriptName) (drawn \(op.symbol))", ""]
-        out.append("forward:  \(name) = \(NodeLabels.expression(op, inputs.map { labels[$0] }))")
+        let inputs = section.graph[id].inputs
+        let explanation = op.definition.explanation
+        var out = ["explain · " + explanation.title, "", "forward: " + explanation.forward]
+        out += explanation.localDerivatives
+        if let expansion = explanation.expansion { out.append("expands to: " + expansion) }
         out.append("")
-        for (k, input) in inputs.enumerated() {
-            if op.targetOperands.contains(k) {
-                out.append("\(labels[input]) is a target: no gradient flows into it.")
-                continue
-            }
-            let (rule, reason) = labels.localRule(of: id, operand: k)
-            out.append("local derivative \(labels.partial(id, input)) = \(rule)")
-            if let reason { out.append("    (\(reason))") }
+        out.append("here: \(labels[id]) = \(NodeLabels.expression(op, inputs.map { labels[$0] }))")
+        for (k, input) in inputs.enumerated() where !op.targetOperands.contains(k) {
+            let (rule, _) = labels.localRule(of: id, operand: k)
+            out.append("      local derivative \(labels.partial(id, input)) = \(rule)")
         }
-        out.append("")
-        out.append("backward: each input's gradient = upstream gradient \(labels.partial(section.output, id)) × its local derivative.")
+        out.append("backward: each input's gradient = the upstream gradient \(labels.partial(section.output, id)) × its local derivative")
         return out
     }
 

@@ -125,18 +125,47 @@ public final class RawTerminal {
     /// step; g go to; ? keys; e explain; digits; Esc; q, Ctrl-C/Ctrl-D and end
     /// of input quit. Returns `.resize` when the terminal changed size.
     public func readKey() -> PlayerKey {
-        var buffer = [UInt8](repeating: 0, count: 16)
+        var buffer = [UInt8](repeating: 0, count: 64)
         while true {
             if windowResized != 0 { windowResized = 0; return .resize }
+            // Keys typed faster than they are handled arrive in one read: one at a time.
+            if let bytes = RawTerminal.nextKeyBytes(&pending) { return RawTerminal.key(bytes) }
             var fds = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
             let ready = poll(&fds, 1, 250)
             if ready < 0 { if errno == EINTR { continue }; return .quit }
             if ready == 0 { continue }
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, 16) }
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, 64) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { return .quit }
-            return RawTerminal.key(Array(buffer[0..<n]))
+            pending += buffer[0..<n]
         }
+    }
+
+    /// Bytes read but not yet handed out as keys.
+    private var pending: [UInt8] = []
+
+    /// Takes the bytes of the first key from `pending`: an escape sequence
+    /// (`ESC [ … final`, `ESC O x`), a lone ESC, or one UTF-8 character.
+    static func nextKeyBytes(_ pending: inout [UInt8]) -> [UInt8]? {
+        guard let first = pending.first else { return nil }
+        var length = 1
+        if first == 27, pending.count > 1 {
+            if pending[1] == 91 {          // ESC [ params… final (0x40–0x7E)
+                length = 2
+                while length < pending.count, !(0x40...0x7E).contains(pending[length]) { length += 1 }
+                length = min(length + 1, pending.count)
+            } else if pending[1] == 79 {   // ESC O x
+                length = min(3, pending.count)
+            }
+        } else if first >= 0xC0 {
+            length = first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : 2
+            length = min(length, pending.count)
+        } else if first == 13, pending.count > 1, pending[1] == 10 {
+            length = 2                     // CR LF: one Enter
+        }
+        let bytes = Array(pending.prefix(length))
+        pending.removeFirst(length)
+        return bytes
     }
 
     /// The key of the bytes one keypress sends.

@@ -114,7 +114,7 @@ enum EvalTable {
             let value = pass.forward.value(of: node)
             let gradient = pass.gradient(of: node).map {
                 format.string($0, noiseScale: RoundingNoise.gradientScale(of: node, in: pass))
-            } ?? "— (target)"
+            } ?? (script.graph[node].isData ? "— (data)" : "— (target)")
             let label = node == script.output ? name + " (output)" : name
             rows.append([label, describeShape(value.shape),
                          format.string(value, noiseScale: RoundingNoise.valueScale(of: node, in: pass.forward)), gradient])
