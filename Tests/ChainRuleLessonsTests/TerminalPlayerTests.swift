@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The built `chainrule` executable next to the test bundle (or in a build folder of the package).
-private func chainruleBinary() -> String? {
+func chainruleBinary() -> String? {
     let fm = FileManager.default
     var candidates: [String] = []
     if let exe = try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
@@ -14,7 +14,7 @@ private func chainruleBinary() -> String? {
     return candidates.first { fm.isExecutableFile(atPath: $0) }
 }
 
-private func which(_ tool: String) -> String? {
+func which(_ tool: String) -> String? {
     for dir in ["/usr/bin", "/usr/local/bin", "/bin"] where FileManager.default.isExecutableFile(atPath: dir + "/" + tool) {
         return dir + "/" + tool
     }
@@ -53,7 +53,7 @@ private func run(_ path: String, _ args: [String], cwd: URL = packageRoot, env: 
 /// Runs a program with posix_spawn and waitpid (no Foundation.Process, whose
 /// wait can hang when the program leaves a daemon behind, as tmux does),
 /// stdin from /dev/null and stdout into a temporary file that is returned.
-private func spawn(_ path: String, _ args: [String]) -> (status: Int32, out: String) {
+func spawn(_ path: String, _ args: [String]) -> (status: Int32, out: String) {
     let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-spawn-\(getpid())-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: outFile) }
     var actions = posix_spawn_file_actions_t()
@@ -86,7 +86,7 @@ private func spawn(_ path: String, _ args: [String]) -> (status: Int32, out: Str
 }
 
 /// A private tmux server (its own socket), so parallel tests never meet.
-private final class Tmux {
+final class Tmux {
     let tmux: String
     let socket: String
     let session = "lesson"
@@ -96,8 +96,8 @@ private final class Tmux {
     }
     @discardableResult
     func callAsFunction(_ args: String...) throws -> String { spawn(tmux, ["-L", socket] + args).out }
-    func start(_ command: String) throws {
-        let r = spawn(tmux, ["-L", socket, "new-session", "-d", "-s", session, "-x", "120", "-y", "50", command])
+    func start(_ command: String, columns: Int = 120, rows: Int = 50) throws {
+        let r = spawn(tmux, ["-L", socket, "new-session", "-d", "-s", session, "-x", "\(columns)", "-y", "\(rows)", command])
         #expect(r.status == 0, "tmux new-session failed")
     }
     func screen() throws -> String { try self("capture-pane", "-p", "-t", session) }
@@ -116,12 +116,12 @@ private final class Tmux {
     func kill() { _ = spawn(tmux, ["-L", socket, "kill-server"]) }
 }
 
-private func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
 /// A new temporary folder for a played lesson to write `Output/<id>/current.svg`
 /// into (never the checkout), and the shell words that enter it with the
 /// package's lessons at hand.
-private func playFolder() throws -> (url: URL, cd: String) {
+func playFolder() throws -> (url: URL, cd: String) {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-play-\(getpid())-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let lessons = packageRoot.appendingPathComponent("Lessons").path
