@@ -21,7 +21,4 @@ public enum LessonFormat {
         TensorFormat(number: NumberFormat(significantDigits: digits), maxItems: maxItems, maxRows: maxRows)
             .string(t, zeroBelow: zeroBelow)
     }
-
-    /// `()`, `(3,)`, `(2, 3)`.
-    public static func shape(_ shape: [Int]) -> String { describeShape(shape) }
 }

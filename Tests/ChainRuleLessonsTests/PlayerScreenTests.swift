@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The player on small terminals (issue 12.1, 13.4), driven in tmux: every
@@ -36,13 +37,12 @@ import Testing
     /// Plays `lesson` to its end at `columns`×`rows`, checking every page of every step.
     func playThrough(_ lesson: String, title: String, steps count: Int, columns: Int, rows: Int,
                      resizeAt: Int? = nil, timeout: Double = 240) throws {
-        let bin = try #require(chainruleBinary(), "build the chainrule executable first")
-        let tmuxPath = try #require(which("tmux"), "tmux is needed for the terminal tests")
-        let t = Tmux(tmux: tmuxPath)
+        let bin = try #require(Repository.chainrule, "build the chainrule executable first")
+        let t = try Tmux(session: "screens")
         defer { t.kill() }
         let (folder, cd) = try playFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try t.start("\(cd) && \(shellQuote(bin)) lesson \(lesson); echo EXIT=$?; sleep 120", columns: columns, rows: rows)
+        try t.start("\(cd) && \(Repository.shellQuote(bin)) lesson \(lesson); echo EXIT=$?; sleep 120", width: columns, height: rows)
         var size = (columns: columns, rows: rows)
         var pages = 0
         for step in 1...count {
@@ -98,13 +98,12 @@ import Testing
 
     /// `g` N, End/Home, `?` and `e` (the explanation comes from the operation's definition).
     @Test func navigationAndExplain() throws {
-        let bin = try #require(chainruleBinary())
-        let tmuxPath = try #require(which("tmux"))
-        let t = Tmux(tmux: tmuxPath)
+        let bin = try #require(Repository.chainrule)
+        let t = try Tmux(session: "keys")
         defer { t.kill() }
         let (folder, cd) = try playFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try t.start("\(cd) && \(shellQuote(bin)) lesson apples; echo EXIT=$?; sleep 60", columns: 80, rows: 24)
+        try t.start("\(cd) && \(Repository.shellQuote(bin)) lesson apples; echo EXIT=$?; sleep 60", width: 80, height: 24)
         var screen = try t.waitFor { $0.contains("step 1/24") }
         #expect(screen.contains("Output/apples/current.svg"), "the first screen says where the live figure is")
         try t.keys("g", "1", "8", "Enter")
