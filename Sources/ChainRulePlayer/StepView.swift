@@ -74,10 +74,11 @@ public enum StepView {
             }
             let value = step.knownValues.contains(node.id) ? LessonFormat.tensor(values[node.id.index], digits: 4, maxItems: 4, maxRows: 2) : "?"
             let grad: String
+            let noGradient = node.isData ? "— (data)" : "— (target)"
             if step.knownGradients.contains(node.id) {
-                grad = section.backward.gradient(of: node.id).map { LessonFormat.tensor($0, digits: 4, maxItems: 4, maxRows: 2) } ?? "— (target)"
+                grad = section.backward.gradient(of: node.id).map { LessonFormat.tensor($0, digits: 4, maxItems: 4, maxRows: 2) } ?? noGradient
             } else {
-                grad = section.backward.gradient(of: node.id) == nil ? "— (target)" : "?"
+                grad = section.backward.gradient(of: node.id) == nil ? noGradient : "?"
             }
             if node.id == step.focus { focusRows.insert(rows.count) }
             rows.append([labels[node.id], clip(op, 22), node.shape.isEmpty ? "()" : describeShape(node.shape), clip(value, 34), clip(grad, 34)])
@@ -96,6 +97,7 @@ public enum StepView {
                 let value = step.knownValues.contains(input) ? LessonFormat.tensor(values[input.index], digits: 4, maxItems: 3, maxRows: 1) : "?"
                 var grad = "?"
                 if isTarget { grad = "— (target)" }
+                else if g[input].isData { grad = "— (data)" }
                 else if step.knownGradients.contains(input),
                         let rec = section.backward.edges(into: input).first(where: { $0.to == node.id && $0.operand == k }) {
                     grad = LessonFormat.tensor(rec.contribution, digits: 4, maxItems: 3, maxRows: 1)

@@ -4,7 +4,8 @@
 /// in words, and, for a fused operation, its expansion into primitives.
 ///
 /// The definitions live in `Operations/Definitions+*.swift`, one file per
-/// family. The engine's forward and backward passes, shape checks, figure
+/// family: a `static let` for each operation (built once; the engine's hot
+/// paths read only its `rule`), a `static func` for one with a parameter. The engine's forward and backward passes, shape checks, figure
 /// symbols, the script's function table, the lessons' equations and the
 /// player's explain view all read them (see `Operation.definition`).
 public struct OperationDefinition: Sendable {
@@ -143,11 +144,16 @@ public struct ScriptArguments: Sendable {
 public struct ArgumentError: Error, Sendable {
     /// Which argument is wrong.
     public enum Position: Sendable, Hashable {
+        /// The k-th literal argument after the operands.
         case literal(Int)
+        /// The keyword argument of this name.
         case keyword(String)
     }
+    /// Which argument is wrong.
     public let position: Position
+    /// A one-line message: `axis must be 0 or 1`.
     public let message: String
+    /// Hints shown as `note:` lines.
     public let notes: [String]
     public init(_ position: Position, _ message: String, notes: [String] = []) {
         self.position = position

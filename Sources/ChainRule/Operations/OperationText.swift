@@ -45,7 +45,9 @@ public struct OperationText: Sendable, Hashable {
 
 /// One operand's local derivative as a template, and a short reason.
 public struct LocalText: Sendable, Hashable {
+    /// The local derivative as a template: `1 − {y}²`.
     public let rule: String
+    /// Why, in a phrase a learner can remember (or `nil`).
     public let reason: String?
     init(_ rule: String, _ reason: String? = nil) {
         self.rule = rule
@@ -55,8 +57,11 @@ public struct LocalText: Sendable, Hashable {
 
 /// The labels a template is filled with.
 public struct TextLabels: Sendable {
+    /// The operands' labels, in operand order (`{a}`, `{b}`).
     public var operands: [String]
+    /// The output's label (`{y}`).
     public var output: String
+    /// The upstream gradient's name (`{G}`), e.g. `∂L/∂y`.
     public var upstream: String
     /// Formats `{p}` (the lessons' number format, say).
     public var number: @Sendable (Double) -> String
@@ -135,7 +140,7 @@ public func wrapLabel(_ s: String) -> String { isSimpleLabel(s) ? s : "(" + s + 
 /// What the player's explain view shows for an operation: its name, its
 /// forward formula and its local derivative(s), from the operation's definition.
 public struct Explanation: Sendable, Hashable {
-    /// "tanh — hyperbolic tangent".
+    /// "tanh(x) — hyperbolic tangent", "a × b — elementwise multiplication".
     public let title: String
     /// "y = tanh(x)".
     public let forward: String
@@ -164,8 +169,8 @@ extension OperationDefinition {
             lines.append(line)
         }
         if let target { lines.append("\(names[target]) is a target: no gradient flows into it") }
-        let call = call?.signature ?? name
-        return Explanation(title: "\(call) — \(text.title)", forward: text.fill(text.forward, labels),
+        let form = call?.signature ?? text.expression(name, labels)
+        return Explanation(title: "\(form) — \(text.title)", forward: text.fill(text.forward, labels),
                            localDerivatives: lines, expansion: text.expansion)
     }
 }
