@@ -1,8 +1,8 @@
 /// NumPy broadcasting for ranks 0–2, and its reverse: summing a gradient
 /// back down to the shape of the operand that was broadcast.
-public enum Broadcasting {
+package enum Broadcasting {
     /// The broadcast shape of `a` and `b`, or `nil` when they are incompatible.
-    public static func shape(_ a: [Int], _ b: [Int]) -> [Int]? {
+    package static func shape(_ a: [Int], _ b: [Int]) -> [Int]? {
         let rank = max(a.count, b.count)
         let pa = Array(repeating: 1, count: rank - a.count) + a
         let pb = Array(repeating: 1, count: rank - b.count) + b
@@ -14,7 +14,7 @@ public enum Broadcasting {
     }
 
     /// `t` expanded to `shape` (which must be a broadcast of `t.shape`).
-    public static func expand(_ t: Tensor, to shape: [Int]) -> Tensor {
+    package static func expand(_ t: Tensor, to shape: [Int]) -> Tensor {
         if t.shape == shape { return t }
         let index = indexMap(from: t.shape, to: shape)
         return Tensor(shape: shape, scalars: index.map { t.scalars[$0] })
@@ -41,11 +41,27 @@ public enum Broadcasting {
 
     /// Sums `gradient` (of a broadcast shape) down to `shape`, recording the
     /// axes that were summed — the "bias gradient = sum over the batch" rule.
-    public static func reduce(_ gradient: Tensor, to shape: [Int]) -> (Tensor, BroadcastReduction?) {
+    package static func reduce(_ gradient: Tensor, to shape: [Int]) -> (Tensor, BroadcastReduction?) {
         if gradient.shape == shape { return (gradient, nil) }
-        let index = indexMap(from: shape, to: gradient.shape)
+        // Each element adds into the one broadcasting read it from
+        // (`indexMap`), in row-major order, computed row by row.
+        let to = gradient.shape
+        let p = Array(repeating: 1, count: to.count - shape.count) + shape
+        let rows = to.count == 2 ? to[0] : 1, cols = to.count >= 1 ? to[to.count - 1] : 1
+        let srcRows = p.count == 2 ? p[0] : 1, srcCols = p.count >= 1 ? p[p.count - 1] : 1
         var out = [Double](repeating: 0, count: shape.reduce(1, *))
-        for (i, g) in gradient.scalars.enumerated() { out[index[i]] += g }
+        out.withUnsafeMutableBufferPointer { o in
+            gradient.scalars.withUnsafeBufferPointer { g in
+                for r in 0..<rows {
+                    let out = o.baseAddress! + (srcRows == 1 ? 0 : r * srcCols), row = g.baseAddress! + r * cols
+                    if srcCols == 1 {
+                        for c in 0..<cols { out[0] += row[c] }
+                    } else {
+                        for c in 0..<cols { out[c] += row[c] }
+                    }
+                }
+            }
+        }
         // Which axes of the broadcast shape were summed away or collapsed?
         let padded = Array(repeating: 0, count: gradient.rank - shape.count) + shape
         var axes: [Int] = []
@@ -66,6 +82,7 @@ public struct BroadcastReduction: Hashable, Sendable {
     /// Axes of `fromShape` that were summed (0 = rows / the batch).
     public let summedAxes: [Int]
 
+    /// A record of summing a gradient of shape `fromShape` over `summedAxes` back to `toShape`.
     public init(fromShape: [Int], toShape: [Int], summedAxes: [Int]) {
         self.fromShape = fromShape
         self.toShape = toShape
