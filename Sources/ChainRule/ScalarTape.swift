@@ -366,8 +366,8 @@ public struct ScalarTape: Sendable {
     }
 
     // MARK: The rules — the operations' definitions (Operations/Definitions+*.swift).
-    // Each op code names its operation as a constant, so the definition's
-    // closures inline into the tape's loops (no rule is written here).
+    // Each op code names its operation; the rule is the definition's (no
+    // rule is written here).
 
     /// `y = op(a)` or `y = a ∘ b`; `p` is `pow`'s exponent. A leaf's value is `a`.
     @usableFromInline
