@@ -24,6 +24,12 @@ struct Check: ParsableCommand {
         PASS or FAIL) and exits with status 1 if any leaf fails. Kinks such as
         relu at exactly 0 can fail legitimately: the numerical derivative
         straddles them.
+
+        Examples:
+          chainrule check neuron.graph
+          chainrule check - < neuron.graph
+          chainrule check -e 'x = 0.5' -e 'y = square(exp(square(x)))'
+          chainrule check net.graph --step 1e-6 --rel-tol 1e-3
         """
     )
 
