@@ -4,8 +4,11 @@ import ChainRuleRender
 
 /// How text is drawn: with ANSI colour or plain, and how wide.
 public struct TextStyle: Sendable {
+    /// Whether to use ANSI colours (only on a terminal, never with `NO_COLOR`).
     public var color: Bool
+    /// Columns to wrap the text at (at least 40).
     public var width: Int
+    /// A style; `width` is raised to 40 if smaller.
     public init(color: Bool, width: Int = 100) { self.color = color; self.width = max(width, 40) }
 
     func paint(_ s: String, _ codes: String) -> String { color && !s.isEmpty ? "\u{1B}[\(codes)m\(s)\u{1B}[0m" : s }
