@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChainRuleRender
 import ChainRule
 import GraphScript
 
@@ -7,17 +8,21 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Check backprop against numerical gradients for every leaf.",
+        usage: """
+        chainrule check [<file>] [-e <statement> ...] [--step <step>]
+                        [--abs-tol <abs-tol>] [--rel-tol <rel-tol>]
+        """,
         discussion: """
-        For every leaf (every name assigned a number or an array) compares the \
-        gradient found by backpropagation with central differences, \
-        (f(x + h) − f(x − h)) / 2h for each element, where f is the sum of the \
-        output. An element passes when |backprop − numerical| ≤ abs-tol + \
-        rel-tol · |numerical|. Targets of cross_entropy get no gradient and are \
-        not checked.
+        For every leaf (every name assigned a number or an array) compares the
+        gradient found by backpropagation with central differences,
+        (f(x + h) − f(x − h)) / 2h for each element, where f is the sum of the
+        output. An element passes when
+          |backprop − numerical| ≤ abs-tol + rel-tol · |numerical|.
+        Targets of cross_entropy get no gradient and are not checked.
 
-        Prints a table (leaf, shape, max absolute error, max relative error, \
-        PASS or FAIL) and exits with status 1 if any leaf fails. Kinks such as \
-        relu at exactly 0 can fail legitimately: the numerical derivative \
+        Prints a table (leaf, shape, max absolute error, max relative error,
+        PASS or FAIL) and exits with status 1 if any leaf fails. Kinks such as
+        relu at exactly 0 can fail legitimately: the numerical derivative
         straddles them.
 
         Examples:
@@ -71,7 +76,7 @@ struct Check: ParsableCommand {
         ScriptInput.writeOutput(TensorText.table(rows))
         let checked = comparisons.count
         if failed.isEmpty {
-            ScriptInput.writeOutput("\(checked) lea\(checked == 1 ? "f" : "ves") checked: backprop matches central differences (h = \(step)).\n")
+            ScriptInput.writeOutput("\(checked) lea\(checked == 1 ? "f" : "ves") checked: backprop matches central differences (h = \(NumberFormat.text.string(step))).\n")
         } else {
             let list = failed.map { "'\($0)'" }.joined(separator: ", ")
             ScriptInput.writeError("error: gradient check failed for \(list): backprop and central differences disagree\n")
@@ -80,6 +85,6 @@ struct Check: ParsableCommand {
     }
 
     private static func error(_ x: Double) -> String {
-        x == 0 ? "0" : String(format: "%.2e", x)
+        NumberFormat(significantDigits: 3).string(x)
     }
 }

@@ -8,20 +8,28 @@ import Foundation
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export lessons as figures, offline HTML slideshows, PDFs and worksheets.",
+        abstract: "Export lessons: figures, offline slideshows, PDFs and worksheets.",
+        usage: """
+        chainrule export [<ID|PATH> ...] [-o <DIR>] [--theme <THEME>]
+                         [--format <FORMATS>] [--quiet]
+        """,
         discussion: """
         For every lesson (all of them when none is named) it writes into DIR/<id>/:
-          NN-<pass>-<node>.svg           every step as a figure (one layout: nodes never move)
-          forward.svg/.pdf, backward.svg/.pdf   the finished forward and backward passes
-          worksheet.svg/.pdf             gradients left blank to fill in
-          worksheet-answers.svg/.pdf     the answer key, same layout
-          index.html                     a slideshow that works offline (←/→, Home/End, #step)
-        and DIR/index.html, the list of lessons. --format replaces the formats of
-        every figure written (default: frames as SVG, the rest as SVG and PDF).
+          NN-<pass>-<node>.svg      every step as a figure (nodes never move)
+          forward.svg, .pdf         the finished forward pass
+          backward.svg, .pdf        the finished backward pass
+          worksheet.svg, .pdf       gradients left blank to fill in
+          worksheet-answers.*       the answer key, same layout
+          index.html                a slideshow that works offline
+                                    (←/→, Home/End, #step)
+        and DIR/index.html, the list of lessons. --format replaces the
+        formats of every figure written (default: frames as SVG, the rest
+        as SVG and PDF).
 
-        The export writes each file atomically and records what it wrote in
-        DIR/<id>/.chainrule-export; it refuses to overwrite any file it did not
-        write, and removes only files it wrote earlier and nobody changed.
+        The export writes each file atomically and records what it wrote
+        in DIR/<id>/.chainrule-export; it refuses to overwrite any file it
+        did not write, and removes only files it wrote earlier and nobody
+        changed.
         """
     )
 
