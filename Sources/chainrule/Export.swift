@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChainRuleExport
 import ChainRuleLessons
+import ChainRule
 import ChainRuleRender
 import Foundation
 
@@ -49,6 +50,9 @@ struct Export: ParsableCommand {
     @Flag(help: "No progress bar, even on a terminal.")
     var quiet = false
 
+    @Option(help: ArgumentHelp("For graphs with neurons (tanh/relu/sigmoid networks): also write the finished pass with each neuron or layer folded into one box (collapsed.svg …) and end the slideshow with it.", valueName: "neurons|layers"))
+    var collapse: CollapseLevel?
+
     func run() throws {
         guard let figureTheme = FigureTheme.named(theme) else {
             throw ValidationError("unknown theme '\(theme)'; choose light, dark, print or colorblind")
@@ -73,8 +77,9 @@ struct Export: ParsableCommand {
             StandardStreams.error(error.rendered + "\n")
             throw ExitCode.failure
         }
-        let options = ExportOptions(directory: URL(fileURLWithPath: output, isDirectory: true),
+        var options = ExportOptions(directory: URL(fileURLWithPath: output, isDirectory: true),
                                     theme: figureTheme, formats: formats, progress: quiet ? false : nil)
+        options.collapse = collapse
         let summary: ExportSummary
         do {
             summary = try LessonExporter(options: options).export(loaded)
