@@ -5,7 +5,7 @@ SWIFT ?= swift
 BIN := .build/debug/chainrule
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test build deps oracle fuzz-quick fuzz gallery bench clean memcheck memcheck-quick
+.PHONY: demo test build install lint deps oracle fuzz-quick fuzz gallery bench clean memcheck memcheck-quick
 
 deps:
 	@if ! pkg-config --exists libgvc 2>/dev/null; then \
@@ -17,10 +17,19 @@ deps:
 build: deps
 	$(SWIFT) build
 
+# Installs the chainrule binary (lessons built in) into $(PREFIX)/bin: make install PREFIX=/usr/local
+PREFIX ?= $(HOME)/.local
+install: deps
+	$(SWIFT) build -c release --product chainrule --static-swift-stdlib
+	install -d "$(DESTDIR)$(PREFIX)/bin"
+	install -m 755 "$$($(SWIFT) build -c release --show-bin-path)/chainrule" "$(DESTDIR)$(PREFIX)/bin/chainrule"
+	@echo "Installed $(DESTDIR)$(PREFIX)/bin/chainrule; try: chainrule lessons"
+
 demo: build
 	$(BIN) lesson apples
 
 test: build
+	$(BIN) lint --strict --lessons Lessons
 	$(SWIFT) test
 	python3 ../shared/oracle/check.py --bin $(BIN) --cases ../shared/oracle/cases --bad ../shared/oracle/bad -j 2
 	$(MAKE) --no-print-directory fuzz-quick
@@ -33,6 +42,10 @@ fuzz-quick: build
 
 fuzz: deps
 	Fuzz/run-libfuzzer.sh 1000000
+
+# Every shipped lesson: directives, names, expectations, {{…}} and the numbers in the prose.
+lint: build
+	$(BIN) lint --strict --lessons Lessons
 
 oracle: build
 	python3 ../shared/oracle/check.py --bin $(BIN) --cases ../shared/oracle/cases --bad ../shared/oracle/bad -j 2

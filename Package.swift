@@ -33,11 +33,15 @@ let package = Package(
         .target(name: "ChainRuleRender", dependencies: ["ChainRule", "CGraphviz"]),
         // Lesson parser, step model, player, exporter.
         .target(name: "ChainRuleLessons", dependencies: ["ChainRule", "GraphScript", "ChainRuleRender"]),
+        // The shipped lessons, embedded at build time (Lessons/ → Swift source) by the EmbedLessons plugin.
+        .executableTarget(name: "chainrule-embed-lessons"),
+        .plugin(name: "EmbedLessons", capability: .buildTool(), dependencies: ["chainrule-embed-lessons"]),
+        .target(name: "ShippedLessons", plugins: ["EmbedLessons"]),
         // The command-line tool.
         .executableTarget(
             name: "chainrule",
             dependencies: [
-                "ChainRule", "GraphScript", "ChainRuleRender", "ChainRuleLessons",
+                "ChainRule", "GraphScript", "ChainRuleRender", "ChainRuleLessons", "ShippedLessons",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

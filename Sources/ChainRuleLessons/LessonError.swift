@@ -16,8 +16,11 @@ public struct LessonError: Error, Sendable, CustomStringConvertible {
     public let message: String
     /// The offending line (empty when the error is about the whole file).
     public let sourceLine: String
+    /// A warning (`chainrule lint`) rather than an error.
+    public var isWarning = false
 
-    public init(fileName: String, line: Int, column: Int, message: String, sourceLine: String) {
+    public init(fileName: String, line: Int, column: Int, message: String, sourceLine: String, isWarning: Bool = false) {
+        self.isWarning = isWarning
         self.fileName = fileName
         self.line = max(line, 1)
         self.column = max(column, 1)
@@ -27,7 +30,7 @@ public struct LessonError: Error, Sendable, CustomStringConvertible {
 
     /// `file:line:col: error: message`, then the source line and a caret.
     public var rendered: String {
-        var out = "\(fileName):\(line):\(column): error: \(message)"
+        var out = "\(fileName):\(line):\(column): \(isWarning ? "warning" : "error"): \(message)"
         if !sourceLine.isEmpty {
             out += "\n  " + sourceLine
             // Keep tabs so the caret lines up under the offending character.

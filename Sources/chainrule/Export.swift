@@ -40,6 +40,8 @@ struct Export: ParsableCommand {
     @Flag(help: "No progress bar, even on a terminal.")
     var quiet = false
 
+    @OptionGroup var source: LessonSourceOptions
+
     func run() throws {
         guard let figureTheme = FigureTheme.named(theme) else {
             throw ValidationError("unknown theme '\(theme)'; choose light, dark, print or colorblind")
@@ -59,7 +61,7 @@ struct Export: ParsableCommand {
 
         let loaded: [ChainRuleLessons.Lesson]
         do {
-            loaded = try ExportLessonFinder.load(lessons)
+            loaded = try ExportLessonFinder.load(lessons, source: source)
         } catch let error as LessonError {
             StandardStreams.error(error.rendered + "\n")
             throw ExitCode.failure
@@ -87,18 +89,18 @@ struct Export: ParsableCommand {
 
 /// Loads lessons by id, number or path (DESIGN §6) through `LessonLibrary`.
 enum ExportLessonFinder {
-    static func load(_ names: [String]) throws -> [ChainRuleLessons.Lesson] {
-        let library = LessonLibrary.locate()
-        if names.isEmpty {
-            guard let library else {
-                throw LessonError(fileName: "Lessons", line: 1, column: 1,
-                                  message: "no Lessons folder found (run in the project folder or set CHAINRULE_LESSONS)", sourceLine: "")
-            }
+    static func load(_ names: [String], source: LessonSourceOptions) throws -> [ChainRuleLessons.Lesson] {
+        let needsLibrary = names.isEmpty || names.contains { name in
+            var isDirectory: ObjCBool = false
+            return !(FileManager.default.fileExists(atPath: name, isDirectory: &isDirectory) && !isDirectory.boolValue)
+        }
+        let library = needsLibrary ? try source.library() : nil
+        if names.isEmpty, let library {
             let entries = library.entries()
             guard !entries.isEmpty else {
                 throw LessonError(fileName: library.directory, line: 1, column: 1, message: "no lessons (NN-slug.md files) found", sourceLine: "")
             }
-            return try entries.map { entry throws(LessonError) in try ChainRuleLessons.Lesson.load(path: entry.path) }
+            return try entries.map { entry throws(LessonError) in try library.load(entry) }
         }
         return try names.map { name throws(LessonError) in
             var isDirectory: ObjCBool = false
@@ -109,7 +111,7 @@ enum ExportLessonFinder {
                 throw LessonError(fileName: name, line: 1, column: 1,
                                   message: "no lesson '\(name)' (see `chainrule lessons`; a path to a lesson file works too)", sourceLine: "")
             }
-            return try ChainRuleLessons.Lesson.load(path: entry.path)
+            return try library!.load(entry)
         }
     }
 }

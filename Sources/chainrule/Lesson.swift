@@ -25,12 +25,13 @@ struct Lesson: ParsableCommand {
     @Flag(name: .customLong("no-pause"), help: "Print every step without waiting for keys.")
     var noPause = false
 
+    @OptionGroup var source: LessonSourceOptions
+
     func run() throws {
-        let (path, displayName) = try resolve(lesson)
         let loaded: ChainRuleLessons.Lesson
         do {
-            loaded = try ChainRuleLessons.Lesson.load(path: path, fileName: displayName)
-        } catch {
+            loaded = try resolve(lesson)
+        } catch let error as LessonError {
             StandardStreams.error(error.rendered + "\n")
             throw ExitCode.failure
         }
@@ -58,21 +59,21 @@ struct Lesson: ParsableCommand {
         }
     }
 
-    /// A path (`….md` or containing `/`) or a lesson id/number in the lessons folder.
-    private func resolve(_ name: String) throws -> (path: String, displayName: String) {
+    /// A path (`….md` or containing `/`) or a lesson id/number in the lessons in use.
+    private func resolve(_ name: String) throws -> ChainRuleLessons.Lesson {
         if name.hasSuffix(".md") || name.contains("/") {
             guard FileManager.default.fileExists(atPath: name) else {
                 StandardStreams.error("error: \(name): no such lesson file\n")
                 throw ExitCode.failure
             }
-            return (name, name)
+            return try ChainRuleLessons.Lesson.load(path: name, fileName: name)
         }
-        guard let library = LessonLibrary.locate() else { throw lessonsFolderMissing() }
+        let library = try source.library()
         guard let entry = library.entry(named: name) else {
             let ids = library.entries().map(\.id).joined(separator: ", ")
             StandardStreams.error("error: no lesson named '\(name)' (lessons: \(ids); `chainrule lessons` lists them)\n")
             throw ExitCode.failure
         }
-        return (entry.path, entry.path)
+        return try library.load(entry)
     }
 }
