@@ -8,6 +8,8 @@ let package = Package(
         .library(name: "GraphScript", targets: ["GraphScript"]),
         .library(name: "ChainRuleRender", targets: ["ChainRuleRender"]),
         .library(name: "ChainRuleLessons", targets: ["ChainRuleLessons"]),
+        .library(name: "ChainRulePlayer", targets: ["ChainRulePlayer"]),
+        .library(name: "ChainRuleExport", targets: ["ChainRuleExport"]),
         .executable(name: "chainrule", targets: ["chainrule"]),
     ],
     dependencies: [
@@ -31,24 +33,28 @@ let package = Package(
         .target(name: "GraphScript", dependencies: ["ChainRule"]),
         // DOT writer, themes, number formatting, Graphviz wrapper, terminal views.
         .target(name: "ChainRuleRender", dependencies: ["ChainRule", "CGraphviz"]),
-        // Lesson parser, step model, player, exporter.
+        // The lesson model: Markdown lesson parser, directives, step model, training, datasets.
         .target(name: "ChainRuleLessons", dependencies: ["ChainRule", "GraphScript", "ChainRuleRender"]),
         // The shipped lessons, embedded at build time (Lessons/ → Swift source) by the EmbedLessons plugin.
         .executableTarget(name: "chainrule-embed-lessons"),
         .plugin(name: "EmbedLessons", capability: .buildTool(), dependencies: ["chainrule-embed-lessons"]),
         .target(name: "ShippedLessons", plugins: ["EmbedLessons"]),
+        // The terminal player: raw terminal, keys, step views.
+        .target(name: "ChainRulePlayer", dependencies: ["ChainRule", "ChainRuleRender", "ChainRuleLessons"]),
+        // The exporter: SVG frames, HTML slideshow, index page, atomic file store.
+        .target(name: "ChainRuleExport", dependencies: ["ChainRule", "ChainRuleRender", "ChainRuleLessons"]),
         // The command-line tool.
         .executableTarget(
             name: "chainrule",
             dependencies: [
-                "ChainRule", "GraphScript", "ChainRuleRender", "ChainRuleLessons", "ShippedLessons",
+                "ChainRule", "GraphScript", "ChainRuleRender", "ChainRuleLessons", "ChainRulePlayer", "ChainRuleExport", "ShippedLessons",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks: `swift run -c release chainrule-bench` (see Benchmarks/README.md).
         .executableTarget(
             name: "chainrule-bench",
-            dependencies: ["ChainRule", "GraphScript", "ChainRuleRender", "ChainRuleLessons"],
+            dependencies: ["ChainRule", "GraphScript", "ChainRuleRender"],
             path: "Benchmarks/chainrule-bench"
         ),
         // Fuzzing the parsers: `Fuzz/run-libfuzzer.sh` or `chainrule-fuzz CORPUS…` (see Fuzz/README.md).
@@ -57,6 +63,14 @@ let package = Package(
             dependencies: ["ChainRule", "GraphScript", "ChainRuleLessons"],
             path: "Fuzz/chainrule-fuzz"
         ),
+        // Examples (Examples/README.md): small programs and tests a user of the
+        // library would write. The README and the DocC articles show them verbatim;
+        // ExamplesTests checks that, and runs them.
+        .executableTarget(name: "first-graph", dependencies: ["ChainRule"], path: "Examples/first-graph"),
+        .executableTarget(name: "run-script", dependencies: ["ChainRule", "GraphScript"], path: "Examples/run-script"),
+        .executableTarget(name: "draw-graph", dependencies: ["ChainRule", "ChainRuleRender"], path: "Examples/draw-graph"),
+        .executableTarget(name: "step-frames", dependencies: ["ChainRule", "ChainRuleRender"], path: "Examples/step-frames"),
+        .testTarget(name: "GradientCheckExample", dependencies: ["ChainRule"], path: "Examples/gradient-tests"),
         .testTarget(
             name: "ChainRuleTests",
             dependencies: [
@@ -66,8 +80,13 @@ let package = Package(
         ),
         .testTarget(name: "GraphScriptTests", dependencies: ["GraphScript", "ChainRule"]),
         .testTarget(name: "ChainRuleRenderTests", dependencies: ["ChainRuleRender", "ChainRule", "GraphScript"]),
-        .testTarget(name: "ChainRuleLessonsTests", dependencies: ["ChainRuleLessons", "ChainRule", "GraphScript", "ChainRuleRender"]),
+        .testTarget(
+            name: "ChainRuleLessonsTests",
+            dependencies: ["ChainRuleLessons", "ChainRulePlayer", "ChainRuleExport", "ChainRule", "GraphScript", "ChainRuleRender"]
+        ),
         // End-to-end: runs the built `chainrule` binary.
         .testTarget(name: "ChainRuleCLITests", dependencies: ["chainrule"]),
+        // The README and DocC examples: equal to Examples/, and they run.
+        .testTarget(name: "ExamplesTests", dependencies: ["chainrule", "first-graph", "run-script", "draw-graph", "step-frames"]),
     ]
 )

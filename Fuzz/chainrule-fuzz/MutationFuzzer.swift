@@ -118,7 +118,7 @@ final class Watchdog: @unchecked Sendable {
                 let s = self.started, bytes = self.input
                 self.lock.unlock()
                 if let s, Date().timeIntervalSince(s) > self.limit {
-                    FileManager.default.createFile(atPath: "Fuzz/last-input", contents: Data(bytes))
+                    _ = FileManager.default.createFile(atPath: "Fuzz/last-input", contents: Data(bytes))
                     FileHandle.standardError.write(Data("chainrule-fuzz: an input ran longer than \(self.limit) s (saved to Fuzz/last-input)\n".utf8))
                     exit(3)
                 }

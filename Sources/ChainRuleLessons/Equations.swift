@@ -56,7 +56,7 @@ public struct NodeLabels: Sendable {
         return true
     }
 
-    static func wrap(_ s: String) -> String { isSimple(s) ? s : "(" + s + ")" }
+    package static func wrap(_ s: String) -> String { isSimple(s) ? s : "(" + s + ")" }
 
     /// The operation applied to operand labels: `apple × n`, `exp(a)`, `Σ(x×w)`.
     public static func expression(_ op: ChainRule.Operation, _ x: [String], compact: Bool = false) -> String {
