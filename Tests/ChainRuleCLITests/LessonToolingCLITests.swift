@@ -23,7 +23,7 @@ import Testing
         let list = try Harden.run(["lessons"], executable: copy.path, environment: env, directory: root)
         #expect(list.status == 0, "\(list.stderr)")
         let ids = list.stdout.split(separator: "\n").filter { $0.first?.isNumber == true }
-        #expect(ids.count >= 11)
+        #expect(ids.count >= 15)
         #expect(ids.first?.hasPrefix("01  apples") == true)
         #expect(list.stdout.contains("lessons: built into chainrule"))
         // Plays one with data (the digits CSV is built in too) and one without.
