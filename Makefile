@@ -101,3 +101,17 @@ warnings: deps
 	@mkdir -p .build-warnings
 	set -o pipefail; $(SWIFT) build --build-tests --scratch-path .build-warnings 2>&1 | tee .build-warnings/build.log
 	@scripts/check-warnings.sh .build-warnings/build.log
+
+# API documentation and articles of every library (DocC through swift-docc-plugin,
+# which Package.swift adds only when CHAINRULE_DOCS is set), one combined archive:
+# .build/docs/ChainRule.doccarchive. Browse it with
+#   python3 -m http.server -d .build/docs/ChainRule.doccarchive 8000
+# and http://localhost:8000/documentation/chainrule. Then prints the documented /
+# public symbols of each module (scripts/doc-coverage.py).
+DOC_TARGETS := ChainRule GraphScript ChainRuleRender ChainRuleLessons ChainRulePlayer ChainRuleExport
+docs: deps
+	@mkdir -p .build/docs
+	CHAINRULE_DOCS=1 $(SWIFT) package --allow-writing-to-directory .build/docs generate-documentation \
+	  $(foreach t,$(DOC_TARGETS),--target $(t)) --enable-experimental-combined-documentation \
+	  --transform-for-static-hosting --output-path .build/docs/ChainRule.doccarchive
+	@scripts/doc-coverage.py $(DOC_TARGETS)

@@ -70,6 +70,7 @@ let package = Package(
         .executableTarget(name: "run-script", dependencies: ["ChainRule", "GraphScript"], path: "Examples/run-script"),
         .executableTarget(name: "draw-graph", dependencies: ["ChainRule", "ChainRuleRender"], path: "Examples/draw-graph"),
         .executableTarget(name: "step-frames", dependencies: ["ChainRule", "ChainRuleRender"], path: "Examples/step-frames"),
+        .executableTarget(name: "lesson", dependencies: ["ChainRuleLessons", "ChainRulePlayer", "ChainRuleExport"], path: "Examples/lesson"),
         .testTarget(name: "GradientCheckExample", dependencies: ["ChainRule"], path: "Examples/gradient-tests"),
         .testTarget(
             name: "ChainRuleTests",
@@ -87,6 +88,13 @@ let package = Package(
         // End-to-end: runs the built `chainrule` binary.
         .testTarget(name: "ChainRuleCLITests", dependencies: ["chainrule"]),
         // The README and DocC examples: equal to Examples/, and they run.
-        .testTarget(name: "ExamplesTests", dependencies: ["chainrule", "first-graph", "run-script", "draw-graph", "step-frames"]),
+        .testTarget(name: "ExamplesTests", dependencies: ["chainrule", "first-graph", "run-script", "draw-graph", "step-frames", "lesson"]),
     ]
 )
+
+// `make docs` builds the DocC documentation with swift-docc-plugin. It is a
+// dependency only then (CHAINRULE_DOCS=1), so neither our own builds nor the
+// packages that depend on ChainRule resolve or fetch it.
+if Context.environment["CHAINRULE_DOCS"] != nil {
+    package.dependencies.append(.package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"))
+}

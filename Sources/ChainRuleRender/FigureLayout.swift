@@ -90,6 +90,12 @@ extension Figure {
     /// geometry `FigureLayout` reads back, without reading it back and
     /// rendering a second time through `nop2`.
     public func render(format: GraphvizFormat = .svg) throws(GraphvizError) -> [UInt8] {
+        if let level = options.collapse {
+            var text = collapsedDOT(level)
+            if format == .dot { return Array(text.utf8) }
+            if format == .png { text = text.replacingOccurrences(of: "digraph \"chainrule\" {\n", with: "digraph \"chainrule\" {\n  dpi=\"\(options.pngDPI)\";\n") }
+            return try Graphviz.render(dot: text, engine: .dot, format: format)
+        }
         if format == .dot { return Array(dot(.complete).utf8) }
         return try Graphviz.render(dot: dot(.complete, dpi: format == .png ? options.pngDPI : nil), engine: .dot, format: format)
     }

@@ -39,6 +39,21 @@ import Testing
             """), "\(r.out)")
     }
 
+    @Test func lessonLoadsPlaysAndExports() throws {
+        let program = try #require(builtProgram("lesson"))
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let r = try run(program, ["exported"], in: folder)
+        #expect(r.status == 0, "\(r.err)")
+        // Graph, two forward steps, the seed, and one backward step per edge into 4 leaves' paths.
+        #expect(r.out.hasPrefix("Two apples and a tax: 8 steps\n"), "\(r.out)")
+        #expect(r.out.contains("1.1 × 2 = 2.2"), "\(r.out)")  // ∂total/∂apple
+        #expect(r.out.contains("played: "))
+        let slideshow = folder.appendingPathComponent("exported/apples/index.html")
+        #expect(FileManager.default.fileExists(atPath: slideshow.path))
+        #expect(r.out.contains("exported 8 frames"), "\(r.out)")
+    }
+
     @Test func drawGraphWritesAnSVG() throws {
         let program = try #require(builtProgram("draw-graph"))
         let folder = try makeTemporaryFolder()
