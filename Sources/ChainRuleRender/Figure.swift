@@ -27,6 +27,8 @@ public struct FigureOptions: Sendable {
     public var groups: NodeGroups
     /// Fold each group of this level into one box (`--collapse`); nil draws every node.
     public var collapse: CollapseLevel?
+    /// Beside each scalar gradient, the edge's local derivative, CS231n style (`× 3`): `--local`.
+    public var localDerivatives = false
 
     public init(theme: FigureTheme = .light, expandFused: Bool = false, worksheet: Bool = false,
                 legend: Bool = false, numberFormat: NumberFormat = .figure,

@@ -43,6 +43,9 @@ struct Export: ParsableCommand {
 
     @OptionGroup var source: LessonSourceOptions
 
+    @Flag(name: .customLong("local"), help: "Beside each scalar gradient, the local derivative it was multiplied by (CS231n style: × 3).")
+    var localDerivatives = false
+
     func run() throws {
         guard let figureTheme = FigureTheme.named(theme) else {
             throw ValidationError("unknown theme '\(theme)'; choose light, dark, print or colorblind")
@@ -67,8 +70,9 @@ struct Export: ParsableCommand {
             StandardStreams.error(error.rendered + "\n")
             throw ExitCode.failure
         }
-        let options = ExportOptions(directory: URL(fileURLWithPath: output, isDirectory: true),
+        var options = ExportOptions(directory: URL(fileURLWithPath: output, isDirectory: true),
                                     theme: figureTheme, formats: formats, progress: quiet ? false : nil)
+        options.localDerivatives = localDerivatives
         let summary: ExportSummary
         do {
             summary = try LessonExporter(options: options).export(loaded)

@@ -26,6 +26,9 @@ struct Lesson: ParsableCommand {
     @Flag(name: .customLong("no-pause"), help: "Print every step without waiting for keys.")
     var noPause = false
 
+    @Flag(help: ArgumentHelp("Quiz: at each question type your answer (a number or e.g. 2*3); a wrong answer gets a hint, a second one the answer; the lesson ends with Score: k/n. Only on a terminal: otherwise every step is printed as usual."))
+    var quiz = false
+
     @OptionGroup var source: LessonSourceOptions
 
     func run() throws {
@@ -48,7 +51,9 @@ struct Lesson: ParsableCommand {
             player.onStep = FrameWriter.make(for: loaded, outputDirectory: output)
         }
         do {
-            if interactive {
+            if interactive && quiz {
+                try player.playQuiz(terminal: terminal)
+            } else if interactive {
                 try player.playInteractive(terminal: terminal)
             } else {
                 try player.playAll { StandardStreams.output($0) }

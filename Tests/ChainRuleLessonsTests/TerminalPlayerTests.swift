@@ -224,6 +224,88 @@ private func playFolder() throws -> (url: URL, cd: String) {
         #expect(modes.contains(" echo ") && !modes.contains("-echo "))
     }
 
+    /// `--quiz` in a terminal: an expression as a right answer, a wrong answer
+    /// then the hint and a right one, two wrong answers then the reveal, and
+    /// the final score.
+    @Test func quizInATerminal() throws {
+        let bin = try #require(chainruleBinary())
+        let tmuxPath = try #require(which("tmux"), "tmux is needed for the terminal test")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-quiz-\(getpid())-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try """
+        # Quiz
+
+        ```graph
+        x = 2
+        y = 3
+        z = x * y
+        L = z + 1
+        ```
+
+        > ask forward z: what is x × y?
+        > ask backward y local: what is the local derivative ∂z/∂y?
+        > ask backward x: what is ∂L/∂x?
+        """.write(to: dir.appendingPathComponent("01-quiz.md"), atomically: true, encoding: .utf8)
+        let t = Tmux(tmux: tmuxPath)
+        defer { t.kill() }
+        try t.start("cd \(shellQuote(dir.path)) && \(shellQuote(bin)) lesson 01-quiz.md --quiz; echo EXIT=$?; sleep 60")
+        var screen = try t.waitFor { $0.contains("step 1/") }
+        try t.keys("Enter")
+        // 1. forward z: an expression, right at once.
+        screen = try t.waitFor { $0.contains("your answer") }
+        #expect(screen.contains("what is x × y?"))
+        #expect(screen.contains("z = x × y = 2 × 3 = ?"))
+        try t.keys("2*3", "Enter")
+        screen = try t.waitFor { $0.contains("✓ right") }
+        #expect(screen.contains("✓ right: 6"))
+        try t.keys("Enter")
+        screen = try t.waitFor { $0.contains("z = x × y = 2 × 3 = 6") }
+        // On to the local-derivative question about y: the equation hides the local derivative.
+        for _ in 0..<6 {
+            if screen.contains("the local derivative ∂z/∂y") { break }
+            try t.keys("Enter")
+            usleep(300_000)
+            screen = try t.screen()
+        }
+        screen = try t.waitFor { $0.contains("your answer") }
+        #expect(screen.contains("what is the local derivative ∂z/∂y?"))
+        #expect(screen.contains("= 1 × ? = ?"))
+        // 2. wrong, then the hint, then right.
+        try t.keys("7", "Enter")
+        screen = try t.waitFor { $0.contains("✗ not quite.") }
+        #expect(screen.contains("Hint: "))
+        try t.keys("1", "-", "1", "+", "2", "Enter")
+        screen = try t.waitFor { $0.contains("✓ right") }
+        #expect(screen.contains("✓ right: 2"))
+        try t.keys("Enter")
+        // 3. two wrong answers: the answer is revealed.
+        for _ in 0..<4 {
+            if screen.contains("what is ∂L/∂x?") && screen.contains("your answer") { break }
+            try t.keys("Enter")
+            usleep(300_000)
+            screen = try t.screen()
+        }
+        screen = try t.waitFor { $0.contains("what is ∂L/∂x?") && $0.contains("your answer") }
+        try t.keys("1", "Enter")
+        screen = try t.waitFor { $0.contains("Hint: ") }
+        try t.keys("5", "Enter")
+        screen = try t.waitFor { $0.contains("The answer is") }
+        #expect(screen.contains("The answer is 3"))
+        // 4. to the end: the score.
+        for _ in 0..<6 {
+            if screen.contains("Score: ") { break }
+            try t.keys("Enter")
+            usleep(300_000)
+            screen = try t.screen()
+        }
+        screen = try t.waitFor { $0.contains("Score: ") }
+        #expect(screen.contains("Score: 2/3"))
+        try t.keys("q")
+        screen = try t.waitFor { $0.contains("EXIT=") }
+        #expect(screen.contains("EXIT=0"))
+    }
+
     /// Ctrl-C while playing: the terminal is restored and the player exits.
     @Test func interruptRestoresTheTerminal() throws {
         let bin = try #require(chainruleBinary())
