@@ -44,7 +44,7 @@ public struct Backward: Sendable {
     /// The node the pass started from.
     public let output: NodeID
     /// `∂(sum of output)/∂node` for every node; `nil` for a node that is
-    /// used only as a target (no gradient flows into targets).
+    /// used only as a target (no gradient flows into targets) and for a data leaf.
     public let gradients: [Tensor?]
     /// One record per edge that carries a gradient, in the order the
     /// backward pass visits them (output first).
@@ -57,14 +57,49 @@ public struct Backward: Sendable {
 
     init(forward: Forward, output: NodeID, seed: Tensor) {
         let graph = forward.graph
+        let n = graph.nodes.count
+        // Data leaves take no gradient: the products that would compute one are skipped.
+        let needed = graph.nodes.contains(where: \.isData) ? graph.nodes.map { !$0.isData } : nil
+        let pass = Backward.pass(forward, output: output, seed: seed, needed: needed)
+        var grads = pass.grads
+        // A node no gradient reached gets zeros, unless it is only ever a target.
+        var usedAsTarget = [Bool](repeating: false, count: n)
+        var usedOtherwise = [Bool](repeating: false, count: n)
+        for node in graph.nodes {
+            let targets = node.operation?.targetOperands ?? []
+            for (k, input) in node.inputs.enumerated() {
+                if targets.contains(k) { usedAsTarget[input.index] = true } else { usedOtherwise[input.index] = true }
+            }
+        }
+        for index in 0..<n where grads[index] == nil && !(usedAsTarget[index] && !usedOtherwise[index]) {
+            grads[index] = .zeros(graph.nodes[index].shape)
+        }
+        // Data leaves take no gradient.
+        for index in 0..<n where graph.nodes[index].isData { grads[index] = nil }
+        self.forward = forward
+        self.output = output
+        self.gradients = grads
+        self.log = EdgeLog(reached: pass.reached)
+    }
+
+    /// The backward pass from `output`: every node's gradient when `needed`
+    /// is `nil`; otherwise only the gradients on the way to the nodes marked
+    /// `true` in `needed` — the other nodes' backward steps and the
+    /// contributions into operands that lead to no marked node (`∂L/∂X` of a
+    /// data matrix, say) are skipped. The gradients it does compute are the
+    /// same numbers either way.
+    static func pass(_ forward: Forward, output: NodeID, seed: Tensor,
+                     needed: [Bool]?) -> (grads: [Tensor?], reached: [Bool]) {
+        let graph = forward.graph
         let values = forward.values
         let n = graph.nodes.count
         var grads = [Tensor?](repeating: nil, count: n)
         grads[output.index] = seed
         var reached = [Bool](repeating: false, count: n)
+        @inline(__always) func wanted(_ id: NodeID) -> Bool { needed?[id.index] ?? true }
         for index in stride(from: output.index, through: 0, by: -1) {
             let node = graph.nodes[index]
-            guard let op = node.operation, let g = grads[index] else { continue }
+            guard let op = node.operation, let g = grads[index], needed?[index] ?? true else { continue }
             reached[index] = true
             let inputs = node.inputs
             // Fast path: an elementwise operation on operands of the output's
@@ -81,8 +116,8 @@ public struct Backward: Sendable {
                 let a = values[inputs[0].index], b = values[inputs[1].index]
                 if a.count == 1 && b.count == 1 && g.count == 1 && a.shape == g.shape && b.shape == g.shape {
                     let av = a.scalars[0], bv = b.scalars[0], gv = g.scalars[0]
-                    Backward.accumulate(rule.da(av, bv) * gv, into: inputs[0].index, shape: a.shape, &grads)
-                    Backward.accumulate(rule.db(av, bv) * gv, into: inputs[1].index, shape: b.shape, &grads)
+                    if wanted(inputs[0]) { Backward.accumulate(rule.da(av, bv) * gv, into: inputs[0].index, shape: a.shape, &grads) }
+                    if wanted(inputs[1]) { Backward.accumulate(rule.db(av, bv) * gv, into: inputs[1].index, shape: b.shape, &grads) }
                     continue
                 }
             }
@@ -92,11 +127,16 @@ public struct Backward: Sendable {
             } else if op.binaryRule != nil {
                 let (ca, cb) = Elementwise.backward(op, values[inputs[0].index], values[inputs[1].index], g)
                 contributions = [ca, cb]
+            } else if case .matmul = op, needed != nil {
+                // Only the products whose operand needs them (`G · Bᵀ`, `Aᵀ · G`).
+                let (da, db) = LinearAlgebra.matmulGradients(values[inputs[0].index], values[inputs[1].index], g,
+                                                             left: wanted(inputs[0]), right: wanted(inputs[1]))
+                contributions = [da, db]
             } else {
                 contributions = op.backward(inputs.map { values[$0.index] }, values[index], g).map { $0?.contribution }
             }
             for (k, share) in contributions.enumerated() {
-                guard let share else { continue }
+                guard let share, wanted(inputs[k]) else { continue }
                 let input = inputs[k]
                 let (contribution, _) = Broadcasting.reduce(share, to: graph.nodes[input.index].shape)
                 if grads[input.index] != nil {
@@ -106,22 +146,7 @@ public struct Backward: Sendable {
                 }
             }
         }
-        // A node no gradient reached gets zeros, unless it is only ever a target.
-        var usedAsTarget = [Bool](repeating: false, count: n)
-        var usedOtherwise = [Bool](repeating: false, count: n)
-        for node in graph.nodes {
-            let targets = node.operation?.targetOperands ?? []
-            for (k, input) in node.inputs.enumerated() {
-                if targets.contains(k) { usedAsTarget[input.index] = true } else { usedOtherwise[input.index] = true }
-            }
-        }
-        for index in 0..<n where grads[index] == nil && !(usedAsTarget[index] && !usedOtherwise[index]) {
-            grads[index] = .zeros(graph.nodes[index].shape)
-        }
-        self.forward = forward
-        self.output = output
-        self.gradients = grads
-        self.log = EdgeLog(reached: reached)
+        return (grads, reached)
     }
 
     /// `grads[index] += contribution` for a one-element contribution.
@@ -182,8 +207,8 @@ public struct Backward: Sendable {
             let first = r.edges.count
             let shares = op.backward(node.inputs.map { forward.values[$0.index] }, forward.values[index], g)
             for (k, share) in shares.enumerated() {
-                guard let share else { continue }
                 let input = node.inputs[k]
+                guard let share, !graph[input].isData else { continue }
                 let (contribution, reduction) = Broadcasting.reduce(share.contribution, to: graph[input].shape)
                 r.into[input.index].append(r.edges.count)
                 r.edges.append(EdgeRecord(from: input, to: node.id, operand: k, upstream: g,

@@ -484,7 +484,7 @@ private struct DOTWriter {
         switch block {
         case .target:
             let note = override?.gradient.map { gradientText($0) }
-                ?? text("(target)", color: theme.muted, size: captionSize, italic: true)
+                ?? text(figure.graph[edge.from].isData ? "(data)" : "(target)", color: theme.muted, size: captionSize, italic: true)
             rows.append(grid.wideRow(note, padding: 2, height: grid.cellHeight))
         case _ where override?.gradient != nil:
             rows.append(grid.wideRow(gradientText(override!.gradient!), padding: 2, height: blockHeight))

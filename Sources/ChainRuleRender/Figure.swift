@@ -224,7 +224,7 @@ public struct Figure: Sendable {
     public func gradient(on edge: FigureEdge) -> Tensor? {
         guard let to = edge.to else { return backward.gradient(of: edge.from) }
         if let r = records[edge] { return r.contribution }
-        if graph[to].operation?.targetOperands.contains(edge.operand) == true { return nil }
+        if graph[to].operation?.targetOperands.contains(edge.operand) == true || graph[edge.from].isData { return nil }
         return .zeros(graph[edge.from].shape)
     }
 }

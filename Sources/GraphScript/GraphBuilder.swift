@@ -75,8 +75,7 @@ struct GraphBuilder: Sendable {
     mutating func add(_ statement: Statement) throws(Diagnostic) {
         let name = statement.name
         let symbol = statement.symbol
-        let named = function(named: name, symbol)
-        if let named, case .initializer = named {} else if named != nil {
+        if ScriptFunction.isReserved(name) {
             throw error(statement.nameSite, "cannot assign to '\(name)': it is a function",
                         notes: ["names may begin with a function's name, e.g. '\(name)_1'"])
         }
@@ -85,16 +84,20 @@ struct GraphBuilder: Sendable {
                         notes: ["'\(name)' was assigned on line \(previous.line); every name is assigned once"])
         }
         let node: NodeID
+        let isData = statement.isData
         switch statement.rightSide {
         case .number(let value):
-            node = try leaf(name, Tensor(value), at: statement.rightSite)
+            node = try leaf(name, Tensor(value), isData: isData, at: statement.rightSite)
         case .array(let tensor):
-            node = try leaf(name, tensor, at: statement.rightSite)
+            node = try leaf(name, tensor, isData: isData, at: statement.rightSite)
         case .expression(let tree):
             if case .call(let f, let arguments) = tree.nodes[tree.root].kind,
                case .initializer(let kind)? = function(named: f, tree.nodes[tree.root].symbol) {
                 let value = try initialValue(kind, arguments, tree, at: tree.nodes[tree.root].site)
-                node = try leaf(name, value, at: tree.nodes[tree.root].site)
+                node = try leaf(name, value, isData: isData, at: tree.nodes[tree.root].site)
+            } else if isData {
+                throw error(statement.rightSite, "a data leaf needs a number, an array literal or an initialiser",
+                            notes: ["write 'data \(name) = [0, 1]'; 'data' marks a leaf that takes no gradient"])
             } else {
                 node = try build(tree, name: name)
             }
@@ -108,10 +111,10 @@ struct GraphBuilder: Sendable {
         nameLines.append(statement.nameSite.line)
     }
 
-    private mutating func leaf(_ name: String, _ value: Tensor, at site: Site) throws(Diagnostic) -> NodeID {
+    private mutating func leaf(_ name: String, _ value: Tensor, isData: Bool, at site: Site) throws(Diagnostic) -> NodeID {
         try checkCapacity(site)
         sites.append(site)
-        return graph.leaf(name, value)
+        return graph.leaf(name, value, isData: isData)
     }
 
     private func checkCapacity(_ site: Site) throws(Diagnostic) {
@@ -180,11 +183,16 @@ struct GraphBuilder: Sendable {
                 needed[x] = true
             case .binary(.power, let base, _):
                 needed[base] = true  // the exponent is a literal, checked below
+            case .index(let x, _, _):
+                needed[x] = true
             case .binary(_, let lhs, let rhs):
                 needed[lhs] = true
                 needed[rhs] = true
-            case .call(_, let arguments):
-                for argument in arguments where argument.keyword == nil { needed[argument.value] = true }
+            case .call(let f, let arguments):
+                // The operands become nodes; literal parameters (`slope`, sizes) do not.
+                var operands = Int.max
+                if case .operation(let call)? = function(named: f, nodes[i].symbol) { operands = call.operands }
+                for argument in arguments.lazy.filter({ $0.keyword == nil }).prefix(operands) { needed[argument.value] = true }
             }
         }
         // Pass 2, operands first: create the graph nodes.
@@ -208,23 +216,12 @@ struct GraphBuilder: Sendable {
                     value[i] = try unwrap(result) { self.error(node.site, $0.message) }
                 }
             case .binary(let op, let lhs, let rhs):
-                let a = value[lhs]!
-                let operation: Operation
-                let inputs: [NodeID]
-                if let binary = op.operation {
-                    operation = binary
-                    inputs = [a, value[rhs]!]
-                } else {
-                    guard let p = literal(rhs, in: tree) else {
-                        throw error(nodes[rhs].start, "exponent must be a numeric literal",
-                                    notes: ["write 'x ^ 2' or 'x ^ -1'; for a variable exponent use exp(y * log(x))"])
-                    }
-                    operation = .pow(p)
-                    inputs = [a]
-                }
-                let result = try apply(operation, inputs, at: node.site)
-                value[i] = try unwrap(result) {
-                    self.error(node.site, $0.message, notes: self.shapeNotes(operation, inputs))
+                value[i] = try binary(op, value[lhs]!, rhs, tree, value, at: node.site)
+            case .index(let x, let indices, let indexSites):
+                let result = try apply(.index(indices), [value[x]!], at: node.site)
+                value[i] = try unwrap(result) { e in
+                    if let k = e.parameter, k < indexSites.count { return self.error(indexSites[k], e.message) }
+                    return self.error(node.site, e.message)
                 }
             case .call(let f, let arguments):
                 value[i] = try call(f, node.symbol, arguments, at: node.site, tree: tree, values: value)
@@ -240,6 +237,26 @@ struct GraphBuilder: Sendable {
         }
         graph.setName(name, of: root)
         return root
+    }
+
+    /// `a op rhs`; for `^` the right side must be a literal exponent.
+    private mutating func binary(_ op: BinaryOperator, _ a: NodeID, _ rhs: Int, _ tree: ExpressionTree, _ value: [NodeID?],
+                                 at site: Site) throws(Diagnostic) -> NodeID {
+        let operation: Operation
+        let inputs: [NodeID]
+        if let binary = op.operation {
+            operation = binary
+            inputs = [a, value[rhs]!]
+        } else {
+            guard let p = literal(rhs, in: tree) else {
+                throw error(tree.nodes[rhs].start, "exponent must be a numeric literal",
+                            notes: ["write 'x ^ 2' or 'x ^ -1'; for a tensor exponent use pow(x, y)"])
+            }
+            operation = .pow(p)
+            inputs = [a]
+        }
+        let result = try apply(operation, inputs, at: site)
+        return try unwrap(result) { self.error(site, $0.message, notes: self.shapeNotes(operation, inputs)) }
     }
 
     private func shapeNotes(_ operation: Operation, _ inputs: [NodeID]) -> [String] {
@@ -319,68 +336,69 @@ struct GraphBuilder: Sendable {
         let hasKeyword = arguments.contains { $0.keyword != nil }
         let positional = hasKeyword ? arguments.filter { $0.keyword == nil } : arguments
         let keywords = hasKeyword ? arguments.filter { $0.keyword != nil } : []
-        // Keywords come after positional arguments, once each, and only known ones.
-        if hasKeyword {
-            var seen: Set<String> = []
-            var sawKeyword = false
-            for argument in arguments {
-                if let k = argument.keyword {
-                    sawKeyword = true
-                    if !seen.insert(k).inserted { throw error(argument.keywordSite!, "argument '\(k)' is given twice") }
-                } else if sawKeyword {
-                    throw error(tree.nodes[argument.value].start, "positional argument after a keyword argument")
-                }
-            }
-        }
-        func expectPositional(_ count: Int) throws(Diagnostic) {
-            guard positional.count == count else {
-                let words = ["no arguments", "one argument", "two arguments"]
-                throw error(site, "\(f) takes \(count < words.count ? words[count] : "\(count) arguments"), got \(positional.count)",
-                            notes: ["call it as \(ScriptFunction.signature(of: f))"])
-            }
-        }
-        func rejectKeywords(allowing allowed: [String]) throws(Diagnostic) {
-            for argument in keywords where !allowed.contains(argument.keyword!) {
-                let k = argument.keyword!
-                var notes: [String] = []
-                if let near = nearestName(to: k, in: allowed) { notes.append("did you mean '\(near)'?") }
-                else { notes.append("call it as \(ScriptFunction.signature(of: f))") }
-                throw error(argument.keywordSite!, "\(f) has no argument named '\(k)'", notes: notes)
-            }
-        }
-        let operands = positional.map { values[$0.value]! }
-        let operation: Operation
-        var errorSite: (ShapeError) -> Site = { _ in site }
-        switch function {
-        case .unary(let op):
-            try rejectKeywords(allowing: [])
-            try expectPositional(1)
-            operation = op
-        case .reduction(let isMean):
-            try rejectKeywords(allowing: ["axis"])
-            try expectPositional(1)
-            var axis: Int? = nil
-            if let a = keywords.first {
-                let index = a.value
-                guard let v = literal(index, in: tree), v == 0 || v == 1 else {
-                    throw error(tree.nodes[index].start, "axis must be 0 or 1",
-                                notes: ["axis 0 runs down the rows, axis 1 along each row"])
-                }
-                axis = Int(v)
-                errorSite = { e in e.operand != nil ? tree.nodes[index].start : site }
-            }
-            operation = isMean ? .mean(axis: axis) : .sum(axis: axis)
-        case .loss(let op):
-            try rejectKeywords(allowing: [])
-            try expectPositional(2)
-            operation = op
-            errorSite = { e in e.operand.map { tree.nodes[positional[$0].value].start } ?? site }
-        case .initializer:
+        if hasKeyword { try checkKeywordOrder(arguments, tree) }
+        guard case .operation(let call) = function else {
             throw error(site, "\(f)(…) creates a leaf, so it must be the whole right side of an assignment",
                         notes: ["write 'W = \(f)(2, 3)' on a line of its own and use 'W'"])
         }
+        let (operation, parameterSites) = try operation(call, positional, keywords, at: site, tree: tree)
+        let operands = positional.prefix(call.operands).map { values[$0.value]! }
         let result = try apply(operation, operands, at: site)
-        return try unwrap(result) { e in self.error(errorSite(e), e.message) }
+        return try unwrap(result) { e in
+            if let p = e.parameter, p < parameterSites.count { return self.error(parameterSites[p], e.message) }
+            if let k = e.operand, k < call.operands { return self.error(tree.nodes[positional[k].value].start, e.message) }
+            return self.error(site, e.message)
+        }
+    }
+
+    /// Keywords come after positional arguments, once each.
+    private func checkKeywordOrder(_ arguments: [Argument], _ tree: ExpressionTree) throws(Diagnostic) {
+        var seen: Set<String> = []
+        var sawKeyword = false
+        for argument in arguments {
+            if let k = argument.keyword {
+                sawKeyword = true
+                if !seen.insert(k).inserted { throw error(argument.keywordSite!, "argument '\(k)' is given twice") }
+            } else if sawKeyword {
+                throw error(tree.nodes[argument.value].start, "positional argument after a keyword argument")
+            }
+        }
+    }
+
+    /// The operation a call makes from its literal arguments (`ScriptCall.make`),
+    /// and where each parameter is: the literals, then the keywords in the call's order.
+    private func operation(_ call: ScriptCall, _ positional: [Argument], _ keywords: [Argument], at site: Site,
+                           tree: ExpressionTree) throws(Diagnostic) -> (Operation, [Site]) {
+        let f = call.name
+        for argument in keywords where !call.keywords.contains(argument.keyword!) {
+            let k = argument.keyword!
+            var notes: [String] = []
+            if let near = nearestName(to: k, in: call.keywords) { notes.append("did you mean '\(near)'?") }
+            else { notes.append("call it as \(call.signature)") }
+            throw error(argument.keywordSite!, "\(f) has no argument named '\(k)'", notes: notes)
+        }
+        // Operands, then literal parameters (some may be left out from the end).
+        let most = call.operands + call.literals.count, least = most - call.optionalLiterals
+        guard (least...most).contains(positional.count) else {
+            let words = ["no arguments", "one argument", "two arguments", "three arguments"]
+            let count = least == most ? (least < words.count ? words[least] : "\(least) arguments")
+                                      : "\(words[least].prefix { $0 != " " }) or \(words[most])"
+            throw error(site, "\(f) takes \(count), got \(positional.count)", notes: ["call it as \(call.signature)"])
+        }
+        let literals = Array(positional.dropFirst(call.operands))
+        var given: [String: Double?] = [:]
+        for argument in keywords { given[argument.keyword!] = literal(argument.value, in: tree) }
+        let sites = literals.map { tree.nodes[$0.value].start }
+            + call.keywords.map { k in keywords.first { $0.keyword == k }.map { tree.nodes[$0.value].start } ?? site }
+        do {
+            let operation = try call.make(ScriptArguments(literals: literals.map { literal($0.value, in: tree) }, keywords: given))
+            return (operation, sites)
+        } catch {
+            switch error.position {
+            case .literal(let k): throw self.error(sites[k], error.message, notes: error.notes)
+            case .keyword(let k): throw self.error(sites[literals.count + call.keywords.firstIndex(of: k)!], error.message, notes: error.notes)
+            }
+        }
     }
 
     /// The value of `zeros(…)`, `ones(…)` or `randn(…)`.

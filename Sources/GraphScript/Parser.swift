@@ -84,10 +84,19 @@ struct Parser: Sendable {
             }
             throw error(at: current, "expected a name at the start of a statement, found \(source.describe(current))", notes: notes)
         }
-        let nameToken = current
-        let nameSymbol = symbol(of: nameToken)
-        let name = symbols.names[nameSymbol]
+        var nameToken = current
+        var nameSymbol = symbol(of: nameToken)
+        var name = symbols.names[nameSymbol]
         try advance()
+        // `data t = [0, 1]`: a leaf that takes no gradient. (`data` followed
+        // by `=` is an ordinary name: `data = 2` keeps its meaning.)
+        let isData = name == "data" && current.kind == .identifier
+        if isData {
+            nameToken = current
+            nameSymbol = symbol(of: nameToken)
+            name = symbols.names[nameSymbol]
+            try advance()
+        }
         guard current.kind == .equals else {
             throw error(at: current, "expected '=' after '\(name)', found \(source.describe(current))",
                         notes: ["every statement assigns a name: '\(name) = …'"])
@@ -120,7 +129,8 @@ struct Parser: Sendable {
         }
         // `current` ends the statement.
         if current.kind == .newline { try advance() }
-        return Statement(name: name, nameSite: nameToken.site, rightSide: right, rightSite: rightToken.site, symbol: nameSymbol)
+        return Statement(name: name, nameSite: nameToken.site, rightSide: right, rightSite: rightToken.site, symbol: nameSymbol,
+                         isData: isData)
     }
 
     // MARK: Groups
@@ -494,7 +504,11 @@ struct Parser: Sendable {
                     case .equals:
                         throw error(at: token, "unexpected '='", notes: ["write one assignment per line"])
                     case .leftBracket:
-                        throw error(at: token, "array literals are only allowed as the whole right side of an assignment")
+                        // Indexing binds tighter than any operator: it applies to the operand just read.
+                        let (indices, sites) = try parseIndices()
+                        let x = operands.removeLast()
+                        try push(ExpressionNode(kind: .index(x, indices, sites), site: token.site, start: tree.nodes[x].start),
+                                 &tree, &operands)
                     default:
                         var notes: [String] = []
                         if token.kind == .identifier || token.kind == .number || token.kind == .leftParen {
@@ -506,6 +520,33 @@ struct Parser: Sendable {
                 }
             }
             previous = token
+        }
+    }
+
+    /// The literal indices of `x[i]` or `x[i, j]`, starting at `[`, and where each is.
+    private mutating func parseIndices() throws(Diagnostic) -> ([Int], [Site]) {
+        try advance()
+        var indices: [Int] = [], sites: [Site] = []
+        while true {
+            let v = current.kind == .number ? current.number : -1
+            guard v == v.rounded(), v >= 0, v < 0x1p31 else {
+                throw error(at: current, "an index must be a whole number literal of at least 0, found \(source.describe(current))",
+                            notes: ["write x[i] for a vector's element or a matrix's row, x[i, j] for a matrix's element"])
+            }
+            guard indices.count < 2 else {
+                throw error(at: current, "too many indices: tensors have at most two axes", notes: ["write x[i] or x[i, j]"])
+            }
+            indices.append(Int(v))
+            sites.append(current.site)
+            try advance()
+            if current.kind == .comma {
+                try advance()
+            } else if current.kind == .rightBracket {
+                try advance()
+                return (indices, sites)
+            } else {
+                throw error(at: current, "expected ',' or ']' after the index, found \(source.describe(current))")
+            }
         }
     }
 
