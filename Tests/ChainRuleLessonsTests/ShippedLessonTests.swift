@@ -306,7 +306,12 @@ import Testing
         #expect(close(l.value("y")?.scalar, y))
         #expect(close(l.gradient("z")?.scalar, dz))
         #expect(close(l.gradient("w"), [dz * 1, dz * 0.5]))
-        #expect(close(l.gradient("x"), [dz * 0.4, dz * -0.6]))
+        #expect(close(l.gradient("b")?.scalar, dz))
+        // Targets and inputs are data: no gradient, and the check leaves them out.
+        #expect(l.gradient("t") == nil && l.gradient("x") == nil)
+        let check = try #require(l.steps.first { $0.kind == .check })
+        #expect(Set(check.checks.map(\.name)) == ["w", "b"])
+        #expect(check.checks.allSatisfy(\.passed))
     }
 
     /// Central differences on a lesson's section graph, independent of backprop.
