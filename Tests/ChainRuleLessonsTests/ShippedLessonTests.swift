@@ -310,8 +310,10 @@ import Testing
         // Targets and inputs are data: no gradient, and the check leaves them out.
         #expect(l.gradient("t") == nil && l.gradient("x") == nil)
         let check = try #require(l.steps.first { $0.kind == .check })
-        #expect(Set(check.checks.map(\.name)) == ["w", "b"])
-        #expect(check.checks.allSatisfy(\.passed))
+        let checked = Set(check.checks.map { $0.name })
+        let passed = check.checks.allSatisfy { $0.passed }
+        #expect(checked == ["w", "b"])
+        #expect(passed)
     }
 
     /// Central differences on a lesson's section graph, independent of backprop.
