@@ -12,6 +12,8 @@
 /// Only networks with at least two neurons are grouped: a lone neuron is the
 /// whole figure, and a cluster around it would say nothing.
 extension Graph {
+    /// Neurons and layers found in the graph's structure, for figures of
+    /// networks written without `group` blocks (see the rules above).
     public func inferredGroups() -> NodeGroups {
         let consumers = self.consumers
         var owner = [Int](repeating: -1, count: nodes.count)  // the neuron a node is in

@@ -58,7 +58,4 @@ public enum LessonFormat {
             return (r > maxRows || c > maxItems) ? s + " " + describeShape(t.shape) : s
         }
     }
-
-    /// `()`, `(3,)`, `(2, 3)`.
-    public static func shape(_ shape: [Int]) -> String { describeShape(shape) }
 }

@@ -1,3 +1,5 @@
+import ChainRuleSupport
+
 /// An error in a lesson file, located at a line and column of the Markdown
 /// file (inside a ```graph block too), rendered the way compilers do:
 ///
@@ -16,28 +18,29 @@ public struct LessonError: Error, Sendable, CustomStringConvertible {
     public let message: String
     /// The offending line (empty when the error is about the whole file).
     public let sourceLine: String
+    /// Extra hints, shown as `note: …` lines.
+    public var notes: [String]
     /// A warning (`chainrule lint`) rather than an error.
     public var isWarning = false
 
-    public init(fileName: String, line: Int, column: Int, message: String, sourceLine: String, isWarning: Bool = false) {
+    public init(fileName: String, line: Int, column: Int, message: String, sourceLine: String, notes: [String] = [],
+                isWarning: Bool = false) {
         self.isWarning = isWarning
         self.fileName = fileName
         self.line = max(line, 1)
         self.column = max(column, 1)
         self.message = message
         self.sourceLine = sourceLine
+        self.notes = notes
     }
 
-    /// `file:line:col: error: message`, then the source line and a caret.
+    /// `file:line:col: error: message`, then the source line and a caret,
+    /// then the notes: the same renderer as script diagnostics (`DiagnosticText`).
     public var rendered: String {
-        var out = "\(fileName):\(line):\(column): \(isWarning ? "warning" : "error"): \(message)"
-        if !sourceLine.isEmpty {
-            out += "\n  " + sourceLine
-            // Keep tabs so the caret lines up under the offending character.
-            let prefix = sourceLine.prefix(column - 1).map { $0 == "\t" ? "\t" : " " }
-            out += "\n  " + prefix.joined() + "^"
-        }
-        return out
+        let text = DiagnosticText.render(fileName: fileName, line: line, column: column, message: message,
+                                         sourceLine: sourceLine.isEmpty ? nil : sourceLine, notes: notes)
+        guard isWarning, let r = text.range(of: ": error: ") else { return text }
+        return text.replacingCharacters(in: r, with: ": warning: ")
     }
 
     public var description: String { rendered }

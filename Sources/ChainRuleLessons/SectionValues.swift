@@ -1,4 +1,5 @@
 import ChainRule
+import ChainRuleSupport
 
 /// The numbers of one evaluated graph section that a lesson's text can
 /// name: values, gradients, and gradient-check differences.
@@ -29,8 +30,7 @@ struct SectionValues {
     func quantity(_ kind: Directive.ExpectQuantity, _ name: String) -> Result<Tensor, SectionValueError> {
         guard let id = node(name) else {
             let names = graph.nodes.compactMap(\.name)
-            let near = names.min { editDistance($0, name) < editDistance($1, name) }
-            let hint = near.map { editDistance($0, name) <= 2 ? "; did you mean '\($0)'?" : "" } ?? ""
+            let hint = Suggestion.note(for: name, in: names).map { "; " + $0 } ?? ""
             return .failure(SectionValueError(message: "no node named '\(name)' in the graph of this step\(hint)"))
         }
         switch kind {

@@ -1,4 +1,5 @@
 import ChainRule
+import ChainRuleSupport
 import Foundation
 
 /// Turns a parsed lesson into sections and steps.
@@ -242,8 +243,7 @@ struct StepBuilder {
         func lookup(_ w: Directive.Word, _ d: Directive) throws(LessonError) -> NodeID {
             guard let id = graph.node(named: w.text) else {
                 let names = graph.nodes.compactMap(\.name)
-                let near = names.min { editDistance($0, w.text) < editDistance($1, w.text) }
-                let hint = near.map { editDistance($0, w.text) <= 2 ? "; did you mean '\($0)'?" : "" } ?? ""
+                let hint = Suggestion.note(for: w.text, in: names).map { "; " + $0 } ?? ""
                 throw error("no node named '\(w.text)' in the graph above\(hint)", at: w, in: d)
             }
             return id

@@ -1,4 +1,5 @@
 import ChainRule
+import ChainRuleSupport
 import Foundation
 import GraphScript
 
@@ -51,29 +52,7 @@ enum EvalJSON {
         return x.description
     }
 
-    static func string(_ s: String) -> String {
-        // Most names need no escapes: quote them whole.
-        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
-            return "\"" + s + "\""
-        }
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func string(_ s: String) -> String { Escape.json(s) }
 }
 
 /// Compact, human-readable numbers and tensors for tables.

@@ -156,18 +156,3 @@ struct CheckCommandTests {
         #expect(result.stdout.contains("chainrule check neuron.graph"))
     }
 }
-
-/// The shared conformance cases (DESIGN §2 and §3), through the shared checker.
-@Suite(.enabled(if: CLI.binary != nil && CLI.shared != nil, "needs the chainrule binary and ../shared/oracle"))
-struct OracleTests {
-    @Test func sharedConformanceCases() throws {
-        let oracle = CLI.shared!.appendingPathComponent("oracle")
-        let result = try CLI.run([oracle.appendingPathComponent("check.py").path, "--bin", CLI.binary!,
-                                  "--cases", oracle.appendingPathComponent("cases").path,
-                                  "--bad", oracle.appendingPathComponent("bad").path, "-j", "2"],
-                                 executable: "/usr/bin/python3")
-        let last = result.stdout.split(separator: "\n").last.map(String.init) ?? ""
-        #expect(last.hasSuffix(" passed, 0 failed"), "\(result.stdout)\(result.stderr)")
-        #expect(result.status == 0)
-    }
-}
