@@ -71,8 +71,8 @@ extension Graph {
         return NodeGroups(groups: groups, nodeCount: nodes.count)
     }
 
-    /// The activations a neuron ends in.
-    static func isActivation(_ op: Operation?) -> Bool {
+    /// The activations a neuron ends in: `tanh`, `relu`, `sigmoid`.
+    public static func isActivation(_ op: Operation?) -> Bool {
         switch op {
         case .tanh?, .relu?, .sigmoid?: return true
         default: return false
