@@ -1,4 +1,5 @@
 import ChainRuleLessons
+import ChainRuleRender
 import ChainRuleSupport
 /// Escaping and a small, safe Markdown-to-HTML conversion for lesson prose.
 ///
@@ -190,7 +191,8 @@ public enum ExportHTML {
                 i = end + 1
                 continue
             }
-            out += escape(String(c))
+            // A number's sign in prose is a minus for people (`1e-7` → `1e−7`).
+            out += NumberFormat.isNumberSign(chars, at: i) ? "−" : escape(String(c))
             i += 1
         }
         if em { out += "</em>" }

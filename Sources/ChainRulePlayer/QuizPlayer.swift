@@ -76,7 +76,9 @@ extension LessonPlayer {
                 index += 1
             case .back: index = max(0, index - 1)
             case .quit: finish(early: true); return score
-            case .other: continue
+            case .first: index = 0
+            case .last: index = lesson.steps.count - 1
+            default: continue  // scrolling, go-to, help and explain belong to the plain player
             }
         }
     }

@@ -26,7 +26,7 @@ private func shellQuote(_ s: String) -> String { Repository.shellQuote(s) }
 /// A new temporary folder for a played lesson to write `Output/<id>/current.svg`
 /// into (never the checkout), and the shell words that enter it with the
 /// package's lessons at hand.
-private func playFolder() throws -> (url: URL, cd: String) {
+func playFolder() throws -> (url: URL, cd: String) {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-play-\(getpid())-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let lessons = packageRoot.appendingPathComponent("Lessons").path
