@@ -105,7 +105,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let r = try Harden.run(["lint", file.path])
         #expect(r.status == 0)
-        #expect(r.stderr.contains(file.path + ":3:28: warning: '-1' looks like z, but the engine gives -2"), "\(r.stderr)")
+        #expect(r.stderr.contains(file.path + ":3:28: warning: '-1' looks like z, but the engine gives −2"), "\(r.stderr)")
         #expect(r.stderr.contains(file.path + ":13:28: warning: '1' looks like the gradient of x, but the engine gives 0"), "\(r.stderr)")
         #expect(!r.stderr.contains(":12:"))  // 5 − 7 = -2 is right
         #expect(r.stdout.contains("1 lesson: 0 with errors, 2 warnings"))
@@ -137,7 +137,7 @@ import Testing
         let s = 1 / (exp(1.0) + exp(2.0))
         #expect(r.stdout.contains("note: r = 0.098938 and, to 3 digits, 0.0989."))
         #expect(abs(0.098938 - s) < 5e-7)
-        #expect(r.stdout.contains("note: ∂r/∂a1 = -0.0266085;"))
+        #expect(r.stdout.contains("note: ∂r/∂a1 = −0.0266085;"))
         #expect(abs(-s * s * exp(1.0) - -0.0266085) < 5e-8)
         #expect(r.stdout.contains("check differs by ") && !r.stdout.contains("{{"))
     }
