@@ -17,6 +17,9 @@ public struct ExportOptions: Sendable {
     public var progress: Bool?
     /// Local derivatives beside the scalar gradients of every figure (`--local`).
     public var localDerivatives = false
+    /// Also write each graph with inferred neurons folded at this level
+    /// (`collapsed.svg` …, see `CollapsedFigure`) and end the slideshow with it.
+    public var collapse: CollapseLevel?
 
     public init(directory: URL, theme: FigureTheme = .light, formats: [GraphvizFormat]? = nil, progress: Bool? = nil) {
         self.directory = directory
@@ -267,6 +270,7 @@ final class LessonExport {
             links.append(Slideshow.Link(label: "Answers\(n)", href: "worksheet\(suffix)-answers.\(preferred)"))
             links.append(Slideshow.Link(label: "Figure\(n)", href: "backward\(suffix).\(preferred)"))
         }
+        slides += try collapsedFigures(links: &links)
         if let training {
             let plan = steps.lazy.compactMap(\.training).first
             let name = Self.safeFileName(plan?.curveFileName) ?? "loss-curve.svg"
