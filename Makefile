@@ -13,7 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # build and test command uses the same flags, so none of them rebuilds.
 BUILD_FLAGS ?= -Xcc -gdwarf-4
 
-.PHONY: demo test check build build-tests swift deps examples docs warnings conformance fuzz-quick fuzz gallery bench clean memcheck memcheck-quick
+.PHONY: demo test check build install lint build-tests swift deps examples docs warnings conformance fuzz-quick fuzz gallery bench clean memcheck memcheck-quick
 
 # The suites `make check` leaves out: they drive tmux or Chromium, fault the
 # filesystem, or export every lesson (minutes on two cores).
@@ -32,6 +32,14 @@ deps: swift
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS)
 
+# Installs the chainrule binary (lessons built in) into $(PREFIX)/bin: make install PREFIX=/usr/local
+PREFIX ?= $(HOME)/.local
+install: deps
+	$(SWIFT) build -c release --product chainrule --static-swift-stdlib
+	install -d "$(DESTDIR)$(PREFIX)/bin"
+	install -m 755 "$$($(SWIFT) build -c release --show-bin-path)/chainrule" "$(DESTDIR)$(PREFIX)/bin/chainrule"
+	@echo "Installed $(DESTDIR)$(PREFIX)/bin/chainrule; try: chainrule lessons"
+
 # Only what the demo needs: the chainrule tool, not the benchmarks, fuzzers or examples.
 demo: deps
 	$(SWIFT) build $(BUILD_FLAGS) --product chainrule
@@ -48,6 +56,7 @@ build-tests: deps
 test: build-tests
 	@if grep -rlq --include='*.swift' '^import XCTest' Tests Examples; then \
 	  echo "error: XCTest tests found ($$(grep -rl --include='*.swift' '^import XCTest' Tests Examples | tr '\n' ' ')); this project uses Swift Testing" >&2; exit 1; fi
+	$(BIN) lint --strict --lessons Lessons
 	$(SWIFT) test $(BUILD_FLAGS) --skip-build --disable-xctest
 	$(MAKE) --no-print-directory fuzz-quick
 	@if command -v valgrind >/dev/null; then $(MAKE) --no-print-directory memcheck-quick; \
@@ -63,6 +72,10 @@ fuzz-quick: build
 
 fuzz: deps
 	Fuzz/run-libfuzzer.sh 1000000
+
+# Every shipped lesson: directives, names, expectations, {{…}} and the numbers in the prose.
+lint: build
+	$(BIN) lint --strict --lessons Lessons
 
 # The conformance cases alone (Tests/Conformance).
 conformance: build-tests
