@@ -12,10 +12,20 @@ extension Figure {
     /// every node and edge carries its `pos`, so the `nop2` engine draws the
     /// frame exactly where the layout put things.
     /// `dpi` (bitmap formats only) sets the resolution of PNG output.
-    public func dot(_ frame: FigureFrame = .complete, pinnedTo layout: GraphvizLayout? = nil, dpi: Int? = nil) -> String {
+    /// `tuning` adds `dot` layout attributes (see `FigureBudget`).
+    public func dot(_ frame: FigureFrame = .complete, pinnedTo layout: GraphvizLayout? = nil, dpi: Int? = nil,
+                    tuning: LayoutTuning = .quality) -> String {
         var writer = DOTWriter(figure: self, frame: frame, layout: layout)
         writer.dpi = dpi
+        writer.tuning = tuning
         return writer.write()
+    }
+
+    /// The DOT graph's structure (node and edge ids, pinned inputs), for `FigureBudget`.
+    func dotShape() -> DOTShape {
+        var writer = DOTWriter(figure: self, frame: .complete, layout: nil)
+        _ = writer.write()
+        return writer.shape
     }
 
     /// A pinned frame's DOT with only the objects in `include` (nil: all),
@@ -34,11 +44,17 @@ extension Figure {
     }
 }
 
-private struct DOTWriter {
+struct DOTWriter {
     let figure: Figure
     let frame: FigureFrame
     let layout: GraphvizLayout?
     var dpi: Int?
+    /// `dot` attributes chosen by `FigureBudget` (unpinned layouts only).
+    var tuning: LayoutTuning = .quality
+    /// The structure written (filled by `write()` for a whole frame).
+    private(set) var shape = DOTShape(nodes: [], edges: [], pinnedFirst: [])
+    /// Leaves drawn as one copy per use (`FigureBudget.splitLeaves`).
+    var split: Set<NodeID> = []
     /// Only these objects (node and edge `id`s), for a partial frame
     /// (`FrameCache` renders just the objects it has not seen); nil = all.
     /// The set must contain both ends of every edge in it.
@@ -128,6 +144,8 @@ private struct DOTWriter {
             "class": .string("chainrule-figure theme-\(theme.name)"),
         ]
         if let dpi { graphAttrs["dpi"] = .string(String(dpi)) }
+        if layout == nil { for (k, v) in tuning.attributes { graphAttrs[k] = .string(v) } }
+        split = FigureBudget.splitLeaves(figure)
         // A partial frame has no legend: it is in the header, drawn once.
         if figure.options.legend && include == nil {
             graphAttrs["label"] = .html(legend())
@@ -157,6 +175,10 @@ private struct DOTWriter {
         var inputs: [String] = []
         for node in graph.nodes {
             let uses = figure.consumers[node.id.index]
+            if split.contains(node.id) {
+                writeSplitLeaf(&b, node, uses: uses, depth: depth, inputs: &inputs)
+                continue
+            }
             let name = title(for: "node-\(node.id.index)", nodeTitle(node))
             addNode(&b, name: name, key: "node-\(node.id.index)", node: node)
             // Inputs used early line up in the first column, textbook style;
@@ -230,6 +252,11 @@ private struct DOTWriter {
             b.raw("{ rank=min; " + inputs.map { DOT.quote($0) + ";" }.joined(separator: " ") + " }")
         }
         if cached == nil { numbers.setNames(naming.names, naming.keyOf) }
+        if include == nil {
+            shape = DOTShape(nodes: b.nodeNames.map { key(of: $0) },
+                             edges: edgeEnds.keys.sorted().map { edgeEnds[$0]! },
+                             pinnedFirst: figure.options.alignInputs && inputs.count > 1 ? inputs.map { key(of: $0) } : [])
+        }
         return b.text(name: "chainrule")
     }
 
@@ -399,7 +426,7 @@ private struct DOTWriter {
         // What the finished figure shows below the rule (also sizes the worksheet's columns).
         var finalEntries: [String]? = nil
         if g != nil, edge.to == nil, let sum = figure.sums[edge.from] {
-            if isScalar {
+            if isScalar && sum.edges.count <= 6 {
                 var expr = ""
                 for (k, index) in sum.edges.enumerated() {
                     let c = figure.backward.edges[index].contribution.scalar

@@ -29,9 +29,12 @@ public struct FigureLayout: Sendable {
     let frameCache = FrameCache()
 
     /// Lays `figure` out once, with every label at its widest.
+    /// Refused (a `GraphvizError` of stage `size`) when the figure is over
+    /// `FigureBudget`; big figures get `dot` attributes tuned to their size.
     public init(_ figure: Figure) throws(GraphvizError) {
         self.figure = figure
-        self.geometry = try Graphviz.layout(dot: figure.dot(.complete))
+        let budget = try FigureBudget.checked(figure)
+        self.geometry = try Graphviz.layout(dot: figure.dot(.complete, tuning: budget.tuning))
     }
 
     /// A figure pinned to an existing layout (same graph, other options).
@@ -90,7 +93,9 @@ extension Figure {
     /// geometry `FigureLayout` reads back, without reading it back and
     /// rendering a second time through `nop2`.
     public func render(format: GraphvizFormat = .svg) throws(GraphvizError) -> [UInt8] {
-        if format == .dot { return Array(dot(.complete).utf8) }
-        return try Graphviz.render(dot: dot(.complete, dpi: format == .png ? options.pngDPI : nil), engine: .dot, format: format)
+        let budget = try FigureBudget.checked(self)
+        if format == .dot { return Array(dot(.complete, tuning: budget.tuning).utf8) }
+        return try Graphviz.render(dot: dot(.complete, dpi: format == .png ? options.pngDPI : nil, tuning: budget.tuning),
+                                   engine: .dot, format: format)
     }
 }

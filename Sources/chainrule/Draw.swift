@@ -48,17 +48,28 @@ struct Draw: ParsableCommand {
     @Flag(help: "Add a small legend explaining the labels.")
     var legend = false
 
+    @OptionGroup(title: "Big figures") var scale: FigureScaleOptions
+
     func run() throws {
         let format = try resolvedFormat()
         let script = try input.load()
+        if scale.steps { return try listSteps(script) }
         let pass = try ScriptInput.evaluateOrExit(script)
         let options = FigureOptions(theme: theme.figureTheme, expandFused: expand, worksheet: worksheet, legend: legend)
         let bytes: [UInt8]
         do {
-            let figure = try Figure(pass, options: options)
-            bytes = try figure.render(format: format.graphviz)
+            if let n = scale.step {
+                bytes = try drawStep(n, script, format: format, options: options)
+            } else {
+                let figure = try Figure(pass, options: options)
+                bytes = try figure.render(format: format.graphviz)
+            }
+        } catch let exit as ExitCode {
+            throw exit
         } catch let error as EvaluationError {
             throw ScriptInput.exit(with: script.diagnostic(for: error))
+        } catch let error as GraphvizError where error.stage == FigureBudget.refusalStage {
+            throw ScriptInput.exit(with: "\(script.fileName): cannot draw the figure: \(error.message)")
         } catch let error as GraphvizError {
             // Name the format: with a plugin missing, only some formats fail.
             throw ScriptInput.exit(with: "cannot draw the figure as \(format.rawValue.uppercased()): \(error) (`chainrule doctor` shows which formats work and how to fix them)")
