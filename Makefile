@@ -1,13 +1,18 @@
 # ChainRule — `make demo` plays the first lesson, `make test` runs every test.
-# Both install Graphviz's development files with apt when they are missing.
+# Both install Graphviz's development files with apt when they are missing, and
+# say what to do when Swift itself is missing (scripts/check-swift.sh).
 
+SHELL := /bin/bash
 SWIFT ?= swift
 BIN := .build/debug/chainrule
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test build deps oracle fuzz-quick fuzz gallery bench clean memcheck memcheck-quick
+.PHONY: demo test build build-tests swift deps examples docs warnings oracle fuzz-quick fuzz gallery bench clean memcheck memcheck-quick
 
-deps:
+swift:
+	@scripts/check-swift.sh $(SWIFT)
+
+deps: swift
 	@if ! pkg-config --exists libgvc 2>/dev/null; then \
 	  echo "Installing libgraphviz-dev (Graphviz's C libraries)…"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgraphviz-dev pkg-config; \
@@ -17,11 +22,23 @@ deps:
 build: deps
 	$(SWIFT) build
 
-demo: build
+# Only what the demo needs: the chainrule tool, not the benchmarks, fuzzers or examples.
+demo: deps
+	$(SWIFT) build --product chainrule
 	$(BIN) lesson apples
 
-test: build
-	$(SWIFT) test
+# Builds everything and fails on a compiler warning in our code (scripts/check-warnings.sh).
+build-tests: deps
+	@mkdir -p .build
+	set -o pipefail; $(SWIFT) build --build-tests 2>&1 | tee .build/build-tests.log
+	@scripts/check-warnings.sh .build/build-tests.log
+
+# Every test is a Swift Testing test: --disable-xctest skips XCTest's empty run
+# (its "Executed 0 tests" line); an XCTest file would be an error here, not a silent skip.
+test: build-tests
+	@if grep -rlq --include='*.swift' '^import XCTest' Tests Examples; then \
+	  echo "error: XCTest tests found ($$(grep -rl --include='*.swift' '^import XCTest' Tests Examples | tr '\n' ' ')); this project uses Swift Testing" >&2; exit 1; fi
+	$(SWIFT) test --skip-build --disable-xctest
 	python3 ../shared/oracle/check.py --bin $(BIN) --cases ../shared/oracle/cases --bad ../shared/oracle/bad -j 2
 	$(MAKE) --no-print-directory fuzz-quick
 	@if command -v valgrind >/dev/null; then $(MAKE) --no-print-directory memcheck-quick; \
@@ -60,3 +77,28 @@ memcheck: build
 
 memcheck-quick: build
 	scripts/memcheck.sh --quick --bin $(BIN)
+
+# A new Swift package in a temporary folder that depends on this one by path
+# builds and runs every Swift example of README.md unchanged (scripts/check-examples.sh).
+examples: swift
+	scripts/check-examples.sh
+
+# Just the warning check, on a fresh build of everything in .build-warnings/.
+warnings: deps
+	@mkdir -p .build-warnings
+	set -o pipefail; $(SWIFT) build --build-tests --scratch-path .build-warnings 2>&1 | tee .build-warnings/build.log
+	@scripts/check-warnings.sh .build-warnings/build.log
+
+# API documentation and articles of every library (DocC through swift-docc-plugin,
+# which Package.swift adds only when CHAINRULE_DOCS is set), one combined archive:
+# .build/docs/ChainRule.doccarchive. Browse it with
+#   python3 -m http.server -d .build/docs/ChainRule.doccarchive 8000
+# and http://localhost:8000/documentation/chainrule. Then prints the documented /
+# public symbols of each module (scripts/doc-coverage.py).
+DOC_TARGETS := ChainRule GraphScript ChainRuleRender ChainRuleLessons ChainRulePlayer ChainRuleExport
+docs: deps
+	@mkdir -p .build/docs
+	CHAINRULE_DOCS=1 $(SWIFT) package --allow-writing-to-directory .build/docs generate-documentation \
+	  $(foreach t,$(DOC_TARGETS),--target $(t)) --enable-experimental-combined-documentation \
+	  --transform-for-static-hosting --output-path .build/docs/ChainRule.doccarchive
+	@scripts/doc-coverage.py $(DOC_TARGETS)

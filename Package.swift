@@ -8,6 +8,8 @@ let package = Package(
         .library(name: "GraphScript", targets: ["GraphScript"]),
         .library(name: "ChainRuleRender", targets: ["ChainRuleRender"]),
         .library(name: "ChainRuleLessons", targets: ["ChainRuleLessons"]),
+        .library(name: "ChainRulePlayer", targets: ["ChainRulePlayer"]),
+        .library(name: "ChainRuleExport", targets: ["ChainRuleExport"]),
         .executable(name: "chainrule", targets: ["chainrule"]),
     ],
     dependencies: [
@@ -31,20 +33,24 @@ let package = Package(
         .target(name: "GraphScript", dependencies: ["ChainRule"]),
         // DOT writer, themes, number formatting, Graphviz wrapper, terminal views.
         .target(name: "ChainRuleRender", dependencies: ["ChainRule", "CGraphviz"]),
-        // Lesson parser, step model, player, exporter.
+        // The lesson model: Markdown lesson parser, directives, step model, training, datasets.
         .target(name: "ChainRuleLessons", dependencies: ["ChainRule", "GraphScript", "ChainRuleRender"]),
+        // The terminal player: raw terminal, keys, step views.
+        .target(name: "ChainRulePlayer", dependencies: ["ChainRule", "ChainRuleRender", "ChainRuleLessons"]),
+        // The exporter: SVG frames, HTML slideshow, index page, atomic file store.
+        .target(name: "ChainRuleExport", dependencies: ["ChainRule", "ChainRuleRender", "ChainRuleLessons"]),
         // The command-line tool.
         .executableTarget(
             name: "chainrule",
             dependencies: [
-                "ChainRule", "GraphScript", "ChainRuleRender", "ChainRuleLessons",
+                "ChainRule", "GraphScript", "ChainRuleRender", "ChainRuleLessons", "ChainRulePlayer", "ChainRuleExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks: `swift run -c release chainrule-bench` (see Benchmarks/README.md).
         .executableTarget(
             name: "chainrule-bench",
-            dependencies: ["ChainRule", "GraphScript", "ChainRuleRender", "ChainRuleLessons"],
+            dependencies: ["ChainRule", "GraphScript", "ChainRuleRender"],
             path: "Benchmarks/chainrule-bench"
         ),
         // Fuzzing the parsers: `Fuzz/run-libfuzzer.sh` or `chainrule-fuzz CORPUS…` (see Fuzz/README.md).
@@ -53,6 +59,15 @@ let package = Package(
             dependencies: ["ChainRule", "GraphScript", "ChainRuleLessons"],
             path: "Fuzz/chainrule-fuzz"
         ),
+        // Examples (Examples/README.md): small programs and tests a user of the
+        // library would write. The README and the DocC articles show them verbatim;
+        // ExamplesTests checks that, and runs them.
+        .executableTarget(name: "first-graph", dependencies: ["ChainRule"], path: "Examples/first-graph"),
+        .executableTarget(name: "run-script", dependencies: ["ChainRule", "GraphScript"], path: "Examples/run-script"),
+        .executableTarget(name: "draw-graph", dependencies: ["ChainRule", "ChainRuleRender"], path: "Examples/draw-graph"),
+        .executableTarget(name: "step-frames", dependencies: ["ChainRule", "ChainRuleRender"], path: "Examples/step-frames"),
+        .executableTarget(name: "lesson", dependencies: ["ChainRuleLessons", "ChainRulePlayer", "ChainRuleExport"], path: "Examples/lesson"),
+        .testTarget(name: "GradientCheckExample", dependencies: ["ChainRule"], path: "Examples/gradient-tests"),
         .testTarget(
             name: "ChainRuleTests",
             dependencies: [
@@ -62,8 +77,20 @@ let package = Package(
         ),
         .testTarget(name: "GraphScriptTests", dependencies: ["GraphScript", "ChainRule"]),
         .testTarget(name: "ChainRuleRenderTests", dependencies: ["ChainRuleRender", "ChainRule", "GraphScript"]),
-        .testTarget(name: "ChainRuleLessonsTests", dependencies: ["ChainRuleLessons", "ChainRule", "GraphScript", "ChainRuleRender"]),
+        .testTarget(
+            name: "ChainRuleLessonsTests",
+            dependencies: ["ChainRuleLessons", "ChainRulePlayer", "ChainRuleExport", "ChainRule", "GraphScript", "ChainRuleRender"]
+        ),
         // End-to-end: runs the built `chainrule` binary.
         .testTarget(name: "ChainRuleCLITests", dependencies: ["chainrule"]),
+        // The README and DocC examples: equal to Examples/, and they run.
+        .testTarget(name: "ExamplesTests", dependencies: ["chainrule", "first-graph", "run-script", "draw-graph", "step-frames", "lesson"]),
     ]
 )
+
+// `make docs` builds the DocC documentation with swift-docc-plugin. It is a
+// dependency only then (CHAINRULE_DOCS=1), so neither our own builds nor the
+// packages that depend on ChainRule resolve or fetch it.
+if Context.environment["CHAINRULE_DOCS"] != nil {
+    package.dependencies.append(.package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"))
+}

@@ -78,7 +78,7 @@ func run(_ path: String, _ args: [String], stdoutTo file: String? = nil, cwd: St
     if let environment { p.environment = environment }
     let out = Pipe(), err = Pipe()
     if let file {
-        FileManager.default.createFile(atPath: file, contents: nil)
+        _ = FileManager.default.createFile(atPath: file, contents: nil)
         p.standardOutput = FileHandle(forWritingAtPath: file)
     } else {
         p.standardOutput = out

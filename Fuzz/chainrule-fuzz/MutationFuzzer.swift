@@ -12,10 +12,10 @@ import Foundation
 /// `Fuzz/last-input` for replay with `--replay`.
 enum MutationFuzzer {
     /// Tokens of the two languages, spliced in to reach deeper states than random bytes do.
-    static let dictionary: [String] = [
+    /// Every function the operations' definitions declare is included (`Operation.scriptCalls`).
+    static let dictionary: [String] = Operation.scriptCalls.map { $0.name + "(" } + [
         "=", "+", "-", "*", "/", "@", "^", "(", ")", "[", "]", ",", "#", "\n", "\t", " ", "axis=", "axis = 0", "axis=1",
-        "sum(", "mean(", "exp(", "log(", "recip(", "square(", "sqrt(", "sigmoid(", "relu(", "tanh(", "softmax(",
-        "transpose(", "cross_entropy(", "softmax_cross_entropy(", "zeros(", "ones(", "randn(", "scale=", "seed=",
+        "zeros(", "ones(", "randn(", "scale=", "seed=", "data ", "x[0]", "[0, 1]",
         "1e999", "-1e-320", "0", "1", "-1", ".5", "2.", "1e", "[[1, 2], [3, 4]]", "[1, 2, 3]", "[]", "[[]]", "x", "y", "W",
         "\u{0}", "\u{FF}", "é", "∂", "```graph\n", "```\n", "# Title\n", "> note ", "> check ", "> expand ", "> train ",
         "<script>", "]]>", "&amp;", "\"", "'", "\u{1B}[31m",
@@ -118,7 +118,7 @@ final class Watchdog: @unchecked Sendable {
                 let s = self.started, bytes = self.input
                 self.lock.unlock()
                 if let s, Date().timeIntervalSince(s) > self.limit {
-                    FileManager.default.createFile(atPath: "Fuzz/last-input", contents: Data(bytes))
+                    _ = FileManager.default.createFile(atPath: "Fuzz/last-input", contents: Data(bytes))
                     FileHandle.standardError.write(Data("chainrule-fuzz: an input ran longer than \(self.limit) s (saved to Fuzz/last-input)\n".utf8))
                     exit(3)
                 }

@@ -44,7 +44,7 @@ public struct Backward: Sendable {
     /// The node the pass started from.
     public let output: NodeID
     /// `∂(sum of output)/∂node` for every node; `nil` for a node that is
-    /// used only as a target (no gradient flows into targets).
+    /// used only as a target (no gradient flows into targets) and for a data leaf.
     public let gradients: [Tensor?]
     /// One record per edge that carries a gradient, in the order the
     /// backward pass visits them (output first).
@@ -118,6 +118,8 @@ public struct Backward: Sendable {
         for index in 0..<n where grads[index] == nil && !(usedAsTarget[index] && !usedOtherwise[index]) {
             grads[index] = .zeros(graph.nodes[index].shape)
         }
+        // Data leaves take no gradient.
+        for index in 0..<n where graph.nodes[index].isData { grads[index] = nil }
         self.forward = forward
         self.output = output
         self.gradients = grads
@@ -182,8 +184,8 @@ public struct Backward: Sendable {
             let first = r.edges.count
             let shares = op.backward(node.inputs.map { forward.values[$0.index] }, forward.values[index], g)
             for (k, share) in shares.enumerated() {
-                guard let share else { continue }
                 let input = node.inputs[k]
+                guard let share, !graph[input].isData else { continue }
                 let (contribution, reduction) = Broadcasting.reduce(share.contribution, to: graph[input].shape)
                 r.into[input.index].append(r.edges.count)
                 r.edges.append(EdgeRecord(from: input, to: node.id, operand: k, upstream: g,

@@ -1,4 +1,5 @@
-/// Rewriting fused operations into primitives, with equal gradients:
+/// Rewriting fused operations into primitives, with equal gradients. Each
+/// fused operation's definition holds its expansion, e.g.
 ///
 /// - `sigmoid(x) = recip(1 + exp(x × (−1)))`
 /// - `softmax(x) = exp(x) / sum(exp(x), along the last axis)`
@@ -15,10 +16,10 @@ extension Graph {
             let new: NodeID
             do {
                 switch node.kind {
-                case .leaf: new = g.leaf(node.name, initialValues[node.id.index]!)
+                case .leaf: new = g.leaf(node.name, initialValues[node.id.index]!, isData: node.isData)
                 case .constant: new = g.constant(initialValues[node.id.index]!)
                 case .operation(let op) where op.isFused && shouldExpand(node):
-                    new = try g.expand(op, inputs)
+                    new = try op.definition.expansion!(&g, inputs)
                     g.setName(node.name, of: new)
                 case .operation(let op):
                     new = try g.apply(op, inputs, name: node.name)
@@ -29,26 +30,5 @@ extension Graph {
             map.append(new)
         }
         return (g, map)
-    }
-
-    private mutating func expand(_ op: Operation, _ x: [NodeID]) throws(ShapeError) -> NodeID {
-        switch op {
-        case .sigmoid:
-            let negated = try apply(.mul, x[0], constant(-1))
-            let e = try apply(.exp, negated)
-            let onePlus = try apply(.add, e, constant(1))
-            return try apply(.recip, onePlus)
-        case .softmax:
-            let e = try apply(.exp, x[0])
-            let lastAxis = self[x[0]].shape.count - 1
-            if lastAxis < 0 { return try apply(.div, e, e) }
-            let s = try apply(.sum(axis: lastAxis, keepDims: true), e)
-            return try apply(.div, e, s)
-        case .softmaxCrossEntropy:
-            let y = try expand(.softmax, [x[0]])
-            return try apply(.crossEntropy, y, x[1])
-        default:
-            return try apply(op, x)
-        }
     }
 }

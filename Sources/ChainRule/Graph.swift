@@ -28,6 +28,10 @@ public struct Node: Hashable, Sendable {
     public let shape: [Int]
     /// The name the user gave the node (`price`), if any.
     public var name: String?
+    /// `true` for a **data** leaf (`data t = [0, 1]`): an input that takes no
+    /// gradient (its gradient is `nil`, like a target's) and that gradient
+    /// checks skip.
+    public internal(set) var isData = false
 
     /// The operation, if the node is one.
     public var operation: Operation? {
@@ -58,10 +62,11 @@ public struct Graph: Sendable {
 
     public init() {}
 
-    /// Adds a differentiable input.
+    /// Adds a differentiable input, or with `isData` a data leaf: an input
+    /// that takes no gradient (a target, a batch of features).
     @discardableResult
-    public mutating func leaf(_ name: String?, _ value: Tensor) -> NodeID {
-        append(Node(id: NodeID(nodes.count), kind: .leaf, inputs: [], shape: value.shape, name: name), value)
+    public mutating func leaf(_ name: String?, _ value: Tensor, isData: Bool = false) -> NodeID {
+        append(Node(id: NodeID(nodes.count), kind: .leaf, inputs: [], shape: value.shape, name: name, isData: isData), value)
     }
 
     /// Adds a constant (a literal inside an expression).

@@ -19,7 +19,7 @@ enum Elementwise {
     }
 }
 
-/// The elementwise rules of `Operation+Elementwise.swift` applied to whole
+/// The elementwise rules of `Operations/Definitions+*.swift` applied to whole
 /// tensors in tight loops. Each common operation is dispatched with the
 /// operation spelled out (`Operation.relu.unaryRule!`), so the compiler
 /// inlines the rule's closure into the loop; the rule table stays the only
@@ -335,6 +335,18 @@ public enum SoftmaxAndLoss {
             var dot = 0.0
             for i in start..<start + c { dot += g.scalars[i] * y.scalars[i] }
             for i in start..<start + c { out[i] = y.scalars[i] * (g.scalars[i] - dot) }
+        }
+        return Tensor(shape: y.shape, scalars: out)
+    }
+
+    /// `G − softmax(x) · ΣG` along the last axis, given `y = log_softmax(x)` (so `softmax(x) = exp(y)`).
+    static func logSoftmaxBackward(y: Tensor, g: Tensor) -> Tensor {
+        let c = y.lastAxisLength
+        var out = [Double](repeating: 0, count: y.count)
+        for start in stride(from: 0, to: y.count, by: c) {
+            var total = 0.0
+            for i in start..<start + c { total += g.scalars[i] }
+            for i in start..<start + c { out[i] = g.scalars[i] - .exp(y.scalars[i]) * total }
         }
         return Tensor(shape: y.shape, scalars: out)
     }

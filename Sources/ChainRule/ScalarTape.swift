@@ -26,9 +26,8 @@ import RealModule
 /// t.gradient(of: a)   // (1 − tanh²(−6)) · (−3)
 /// ```
 ///
-/// The per-operation rules below are the same formulas as
-/// `Operation.unaryRule` / `Operation.binaryRule` (Operation+Elementwise.swift),
-/// written as one `switch` so the hot loops need no closures;
+/// The per-operation rules are the operations' definitions
+/// (Operations/Definitions+*.swift), the same the graph engine uses;
 /// `ScalarTapeTests` checks that both engines give identical values and
 /// gradients.
 public struct ScalarTape: Sendable {
@@ -363,52 +362,22 @@ public struct ScalarTape: Sendable {
         }}}}
     }
 
-    // MARK: The rules — forward beside derivative, as in Operation+Elementwise.swift.
+    // MARK: The rules — the operations' definitions (Operations/Definitions+*.swift).
 
-    /// `y = op(a)` or `y = a ∘ b`; `p` is `pow`'s exponent.
-    @inlinable @inline(__always)
-    public static func forward(_ op: Op, _ a: Double, _ b: Double, _ p: Double) -> Double {
-        switch op {
-        case .leaf:     return a
-        case .identity: return a
-        case .neg:      return -a
-        case .exp:      return .exp(a)
-        case .log:      return .log(a)
-        case .recip:    return 1 / a
-        case .square:   return a * a
-        case .sqrt:     return .sqrt(a)
-        case .sigmoid:  return stableSigmoid(a)
-        case .relu:     return a > 0 ? a : 0
-        case .tanh:     return .tanh(a)
-        case .pow:      return p == 0 ? 1 : numpyPower(a, p)
-        case .add:      return a + b
-        case .sub:      return a - b
-        case .mul:      return a * b
-        case .div:      return a / b
-        }
+    /// `y = op(a)` or `y = a ∘ b`; `p` is `pow`'s exponent. A leaf's value is `a`.
+    @usableFromInline
+    static func forward(_ op: Op, _ a: Double, _ b: Double, _ p: Double) -> Double {
+        guard let operation = op.operation(exponent: p) else { return a }
+        if let rule = operation.binaryRule { return rule.forward(a, b) }
+        return operation.unaryRule!.forward(a)
     }
 
     /// The local derivatives `∂y/∂a` and `∂y/∂b` given the operands and the output `y`.
-    @inlinable @inline(__always)
-    public static func derivative(_ op: Op, _ a: Double, _ b: Double, _ y: Double, _ p: Double) -> (da: Double, db: Double) {
-        switch op {
-        case .leaf:     return (0, 0)
-        case .identity: return (1, 0)
-        case .neg:      return (-1, 0)
-        case .exp:      return (y, 0)
-        case .log:      return (1 / a, 0)
-        case .recip:    return (-y * y, 0)
-        case .square:   return (2 * a, 0)
-        case .sqrt:     return (0.5 / y, 0)
-        case .sigmoid:  return (y * (1 - y), 0)
-        case .relu:     return (a > 0 ? 1 : 0, 0)
-        case .tanh:     return (1 - y * y, 0)
-        case .pow:      return (p == 0 ? 0 : p * numpyPower(a, p - 1), 0)
-        case .add:      return (1, 1)
-        case .sub:      return (1, -1)
-        case .mul:      return (b, a)
-        case .div:      return (1 / b, -a / (b * b))
-        }
+    @usableFromInline
+    static func derivative(_ op: Op, _ a: Double, _ b: Double, _ y: Double, _ p: Double) -> (da: Double, db: Double) {
+        guard let operation = op.operation(exponent: p) else { return (0, 0) }
+        if let rule = operation.binaryRule { return (rule.da(a, b), rule.db(a, b)) }
+        return (operation.unaryRule!.derivative(a, y), 0)
     }
 }
 

@@ -140,7 +140,7 @@ public struct LessonDocument: Sendable {
 }
 
 extension StringProtocol {
-    func trimmingWhitespace() -> Substring {
+    package func trimmingWhitespace() -> Substring {
         let s = Substring(self)
         guard let start = s.firstIndex(where: { !$0.isWhitespace }) else { return s[s.endIndex...] }
         let end = s.lastIndex(where: { !$0.isWhitespace })!

@@ -337,12 +337,7 @@ struct StepBuilder {
     }
 
     private func expansionText(_ op: ChainRule.Operation) -> String {
-        switch op {
-        case .sigmoid: return "×(−1) → exp → +1 → 1/x"
-        case .softmax: return "exp → Σ along the last axis → ÷"
-        case .softmaxCrossEntropy: return "softmax (exp → Σ → ÷) → cross-entropy"
-        default: return op.symbol
-        }
+        op.definition.text.expansion ?? op.symbol
     }
 
     private func leafLine(_ node: Node, _ value: Tensor, _ labels: NodeLabels) -> String {

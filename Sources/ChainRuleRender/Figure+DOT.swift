@@ -183,7 +183,9 @@ struct DOTWriter {
             addNode(&b, name: name, key: "node-\(node.id.index)", node: node)
             // Inputs used early line up in the first column, textbook style;
             // inputs first used deep in a large graph sit next to their use.
-            if node.kind == .leaf, let first = uses.map({ depth[$0.node.index] }).min(), first <= 2 {
+            // (Grouped inputs stay in their cluster, next to the neuron they feed.)
+            if node.kind == .leaf, figure.groups.group(of: node.id) == nil,
+               let first = uses.map({ depth[$0.node.index] }).min(), first <= 2 {
                 inputs.append(name)
             }
 
@@ -247,6 +249,9 @@ struct DOTWriter {
                 let head = title(for: "node-\(use.node.index)", nodeTitle(graph[use.node]))
                 connect(&b, out: label, to: head, edge: edge, arrow: true)
             }
+        }
+        if !figure.groups.isEmpty {
+            for line in figure.clusterLines(include: include, name: { naming.names[$0] ?? cached?.names[$0] }) { b.raw(line) }
         }
         if include == nil && figure.options.alignInputs && inputs.count > 1 {
             b.raw("{ rank=min; " + inputs.map { DOT.quote($0) + ";" }.joined(separator: " ") + " }")
@@ -499,7 +504,7 @@ struct DOTWriter {
         switch block {
         case .target:
             let note = override?.gradient.map { gradientText($0) }
-                ?? text("(target)", color: theme.muted, size: captionSize, italic: true)
+                ?? text(figure.graph[edge.from].isData ? "(data)" : "(target)", color: theme.muted, size: captionSize, italic: true)
             rows.append(grid.wideRow(note, padding: 2, height: grid.cellHeight))
         case _ where override?.gradient != nil:
             rows.append(grid.wideRow(gradientText(override!.gradient!), padding: 2, height: blockHeight))

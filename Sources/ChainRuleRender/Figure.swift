@@ -22,10 +22,16 @@ public struct FigureOptions: Sendable {
     public var alignInputs: Bool
     /// Resolution of PNG output (96 is Graphviz's default; 192 suits slides and high-density screens).
     public var pngDPI: Int
+    /// Clusters to draw (a script's `group` blocks or `Graph.inferredGroups()`),
+    /// by node IDs of the graph the figure is made from.
+    public var groups: NodeGroups
+    /// Fold each group of this level into one box (`--collapse`); nil draws every node.
+    public var collapse: CollapseLevel?
 
     public init(theme: FigureTheme = .light, expandFused: Bool = false, worksheet: Bool = false,
                 legend: Bool = false, numberFormat: NumberFormat = .figure,
-                maxMatrixRows: Int = 4, maxMatrixColumns: Int = 4, alignInputs: Bool = true, pngDPI: Int = 192) {
+                maxMatrixRows: Int = 4, maxMatrixColumns: Int = 4, alignInputs: Bool = true, pngDPI: Int = 192,
+                groups: NodeGroups = .none, collapse: CollapseLevel? = nil) {
         self.theme = theme
         self.expandFused = expandFused
         self.worksheet = worksheet
@@ -35,6 +41,8 @@ public struct FigureOptions: Sendable {
         self.maxMatrixColumns = max(2, maxMatrixColumns)
         self.alignInputs = alignInputs
         self.pngDPI = max(36, min(1200, pngDPI))
+        self.groups = groups
+        self.collapse = collapse
     }
 }
 
@@ -152,6 +160,8 @@ public struct Figure: Sendable {
     public var graph: Graph { backward.forward.graph }
     public var output: NodeID { backward.output }
 
+    /// `options.groups` on `graph` (mapped through `mapping` when expanded).
+    public let groups: NodeGroups
     let consumers: [[(node: NodeID, operand: Int)]]
     let records: [FigureEdge: EdgeRecord]
     let sums: [NodeID: GradientSum]
@@ -173,6 +183,8 @@ public struct Figure: Sendable {
         self.backward = pass
         self.mapping = map
         let graph = pass.forward.graph
+        groups = options.groups.isEmpty || map.count == graph.nodes.count && map.enumerated().allSatisfy { $0.element.index == $0.offset }
+            ? options.groups : options.groups.mapped(through: map, in: graph)
         consumers = graph.consumers
         var records: [FigureEdge: EdgeRecord] = [:]
         for r in pass.edges { records[.operand(r.from, into: r.to, at: r.operand)] = r }
@@ -210,7 +222,7 @@ public struct Figure: Sendable {
     public func gradient(on edge: FigureEdge) -> Tensor? {
         guard let to = edge.to else { return backward.gradient(of: edge.from) }
         if let r = records[edge] { return r.contribution }
-        if graph[to].operation?.targetOperands.contains(edge.operand) == true { return nil }
+        if graph[to].operation?.targetOperands.contains(edge.operand) == true || graph[edge.from].isData { return nil }
         return .zeros(graph[edge.from].shape)
     }
 }

@@ -58,28 +58,8 @@ public struct FigureBudget: Sendable, Equatable {
 
     /// Measures `figure` (writes its DOT once, without laying it out).
     public init(_ figure: Figure) {
-        graphNodes = figure.graph.nodes.count
-        if graphNodes > Self.maxOperations {
-            graphvizNodes = 0; graphvizEdges = 0; ranks = 0; virtualNodes = 0
-            tuning = .quality
-            refusal = "the graph has \(Self.count(graphNodes)) nodes; figures are limited to \(Self.count(Self.maxOperations)) nodes. " + Self.wayOut
-            return
-        }
-        let shape = figure.dotShape()
-        let estimate = Self.estimate(shape)
-        graphvizNodes = shape.nodes.count
-        graphvizEdges = shape.edges.count
-        ranks = estimate.ranks
-        virtualNodes = estimate.virtual
-        let weight = graphvizNodes + virtualNodes
-        let work = weight * (weight + Self.rankFactor * ranks)
-        tuning = LayoutTuning.forWork(work)
-        if work > Self.maxWork {
-            refusal = "the figure is too large to lay out: \(Self.count(graphvizNodes)) Graphviz nodes in \(Self.count(ranks)) columns "
-                + "(estimated layout work \(Self.millions(work)), limit \(Self.millions(Self.maxWork))). " + Self.wayOut
-        } else {
-            refusal = nil
-        }
+        let n = figure.graph.nodes.count
+        self.init(shape: n > Self.maxOperations ? nil : figure.dotShape(), graphNodes: n)
     }
 
     /// `430 million`.
@@ -201,5 +181,112 @@ extension FigureBudget {
         let budget = FigureBudget(figure)
         if let refusal = budget.refusal { throw GraphvizError(stage: refusalStage, message: refusal) }
         return budget
+    }
+}
+
+extension FigureBudget {
+    /// The budget of DOT text this package wrote (e.g. a collapsed figure):
+    /// nodes, edges and a `rank=min` group read from its statements.
+    public init(dot: String, graphNodes: Int) {
+        self.init(shape: DOTShape(parsing: dot), graphNodes: graphNodes)
+    }
+
+    /// `shape` nil: a graph of more than `maxOperations` nodes, refused unmeasured.
+    init(shape: DOTShape?, graphNodes: Int) {
+        self.graphNodes = graphNodes
+        guard let shape else {
+            graphvizNodes = 0; graphvizEdges = 0; ranks = 0; virtualNodes = 0
+            tuning = .quality
+            refusal = "the graph has \(Self.count(graphNodes)) nodes; figures are limited to \(Self.count(Self.maxOperations)) nodes. " + Self.wayOut
+            return
+        }
+        let estimate = Self.estimate(shape)
+        graphvizNodes = shape.nodes.count
+        graphvizEdges = shape.edges.count
+        ranks = estimate.ranks
+        virtualNodes = estimate.virtual
+        let weight = graphvizNodes + virtualNodes
+        let work = weight * (weight + Self.rankFactor * ranks)
+        tuning = LayoutTuning.forWork(work)
+        refusal = work > Self.maxWork
+            ? "the figure is too large to lay out: \(Self.count(graphvizNodes)) Graphviz nodes in \(Self.count(ranks)) columns "
+                + "(estimated layout work \(Self.millions(work)), limit \(Self.millions(Self.maxWork))). " + Self.wayOut
+            : nil
+    }
+
+    /// `dot` with this budget's tuning attributes added to the graph.
+    public func tuned(_ dot: String) -> String {
+        guard !tuning.attributes.isEmpty, let brace = dot.firstIndex(of: "{") else { return dot }
+        let attrs = tuning.attributes.keys.sorted().map { "  \($0)=\"\(tuning.attributes[$0]!)\";" }.joined(separator: "\n")
+        var out = dot
+        out.insert(contentsOf: "\n" + attrs, at: out.index(after: brace))
+        return out
+    }
+}
+
+extension DOTShape {
+    /// Reads node and edge statements (`"a" [..]`, `"a":"p" -> "b" [..]`) and
+    /// a `{ rank=min; "a"; … }` group from DOT text written by `DOTBuilder`.
+    init(parsing dot: String) {
+        var nodes: [String] = []
+        var seen: Set<String> = []
+        var edges: [(String, String)] = []
+        var pinned: [String] = []
+        func add(_ n: String) { if seen.insert(n).inserted { nodes.append(n) } }
+        /// The quoted strings of a line, each with whether `->` follows it (after any ports).
+        for raw in dot.split(separator: "\n") {
+            let line = raw.drop { $0 == " " || $0 == "\t" }
+            if line.hasPrefix("{") && line.contains("rank=min") {
+                pinned = Self.quoted(in: Substring(line))
+                continue
+            }
+            guard line.first == "\"" else { continue }
+            var rest = Substring(line)
+            guard let tail = Self.readQuoted(&rest) else { continue }
+            // Skip ports: :"r":"e" or :r:e
+            while rest.first == ":" { rest = rest.dropFirst(); if rest.first == "\"" { _ = Self.readQuoted(&rest) } else { rest = rest.drop { $0 != ":" && $0 != " " } } }
+            rest = rest.drop { $0 == " " }
+            if rest.hasPrefix("->") {
+                rest = rest.dropFirst(2).drop { $0 == " " }
+                guard rest.first == "\"", let head = Self.readQuoted(&rest) else { continue }
+                add(tail); add(head)
+                edges.append((tail, head))
+            } else {
+                add(tail)
+            }
+        }
+        self.init(nodes: nodes, edges: edges, pinnedFirst: pinned)
+    }
+
+    /// Reads a `"…"` string (with `\"` escapes) from the front of `s`.
+    static func readQuoted(_ s: inout Substring) -> String? {
+        guard s.first == "\"" else { return nil }
+        var out = ""
+        var i = s.index(after: s.startIndex)
+        while i < s.endIndex {
+            let c = s[i]
+            if c == "\\", s.index(after: i) < s.endIndex {
+                i = s.index(after: i)
+                out.append(s[i])
+            } else if c == "\"" {
+                s = s[s.index(after: i)...]
+                return out
+            } else {
+                out.append(c)
+            }
+            i = s.index(after: i)
+        }
+        return nil
+    }
+
+    static func quoted(in line: Substring) -> [String] {
+        var rest = line
+        var out: [String] = []
+        while let q = rest.firstIndex(of: "\"") {
+            rest = rest[q...]
+            guard let s = readQuoted(&rest) else { break }
+            out.append(s)
+        }
+        return out
     }
 }

@@ -93,6 +93,15 @@ extension Figure {
     /// geometry `FigureLayout` reads back, without reading it back and
     /// rendering a second time through `nop2`.
     public func render(format: GraphvizFormat = .svg) throws(GraphvizError) -> [UInt8] {
+        if let level = options.collapse {
+            var text = collapsedDOT(level)
+            let budget = FigureBudget(dot: text, graphNodes: graph.nodes.count)
+            if let refusal = budget.refusal { throw GraphvizError(stage: FigureBudget.refusalStage, message: refusal) }
+            text = budget.tuned(text)
+            if format == .dot { return Array(text.utf8) }
+            if format == .png { text = text.replacingOccurrences(of: "digraph \"chainrule\" {\n", with: "digraph \"chainrule\" {\n  dpi=\"\(options.pngDPI)\";\n") }
+            return try Graphviz.render(dot: text, engine: .dot, format: format)
+        }
         let budget = try FigureBudget.checked(self)
         if format == .dot { return Array(dot(.complete, tuning: budget.tuning).utf8) }
         return try Graphviz.render(dot: dot(.complete, dpi: format == .png ? options.pngDPI : nil, tuning: budget.tuning),

@@ -69,6 +69,8 @@ struct ExpressionNode: Sendable {
         case binary(BinaryOperator, Int, Int)
         /// `function(arguments…)`.
         case call(String, [Argument])
+        /// `x[i]` or `x[i, j]`: the operand, the literal indices and where each is.
+        case index(Int, [Int], [Site])
     }
 
     var kind: Kind
@@ -99,4 +101,6 @@ struct Statement: Sendable {
     var rightSite: Site
     /// The name's interned symbol (see `SymbolTable`).
     var symbol: Int = -1
+    /// `data name = …`: the leaf takes no gradient.
+    var isData = false
 }

@@ -1,26 +1,18 @@
 import ChainRule
 
-/// The functions a graph script can call.
+/// The functions a graph script can call: the operations whose definitions
+/// have a `ScriptCall` (see `Operation.scriptCalls`), and leaf initialisers.
 enum ScriptFunction: Sendable {
-    /// `exp(x)`, `sigmoid(x)`, `transpose(x)`, `softmax(x)`, …: one operand.
-    case unary(Operation)
-    /// `sum(x)` / `mean(x)`, optionally with `axis=0|1`.
-    case reduction(isMean: Bool)
-    /// `cross_entropy(p, t)`, `softmax_cross_entropy(z, t)`.
-    case loss(Operation)
+    /// `exp(x)`, `sum(x, axis=0)`, `leaky_relu(x, 0.1)`, …: an operation, called as its definition says.
+    case operation(ScriptCall)
     /// `zeros(…)`, `ones(…)`, `randn(…)`: leaf initialisers, only as a whole right side.
     case initializer(Initializer)
 
     enum Initializer: String, Sendable { case zeros, ones, randn }
 
-    /// The functions of DESIGN §2: their names cannot be assigned.
-    static let builtins: [String: ScriptFunction] = [
-        "exp": .unary(.exp), "log": .unary(.log), "recip": .unary(.recip), "square": .unary(.square),
-        "sqrt": .unary(.sqrt), "sigmoid": .unary(.sigmoid), "relu": .unary(.relu), "tanh": .unary(.tanh),
-        "transpose": .unary(.transpose), "softmax": .unary(.softmax),
-        "sum": .reduction(isMean: false), "mean": .reduction(isMean: true),
-        "cross_entropy": .loss(.crossEntropy), "softmax_cross_entropy": .loss(.softmaxCrossEntropy),
-    ]
+    /// The operations a script can call, by name.
+    static let builtins: [String: ScriptFunction] = Dictionary(
+        uniqueKeysWithValues: Operation.scriptCalls.map { ($0.name, ScriptFunction.operation($0)) })
 
     /// Leaf initialisers (language growth for lessons). Their names stay free
     /// for assignment, so no script valid under DESIGN §2 changes meaning.
@@ -58,12 +50,18 @@ enum ScriptFunction: Sendable {
     /// All callable names, sorted (for "did you mean" and listings).
     static let allNames: [String] = (Array(builtins.keys) + Array(initializers.keys)).sorted()
 
+    /// Whether a statement may not assign `name`: the functions of the core
+    /// language. Later additions and the initialisers stay free, so no script
+    /// that was valid before they existed changes meaning.
+    static func isReserved(_ name: String) -> Bool {
+        if case .operation(let call)? = named(name) { return call.reserved }
+        return false
+    }
+
     /// How the function is called, for messages: `sum(x)` / `sum(x, axis=0|1)`.
     static func signature(of name: String) -> String {
         switch named(name) {
-        case .unary: return "\(name)(x)"
-        case .reduction: return "\(name)(x) or \(name)(x, axis=0|1)"
-        case .loss: return name == "cross_entropy" ? "cross_entropy(p, t)" : "softmax_cross_entropy(z, t)"
+        case .operation(let call): return call.signature
         case .initializer(.randn): return "randn(n) or randn(rows, cols), with optional scale=… and seed=…"
         case .initializer: return "\(name)(n) or \(name)(rows, cols)"
         case nil: return name

@@ -75,8 +75,7 @@ struct GraphBuilder: Sendable {
     mutating func add(_ statement: Statement) throws(Diagnostic) {
         let name = statement.name
         let symbol = statement.symbol
-        let named = function(named: name, symbol)
-        if let named, case .initializer = named {} else if named != nil {
+        if ScriptFunction.isReserved(name) {
             throw error(statement.nameSite, "cannot assign to '\(name)': it is a function",
                         notes: ["names may begin with a function's name, e.g. '\(name)_1'"])
         }
@@ -85,16 +84,20 @@ struct GraphBuilder: Sendable {
                         notes: ["'\(name)' was assigned on line \(previous.line); every name is assigned once"])
         }
         let node: NodeID
+        let isData = statement.isData
         switch statement.rightSide {
         case .number(let value):
-            node = try leaf(name, Tensor(value), at: statement.rightSite)
+            node = try leaf(name, Tensor(value), isData: isData, at: statement.rightSite)
         case .array(let tensor):
-            node = try leaf(name, tensor, at: statement.rightSite)
+            node = try leaf(name, tensor, isData: isData, at: statement.rightSite)
         case .expression(let tree):
             if case .call(let f, let arguments) = tree.nodes[tree.root].kind,
                case .initializer(let kind)? = function(named: f, tree.nodes[tree.root].symbol) {
                 let value = try initialValue(kind, arguments, tree, at: tree.nodes[tree.root].site)
-                node = try leaf(name, value, at: tree.nodes[tree.root].site)
+                node = try leaf(name, value, isData: isData, at: tree.nodes[tree.root].site)
+            } else if isData {
+                throw error(statement.rightSite, "a data leaf needs a number, an array literal or an initialiser",
+                            notes: ["write 'data \(name) = [0, 1]'; 'data' marks a leaf that takes no gradient"])
             } else {
                 node = try build(tree, name: name)
             }
@@ -108,10 +111,10 @@ struct GraphBuilder: Sendable {
         nameLines.append(statement.nameSite.line)
     }
 
-    private mutating func leaf(_ name: String, _ value: Tensor, at site: Site) throws(Diagnostic) -> NodeID {
+    private mutating func leaf(_ name: String, _ value: Tensor, isData: Bool, at site: Site) throws(Diagnostic) -> NodeID {
         try checkCapacity(site)
         sites.append(site)
-        return graph.leaf(name, value)
+        return graph.leaf(name, value, isData: isData)
     }
 
     private func checkCapacity(_ site: Site) throws(Diagnostic) {
@@ -180,11 +183,16 @@ struct GraphBuilder: Sendable {
                 needed[x] = true
             case .binary(.power, let base, _):
                 needed[base] = true  // the exponent is a literal, checked below
+            case .index(let x, _, _):
+                needed[x] = true
             case .binary(_, let lhs, let rhs):
                 needed[lhs] = true
                 needed[rhs] = true
-            case .call(_, let arguments):
-                for argument in arguments where argument.keyword == nil { needed[argument.value] = true }
+            case .call(let f, let arguments):
+                // The operands become nodes; literal parameters (`slope`, sizes) do not.
+                var operands = Int.max
+                if case .operation(let call)? = function(named: f, nodes[i].symbol) { operands = call.operands }
+                for argument in arguments.lazy.filter({ $0.keyword == nil }).prefix(operands) { needed[argument.value] = true }
             }
         }
         // Pass 2, operands first: create the graph nodes.
@@ -217,7 +225,7 @@ struct GraphBuilder: Sendable {
                 } else {
                     guard let p = literal(rhs, in: tree) else {
                         throw error(nodes[rhs].start, "exponent must be a numeric literal",
-                                    notes: ["write 'x ^ 2' or 'x ^ -1'; for a variable exponent use exp(y * log(x))"])
+                                    notes: ["write 'x ^ 2' or 'x ^ -1'; for a tensor exponent use pow(x, y)"])
                     }
                     operation = .pow(p)
                     inputs = [a]
@@ -225,6 +233,12 @@ struct GraphBuilder: Sendable {
                 let result = try apply(operation, inputs, at: node.site)
                 value[i] = try unwrap(result) {
                     self.error(node.site, $0.message, notes: self.shapeNotes(operation, inputs))
+                }
+            case .index(let x, let indices, let indexSites):
+                let result = try apply(.index(indices), [value[x]!], at: node.site)
+                value[i] = try unwrap(result) { e in
+                    if let k = e.parameter, k < indexSites.count { return self.error(indexSites[k], e.message) }
+                    return self.error(node.site, e.message)
                 }
             case .call(let f, let arguments):
                 value[i] = try call(f, node.symbol, arguments, at: node.site, tree: tree, values: value)
@@ -332,55 +346,49 @@ struct GraphBuilder: Sendable {
                 }
             }
         }
-        func expectPositional(_ count: Int) throws(Diagnostic) {
-            guard positional.count == count else {
-                let words = ["no arguments", "one argument", "two arguments"]
-                throw error(site, "\(f) takes \(count < words.count ? words[count] : "\(count) arguments"), got \(positional.count)",
-                            notes: ["call it as \(ScriptFunction.signature(of: f))"])
-            }
-        }
-        func rejectKeywords(allowing allowed: [String]) throws(Diagnostic) {
-            for argument in keywords where !allowed.contains(argument.keyword!) {
-                let k = argument.keyword!
-                var notes: [String] = []
-                if let near = nearestName(to: k, in: allowed) { notes.append("did you mean '\(near)'?") }
-                else { notes.append("call it as \(ScriptFunction.signature(of: f))") }
-                throw error(argument.keywordSite!, "\(f) has no argument named '\(k)'", notes: notes)
-            }
-        }
-        let operands = positional.map { values[$0.value]! }
-        let operation: Operation
-        var errorSite: (ShapeError) -> Site = { _ in site }
-        switch function {
-        case .unary(let op):
-            try rejectKeywords(allowing: [])
-            try expectPositional(1)
-            operation = op
-        case .reduction(let isMean):
-            try rejectKeywords(allowing: ["axis"])
-            try expectPositional(1)
-            var axis: Int? = nil
-            if let a = keywords.first {
-                let index = a.value
-                guard let v = literal(index, in: tree), v == 0 || v == 1 else {
-                    throw error(tree.nodes[index].start, "axis must be 0 or 1",
-                                notes: ["axis 0 runs down the rows, axis 1 along each row"])
-                }
-                axis = Int(v)
-                errorSite = { e in e.operand != nil ? tree.nodes[index].start : site }
-            }
-            operation = isMean ? .mean(axis: axis) : .sum(axis: axis)
-        case .loss(let op):
-            try rejectKeywords(allowing: [])
-            try expectPositional(2)
-            operation = op
-            errorSite = { e in e.operand.map { tree.nodes[positional[$0].value].start } ?? site }
-        case .initializer:
+        guard case .operation(let call) = function else {
             throw error(site, "\(f)(…) creates a leaf, so it must be the whole right side of an assignment",
                         notes: ["write 'W = \(f)(2, 3)' on a line of its own and use 'W'"])
         }
+        // Keywords must be ones the call knows.
+        for argument in keywords where !call.keywords.contains(argument.keyword!) {
+            let k = argument.keyword!
+            var notes: [String] = []
+            if let near = nearestName(to: k, in: call.keywords) { notes.append("did you mean '\(near)'?") }
+            else { notes.append("call it as \(call.signature)") }
+            throw error(argument.keywordSite!, "\(f) has no argument named '\(k)'", notes: notes)
+        }
+        // Operands, then literal parameters (some may be left out from the end).
+        let most = call.operands + call.literals.count, least = most - call.optionalLiterals
+        guard (least...most).contains(positional.count) else {
+            let words = ["no arguments", "one argument", "two arguments", "three arguments"]
+            let count = least == most ? (least < words.count ? words[least] : "\(least) arguments")
+                                      : "\(words[least].prefix { $0 != " " }) or \(words[most])"
+            throw error(site, "\(f) takes \(count), got \(positional.count)", notes: ["call it as \(call.signature)"])
+        }
+        let operands = positional.prefix(call.operands).map { values[$0.value]! }
+        let literalArguments = Array(positional.dropFirst(call.operands))
+        var given: [String: Double?] = [:]
+        for argument in keywords { given[argument.keyword!] = literal(argument.value, in: tree) }
+        let arguments = ScriptArguments(literals: literalArguments.map { literal($0.value, in: tree) }, keywords: given)
+        // Where parameter k is: the literals, then the keywords in the call's order.
+        let parameterSites = literalArguments.map { tree.nodes[$0.value].start }
+            + call.keywords.map { k in keywords.first { $0.keyword == k }.map { tree.nodes[$0.value].start } ?? site }
+        let operation: Operation
+        do {
+            operation = try call.make(arguments)
+        } catch {
+            switch error.position {
+            case .literal(let k): throw self.error(parameterSites[k], error.message, notes: error.notes)
+            case .keyword(let k): throw self.error(parameterSites[call.literals.count + call.keywords.firstIndex(of: k)!], error.message, notes: error.notes)
+            }
+        }
         let result = try apply(operation, operands, at: site)
-        return try unwrap(result) { e in self.error(errorSite(e), e.message) }
+        return try unwrap(result) { e in
+            if let p = e.parameter, p < parameterSites.count { return self.error(parameterSites[p], e.message) }
+            if let k = e.operand, k < call.operands { return self.error(tree.nodes[positional[k].value].start, e.message) }
+            return self.error(site, e.message)
+        }
     }
 
     /// The value of `zeros(…)`, `ones(…)` or `randn(…)`.

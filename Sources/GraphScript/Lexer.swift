@@ -75,6 +75,8 @@ struct Lexer: Sendable {
         case UInt8(ascii: "]"): kind = .rightBracket
         case UInt8(ascii: ","): kind = .comma
         case UInt8(ascii: "="): kind = .equals
+        case UInt8(ascii: "{"): kind = .leftBrace
+        case UInt8(ascii: "}"): kind = .rightBrace
         default:
             if Self.isIdentifierStart(b) {
                 i += 1
@@ -152,7 +154,6 @@ struct Lexer: Sendable {
             case ";": notes = ["write one statement per line"]
             case "%", "&", "|", "!", "<", ">", "~": notes = ["operators are + - * / @ ^"]
             case "'", "\"": notes = ["graph scripts have no strings"]
-            case "{", "}": notes = ["use '(' and ')' to group, '[' and ']' for arrays"]
             default: break
             }
             return source.diagnostic(at: site(offset), "unexpected character '\(Character(scalar))'", notes: notes)

@@ -61,10 +61,22 @@ struct Parser: Sendable {
         source.diagnostic(at: token.site, message, notes: notes)
     }
 
-    /// The next statement, or `nil` at the end of the script.
+    /// The next statement, or `nil` at the end of the script. Group lines
+    /// (`group NAME {`, `}`) before it are read on the way and update
+    /// `openGroups`, so after the call `openGroups.last` is the statement's group.
     mutating func nextStatement() throws(Diagnostic) -> Statement? {
-        while current.kind == .newline { try advance() }
-        if current.kind == .end { return nil }
+        while true {
+            while current.kind == .newline { try advance() }
+            if current.kind == .end {
+                if let open = openGroups.last {
+                    let group = groups[open]
+                    throw source.diagnostic(at: group.keywordSite, "group '\(group.name)' is never closed",
+                                            notes: ["close it with '}' on a line of its own"])
+                }
+                return nil
+            }
+            guard try parseGroupLine() else { break }
+        }
         guard current.kind == .identifier else {
             var notes: [String] = []
             if current.kind == .number || current.kind == .minus || current.kind == .leftParen {
@@ -72,10 +84,19 @@ struct Parser: Sendable {
             }
             throw error(at: current, "expected a name at the start of a statement, found \(source.describe(current))", notes: notes)
         }
-        let nameToken = current
-        let nameSymbol = symbol(of: nameToken)
-        let name = symbols.names[nameSymbol]
+        var nameToken = current
+        var nameSymbol = symbol(of: nameToken)
+        var name = symbols.names[nameSymbol]
         try advance()
+        // `data t = [0, 1]`: a leaf that takes no gradient. (`data` followed
+        // by `=` is an ordinary name: `data = 2` keeps its meaning.)
+        let isData = name == "data" && current.kind == .identifier
+        if isData {
+            nameToken = current
+            nameSymbol = symbol(of: nameToken)
+            name = symbols.names[nameSymbol]
+            try advance()
+        }
         guard current.kind == .equals else {
             throw error(at: current, "expected '=' after '\(name)', found \(source.describe(current))",
                         notes: ["every statement assigns a name: '\(name) = …'"])
@@ -108,7 +129,75 @@ struct Parser: Sendable {
         }
         // `current` ends the statement.
         if current.kind == .newline { try advance() }
-        return Statement(name: name, nameSite: nameToken.site, rightSide: right, rightSite: rightToken.site, symbol: nameSymbol)
+        return Statement(name: name, nameSite: nameToken.site, rightSide: right, rightSite: rightToken.site, symbol: nameSymbol,
+                         isData: isData)
+    }
+
+    // MARK: Groups
+
+    /// A group the script opened with `group NAME {`.
+    struct GroupDeclaration: Sendable {
+        var name: String
+        var keywordSite: Site
+        var nameSite: Site
+        /// The enclosing group (an index into `groups`).
+        var parent: Int?
+    }
+
+    /// Every group opened so far, in order.
+    private(set) var groups: [GroupDeclaration] = []
+    /// The groups open at `current`, outermost first (indices into `groups`).
+    private(set) var openGroups: [Int] = []
+    /// How deep groups may nest.
+    static let maxGroupDepth = 32
+
+    /// Reads a `group NAME {` or `}` line, if `current` starts one.
+    /// `group` is a keyword only there: `group = 2` still assigns a name.
+    private mutating func parseGroupLine() throws(Diagnostic) -> Bool {
+        if current.kind == .rightBrace {
+            guard openGroups.popLast() != nil else {
+                throw error(at: current, "unexpected '}' without an open group",
+                            notes: ["a group starts with 'group NAME {' on a line of its own"])
+            }
+            try advance()
+            try expectEndOfGroupLine(after: "'}'")
+            return true
+        }
+        guard current.kind == .identifier, source.text(of: current) == "group" else { return false }
+        let next = try peek()
+        guard next.kind == .identifier || next.kind == .leftBrace else { return false }
+        let keyword = current
+        try advance()
+        guard current.kind == .identifier else {
+            throw error(at: current, "expected a group name after 'group'", notes: ["write 'group layer1 {'"])
+        }
+        let nameToken = current
+        let name = source.text(of: nameToken)
+        try advance()
+        guard current.kind == .leftBrace else {
+            throw error(at: current, "expected '{' after 'group \(name)', found \(source.describe(current))",
+                        notes: ["a group is 'group \(name) {', its statements, then '}' on a line of its own"])
+        }
+        if let earlier = groups.first(where: { $0.name == name }) {
+            throw error(at: nameToken, "group '\(name)' is already defined",
+                        notes: ["the first 'group \(name)' is at \(earlier.nameSite.line):\(earlier.nameSite.column)"])
+        }
+        if openGroups.count >= Self.maxGroupDepth {
+            throw error(at: keyword, "groups nest too deeply (more than \(Self.maxGroupDepth) levels)")
+        }
+        try advance()
+        try expectEndOfGroupLine(after: "'{'")
+        groups.append(GroupDeclaration(name: name, keywordSite: keyword.site, nameSite: nameToken.site, parent: openGroups.last))
+        openGroups.append(groups.count - 1)
+        return true
+    }
+
+    private mutating func expectEndOfGroupLine(after what: String) throws(Diagnostic) {
+        guard current.endsStatement else {
+            throw error(at: current, "expected end of line after \(what), found \(source.describe(current))",
+                        notes: ["'group NAME {' and '}' each go on a line of their own"])
+        }
+        if current.kind == .newline { try advance() }
     }
 
     // MARK: Array literals
@@ -186,7 +275,8 @@ struct Parser: Sendable {
                 throw error(at: current, "array elements must be number literals, found \(source.describe(current))",
                             notes: ["an array literal defines a leaf; combine names in an expression instead"])
             default:
-                throw error(at: current, "expected a number, found \(source.describe(current))")
+                throw error(at: current, "expected a number, found \(source.describe(current))",
+                            notes: current.isBrace ? [braceNote] : [])
             }
             if current.kind == .comma {
                 try advance()
@@ -330,6 +420,7 @@ struct Parser: Sendable {
                     if token.kind == .star, previous?.kind == .star { notes.append("use '^' for powers: x ^ 2") }
                     if token.kind == .plus { notes.append("there is no unary '+'") }
                     if token.kind == .equals { notes.append("write one assignment per line") }
+                    if token.isBrace { notes.append(braceNote) }
                     if token.endsStatement {
                         throw error(at: token, "expected an expression, found end of line", notes: notes)
                     }
@@ -413,12 +504,17 @@ struct Parser: Sendable {
                     case .equals:
                         throw error(at: token, "unexpected '='", notes: ["write one assignment per line"])
                     case .leftBracket:
-                        throw error(at: token, "array literals are only allowed as the whole right side of an assignment")
+                        // Indexing binds tighter than any operator: it applies to the operand just read.
+                        let (indices, sites) = try parseIndices()
+                        let x = operands.removeLast()
+                        try push(ExpressionNode(kind: .index(x, indices, sites), site: token.site, start: tree.nodes[x].start),
+                                 &tree, &operands)
                     default:
                         var notes: [String] = []
                         if token.kind == .identifier || token.kind == .number || token.kind == .leftParen {
                             notes.append("operators are + - * / @ ^; did you forget one?")
                         }
+                        if token.isBrace { notes.append(braceNote) }
                         throw error(at: token, "expected an operator or end of line, found \(source.describe(token))", notes: notes)
                     }
                 }
@@ -427,7 +523,41 @@ struct Parser: Sendable {
         }
     }
 
+    /// The literal indices of `x[i]` or `x[i, j]`, starting at `[`, and where each is.
+    private mutating func parseIndices() throws(Diagnostic) -> ([Int], [Site]) {
+        try advance()
+        var indices: [Int] = [], sites: [Site] = []
+        while true {
+            let v = current.kind == .number ? current.number : -1
+            guard v == v.rounded(), v >= 0, v < 0x1p31 else {
+                throw error(at: current, "an index must be a whole number literal of at least 0, found \(source.describe(current))",
+                            notes: ["write x[i] for a vector's element or a matrix's row, x[i, j] for a matrix's element"])
+            }
+            guard indices.count < 2 else {
+                throw error(at: current, "too many indices: tensors have at most two axes", notes: ["write x[i] or x[i, j]"])
+            }
+            indices.append(Int(v))
+            sites.append(current.site)
+            try advance()
+            if current.kind == .comma {
+                try advance()
+            } else if current.kind == .rightBracket {
+                try advance()
+                return (indices, sites)
+            } else {
+                throw error(at: current, "expected ',' or ']' after the index, found \(source.describe(current))")
+            }
+        }
+    }
+
     private func tooDeep(_ token: Token) -> Diagnostic {
         error(at: token, "expression is nested too deeply (more than \(maxNestingDepth) levels)")
     }
+}
+
+/// The note for a stray `{` or `}`.
+let braceNote = "use '(' and ')' to group, '[' and ']' for arrays; braces only open and close a 'group NAME {'"
+
+extension Token {
+    var isBrace: Bool { kind == .leftBrace || kind == .rightBrace }
 }

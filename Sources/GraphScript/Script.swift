@@ -9,6 +9,9 @@ public struct Script: Sendable {
     public let output: NodeID
     /// Every assigned name and its node, in assignment order.
     public let names: [(name: String, node: NodeID)]
+    /// The groups of `group NAME { … }` blocks, with the nodes of their
+    /// statements (empty if the script has none; see `Graph.inferredGroups()`).
+    public let groups: NodeGroups
     /// The file name diagnostics use.
     public var fileName: String { source.fileName }
     /// The script's text (without a byte-order mark).
@@ -18,8 +21,10 @@ public struct Script: Sendable {
     /// Where each node is, indexed like `graph.nodes`.
     let sites: [Site]
 
-    init(graph: Graph, output: NodeID, names: [(name: String, node: NodeID)], source: SourceText, sites: [Site]) {
+    init(graph: Graph, output: NodeID, names: [(name: String, node: NodeID)], source: SourceText, sites: [Site],
+         groups: NodeGroups = .none) {
         self.graph = graph
+        self.groups = groups
         self.output = output
         self.names = names
         self.source = source

@@ -30,14 +30,24 @@ public enum ScriptCompiler {
         }
         var parser = try Parser(source: text, maxNestingDepth: maxNestingDepth, maxNodes: maxNodes)
         var builder = GraphBuilder(source: text, maxNodes: maxNodes, maxElements: maxInitializerElements)
+        var members: [[NodeID]] = []
         while let statement = try parser.nextStatement() {
+            let first = builder.graph.nodes.count
             try builder.add(statement)
+            if let group = parser.openGroups.last {
+                if members.count <= group { members += Array(repeating: [], count: group + 1 - members.count) }
+                members[group] += (first..<builder.graph.nodes.count).map(NodeID.init)
+            }
         }
         guard let last = builder.names.last else {
             throw text.diagnostic(at: Site(offset: text.contentStart, line: firstLine, column: 1),
                                   "empty script: expected at least one assignment such as 'x = 2'")
         }
-        return Script(graph: builder.graph, output: last.node, names: builder.names, source: text, sites: builder.sites)
+        let groups = parser.groups.enumerated().map { index, g in
+            NodeGroup(name: g.name, kind: .group, parent: g.parent, nodes: index < members.count ? members[index] : [])
+        }
+        return Script(graph: builder.graph, output: last.node, names: builder.names, source: text, sites: builder.sites,
+                      groups: NodeGroups(groups: groups, nodeCount: builder.graph.nodes.count))
     }
 
     /// Compiles a string.

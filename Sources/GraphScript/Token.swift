@@ -5,6 +5,8 @@ struct Token: Sendable {
         case identifier, number
         case plus, minus, star, slash, at, caret
         case leftParen, rightParen, leftBracket, rightBracket, comma, equals
+        /// `{` and `}`: only `group NAME {` and a lone `}` use them.
+        case leftBrace, rightBrace
         /// A line break: statements end here.
         case newline
         /// The end of the script.

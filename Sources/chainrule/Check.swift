@@ -62,7 +62,7 @@ struct Check: ParsableCommand {
             let name = script.graph[leaf].name ?? "\(leaf)"
             let shape = describeShape(script.graph[leaf].shape)
             guard let c = byLeaf[leaf] else {
-                rows.append([name, shape, "—", "—", "target (no gradient)"])
+                rows.append([name, shape, "—", "—", script.graph[leaf].isData ? "data (no gradient)" : "target (no gradient)"])
                 continue
             }
             if !c.passed { failed.append(name) }

@@ -48,6 +48,12 @@ struct Draw: ParsableCommand {
     @Flag(help: "Add a small legend explaining the labels.")
     var legend = false
 
+    @Option(help: ArgumentHelp("Fold each neuron (innermost group) or layer (outermost group) into one box showing its inputs and outputs with values and gradients.", valueName: "neurons|layers"))
+    var collapse: CollapseLevel?
+
+    @Flag(help: "Draw no clusters (by default a script's groups, else the neurons and layers found in its structure, are boxed).")
+    var noGroups = false
+
     @OptionGroup(title: "Big figures") var scale: FigureScaleOptions
 
     func run() throws {
@@ -55,7 +61,12 @@ struct Draw: ParsableCommand {
         let script = try input.load()
         if scale.steps { return try listSteps(script) }
         let pass = try ScriptInput.evaluateOrExit(script)
-        let options = FigureOptions(theme: theme.figureTheme, expandFused: expand, worksheet: worksheet, legend: legend)
+        var options = FigureOptions(theme: theme.figureTheme, expandFused: expand, worksheet: worksheet, legend: legend)
+        options.groups = noGroups && collapse == nil ? .none : script.figureGroups
+        options.collapse = collapse
+        if collapse != nil && options.groups.isEmpty {
+            throw ScriptInput.exit(with: "--collapse \(collapse!.rawValue): '\(script.fileName)' has no groups to fold (write 'group NAME { … }' blocks, or use a network of at least two tanh/relu/sigmoid neurons)")
+        }
         let bytes: [UInt8]
         do {
             if let n = scale.step {
@@ -135,4 +146,12 @@ enum AtomicFile {
             throw Failure(description: reason)
         }
     }
+}
+
+extension CollapseLevel: ExpressibleByArgument {}
+
+extension Script {
+    /// The groups a figure of this script draws: the script's own `group`
+    /// blocks, else the neurons and layers found in its structure.
+    var figureGroups: NodeGroups { groups.isEmpty ? graph.inferredGroups() : groups }
 }

@@ -143,7 +143,7 @@ enum EvalTable {
         var rows = [["name", "shape", "value", "gradient"]]
         for (name, node) in script.names {
             let value = pass.forward.value(of: node)
-            let gradient = pass.gradient(of: node).map(TensorText.tensor) ?? "— (target)"
+            let gradient = pass.gradient(of: node).map(TensorText.tensor) ?? (script.graph[node].isData ? "— (data)" : "— (target)")
             let label = node == script.output ? name + " (output)" : name
             rows.append([label, describeShape(value.shape), TensorText.tensor(value), gradient])
         }

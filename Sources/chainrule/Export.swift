@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChainRuleExport
 import ChainRuleLessons
 import ChainRuleRender
 import Foundation

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChainRuleLessons
+import ChainRulePlayer
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -74,7 +74,7 @@ struct EvalCommandTests {
         #expect(result.stdout.contains("\"a\": 6.0"))
         let error = try CLI.run(["eval", "-"], stdin: "a = 3\nb = a ^ c\n")
         #expect(error.status == 1)
-        #expect(error.stderr == "<stdin>:2:9: error: exponent must be a numeric literal\n  b = a ^ c\n          ^\nnote: write 'x ^ 2' or 'x ^ -1'; for a variable exponent use exp(y * log(x))\n")
+        #expect(error.stderr == "<stdin>:2:9: error: exponent must be a numeric literal\n  b = a ^ c\n          ^\nnote: write 'x ^ 2' or 'x ^ -1'; for a tensor exponent use pow(x, y)\n")
     }
 
     @Test func expressionsReportTheirIndexAsTheLine() throws {

@@ -39,8 +39,8 @@ enum Harden {
         let temp = try temporaryDirectory("run")
         defer { try? FileManager.default.removeItem(at: temp) }
         let outURL = temp.appendingPathComponent("out"), errURL = temp.appendingPathComponent("err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
         process.standardOutput = out
         process.standardError = err

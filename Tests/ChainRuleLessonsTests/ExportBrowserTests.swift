@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import ChainRuleLessons
+@testable import ChainRuleExport
+import ChainRuleLessons
 
 /// Headless Chromium (Debian's `chromium` package), if installed.
 let exportChromiumPath: String? = {
@@ -26,7 +27,7 @@ func exportRunChromium(_ arguments: [String], url: String) throws -> String {
         + arguments + [url]
     // stdout to a file: no pipe to drain while waiting.
     let outFile = profile.appendingPathComponent("stdout.txt")
-    FileManager.default.createFile(atPath: outFile.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
     let out = try FileHandle(forWritingTo: outFile)
     defer { try? out.close() }
     process.standardOutput = out

@@ -20,8 +20,8 @@ func exportRunChainrule(_ arguments: [String], in directory: URL) throws -> (sta
     process.currentDirectoryURL = directory
     let files = exportTemporaryFolder("cli-io")
     let outURL = files.appendingPathComponent("out"), errURL = files.appendingPathComponent("err")
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
     let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
     process.standardOutput = out
     process.standardError = err

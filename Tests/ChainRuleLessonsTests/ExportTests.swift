@@ -1,7 +1,8 @@
 import ChainRuleRender
 import Foundation
 import Testing
-@testable import ChainRuleLessons
+@testable import ChainRuleExport
+import ChainRuleLessons
 
 /// The package's root folder (this file is Tests/ChainRuleLessonsTests/ExportTests.swift).
 let exportPackageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

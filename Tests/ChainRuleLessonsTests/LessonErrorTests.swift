@@ -1,5 +1,6 @@
 import ChainRule
 import ChainRuleLessons
+import ChainRulePlayer
 import Foundation
 import Testing
 

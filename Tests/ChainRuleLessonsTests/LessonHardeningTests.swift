@@ -1,5 +1,7 @@
 import ChainRule
+import ChainRuleExport
 import ChainRuleLessons
+import ChainRulePlayer
 import ChainRuleRender
 import Foundation
 import Testing

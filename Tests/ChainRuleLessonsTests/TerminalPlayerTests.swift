@@ -118,6 +118,16 @@ private final class Tmux {
 
 private func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
+/// A new temporary folder for a played lesson to write `Output/<id>/current.svg`
+/// into (never the checkout), and the shell words that enter it with the
+/// package's lessons at hand.
+private func playFolder() throws -> (url: URL, cd: String) {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-play-\(getpid())-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let lessons = packageRoot.appendingPathComponent("Lessons").path
+    return (dir, "cd \(shellQuote(dir.path)) && export CHAINRULE_LESSONS=\(shellQuote(lessons))")
+}
+
 @Suite(.serialized) struct TerminalPlayerTests {
     @Test func notATerminalPrintsEveryStep() throws {
         let bin = try #require(chainruleBinary(), "build the chainrule executable first")
@@ -176,7 +186,9 @@ private func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of
         defer { t.kill() }
         let stty = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-stty-\(getpid())-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: stty) }
-        let cmd = "cd \(shellQuote(packageRoot.path)) && \(shellQuote(bin)) lesson apples; echo EXIT=$?; stty -a > \(shellQuote(stty.path)); sleep 60"
+        let play = try playFolder()
+        defer { try? FileManager.default.removeItem(at: play.url) }
+        let cmd = "\(play.cd) && \(shellQuote(bin)) lesson apples; echo EXIT=$?; stty -a > \(shellQuote(stty.path)); sleep 60"
         try t.start(cmd)
         var screen = try t.waitFor { $0.contains("step 1/24") }
         #expect(screen.contains("step 1/24"))
@@ -198,7 +210,7 @@ private func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of
         screen = try t.waitFor { $0.contains("step 2/24") }
         #expect(screen.contains("step 2/24"))
         // The frame of the step on screen is written for a viewer.
-        let frame = packageRoot.appendingPathComponent("Output/apples/current.svg")
+        let frame = play.url.appendingPathComponent("Output/apples/current.svg")
         #expect(FileManager.default.fileExists(atPath: frame.path))
         try t.keys("q")
         screen = try t.waitFor { $0.contains("EXIT=") }
@@ -218,7 +230,9 @@ private func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of
         defer { t.kill() }
         let stty = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-stty-\(getpid())-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: stty) }
-        let cmd = "cd \(shellQuote(packageRoot.path)) && \(shellQuote(bin)) lesson chain-rule; echo EXIT=$?; stty -a > \(shellQuote(stty.path)); sleep 60"
+        let play = try playFolder()
+        defer { try? FileManager.default.removeItem(at: play.url) }
+        let cmd = "\(play.cd) && \(shellQuote(bin)) lesson chain-rule; echo EXIT=$?; stty -a > \(shellQuote(stty.path)); sleep 60"
         try t.start(cmd)
         _ = try t.waitFor { $0.contains("step 1/") }
         try t.keys("Enter")
@@ -237,7 +251,9 @@ private func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of
         let tmuxPath = try #require(which("tmux"))
         let t = Tmux(tmux: tmuxPath)
         defer { t.kill() }
-        let cmd = "cd \(shellQuote(packageRoot.path)) && NO_COLOR=1 \(shellQuote(bin)) lesson apples; sleep 60"
+        let play = try playFolder()
+        defer { try? FileManager.default.removeItem(at: play.url) }
+        let cmd = "\(play.cd) && NO_COLOR=1 \(shellQuote(bin)) lesson apples; sleep 60"
         try t.start(cmd)
         _ = try t.waitFor { $0.contains("step 1/24") }
         let colored = try t("capture-pane", "-p", "-e", "-t", t.session)

@@ -120,6 +120,23 @@ import Testing
         #expect(!(try Figure(try Fixtures.apples())).dot().contains("mclimit"))
     }
 
+    @Test func budgetFromDOTTextMatchesTheWritersShape() throws {
+        for source in [StressScripts.residualChain(16), StressScripts.mlp(), StressScripts.matrixNet(layers: 3)] {
+            let figure = try Figure(try Fixtures.script(source))
+            let fromWriter = FigureBudget(figure)
+            let fromText = FigureBudget(dot: figure.dot(), graphNodes: figure.graph.nodes.count)
+            #expect(fromText.graphvizNodes == fromWriter.graphvizNodes)
+            #expect(fromText.graphvizEdges == fromWriter.graphvizEdges)
+            #expect(fromText.work == fromWriter.work)
+        }
+    }
+
+    @Test func tuningIsInsertedIntoDOTText() {
+        let b = FigureBudget(dot: "digraph \"g\" {\n  \"a\" -> \"b\";\n}\n", graphNodes: 2)
+        #expect(b.graphvizNodes == 2 && b.ranks == 2 && b.refusal == nil)
+        #expect(b.tuned("digraph { }") == "digraph { }")  // quality: nothing to add
+    }
+
     @Test func tiersAreOrderedBySize() {
         #expect(LayoutTuning.forWork(100) == .quality)
         #expect(LayoutTuning.forWork(40_000_000) == .bounded)

@@ -59,6 +59,8 @@ func tree(_ source: String) throws -> String {
             case .call(let f, let args):
                 let parts = args.map { ($0.keyword.map { $0 + "=" } ?? "") + text[$0.value] }
                 text.append("(\(f) \(parts.joined(separator: " ")))")
+            case .index(let x, let indices, _):
+                text.append("(index \(text[x]) \(indices.map(String.init).joined(separator: " ")))")
             }
         }
         return text[tree.root]

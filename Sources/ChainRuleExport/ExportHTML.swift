@@ -1,3 +1,4 @@
+import ChainRuleLessons
 /// Escaping and a small, safe Markdown-to-HTML conversion for lesson prose.
 ///
 /// Every piece of user text (titles, prose, notes, equations, node names)

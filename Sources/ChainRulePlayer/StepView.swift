@@ -1,4 +1,5 @@
 import ChainRule
+import ChainRuleLessons
 
 /// How text is drawn: with ANSI colour or plain, and how wide.
 public struct TextStyle: Sendable {

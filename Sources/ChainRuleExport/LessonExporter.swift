@@ -1,4 +1,5 @@
 import ChainRule
+import ChainRuleLessons
 import ChainRuleRender
 import Foundation
 

@@ -1,4 +1,5 @@
 import ChainRule
+import ChainRuleLessons
 import Foundation
 
 /// Plays a lesson: every step at once (non-interactive), or one step per

@@ -1,3 +1,4 @@
+import ChainRuleLessons
 import ChainRuleRender
 import Foundation
 

@@ -1,0 +1,86 @@
+/// How an output depends on one operand, as drawn on an edge.
+public enum LocalDerivative: Hashable, Sendable {
+    /// An elementwise local derivative `∂y/∂x`, in the output's shape:
+    /// the contribution is `local ⊙ upstream`.
+    case elementwise(Tensor)
+    /// A rule that is not elementwise, e.g. `Gᵀ·X` for a matrix product;
+    /// the text names the upstream gradient `G`.
+    case rule(String)
+}
+
+/// One operand's share of the backward step of an operation.
+struct OperandGradient {
+    var local: LocalDerivative
+    /// The contribution in the output's (broadcast) shape, before any
+    /// reduction back to the operand's shape.
+    var contribution: Tensor
+}
+
+// The engine's side of a definition: shapes, forward and the reference
+// backward, dispatched on the definition's `rule`. The fast paths that
+// compute the same numbers live behind `Kernels.swift`.
+extension Operation {
+    /// For a one-operand elementwise operation: its forward function and local derivative.
+    var unaryRule: (forward: @Sendable (Double) -> Double, derivative: @Sendable (_ x: Double, _ y: Double) -> Double)? {
+        if case .unary(let forward, let derivative) = definition.rule { return (forward, derivative) }
+        return nil
+    }
+
+    /// For a two-operand elementwise operation `y = a ∘ b`: its forward
+    /// function and the local derivatives `∂y/∂a`, `∂y/∂b`.
+    var binaryRule: (forward: @Sendable (Double, Double) -> Double,
+                     da: @Sendable (_ a: Double, _ b: Double) -> Double,
+                     db: @Sendable (_ a: Double, _ b: Double) -> Double)? {
+        if case .binary(let forward, let da, let db) = definition.rule { return (forward, da, db) }
+        return nil
+    }
+
+    /// The output shape for operands of the given shapes, or a `ShapeError`.
+    public func outputShape(_ shapes: [[Int]]) throws(ShapeError) -> [Int] {
+        let definition = definition
+        guard shapes.count == definition.arity else {
+            let n = definition.arity
+            throw ShapeError("\(definition.name) takes \(n) operand\(n == 1 ? "" : "s"), got \(shapes.count)")
+        }
+        switch definition.rule {
+        case .unary:
+            return shapes[0]
+        case .binary:
+            guard let s = Broadcasting.shape(shapes[0], shapes[1]) else {
+                throw ShapeError("cannot \(definition.verb) shapes \(describeShape(shapes[0])) and \(describeShape(shapes[1]))")
+            }
+            return s
+        case .tensor(let rule):
+            return try rule.shape(shapes)
+        }
+    }
+
+    /// Computes the output from the operand values. Shapes have already been
+    /// checked by `outputShape`; only label values can still be wrong.
+    func forward(_ x: [Tensor], shape: [Int]) throws(OperationFailure) -> Tensor {
+        switch definition.rule {
+        case .unary: return Elementwise.forward(self, x[0])
+        case .binary: return Elementwise.forward(self, x[0], x[1], shape: shape)
+        case .tensor(let rule): return try rule.forward(x, shape)
+        }
+    }
+
+    /// The local derivative and contribution for every operand, given the
+    /// operand values `x`, the output `y` and the upstream gradient `g`:
+    /// the reference rule that edge records show. Targets get `nil`.
+    func backward(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [OperandGradient?] {
+        switch definition.rule {
+        case .unary(_, let derivative):
+            let local = Tensor(shape: y.shape, scalars: zip(x[0].scalars, y.scalars).map(derivative))
+            return [OperandGradient(local: .elementwise(local), contribution: Elementwise.mul(local, g))]
+        case .binary(_, let da, let db):
+            let a = Broadcasting.expand(x[0], to: y.shape), b = Broadcasting.expand(x[1], to: y.shape)
+            let la = Tensor(shape: y.shape, scalars: zip(a.scalars, b.scalars).map(da))
+            let lb = Tensor(shape: y.shape, scalars: zip(a.scalars, b.scalars).map(db))
+            return [OperandGradient(local: .elementwise(la), contribution: Elementwise.mul(la, g)),
+                    OperandGradient(local: .elementwise(lb), contribution: Elementwise.mul(lb, g))]
+        case .tensor(let rule):
+            return rule.backward(x, y, g)
+        }
+    }
+}
