@@ -55,6 +55,8 @@ struct DOTWriter {
     private(set) var shape = DOTShape(nodes: [], edges: [], pinnedFirst: [])
     /// Leaves drawn as one copy per use (`FigureBudget.splitLeaves`).
     var split: Set<NodeID> = []
+    /// A neighbourhood drawn alone (`FocusedFigure.swift`), with stubs for what is left out.
+    var focus: FigureFocus? = nil
     /// Only these objects (node and edge `id`s), for a partial frame
     /// (`FrameCache` renders just the objects it has not seen); nil = all.
     /// The set must contain both ends of every edge in it.
@@ -145,7 +147,7 @@ struct DOTWriter {
         ]
         if let dpi { graphAttrs["dpi"] = .string(String(dpi)) }
         if layout == nil { for (k, v) in tuning.attributes { graphAttrs[k] = .string(v) } }
-        split = FigureBudget.splitLeaves(figure)
+        split = focus == nil ? FigureBudget.splitLeaves(figure) : []
         // A partial frame has no legend: it is in the header, drawn once.
         if figure.options.legend && include == nil {
             graphAttrs["label"] = .html(legend())
@@ -154,7 +156,7 @@ struct DOTWriter {
         }
         // A partial frame must not be moved to the origin by `nop2`: its
         // objects keep the coordinates they have in the whole figure.
-        if include != nil { graphAttrs["notranslate"] = .string("true") }
+        if include != nil && focus == nil { graphAttrs["notranslate"] = .string("true") }
         if let layout {
             graphAttrs["bb"] = .string(layout.boundingBox)
             if let lp = layout.labelPosition, include == nil { graphAttrs["lp"] = .string(lp) }
@@ -250,6 +252,7 @@ struct DOTWriter {
                 connect(&b, out: label, to: head, edge: edge, arrow: true)
             }
         }
+        if let focus { writeFocusStubs(&b, focus) }
         if !figure.groups.isEmpty {
             for line in figure.clusterLines(include: include, name: { naming.names[$0] ?? cached?.names[$0] }) { b.raw(line) }
         }
@@ -408,8 +411,9 @@ struct DOTWriter {
         let value = figure.backward.forward.value(of: edge.from)
         let valueStrings = values(edge.from)
         let g = figure.gradient(on: edge)
-        var grid = LabelGrid(shape: shape, rows: visible(shape.count == 2 ? shape[0] : 1, max: figure.options.maxMatrixRows),
-                             cols: visible(shape.last ?? 1, max: figure.options.maxMatrixColumns))
+        let indices = gridIndices(shape)
+        var grid = LabelGrid(shape: shape, rows: indices.rows, cols: indices.cols)
+        let range = showsRange(shape)
         let entrySize = isScalar ? valueSize : matrixSize
 
         // Value (above the rule).
@@ -475,7 +479,7 @@ struct DOTWriter {
             let col = isScalar ? 0 : flat % (shape.last ?? 1)
             widths[col] = max(widths[col] ?? minimumWidth, TextWidth.estimate(s, size: entrySize) + 4)
         }
-        for i in 0..<value.count {
+        for i in shownEntries(grid) {
             if !isBranch { widen(i, valueStrings[i]); widen(i, "?") }
             if let e = finalEntries { widen(i, e[isScalar ? 0 : i]); widen(i, hiddenMark) }
         }
@@ -492,6 +496,7 @@ struct DOTWriter {
                 rows += grid.tensorRows(prefix: valuePrefix, color: theme.text) { i in
                     text(hidden ? "?" : valueStrings[i], color: theme.text, size: entrySize)
                 }
+                if range { rows.append(rangeRow(grid, hidden ? "?" : rangeText(value), color: theme.text)) }
             }
             if !isScalar { rows.append(grid.spacer(3)) }
         }
@@ -520,6 +525,7 @@ struct DOTWriter {
             rows += grid.tensorRows(prefix: gradientPrefix, color: theme.gradient) { i in
                 gradientText(hidden ? hiddenMark : entries[i], size: entrySize, prefixed: false)
             }
+            if range, let g { rows.append(rangeRow(grid, hidden ? "?" : rangeText(g), color: theme.gradient)) }
         }
         var html = "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\""
         if highlighted { html += " BGCOLOR=\"\(theme.highlightFill)\"" }

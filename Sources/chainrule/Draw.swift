@@ -64,6 +64,7 @@ struct Draw: ParsableCommand {
         var options = FigureOptions(theme: theme.figureTheme, expandFused: expand, worksheet: worksheet, legend: legend)
         options.groups = noGroups && collapse == nil ? .none : script.figureGroups
         options.collapse = collapse
+        try scale.apply(to: &options)
         if collapse != nil && options.groups.isEmpty {
             throw ScriptInput.exit(with: "--collapse \(collapse!.rawValue): '\(script.fileName)' has no groups to fold (write 'group NAME { … }' blocks, or use a network of at least two tanh/relu/sigmoid neurons)")
         }
@@ -71,6 +72,8 @@ struct Draw: ParsableCommand {
         do {
             if let n = scale.step {
                 bytes = try drawStep(n, script, format: format, options: options)
+            } else if let name = scale.focus {
+                bytes = try drawFocus(name, script, pass, format: format, options: options)
             } else {
                 let figure = try Figure(pass, options: options)
                 bytes = try figure.render(format: format.graphviz)
