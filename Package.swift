@@ -24,10 +24,12 @@ let package = Package(
             pkgConfig: "libgvc",
             providers: [.apt(["libgraphviz-dev"])]
         ),
+        // C: the vector matrix kernel (AVX2, chosen at run time). Only ChainRule/MatrixKernel.swift imports it.
+        .target(name: "CChainRuleKernels"),
         // The engine: tensors, graph, operations, forward/backward. Pure Swift, no I/O.
         .target(
             name: "ChainRule",
-            dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+            dependencies: ["CChainRuleKernels", .product(name: "RealModule", package: "swift-numerics")]
         ),
         // The graph script language: lexer → parser → AST → graph builder.
         .target(name: "GraphScript", dependencies: ["ChainRule"]),

@@ -125,12 +125,18 @@ enum RSSChild {
         let kind = args.first ?? "rss-tape"
         let n = args.count > 1 ? Int(args[1]) ?? 1_000_000 : 1_000_000
         let batch = ScalarMLP.batch(forNodes: n)
-        if kind == "twolayer-sgd" || kind == "twolayer-forward" {
-            // For profilers: N SGD iterations (or N forward passes, the unit of the numerical gradient).
+        if kind == "twolayer-sgd" || kind == "twolayer-forward" || kind == "twolayer-numgrad" {
+            // For profilers: N SGD iterations (or N forward passes, or N full numerical gradients).
             do {
                 var net = try TwoLayerNet(root: packageRoot())
                 let t0 = now()
-                for _ in 0..<n { if kind == "twolayer-sgd" { try net.sgdStep() } else { blackHole(try net.graph.forward()) } }
+                for _ in 0..<n {
+                    switch kind {
+                    case "twolayer-sgd": try net.sgdStep()
+                    case "twolayer-numgrad": blackHole(try net.numericalGradient())
+                    default: blackHole(try net.graph.forward())
+                    }
+                }
                 print(kind, formatSeconds((now() - t0) / Double(n)), "each")
             } catch { print("error: \(error)"); exit(1) }
             exit(0)
@@ -196,8 +202,8 @@ struct TwoLayerNet {
             for i in 0..<batch { idx.swapAt(i, i + rng.int(samples - i)) }
             batches.append(Array(idx[0..<batch]))
         }
-        x = graph.leaf("x", .zeros([batch, 64]))
-        t = graph.leaf("t", .zeros([batch]))
+        x = graph.leaf("x", .zeros([batch, 64]), isData: true)
+        t = graph.leaf("t", .zeros([batch]), isData: true)
         w1 = graph.leaf("W1", randn(64, 50))
         b1 = graph.leaf("b1", .zeros([50]))
         w2 = graph.leaf("W2", randn(50, 10))
@@ -221,10 +227,11 @@ struct TwoLayerNet {
     mutating func sgdStep() throws {
         step += 1
         loadBatch(step)
-        let pass = try graph.forward().backward(from: loss)
-        for p in [w1, b1, w2, b2] {
+        // The parameters' gradients only, as the NumPy side computes (`x` is data: no ∂L/∂x).
+        let params = [w1, b1, w2, b2]
+        let grads = try graph.forward().gradients(from: loss, withRespectTo: params)
+        for (p, g) in zip(params, grads) {
             var v = graph.initialValues[p.index]!
-            let g = pass.gradient(of: p)!
             for i in 0..<v.scalars.count { v.scalars[i] -= 0.1 * g.scalars[i] }
             graph.setValue(v, of: p)
         }

@@ -57,55 +57,11 @@ public struct Backward: Sendable {
 
     init(forward: Forward, output: NodeID, seed: Tensor) {
         let graph = forward.graph
-        let values = forward.values
         let n = graph.nodes.count
-        var grads = [Tensor?](repeating: nil, count: n)
-        grads[output.index] = seed
-        var reached = [Bool](repeating: false, count: n)
-        for index in stride(from: output.index, through: 0, by: -1) {
-            let node = graph.nodes[index]
-            guard let op = node.operation, let g = grads[index] else { continue }
-            reached[index] = true
-            let inputs = node.inputs
-            // Fast path: an elementwise operation on operands of the output's
-            // shape. Same numbers as `Operation.backward` (local ⊙ g), without
-            // building the local-derivative tensors.
-            if let rule = op.unaryRule {
-                let x = values[inputs[0].index]
-                if x.count == 1 && g.count == 1 && x.shape == g.shape {
-                    let local = rule.derivative(x.scalars[0], values[index].scalars[0])
-                    Backward.accumulate(local * g.scalars[0], into: inputs[0].index, shape: x.shape, &grads)
-                    continue
-                }
-            } else if let rule = op.binaryRule {
-                let a = values[inputs[0].index], b = values[inputs[1].index]
-                if a.count == 1 && b.count == 1 && g.count == 1 && a.shape == g.shape && b.shape == g.shape {
-                    let av = a.scalars[0], bv = b.scalars[0], gv = g.scalars[0]
-                    Backward.accumulate(rule.da(av, bv) * gv, into: inputs[0].index, shape: a.shape, &grads)
-                    Backward.accumulate(rule.db(av, bv) * gv, into: inputs[1].index, shape: b.shape, &grads)
-                    continue
-                }
-            }
-            let contributions: [Tensor?]
-            if op.unaryRule != nil {
-                contributions = [Elementwise.backward(op, values[inputs[0].index], values[index], g)]
-            } else if op.binaryRule != nil {
-                let (ca, cb) = Elementwise.backward(op, values[inputs[0].index], values[inputs[1].index], g)
-                contributions = [ca, cb]
-            } else {
-                contributions = op.backward(inputs.map { values[$0.index] }, values[index], g).map { $0?.contribution }
-            }
-            for (k, share) in contributions.enumerated() {
-                guard let share else { continue }
-                let input = inputs[k]
-                let (contribution, _) = Broadcasting.reduce(share, to: graph.nodes[input.index].shape)
-                if grads[input.index] != nil {
-                    Backward.add(contribution, into: &grads[input.index]!)
-                } else {
-                    grads[input.index] = contribution
-                }
-            }
-        }
+        // Data leaves take no gradient: the products that would compute one are skipped.
+        let needed = graph.nodes.contains(where: \.isData) ? graph.nodes.map { !$0.isData } : nil
+        let pass = Backward.pass(forward, output: output, seed: seed, needed: needed)
+        var grads = pass.grads
         // A node no gradient reached gets zeros, unless it is only ever a target.
         var usedAsTarget = [Bool](repeating: false, count: n)
         var usedOtherwise = [Bool](repeating: false, count: n)
@@ -123,7 +79,74 @@ public struct Backward: Sendable {
         self.forward = forward
         self.output = output
         self.gradients = grads
-        self.log = EdgeLog(reached: reached)
+        self.log = EdgeLog(reached: pass.reached)
+    }
+
+    /// The backward pass from `output`: every node's gradient when `needed`
+    /// is `nil`; otherwise only the gradients on the way to the nodes marked
+    /// `true` in `needed` — the other nodes' backward steps and the
+    /// contributions into operands that lead to no marked node (`∂L/∂X` of a
+    /// data matrix, say) are skipped. The gradients it does compute are the
+    /// same numbers either way.
+    static func pass(_ forward: Forward, output: NodeID, seed: Tensor,
+                     needed: [Bool]?) -> (grads: [Tensor?], reached: [Bool]) {
+        let graph = forward.graph
+        let values = forward.values
+        let n = graph.nodes.count
+        var grads = [Tensor?](repeating: nil, count: n)
+        grads[output.index] = seed
+        var reached = [Bool](repeating: false, count: n)
+        @inline(__always) func wanted(_ id: NodeID) -> Bool { needed?[id.index] ?? true }
+        for index in stride(from: output.index, through: 0, by: -1) {
+            let node = graph.nodes[index]
+            guard let op = node.operation, let g = grads[index], needed?[index] ?? true else { continue }
+            reached[index] = true
+            let inputs = node.inputs
+            // Fast path: an elementwise operation on operands of the output's
+            // shape. Same numbers as `Operation.backward` (local ⊙ g), without
+            // building the local-derivative tensors.
+            if let rule = op.unaryRule {
+                let x = values[inputs[0].index]
+                if x.count == 1 && g.count == 1 && x.shape == g.shape {
+                    let local = rule.derivative(x.scalars[0], values[index].scalars[0])
+                    Backward.accumulate(local * g.scalars[0], into: inputs[0].index, shape: x.shape, &grads)
+                    continue
+                }
+            } else if let rule = op.binaryRule {
+                let a = values[inputs[0].index], b = values[inputs[1].index]
+                if a.count == 1 && b.count == 1 && g.count == 1 && a.shape == g.shape && b.shape == g.shape {
+                    let av = a.scalars[0], bv = b.scalars[0], gv = g.scalars[0]
+                    if wanted(inputs[0]) { Backward.accumulate(rule.da(av, bv) * gv, into: inputs[0].index, shape: a.shape, &grads) }
+                    if wanted(inputs[1]) { Backward.accumulate(rule.db(av, bv) * gv, into: inputs[1].index, shape: b.shape, &grads) }
+                    continue
+                }
+            }
+            let contributions: [Tensor?]
+            if op.unaryRule != nil {
+                contributions = [Elementwise.backward(op, values[inputs[0].index], values[index], g)]
+            } else if op.binaryRule != nil {
+                let (ca, cb) = Elementwise.backward(op, values[inputs[0].index], values[inputs[1].index], g)
+                contributions = [ca, cb]
+            } else if case .matmul = op, needed != nil {
+                // Only the products whose operand needs them (`G · Bᵀ`, `Aᵀ · G`).
+                let (da, db) = LinearAlgebra.matmulGradients(values[inputs[0].index], values[inputs[1].index], g,
+                                                             left: wanted(inputs[0]), right: wanted(inputs[1]))
+                contributions = [da, db]
+            } else {
+                contributions = op.backward(inputs.map { values[$0.index] }, values[index], g).map { $0?.contribution }
+            }
+            for (k, share) in contributions.enumerated() {
+                guard let share, wanted(inputs[k]) else { continue }
+                let input = inputs[k]
+                let (contribution, _) = Broadcasting.reduce(share, to: graph.nodes[input.index].shape)
+                if grads[input.index] != nil {
+                    Backward.add(contribution, into: &grads[input.index]!)
+                } else {
+                    grads[input.index] = contribution
+                }
+            }
+        }
+        return (grads, reached)
     }
 
     /// `grads[index] += contribution` for a one-element contribution.

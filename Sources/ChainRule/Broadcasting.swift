@@ -43,9 +43,25 @@ public enum Broadcasting {
     /// axes that were summed — the "bias gradient = sum over the batch" rule.
     public static func reduce(_ gradient: Tensor, to shape: [Int]) -> (Tensor, BroadcastReduction?) {
         if gradient.shape == shape { return (gradient, nil) }
-        let index = indexMap(from: shape, to: gradient.shape)
+        // Each element adds into the one broadcasting read it from
+        // (`indexMap`), in row-major order, computed row by row.
+        let to = gradient.shape
+        let p = Array(repeating: 1, count: to.count - shape.count) + shape
+        let rows = to.count == 2 ? to[0] : 1, cols = to.count >= 1 ? to[to.count - 1] : 1
+        let srcRows = p.count == 2 ? p[0] : 1, srcCols = p.count >= 1 ? p[p.count - 1] : 1
         var out = [Double](repeating: 0, count: shape.reduce(1, *))
-        for (i, g) in gradient.scalars.enumerated() { out[index[i]] += g }
+        out.withUnsafeMutableBufferPointer { o in
+            gradient.scalars.withUnsafeBufferPointer { g in
+                for r in 0..<rows {
+                    let out = o.baseAddress! + (srcRows == 1 ? 0 : r * srcCols), row = g.baseAddress! + r * cols
+                    if srcCols == 1 {
+                        for c in 0..<cols { out[0] += row[c] }
+                    } else {
+                        for c in 0..<cols { out[c] += row[c] }
+                    }
+                }
+            }
+        }
         // Which axes of the broadcast shape were summed away or collapsed?
         let padded = Array(repeating: 0, count: gradient.rank - shape.count) + shape
         var axes: [Int] = []

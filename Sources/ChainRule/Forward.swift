@@ -14,3 +14,20 @@ public struct Forward: Sendable {
         Backward(forward: self, output: output, seed: seed ?? .ones(graph[output].shape))
     }
 }
+
+extension Forward {
+    /// `∂(sum of output)/∂node` for each of `nodes` only (zeros where no
+    /// gradient reaches), or with `seed`. The same numbers as
+    /// `backward(from:).gradient(of:)`, without the work for gradients no
+    /// one asked for: a training step needs the parameters' gradients, not
+    /// the data matrix's (`∂L/∂X`, a third of a dense layer's backward products).
+    public func gradients(from output: NodeID, withRespectTo nodes: [NodeID], seed: Tensor? = nil) -> [Tensor] {
+        var needed = [Bool](repeating: false, count: graph.nodes.count)
+        for id in nodes { needed[id.index] = true }
+        for node in graph.nodes where !needed[node.id.index] {
+            if node.inputs.contains(where: { needed[$0.index] }) { needed[node.id.index] = true }
+        }
+        let grads = Backward.pass(self, output: output, seed: seed ?? .ones(graph[output].shape), needed: needed).grads
+        return nodes.map { grads[$0.index] ?? .zeros(graph[$0].shape) }
+    }
+}

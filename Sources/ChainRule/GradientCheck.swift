@@ -15,22 +15,97 @@ public enum GradientCheck {
     }
 
     /// `∂(sum of output)/∂leaf` estimated by central differences.
+    ///
+    /// One forward pass of the whole graph, then, for every element of the
+    /// leaf, only the nodes downstream of the leaf are recomputed (twice);
+    /// everything else keeps its value. A matrix product that reads the
+    /// leaf directly recomputes only the row (leaf on the left) or column
+    /// (on the right) that the element feeds — each element of a product is
+    /// its own sum, so those are the bits a full product would give. The
+    /// result equals a full forward pass per evaluation (`GradientCheckTests`).
     public static func numericalGradient(of output: NodeID, withRespectTo leaf: NodeID, in graph: Graph,
                                          step h: Double = defaultStep) throws(EvaluationError) -> Tensor {
-        var g = graph
-        let x = graph.initialValues[leaf.index]!
+        var values = try graph.forward().values
+        let x = values[leaf.index]
+        // The nodes whose value depends on the leaf, in order.
+        var depends = [Bool](repeating: false, count: graph.nodes.count)
+        depends[leaf.index] = true
+        var downstream: [Node] = []
+        for node in graph.nodes[(leaf.index + 1)...] where node.inputs.contains(where: { depends[$0.index] }) {
+            depends[node.id.index] = true
+            downstream.append(node)
+        }
+        // A product reading the leaf directly, on one side only: its unperturbed value.
+        let product = downstream.first { node in
+            guard case .matmul = node.operation, node.inputs.count == 2, node.inputs[0] != node.inputs[1],
+                  node.inputs.contains(leaf),
+                  !depends[node.inputs[node.inputs[0] == leaf ? 1 : 0].index] else { return false }
+            return values[node.inputs[0].index].rank == 2 && values[node.inputs[1].index].rank == 2
+        }
+        let productBase = product.map { values[$0.id.index] }
+
+        func evaluate(element i: Int) throws(EvaluationError) -> Double {
+            for node in downstream {
+                if let product, node.id == product.id {
+                    recomputeProduct(node, element: i, leftIsLeaf: node.inputs[0] == leaf, &values)
+                    continue
+                }
+                do {
+                    values[node.id.index] = try node.operation!.forward(node.inputs.map { values[$0.index] }, shape: node.shape)
+                } catch {
+                    throw EvaluationError(node: node.id, message: error.message)
+                }
+            }
+            return values[output.index].sum
+        }
+
         var out = [Double](repeating: 0, count: x.count)
         for i in 0..<x.count {
-            var plus = x, minus = x
-            plus.scalars[i] += h
-            minus.scalars[i] -= h
-            g.setValue(plus, of: leaf)
-            let fp = try g.forward().value(of: output).sum
-            g.setValue(minus, of: leaf)
-            let fm = try g.forward().value(of: output).sum
+            values[leaf.index].scalars[i] = x.scalars[i] + h
+            let fp = try evaluate(element: i)
+            values[leaf.index].scalars[i] = x.scalars[i] - h
+            let fm = try evaluate(element: i)
+            values[leaf.index].scalars[i] = x.scalars[i]
+            if let product, let productBase { restoreProduct(product, element: i, from: productBase, leftIsLeaf: product.inputs[0] == leaf, &values) }
             out[i] = (fp - fm) / (2 * h)
         }
         return Tensor(shape: x.shape, scalars: out)
+    }
+
+    /// `C = A · B` after element `i` of `A` (`leftIsLeaf`) or `B` changed:
+    /// recomputes row `i / k` of `C`, or column `i % n`.
+    private static func recomputeProduct(_ node: Node, element i: Int, leftIsLeaf: Bool, _ values: inout [Tensor]) {
+        let a = values[node.inputs[0].index], b = values[node.inputs[1].index]
+        let m = a.shape[0], k = a.shape[1], n = b.shape[1]
+        if leftIsLeaf {
+            let r = i / k
+            let row = Array(a.scalars[r * k..<(r + 1) * k])
+            let c = LinearAlgebra.product(row, aRow: k, aCol: 1, b.scalars, bRow: n, bCol: 1, m: 1, k: k, n: n)
+            values[node.id.index].scalars.withUnsafeMutableBufferPointer { out in
+                for j in 0..<n { out[r * n + j] = c[j] }
+            }
+        } else {
+            let j = i % n
+            let column = (0..<k).map { b.scalars[$0 * n + j] }
+            let c = LinearAlgebra.product(a.scalars, aRow: k, aCol: 1, column, bRow: 1, bCol: 1, m: m, k: k, n: 1)
+            values[node.id.index].scalars.withUnsafeMutableBufferPointer { out in
+                for r in 0..<m { out[r * n + j] = c[r] }
+            }
+        }
+    }
+
+    /// Puts back the row or column of the product that element `i` changed.
+    private static func restoreProduct(_ node: Node, element i: Int, from base: Tensor, leftIsLeaf: Bool, _ values: inout [Tensor]) {
+        let k = values[node.inputs[0].index].shape[1], n = base.shape[1], m = base.shape[0]
+        values[node.id.index].scalars.withUnsafeMutableBufferPointer { out in
+            if leftIsLeaf {
+                let r = i / k
+                for j in 0..<n { out[r * n + j] = base.scalars[r * n + j] }
+            } else {
+                let j = i % n
+                for r in 0..<m { out[r * n + j] = base.scalars[r * n + j] }
+            }
+        }
     }
 
     /// The comparison of one leaf's backprop and numerical gradients.

@@ -21,15 +21,17 @@ enum Elementwise {
 
 /// The elementwise rules of `Operations/Definitions+*.swift` applied to whole
 /// tensors in tight loops. Each common operation is dispatched with the
-/// operation spelled out (`Operation.relu.unaryRule!`), so the compiler
-/// inlines the rule's closure into the loop; the rule table stays the only
+/// operation spelled out (`Operation.exp.unaryRule!`), so the compiler
+/// inlines the rule's closure into the loop; the rule table stays the
 /// definition, and these loops compute exactly what `Operation.forward` /
-/// `Operation.backward` define (`local ⊙ upstream`).
+/// `Operation.backward` define (`local ⊙ upstream`). `relu`, whose closure
+/// the compiler did not inline (a call per element), is written out here;
+/// `ElementwiseFastPathTests` proves every loop equal to the rule table.
 extension Elementwise {
     /// `y = f(x)` for a one-operand elementwise operation.
     static func forward(_ op: Operation, _ x: Tensor) -> Tensor {
         switch op {
-        case .relu: return map(x, Operation.relu.unaryRule!.forward)
+        case .relu: return map(x) { $0 > 0 ? $0 : 0 }   // = Operation.relu.unaryRule!.forward (tested)
         case .identity: return map(x, Operation.identity.unaryRule!.forward)
         case .exp: return map(x, Operation.exp.unaryRule!.forward)
         case .square: return map(x, Operation.square.unaryRule!.forward)
@@ -50,7 +52,7 @@ extension Elementwise {
     /// The contribution `∂y/∂x ⊙ g` of a one-operand elementwise operation.
     static func backward(_ op: Operation, _ x: Tensor, _ y: Tensor, _ g: Tensor) -> Tensor {
         switch op {
-        case .relu: return localTimes(x, y, g, Operation.relu.unaryRule!.derivative)
+        case .relu: return localTimes(x, y, g) { x, _ in x > 0 ? 1 : 0 }   // = Operation.relu.unaryRule!.derivative (tested)
         case .identity: return localTimes(x, y, g, Operation.identity.unaryRule!.derivative)
         case .exp: return localTimes(x, y, g, Operation.exp.unaryRule!.derivative)
         default: return localTimes(x, y, g, op.unaryRule!.derivative)
@@ -109,6 +111,14 @@ extension Elementwise {
                 b.scalars.withUnsafeBufferPointer { bp in
                     if ac == 1 && bc == 1 && ar == cols && br == cols {
                         for i in 0..<rows * cols { o[i] = body(ap[i], bp[i], i) }
+                    } else if ac == 1 && bc == 1 {
+                        // Rows of both operands are contiguous (a bias row added
+                        // to every row of a matrix): unit-stride inner loop.
+                        for r in 0..<rows {
+                            let oRow = r * cols
+                            let orow = o.baseAddress! + oRow, arow = ap.baseAddress! + r * ar, brow = bp.baseAddress! + r * br
+                            for c in 0..<cols { orow[c] = body(arow[c], brow[c], oRow &+ c) }
+                        }
                     } else {
                         for r in 0..<rows {
                             for c in 0..<cols {
@@ -154,12 +164,13 @@ public enum LinearAlgebra {
     /// `C = A · B` for `A` (m, k) and `B` (k, n) read in place through strides —
     /// `A[i, p] = a[i·aRow + p·aCol]`, `B[p, j] = b[p·bRow + j·bCol]` — so a
     /// transposed operand is just swapped strides, never a copied array.
-    /// Same sums as `gemm` (ascending `p`, multiply then add), four rows by
-    /// four columns at a time in SIMD registers.
+    /// Same sums as `gemm` (ascending `p`, multiply then add): the vector
+    /// kernel (`MatrixKernel`) when the CPU has one, else four rows by four
+    /// columns at a time in SIMD registers (`portableProduct`).
     static func product(_ a: [Double], aRow: Int, aCol: Int, _ b: [Double], bRow: Int, bCol: Int,
                         m: Int, k: Int, n: Int) -> [Double] {
         if m == 0 || n == 0 { return [] }
-        if !b.allSatisfy({ $0.isFinite }) {
+        if !allFinite(b) {
             // The reference loop, on row-major copies.
             let ra = (0..<m * k).map { a[($0 / k) * aRow + ($0 % k) * aCol] }
             let rb = (0..<k * n).map { b[($0 / n) * bRow + ($0 % n) * bCol] }
@@ -168,17 +179,33 @@ public enum LinearAlgebra {
         return [Double](unsafeUninitializedCapacity: m * n) { c, count in
             a.withUnsafeBufferPointer { ap in
                 b.withUnsafeBufferPointer { bp in
-                    blockedProduct(ap.baseAddress!, aRow, aCol, bp.baseAddress!, bRow, bCol,
-                                   c.baseAddress!, m: m, k: k, n: n)
+                    if k == 0 || !MatrixKernel.product(ap.baseAddress!, aRow, aCol, bp.baseAddress!, bRow, bCol,
+                                                       c.baseAddress!, m: m, k: k, n: n) {
+                        portableProduct(ap.baseAddress, aRow, aCol, bp.baseAddress, bRow, bCol,
+                                        c.baseAddress!, m: m, k: k, n: n)
+                    }
                 }
             }
             count = m * n
         }
     }
 
-    private static func blockedProduct(_ a: UnsafePointer<Double>, _ aRow: Int, _ aCol: Int,
-                                       _ b: UnsafePointer<Double>, _ bRow: Int, _ bCol: Int,
-                                       _ c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int) {
+    /// Whether no element is infinite or NaN (an OR over the exponent bits, which vectorizes).
+    static func allFinite(_ x: [Double]) -> Bool {
+        x.withUnsafeBufferPointer { p in
+            let exponent: UInt64 = 0x7FF0_0000_0000_0000
+            var all: UInt64 = 0
+            for v in p { all |= (v.bitPattern & exponent) == exponent ? 1 : 0 }
+            return all == 0
+        }
+    }
+
+    /// The portable kernel, used when `MatrixKernel` has no vector path
+    /// (`CHAINRULE_KERNELS=portable`, no AVX2, not x86-64).
+    static func portableProduct(_ a: UnsafePointer<Double>?, _ aRow: Int, _ aCol: Int,
+                                _ b: UnsafePointer<Double>?, _ bRow: Int, _ bCol: Int,
+                                _ c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int) {
+        guard let a, let b, k > 0 else { c.initialize(repeating: 0, count: m * n); return }
         typealias V = SIMD4<Double>
         // Pack B into panels of four columns, row by row: panel q holds
         // B[p, 4q..<4q+4] at 4p (zeros past the last column).
@@ -256,14 +283,20 @@ public enum LinearAlgebra {
     /// Gradients of `y = a @ b` given `g = ∂L/∂y`: `(g · bᵀ, aᵀ · g)`,
     /// treating a vector `a` as a row and a vector `b` as a column.
     static func matmulGradients(_ a: Tensor, _ b: Tensor, _ g: Tensor) -> (Tensor, Tensor) {
+        let (da, db) = matmulGradients(a, b, g, left: true, right: true)
+        return (da!, db!)
+    }
+
+    /// The same, computing only the gradients asked for (`left`: `∂L/∂a`, `right`: `∂L/∂b`).
+    static func matmulGradients(_ a: Tensor, _ b: Tensor, _ g: Tensor, left: Bool, right: Bool) -> (Tensor?, Tensor?) {
         let m = a.rank == 2 ? a.shape[0] : 1
         let k = a.shape.last!
         let n = b.rank == 2 ? b.shape[1] : 1
         // As matrices: A (m,k), B (k,n), G (m,n). The transposes are read in place:
         // Bᵀ[p, j] = B[j, p] = b[j·n + p], Aᵀ[i, p] = A[p, i] = a[p·k + i].
-        let da = product(g.scalars, aRow: n, aCol: 1, b.scalars, bRow: 1, bCol: n, m: m, k: n, n: k)
-        let db = product(a.scalars, aRow: 1, aCol: k, g.scalars, bRow: n, bCol: 1, m: k, k: m, n: n)
-        return (Tensor(shape: a.shape, scalars: da), Tensor(shape: b.shape, scalars: db))
+        let da = left ? product(g.scalars, aRow: n, aCol: 1, b.scalars, bRow: 1, bCol: n, m: m, k: n, n: k) : nil
+        let db = right ? product(a.scalars, aRow: 1, aCol: k, g.scalars, bRow: n, bCol: 1, m: k, k: m, n: n) : nil
+        return (da.map { Tensor(shape: a.shape, scalars: $0) }, db.map { Tensor(shape: b.shape, scalars: $0) })
     }
 }
 

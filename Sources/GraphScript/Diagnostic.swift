@@ -20,6 +20,9 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     /// Extra hints, shown as `note: …` lines (`did you mean 'sum'?`).
     public var notes: [String]
 
+    /// A diagnostic of your own, in the same form (for a tool that checks
+    /// scripts further): `sourceLine` is the text of line `line`, without
+    /// its line break, and `column` is 1-based within it.
     public init(fileName: String, line: Int, column: Int, message: String, sourceLine: String, notes: [String] = []) {
         self.fileName = fileName
         self.line = line

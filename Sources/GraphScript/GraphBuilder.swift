@@ -216,24 +216,7 @@ struct GraphBuilder: Sendable {
                     value[i] = try unwrap(result) { self.error(node.site, $0.message) }
                 }
             case .binary(let op, let lhs, let rhs):
-                let a = value[lhs]!
-                let operation: Operation
-                let inputs: [NodeID]
-                if let binary = op.operation {
-                    operation = binary
-                    inputs = [a, value[rhs]!]
-                } else {
-                    guard let p = literal(rhs, in: tree) else {
-                        throw error(nodes[rhs].start, "exponent must be a numeric literal",
-                                    notes: ["write 'x ^ 2' or 'x ^ -1'; for a tensor exponent use pow(x, y)"])
-                    }
-                    operation = .pow(p)
-                    inputs = [a]
-                }
-                let result = try apply(operation, inputs, at: node.site)
-                value[i] = try unwrap(result) {
-                    self.error(node.site, $0.message, notes: self.shapeNotes(operation, inputs))
-                }
+                value[i] = try binary(op, value[lhs]!, rhs, tree, value, at: node.site)
             case .index(let x, let indices, let indexSites):
                 let result = try apply(.index(indices), [value[x]!], at: node.site)
                 value[i] = try unwrap(result) { e in
@@ -254,6 +237,26 @@ struct GraphBuilder: Sendable {
         }
         graph.setName(name, of: root)
         return root
+    }
+
+    /// `a op rhs`; for `^` the right side must be a literal exponent.
+    private mutating func binary(_ op: BinaryOperator, _ a: NodeID, _ rhs: Int, _ tree: ExpressionTree, _ value: [NodeID?],
+                                 at site: Site) throws(Diagnostic) -> NodeID {
+        let operation: Operation
+        let inputs: [NodeID]
+        if let binary = op.operation {
+            operation = binary
+            inputs = [a, value[rhs]!]
+        } else {
+            guard let p = literal(rhs, in: tree) else {
+                throw error(tree.nodes[rhs].start, "exponent must be a numeric literal",
+                            notes: ["write 'x ^ 2' or 'x ^ -1'; for a tensor exponent use pow(x, y)"])
+            }
+            operation = .pow(p)
+            inputs = [a]
+        }
+        let result = try apply(operation, inputs, at: site)
+        return try unwrap(result) { self.error(site, $0.message, notes: self.shapeNotes(operation, inputs)) }
     }
 
     private func shapeNotes(_ operation: Operation, _ inputs: [NodeID]) -> [String] {
@@ -333,24 +336,40 @@ struct GraphBuilder: Sendable {
         let hasKeyword = arguments.contains { $0.keyword != nil }
         let positional = hasKeyword ? arguments.filter { $0.keyword == nil } : arguments
         let keywords = hasKeyword ? arguments.filter { $0.keyword != nil } : []
-        // Keywords come after positional arguments, once each, and only known ones.
-        if hasKeyword {
-            var seen: Set<String> = []
-            var sawKeyword = false
-            for argument in arguments {
-                if let k = argument.keyword {
-                    sawKeyword = true
-                    if !seen.insert(k).inserted { throw error(argument.keywordSite!, "argument '\(k)' is given twice") }
-                } else if sawKeyword {
-                    throw error(tree.nodes[argument.value].start, "positional argument after a keyword argument")
-                }
-            }
-        }
+        if hasKeyword { try checkKeywordOrder(arguments, tree) }
         guard case .operation(let call) = function else {
             throw error(site, "\(f)(…) creates a leaf, so it must be the whole right side of an assignment",
                         notes: ["write 'W = \(f)(2, 3)' on a line of its own and use 'W'"])
         }
-        // Keywords must be ones the call knows.
+        let (operation, parameterSites) = try operation(call, positional, keywords, at: site, tree: tree)
+        let operands = positional.prefix(call.operands).map { values[$0.value]! }
+        let result = try apply(operation, operands, at: site)
+        return try unwrap(result) { e in
+            if let p = e.parameter, p < parameterSites.count { return self.error(parameterSites[p], e.message) }
+            if let k = e.operand, k < call.operands { return self.error(tree.nodes[positional[k].value].start, e.message) }
+            return self.error(site, e.message)
+        }
+    }
+
+    /// Keywords come after positional arguments, once each.
+    private func checkKeywordOrder(_ arguments: [Argument], _ tree: ExpressionTree) throws(Diagnostic) {
+        var seen: Set<String> = []
+        var sawKeyword = false
+        for argument in arguments {
+            if let k = argument.keyword {
+                sawKeyword = true
+                if !seen.insert(k).inserted { throw error(argument.keywordSite!, "argument '\(k)' is given twice") }
+            } else if sawKeyword {
+                throw error(tree.nodes[argument.value].start, "positional argument after a keyword argument")
+            }
+        }
+    }
+
+    /// The operation a call makes from its literal arguments (`ScriptCall.make`),
+    /// and where each parameter is: the literals, then the keywords in the call's order.
+    private func operation(_ call: ScriptCall, _ positional: [Argument], _ keywords: [Argument], at site: Site,
+                           tree: ExpressionTree) throws(Diagnostic) -> (Operation, [Site]) {
+        let f = call.name
         for argument in keywords where !call.keywords.contains(argument.keyword!) {
             let k = argument.keyword!
             var notes: [String] = []
@@ -366,28 +385,19 @@ struct GraphBuilder: Sendable {
                                       : "\(words[least].prefix { $0 != " " }) or \(words[most])"
             throw error(site, "\(f) takes \(count), got \(positional.count)", notes: ["call it as \(call.signature)"])
         }
-        let operands = positional.prefix(call.operands).map { values[$0.value]! }
-        let literalArguments = Array(positional.dropFirst(call.operands))
+        let literals = Array(positional.dropFirst(call.operands))
         var given: [String: Double?] = [:]
         for argument in keywords { given[argument.keyword!] = literal(argument.value, in: tree) }
-        let arguments = ScriptArguments(literals: literalArguments.map { literal($0.value, in: tree) }, keywords: given)
-        // Where parameter k is: the literals, then the keywords in the call's order.
-        let parameterSites = literalArguments.map { tree.nodes[$0.value].start }
+        let sites = literals.map { tree.nodes[$0.value].start }
             + call.keywords.map { k in keywords.first { $0.keyword == k }.map { tree.nodes[$0.value].start } ?? site }
-        let operation: Operation
         do {
-            operation = try call.make(arguments)
+            let operation = try call.make(ScriptArguments(literals: literals.map { literal($0.value, in: tree) }, keywords: given))
+            return (operation, sites)
         } catch {
             switch error.position {
-            case .literal(let k): throw self.error(parameterSites[k], error.message, notes: error.notes)
-            case .keyword(let k): throw self.error(parameterSites[call.literals.count + call.keywords.firstIndex(of: k)!], error.message, notes: error.notes)
+            case .literal(let k): throw self.error(sites[k], error.message, notes: error.notes)
+            case .keyword(let k): throw self.error(sites[literals.count + call.keywords.firstIndex(of: k)!], error.message, notes: error.notes)
             }
-        }
-        let result = try apply(operation, operands, at: site)
-        return try unwrap(result) { e in
-            if let p = e.parameter, p < parameterSites.count { return self.error(parameterSites[p], e.message) }
-            if let k = e.operand, k < call.operands { return self.error(tree.nodes[positional[k].value].start, e.message) }
-            return self.error(site, e.message)
         }
     }
 

@@ -6,11 +6,13 @@ public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
     /// The 1-based column, in characters.
     public let column: Int
 
+    /// A location at `line` and `column`, both 1-based.
     public init(line: Int, column: Int) {
         self.line = line
         self.column = column
     }
 
+    /// `line:column`, as in a compiler's messages.
     public var description: String { "\(line):\(column)" }
 }
 

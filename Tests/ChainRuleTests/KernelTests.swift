@@ -11,16 +11,42 @@ import Testing
         }
     }
 
-    @Test(arguments: [(1, 1, 1), (3, 5, 2), (4, 4, 4), (7, 9, 13), (100, 64, 50), (5, 0, 3), (17, 3, 1)])
+    /// The portable Swift kernel alone (the vector kernel is bypassed).
+    private func portable(_ a: [Double], _ aRow: Int, _ aCol: Int, _ b: [Double], _ bRow: Int, _ bCol: Int,
+                          m: Int, k: Int, n: Int) -> [Double] {
+        [Double](unsafeUninitializedCapacity: m * n) { c, count in
+            a.withUnsafeBufferPointer { ap in
+                b.withUnsafeBufferPointer { bp in
+                    if m * n > 0 {
+                        LinearAlgebra.portableProduct(ap.baseAddress, aRow, aCol, bp.baseAddress, bRow, bCol,
+                                                      c.baseAddress!, m: m, k: k, n: n)
+                    }
+                }
+            }
+            count = m * n
+        }
+    }
+
+    /// Both kernels — `product` (the vector kernel where the CPU has one,
+    /// `MatrixKernel.name`) and the portable one — give the reference's bits,
+    /// with operands row-major and transposed. The shapes cover every panel
+    /// width and row remainder of the vector kernel and the two-layer net's six products.
+    @Test(arguments: [(1, 1, 1), (3, 5, 2), (4, 4, 4), (7, 9, 13), (100, 64, 50), (5, 0, 3), (17, 3, 1),
+                      (100, 50, 10), (100, 10, 50), (50, 100, 10), (64, 100, 50), (100, 50, 64),
+                      (9, 300, 11), (13, 7, 5), (2, 2, 6), (8, 3, 12), (6, 5, 7)])
     func blockedProductMatchesReference(_ shape: (Int, Int, Int)) {
         let (m, k, n) = shape
         let a = matrix(m, k, seed: 1), b = matrix(k, n, seed: 2)
         let reference = LinearAlgebra.gemm(a, b, m: m, k: k, n: n)
-        #expect(LinearAlgebra.product(a, aRow: k, aCol: 1, b, bRow: n, bCol: 1, m: m, k: k, n: n) == reference)
+        #expect(LinearAlgebra.product(a, aRow: k, aCol: 1, b, bRow: n, bCol: 1, m: m, k: k, n: n) == reference,
+                "\(MatrixKernel.name)")
+        #expect(portable(a, k, 1, b, n, 1, m: m, k: k, n: n) == reference)
         // Transposed operands read through strides.
         let at = (0..<k * m).map { a[($0 % m) * k + $0 / m] }   // Aᵀ stored (k, m)
         let bt = (0..<n * k).map { b[($0 % k) * n + $0 / k] }   // Bᵀ stored (n, k)
-        #expect(LinearAlgebra.product(at, aRow: 1, aCol: m, bt, bRow: 1, bCol: k, m: m, k: k, n: n) == reference)
+        #expect(LinearAlgebra.product(at, aRow: 1, aCol: m, bt, bRow: 1, bCol: k, m: m, k: k, n: n) == reference,
+                "\(MatrixKernel.name)")
+        #expect(portable(at, 1, m, bt, 1, k, m: m, k: k, n: n) == reference)
     }
 
     @Test func matmulGradientsMatchTransposedProducts() {

@@ -41,17 +41,8 @@ extension OperationDefinition {
               call: .init("cross_entropy", signature: "cross_entropy(p, t)", reserved: true, .crossEntropy),
               text: .init("cross-entropy", forward: "y = −Σ t·log(p + 1e-7) / N", expression: "CE({a!}, {b!})",
                           local: [.init("−t/({a!} + 1e-7)/N")]),
-              rule: .tensor(TensorRule(
-                  shape: { s throws(ShapeError) in try lossShape("cross_entropy", s) },
-                  forward: { x, _ throws(OperationFailure) in
-                      Tensor(SoftmaxAndLoss.crossEntropy(x[0], try SoftmaxAndLoss.oneHot(x[1], like: x[0])))
-                  },
-                  backward: { x, _, g in
-                      // ∂L/∂p = −t / (p + 1e-7) / N
-                      let t = (try? SoftmaxAndLoss.oneHot(x[1], like: x[0])) ?? .zeros(x[0].shape)
-                      let local = SoftmaxAndLoss.crossEntropyDerivative(x[0], t)
-                      return [OperandGradient(local: .elementwise(local), contribution: local.map { $0 * g.scalar }), nil]
-                  })))
+              // y = −Σ t·log(p + 1e-7) / N beside ∂y/∂p = −t / (p + 1e-7) / N.
+              rule: loss("cross_entropy", SoftmaxAndLoss.crossEntropy, SoftmaxAndLoss.crossEntropyDerivative))
     }
 
     /// Fused and stable (log-softmax, no 1e-7); backward `(softmax(z) − t) / N`.
@@ -61,22 +52,27 @@ extension OperationDefinition {
               text: .init("softmax then cross-entropy", forward: "y = −Σ t·log softmax(z) / N", expression: "softmax_CE({a!}, {b!})",
                           local: [.init("(softmax({a!}) − {b!})/N", "softmax followed by cross-entropy collapses to (y − t)/N")],
                           expansion: "softmax (exp → Σ → ÷) → cross-entropy"),
-              rule: .tensor(TensorRule(
-                  shape: { s throws(ShapeError) in try lossShape("softmax_cross_entropy", s) },
-                  forward: { x, _ throws(OperationFailure) in
-                      Tensor(SoftmaxAndLoss.softmaxCrossEntropy(x[0], try SoftmaxAndLoss.oneHot(x[1], like: x[0])))
-                  },
-                  backward: { x, _, g in
-                      // ∂L/∂z = (softmax(z) − t) / N
-                      let t = (try? SoftmaxAndLoss.oneHot(x[1], like: x[0])) ?? .zeros(x[0].shape)
-                      let local = SoftmaxAndLoss.softmaxCrossEntropyDerivative(x[0], t)
-                      return [OperandGradient(local: .elementwise(local), contribution: local.map { $0 * g.scalar }), nil]
-                  })),
+              // y = −Σ t·log_softmax(z) / N beside ∂y/∂z = (softmax(z) − t) / N.
+              rule: loss("softmax_cross_entropy", SoftmaxAndLoss.softmaxCrossEntropy, SoftmaxAndLoss.softmaxCrossEntropyDerivative),
               expansion: { g, x throws(ShapeError) in
                   let y = try OperationDefinition.softmax.expansion!(&g, [x[0]])
                   return try g.apply(.crossEntropy, y, x[1])
               })
     }
+}
+
+/// A loss `y = f(p, t)` of predictions `p` and a target `t` (one-hot or
+/// class indices), beside its local derivative `∂y/∂p`; no gradient flows into `t`.
+private func loss(_ name: String, _ forward: @escaping @Sendable (Tensor, Tensor) -> Double,
+                  _ derivative: @escaping @Sendable (Tensor, Tensor) -> Tensor) -> Rule {
+    .tensor(TensorRule(
+        shape: { s throws(ShapeError) in try lossShape(name, s) },
+        forward: { x, _ throws(OperationFailure) in Tensor(forward(x[0], try SoftmaxAndLoss.oneHot(x[1], like: x[0]))) },
+        backward: { x, _, g in
+            let t = (try? SoftmaxAndLoss.oneHot(x[1], like: x[0])) ?? .zeros(x[0].shape)
+            let local = derivative(x[0], t)
+            return [OperandGradient(local: .elementwise(local), contribution: local.map { $0 * g.scalar }), nil]
+        }))
 }
 
 /// A loss is a scalar; its target has the predictions' shape (one-hot) or

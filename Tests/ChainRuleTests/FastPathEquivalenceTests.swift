@@ -1,0 +1,90 @@
+import Testing
+@testable import ChainRule
+
+/// The numerical gradient that recomputes only the downstream nodes (and
+/// only a row or column of a product that reads the leaf) against the
+/// definition: a whole forward pass per evaluation — the same bits.
+/// And the backward pass restricted to some nodes against the full pass.
+@Suite struct FastPathEquivalenceTests {
+    /// Central differences with a full forward pass per evaluation.
+    private func referenceGradient(of output: NodeID, withRespectTo leaf: NodeID, in graph: Graph,
+                                   step h: Double) throws -> Tensor {
+        var g = graph
+        let x = graph.initialValues[leaf.index]!
+        var out = [Double](repeating: 0, count: x.count)
+        for i in 0..<x.count {
+            var plus = x, minus = x
+            plus.scalars[i] += h
+            minus.scalars[i] -= h
+            g.setValue(plus, of: leaf)
+            let fp = try g.forward().value(of: output).sum
+            g.setValue(minus, of: leaf)
+            let fm = try g.forward().value(of: output).sum
+            out[i] = (fp - fm) / (2 * h)
+        }
+        return Tensor(shape: x.shape, scalars: out)
+    }
+
+    private func matrix(_ r: Int, _ c: Int, _ rng: inout SplitMix64) -> Tensor {
+        Tensor(shape: [r, c], scalars: (0..<r * c).map { _ in Double(rng.next() % 2001) / 1000 - 1 })
+    }
+
+    /// A two-layer net (x @ W1 + b1 → relu → @ W2 + b2 → softmax cross-entropy),
+    /// plus a leaf used on both sides of a product and a product of a leaf with
+    /// a value computed from it (where the row/column shortcut must not apply).
+    private func net(dataX: Bool = false) throws -> (Graph, loss: NodeID, other: NodeID, leaves: [NodeID]) {
+        var rng = SplitMix64(seed: 11)
+        var g = Graph()
+        let x = g.leaf("x", matrix(7, 5, &rng), isData: dataX)
+        let t = g.leaf("t", Tensor(vector: [0, 2, 1, 3, 2, 0, 1]))
+        let w1 = g.leaf("W1", matrix(5, 6, &rng)), b1 = g.leaf("b1", Tensor(vector: (0..<6).map { Double($0) / 10 - 0.2 }))
+        let w2 = g.leaf("W2", matrix(6, 4, &rng)), b2 = g.leaf("b2", Tensor(vector: [0.1, -0.1, 0.2, 0]))
+        let h = try g.apply(.relu, try g.apply(.add, try g.apply(.matmul, x, w1), b1))
+        let z = try g.apply(.add, try g.apply(.matmul, h, w2), b2)
+        let loss = try g.apply(.softmaxCrossEntropy, z, t)
+        let s = g.leaf("S", matrix(4, 4, &rng))
+        let ss = try g.apply(.matmul, s, s)
+        let other = try g.apply(.sum(axis: nil), try g.apply(.matmul, s, try g.apply(.tanh, ss)))
+        return (g, loss, other, [x, w1, b1, w2, b2, s])
+    }
+
+    @Test func downstreamNumericalGradientEqualsFullForwardPasses() throws {
+        let (g, loss, other, leaves) = try net()
+        for output in [loss, other] {
+            for leaf in leaves {
+                let fast = try GradientCheck.numericalGradient(of: output, withRespectTo: leaf, in: g, step: 1e-4)
+                let reference = try referenceGradient(of: output, withRespectTo: leaf, in: g, step: 1e-4)
+                #expect(fast == reference, "\(g[leaf].name ?? "?") → \(output)")
+            }
+        }
+    }
+
+    @Test func restrictedBackwardEqualsFullBackward() throws {
+        let (g, loss, other, leaves) = try net()
+        let forward = try g.forward()
+        for output in [loss, other] {
+            let full = forward.backward(from: output)
+            for wanted in [Array(leaves.dropFirst()), [leaves[2]], leaves] {
+                let grads = forward.gradients(from: output, withRespectTo: wanted)
+                for (id, grad) in zip(wanted, grads) {
+                    #expect(grad == full.gradient(of: id)!, "\(g[id].name ?? "?")")
+                }
+            }
+        }
+    }
+
+    /// With `x` a data leaf the pass skips `∂L/∂x` (the `G · W1ᵀ` product);
+    /// every other gradient is unchanged.
+    @Test func dataLeafSkipsItsGradientOnly() throws {
+        let (g, loss, _, leaves) = try net()
+        let (d, dLoss, _, dLeaves) = try net(dataX: true)
+        let full = try g.forward().backward(from: loss), data = try d.forward().backward(from: dLoss)
+        #expect(data.gradient(of: dLeaves[0]) == nil)
+        for (a, b) in zip(leaves.dropFirst(), dLeaves.dropFirst()) {
+            #expect(full.gradient(of: a) == data.gradient(of: b))
+        }
+        for node in g.nodes where !node.isData && node.id != leaves[0] {
+            #expect(full.gradient(of: node.id) == data.gradient(of: node.id), "\(node.id)")
+        }
+    }
+}
