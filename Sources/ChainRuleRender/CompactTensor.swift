@@ -65,3 +65,8 @@ extension DOTWriter {
         grid.wideRow(text(content, color: color, size: valueSize), padding: 1)
     }
 }
+
+extension DOTWriter {
+    /// Tensor entries on edge labels: larger in compact mode (fewer entries, read from afar).
+    var compactEntrySize: Double { tensorDisplay == .full ? matrixSize : 12 }
+}

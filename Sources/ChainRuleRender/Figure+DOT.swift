@@ -414,7 +414,7 @@ struct DOTWriter {
         let indices = gridIndices(shape)
         var grid = LabelGrid(shape: shape, rows: indices.rows, cols: indices.cols)
         let range = showsRange(shape)
-        let entrySize = isScalar ? valueSize : matrixSize
+        let entrySize = isScalar ? valueSize : compactEntrySize
 
         // Value (above the rule).
         var valuePrefix: String? = nil
@@ -520,6 +520,8 @@ struct DOTWriter {
                 let h = isScalar ? 15 : 12
                 return "<TABLE BORDER=\"1\" CELLBORDER=\"0\" CELLSPACING=\"0\" COLOR=\"\(theme.gradient)\" FIXEDSIZE=\"TRUE\" WIDTH=\"\(w)\" HEIGHT=\"\(h)\"><TR><TD> </TD></TR></TABLE>"
             }
+            // The range is not given away, but its row keeps the answer key's geometry.
+            if range { rows.append(rangeRow(grid, "\u{00A0}", color: theme.gradient)) }
         case .entries(let entries):
             let hidden = !gradientKnown(edge)
             rows += grid.tensorRows(prefix: gradientPrefix, color: theme.gradient) { i in

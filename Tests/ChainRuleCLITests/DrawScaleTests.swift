@@ -69,4 +69,44 @@ struct DrawScaleTests {
         let bytes = try Data(contentsOf: out)
         #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]))
     }
+
+    static let neuron = "x0 = 2\nx1 = -1\nw0 = 0.5\nw1 = -0.25\nb = 0.1\nm0 = w0 * x0\nm1 = w1 * x1\ns = m0 + m1\nz = s + b\ny = relu(z)\nL = y * y\n"
+
+    @Test func focusDrawsTheNeighbourhoodWithStubs() throws {
+        let file = try CLI.scriptFile(Self.neuron)
+        let r = try CLI.run(["draw", file.path, "--focus", "s"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("<svg"))
+        #expect(r.stdout.contains("… 2 more inputs"))  // m0 and m1 are drawn; w0, x0, w1, x1 are not
+        #expect(r.stdout.contains("… 1 more use") || r.stdout.contains("more uses") || !r.stdout.contains(">y<"))
+        #expect(!r.stdout.contains(">w0<"))
+        let wider = try CLI.run(["draw", file.path, "--focus", "s", "--radius", "2"])
+        #expect(wider.stdout.contains(">w0<"))
+    }
+
+    @Test func focusOnAnUnknownNameSuggests() throws {
+        let file = try CLI.scriptFile(Self.neuron)
+        let r = try CLI.run(["draw", file.path, "--focus", "w2"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("--focus: no node named 'w2' (did you mean 'w0' or 'w1'?)"))
+        let far = try CLI.run(["draw", file.path, "--focus", "zzzzzz"])
+        #expect(far.stderr.contains("the names are x0, x1, w0, w1, b, m0, m1, s, z, y, L"))
+        let bad = try CLI.run(["draw", file.path, "--radius", "2"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("--radius needs --focus"))
+    }
+
+    @Test func tensorOptions() throws {
+        let file = try CLI.scriptFile("W = [[1, 2, 3, 4, 5, 6], [6, 5, 4, 3, 2, 1]]\nL = sum(W * W)\n")
+        let compact = try CLI.run(["draw", file.path, "--format", "dot"])
+        #expect(compact.stdout.contains("1 … 6"))
+        #expect(compact.stdout.contains("⋯"))
+        let shape = try CLI.run(["draw", file.path, "--format", "dot", "--tensors", "shape"])
+        #expect(shape.stdout.contains("⋱"))
+        let full = try CLI.run(["draw", file.path, "--format", "dot", "--tensors", "full", "--max-entries", "2x6"])
+        #expect(!full.stdout.contains("⋯"))
+        let bad = try CLI.run(["draw", file.path, "--max-entries", "3"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("--max-entries wants ROWSxCOLUMNS"))
+    }
 }

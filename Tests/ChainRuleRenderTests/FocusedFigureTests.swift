@@ -19,7 +19,7 @@ import Testing
         let figure = try figure()
         // t4 = relu(…): the first hidden unit of layer 1, read by the 4 neurons of layer 2.
         let center = try node(figure, "t4")
-        let uses = figure.consumers[center.index]
+        let uses = figure.graph.consumers[center.index]
         #expect(uses.count == 4)
         let focus = FigureFocus(figure, center: center, radius: 1)
         let dot = figure.focusedDOT(focus)
@@ -52,7 +52,7 @@ import Testing
         let x0 = try node(figure, "x0")
         let focus = FigureFocus(figure, center: x0, radius: 1)
         #expect(focus.elidedUses[x0] == nil)
-        #expect(figure.consumers[x0.index].allSatisfy { focus.nodes.contains($0.node) })
+        #expect(figure.graph.consumers[x0.index].allSatisfy { focus.nodes.contains($0.node) })
     }
 
     @Test func focusOnEveryKindOfNodeReadsAt12px() throws {
