@@ -1,13 +1,19 @@
-# ChainRule — `make demo` plays the first lesson, `make test` runs every test.
-# Both install Graphviz's development files with apt when they are missing, and
-# say what to do when Swift itself is missing (scripts/check-swift.sh).
+# ChainRule — `make demo` plays the first lesson, `make check` runs the fast
+# tests (unit tests and the conformance cases, under a minute after the build),
+# `make test` runs every test. They install Graphviz's development files with
+# apt when they are missing, and say what to do when Swift itself is missing
+# (scripts/check-swift.sh). See CONTRIBUTING.md.
 
 SHELL := /bin/bash
 SWIFT ?= swift
 BIN := .build/debug/chainrule
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test build build-tests swift deps examples docs warnings oracle fuzz-quick fuzz gallery bench clean memcheck memcheck-quick
+.PHONY: demo test check build build-tests swift deps examples docs warnings conformance fuzz-quick fuzz gallery bench clean memcheck memcheck-quick
+
+# The suites `make check` leaves out: they drive tmux or Chromium, fault the
+# filesystem, or export every lesson (minutes on two cores).
+SLOW_TESTS := ExportBrowserTests|TerminalPlayerTests|TerminalInjectionTests|FaultTests|LessonHardeningTests|ShippedLessonTests|ExportTests|ExportCommandTests
 
 swift:
 	@scripts/check-swift.sh $(SWIFT)
@@ -17,7 +23,7 @@ deps: swift
 	  echo "Installing libgraphviz-dev (Graphviz's C libraries)…"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgraphviz-dev pkg-config; \
 	fi
-	@command -v python3 >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3; }
+	@command -v python3 >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3; }  # memcheck's table
 
 build: deps
 	$(SWIFT) build
@@ -39,20 +45,24 @@ test: build-tests
 	@if grep -rlq --include='*.swift' '^import XCTest' Tests Examples; then \
 	  echo "error: XCTest tests found ($$(grep -rl --include='*.swift' '^import XCTest' Tests Examples | tr '\n' ' ')); this project uses Swift Testing" >&2; exit 1; fi
 	$(SWIFT) test --skip-build --disable-xctest
-	python3 ../shared/oracle/check.py --bin $(BIN) --cases ../shared/oracle/cases --bad ../shared/oracle/bad -j 2
 	$(MAKE) --no-print-directory fuzz-quick
 	@if command -v valgrind >/dev/null; then $(MAKE) --no-print-directory memcheck-quick; \
 	else echo "memcheck-quick skipped: valgrind is not installed (apt-get install valgrind)"; fi
 
+# The fast tier: unit tests and the conformance cases, no tmux/Chromium/valgrind.
+check: build-tests
+	$(SWIFT) test --skip-build --disable-xctest --skip '$(SLOW_TESTS)'
+
 # A short deterministic fuzz run (mutations of real inputs); `make fuzz` runs libFuzzer.
 fuzz-quick: build
-	.build/debug/chainrule-fuzz --runs 20000 --seed 7 --time-limit 10 ../shared/oracle/cases ../shared/oracle/bad Lessons Fuzz/regressions
+	.build/debug/chainrule-fuzz --runs 20000 --seed 7 --time-limit 10 Tests/Conformance/cases Tests/Conformance/bad Lessons Fuzz/regressions
 
 fuzz: deps
 	Fuzz/run-libfuzzer.sh 1000000
 
-oracle: build
-	python3 ../shared/oracle/check.py --bin $(BIN) --cases ../shared/oracle/cases --bad ../shared/oracle/bad -j 2
+# The conformance cases alone (Tests/Conformance).
+conformance: build-tests
+	$(SWIFT) test --skip-build --disable-xctest --filter ConformanceTests
 
 # Regenerates the README gallery (docs/gallery/) with the tool itself.
 gallery: build
@@ -71,7 +81,7 @@ bench: deps
 	$(SWIFT) run -c release chainrule-bench $(BENCH_ARGS)
 
 # Leaks and memory errors under valgrind (scripts/memcheck.sh, suppressions in
-# scripts/valgrind.supp): every oracle case in every format plus an export.
+# scripts/valgrind.supp): every conformance case in every format plus an export.
 memcheck: build
 	scripts/memcheck.sh --bin $(BIN)
 

@@ -15,7 +15,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
-        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     ],
     targets: [
         // C: Graphviz's cgraph + gvc. Only ChainRuleRender/Graphviz*.swift imports it.
@@ -31,21 +30,25 @@ let package = Package(
             name: "ChainRule",
             dependencies: ["CChainRuleKernels", .product(name: "RealModule", package: "swift-numerics")]
         ),
+        // Helpers every layer shares, one per job (package access): the escaper
+        // of each output context, the atomic writer, "did you mean", the
+        // diagnostic renderer, byte search.
+        .target(name: "ChainRuleSupport"),
         // The graph script language: lexer → parser → AST → graph builder.
-        .target(name: "GraphScript", dependencies: ["ChainRule"]),
+        .target(name: "GraphScript", dependencies: ["ChainRule", "ChainRuleSupport"]),
         // DOT writer, themes, number formatting, Graphviz wrapper, terminal views.
-        .target(name: "ChainRuleRender", dependencies: ["ChainRule", "CGraphviz"]),
+        .target(name: "ChainRuleRender", dependencies: ["ChainRule", "ChainRuleSupport", "CGraphviz"]),
         // The lesson model: Markdown lesson parser, directives, step model, training, datasets.
-        .target(name: "ChainRuleLessons", dependencies: ["ChainRule", "GraphScript", "ChainRuleRender"]),
+        .target(name: "ChainRuleLessons", dependencies: ["ChainRule", "ChainRuleSupport", "GraphScript", "ChainRuleRender"]),
         // The terminal player: raw terminal, keys, step views.
         .target(name: "ChainRulePlayer", dependencies: ["ChainRule", "ChainRuleRender", "ChainRuleLessons"]),
         // The exporter: SVG frames, HTML slideshow, index page, atomic file store.
-        .target(name: "ChainRuleExport", dependencies: ["ChainRule", "ChainRuleRender", "ChainRuleLessons"]),
+        .target(name: "ChainRuleExport", dependencies: ["ChainRule", "ChainRuleSupport", "ChainRuleRender", "ChainRuleLessons"]),
         // The command-line tool.
         .executableTarget(
             name: "chainrule",
             dependencies: [
-                "ChainRule", "GraphScript", "ChainRuleRender", "ChainRuleLessons", "ChainRulePlayer", "ChainRuleExport",
+                "ChainRule", "ChainRuleSupport", "GraphScript", "ChainRuleRender", "ChainRuleLessons", "ChainRulePlayer", "ChainRuleExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -70,21 +73,17 @@ let package = Package(
         .executableTarget(name: "step-frames", dependencies: ["ChainRule", "ChainRuleRender"], path: "Examples/step-frames"),
         .executableTarget(name: "lesson", dependencies: ["ChainRuleLessons", "ChainRulePlayer", "ChainRuleExport"], path: "Examples/lesson"),
         .testTarget(name: "GradientCheckExample", dependencies: ["ChainRule"], path: "Examples/gradient-tests"),
-        .testTarget(
-            name: "ChainRuleTests",
-            dependencies: [
-                "ChainRule",
-                .product(name: "PropertyBased", package: "swift-property-based"),
-            ]
-        ),
-        .testTarget(name: "GraphScriptTests", dependencies: ["GraphScript", "ChainRule"]),
-        .testTarget(name: "ChainRuleRenderTests", dependencies: ["ChainRuleRender", "ChainRule", "GraphScript"]),
+        // Shared by the test targets: the process runner, tmux harness, paths, seed.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ChainRuleTests", dependencies: ["ChainRule", "TestSupport"]),
+        .testTarget(name: "GraphScriptTests", dependencies: ["GraphScript", "ChainRule", "TestSupport"]),
+        .testTarget(name: "ChainRuleRenderTests", dependencies: ["ChainRuleRender", "ChainRule", "GraphScript", "TestSupport"]),
         .testTarget(
             name: "ChainRuleLessonsTests",
-            dependencies: ["ChainRuleLessons", "ChainRulePlayer", "ChainRuleExport", "ChainRule", "GraphScript", "ChainRuleRender"]
+            dependencies: ["ChainRuleLessons", "ChainRulePlayer", "ChainRuleExport", "ChainRule", "GraphScript", "ChainRuleRender", "TestSupport"]
         ),
-        // End-to-end: runs the built `chainrule` binary.
-        .testTarget(name: "ChainRuleCLITests", dependencies: ["chainrule"]),
+        // End-to-end: runs the built `chainrule` (and `chainrule-fuzz`) binaries.
+        .testTarget(name: "ChainRuleCLITests", dependencies: ["chainrule", "chainrule-fuzz", "TestSupport"]),
         // The README and DocC examples: equal to Examples/, and they run.
         .testTarget(name: "ExamplesTests", dependencies: ["chainrule", "first-graph", "run-script", "draw-graph", "step-frames", "lesson"]),
     ]

@@ -2,7 +2,7 @@
 # Builds the libFuzzer harness (Fuzz/chainrule-fuzz/ChainRuleFuzz.swift with -D LIBFUZZER)
 # against the library targets compiled with -sanitize=fuzzer,address, then fuzzes the
 # graph-script compiler and the lesson parser, seeded with the shipped lessons, the public
-# oracle cases and the committed regression inputs.
+# conformance cases (Tests/Conformance) and the committed regression inputs.
 #   Fuzz/run-libfuzzer.sh [RUNS]   (default 1000000; per-input time limit 5 s)
 # SwiftPM's executable products always bring their own `main`, which clashes with
 # libFuzzer's, so the harness is compiled and linked with swiftc directly.
@@ -22,7 +22,7 @@ bin=$scratch/libfuzzer-chainrule
 seeds=$(mktemp -d)
 trap 'rm -rf "$seeds"' EXIT
 # The first byte selects the target: 0 = graph script, 1 = lesson.
-for f in ../shared/oracle/cases/*.graph ../shared/oracle/bad/*.graph Fuzz/regressions/*.graph; do
+for f in Tests/Conformance/cases/*.graph Tests/Conformance/bad/*.graph Fuzz/regressions/*.graph; do
   [ -f "$f" ] && { printf '\0'; cat "$f"; } > "$seeds/g-$(basename "$f")"
 done
 for f in Lessons/*.md Fuzz/regressions/*.md; do

@@ -24,3 +24,5 @@ draw sigmoid sigmoid-expanded --expand
 draw affine affine
 draw relu-neuron relu-neuron-dark --theme dark
 draw apples apples-print --theme print --legend
+draw two-layer two-layer-collapsed --collapse layers
+draw mlp mlp-collapsed --collapse neurons

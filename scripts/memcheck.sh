@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Leaks and memory errors on the render path, under valgrind memcheck.
 #
-#   scripts/memcheck.sh            every public oracle case × {svg,pdf,png,dot}
+#   scripts/memcheck.sh            every conformance case × {svg,pdf,png,dot}
 #                                  + `chainrule export apples` (the full run)
 #   scripts/memcheck.sh --quick    apples as SVG, the two-layer net as PNG, the export
 #                                  (part of `make test` when valgrind is installed)
 #   make memcheck                  the full run
 #
 # Options: --bin PATH (default: a debug build in $SCRATCH, built if missing),
-#          --cases DIR (default ../shared/oracle/cases), --jobs N (default 2),
+#          --cases DIR (default Tests/Conformance/cases), --jobs N (default 2),
 #          --keep (leave the logs in $LOGDIR).
 #
 # Every run uses --leak-check=full --errors-for-leak-kinds=definite
@@ -40,7 +40,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 QUICK=0
 BIN=""
-CASES="$ROOT/../shared/oracle/cases"
+CASES="$ROOT/Tests/Conformance/cases"
 JOBS=2
 KEEP=0
 SCRATCH=${SCRATCH:-.build-memcheck}
@@ -57,6 +57,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 
+[ -f "$CASES/001-apples.graph" ] || { echo "memcheck: no conformance cases in $CASES (--cases DIR)" >&2; exit 2; }
 command -v valgrind >/dev/null || {
   echo "memcheck: valgrind is not installed (apt-get install valgrind)" >&2; exit 2; }
 

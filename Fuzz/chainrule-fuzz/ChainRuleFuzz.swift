@@ -21,6 +21,9 @@ import Glibc
 /// even → graph script, odd → lesson Markdown.
 func fuzzOne(_ data: [UInt8]) {
     guard let selector = data.first else { return }
+    if let marker = crashMarker, contains(data, marker) {
+        fatalError("chainrule-fuzz: --crash-on marker found (a deliberate crash, to check that crashing inputs are saved)")
+    }
     let body = Array(data.dropFirst())
     if selector & 1 == 0 {
         do {
@@ -36,6 +39,16 @@ func fuzzOne(_ data: [UInt8]) {
     } else {
         fuzzLesson(body)
     }
+}
+
+/// `--crash-on MARKER`: trap on any input containing MARKER. It checks the
+/// harness itself (a crashing input must be saved before the process dies);
+/// never set during a real run.
+nonisolated(unsafe) var crashMarker: [UInt8]?
+
+func contains(_ data: [UInt8], _ marker: [UInt8]) -> Bool {
+    guard !marker.isEmpty, data.count >= marker.count else { return false }
+    return (0...(data.count - marker.count)).contains { data[$0..<($0 + marker.count)].elementsEqual(marker) }
 }
 
 /// The most arithmetic (elements touched plus multiply-adds) an input may ask for

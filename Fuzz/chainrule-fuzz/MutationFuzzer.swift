@@ -6,10 +6,13 @@ import ChainRule
 import Foundation
 
 /// A portable mutation fuzzer for when libFuzzer is not available: it reads
-/// a corpus, mutates its inputs deterministically from a seed, and runs each
-/// one in-process. A watchdog thread aborts (printing the input) if one
-/// input takes longer than the time limit; a crash leaves the input in
-/// `Fuzz/last-input` for replay with `--replay`.
+/// a corpus, runs every entry once as it is, then mutates entries
+/// deterministically from a seed and runs each mutation in-process.
+/// Nothing is lost when an input crashes or hangs: a crash handler saves the
+/// running input to `ARTIFACT_DIR/crash-seed<S>` (SIGILL/SIGTRAP from a Swift
+/// trap, SIGSEGV, SIGBUS, SIGFPE, SIGABRT), and a watchdog thread saves an
+/// input that runs longer than the time limit to `ARTIFACT_DIR/timeout-seed<S>`
+/// and exits with status 3. Replay either with `--replay FILE`.
 enum MutationFuzzer {
     /// Tokens of the two languages, spliced in to reach deeper states than random bytes do.
     /// Every function the operations' definitions declare is included (`Operation.scriptCalls`).
@@ -24,6 +27,7 @@ enum MutationFuzzer {
     static func main() {
         var args = Array(CommandLine.arguments.dropFirst())
         var runs = 100_000, seed: UInt64 = 1, timeLimit = 5.0, replay: String?
+        var artifacts = "Fuzz/out"
         var dirs: [String] = []
         while !args.isEmpty {
             let a = args.removeFirst()
@@ -32,11 +36,16 @@ enum MutationFuzzer {
             case "--seed": seed = UInt64(args.removeFirst()) ?? seed
             case "--time-limit": timeLimit = Double(args.removeFirst()) ?? timeLimit
             case "--replay": replay = args.removeFirst()
+            case "--artifact-dir": artifacts = args.removeFirst()
+            case "--crash-on": crashMarker = Array(args.removeFirst().utf8)
             default: dirs.append(a)
             }
         }
         if let replay {
-            guard let data = FileManager.default.contents(atPath: replay) else { fatalError("cannot read \(replay)") }
+            guard let data = FileManager.default.contents(atPath: replay) else {
+                FileHandle.standardError.write(Data("chainrule-fuzz: cannot read \(replay)\n".utf8))
+                exit(2)
+            }
             fuzzOne(Array(data)); print("replayed \(replay): no crash"); return
         }
         var corpus: [[UInt8]] = []
@@ -53,22 +62,29 @@ enum MutationFuzzer {
             }
         }
         if corpus.isEmpty { corpus = [[0] + Array("x = 2\ny = x * x\n".utf8)] }
-        let watchdog = Watchdog(limit: timeLimit)
+        try? FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
+        CrashSaver.install(path: artifacts + "/crash-seed\(seed)")
+        let watchdog = Watchdog(limit: timeLimit, path: artifacts + "/timeout-seed\(seed)")
+        func runOne(_ input: [UInt8]) {
+            CrashSaver.current(input)
+            watchdog.begin(input)
+            fuzzOne(input)
+            watchdog.end()
+        }
         var rng = SplitMix64(seed: seed)
         let start = Date()
+        for input in corpus { runOne(input) }
         for i in 0..<runs {
             var input = corpus[Int(rng.next() % UInt64(corpus.count))]
             let mutations = 1 + Int(rng.next() % 6)
             for _ in 0..<mutations { mutate(&input, &rng, corpus: corpus) }
-            watchdog.begin(input)
-            fuzzOne(input)
-            watchdog.end()
+            runOne(input)
             if i % 100_000 == 99_999 {
                 let rate = Double(i + 1) / Date().timeIntervalSince(start)
                 print("\(i + 1) inputs, \(Int(rate))/s")
             }
         }
-        print("chainrule-fuzz: \(runs) inputs from a corpus of \(corpus.count), seed \(seed): no crash, no hang (limit \(timeLimit) s) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+        print("chainrule-fuzz: \(corpus.count) + \(runs) inputs from a corpus of \(corpus.count), seed \(seed): no crash, no hang (limit \(timeLimit) s) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
     }
 
     static func mutate(_ x: inout [UInt8], _ rng: inout SplitMix64, corpus: [[UInt8]]) {
@@ -109,7 +125,7 @@ final class Watchdog: @unchecked Sendable {
     private var input: [UInt8] = []
     private let limit: Double
 
-    init(limit: Double) {
+    init(limit: Double, path: String) {
         self.limit = limit
         let thread = Thread { [unowned self] in
             while true {
@@ -118,8 +134,8 @@ final class Watchdog: @unchecked Sendable {
                 let s = self.started, bytes = self.input
                 self.lock.unlock()
                 if let s, Date().timeIntervalSince(s) > self.limit {
-                    _ = FileManager.default.createFile(atPath: "Fuzz/last-input", contents: Data(bytes))
-                    FileHandle.standardError.write(Data("chainrule-fuzz: an input ran longer than \(self.limit) s (saved to Fuzz/last-input)\n".utf8))
+                    _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
+                    FileHandle.standardError.write(Data("chainrule-fuzz: an input ran longer than \(self.limit) s (saved to \(path))\n".utf8))
                     exit(3)
                 }
             }
@@ -129,5 +145,67 @@ final class Watchdog: @unchecked Sendable {
 
     func begin(_ bytes: [UInt8]) { lock.lock(); started = Date(); input = bytes; lock.unlock() }
     func end() { lock.lock(); started = nil; lock.unlock() }
+}
+
+/// Saves the running input when the process dies of a crash signal. The
+/// handler only uses async-signal-safe calls (`open`, `write`, `close`,
+/// `sigaction`) on memory prepared in advance, runs on its own stack (a
+/// stack overflow must be saved too), then puts the previous handler back
+/// and returns, so the fault happens again and ends the process as before.
+enum CrashSaver {
+    static let capacity = (1 << 16) + 1
+    nonisolated(unsafe) static let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+    nonisolated(unsafe) static var length = 0
+    nonisolated(unsafe) static var path: UnsafeMutablePointer<CChar>?
+    nonisolated(unsafe) static var message: UnsafeMutablePointer<CChar>?
+    nonisolated(unsafe) static var messageLength = 0
+    /// The handlers in place before, by signal number.
+    nonisolated(unsafe) static let previous = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
+    static let signals: [Int32] = [SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGFPE, SIGABRT]
+
+    static func install(path file: String) {
+        path = strdup(file)
+        let text = "chainrule-fuzz: crashing input saved to \(file)\n"
+        message = strdup(text)
+        messageLength = text.utf8.count
+        var stack = stack_t()
+        let size = 1 << 16
+        stack.ss_sp = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+        stack.ss_size = size
+        sigaltstack(&stack, nil)
+        for sig in signals {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { sig in CrashSaver.save(sig) }
+            action.sa_flags = Int32(SA_ONSTACK)
+            sigemptyset(&action.sa_mask)
+            sigaction(sig, &action, previous + Int(sig))
+        }
+    }
+
+    /// Records the input about to run (at most 64 KiB + 1 byte, as the mutator makes them).
+    static func current(_ input: [UInt8]) {
+        length = 0
+        let n = min(input.count, capacity)
+        input.withUnsafeBufferPointer { buffer.update(from: $0.baseAddress!, count: n) }
+        length = n
+    }
+
+    static func save(_ sig: Int32) {
+        if let path {
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            if fd >= 0 {
+                var done = 0
+                while done < length {
+                    let w = write(fd, buffer + done, length - done)
+                    if w <= 0 { break }
+                    done += w
+                }
+                close(fd)
+                if let message { _ = write(2, message, messageLength) }
+            }
+        }
+        sigaction(sig, previous + Int(sig), nil)
+        if sig == SIGABRT || sig == SIGTRAP { raise(sig) }
+    }
 }
 #endif

@@ -22,6 +22,7 @@ public struct EdgeRecord: Hashable, Sendable {
 /// A node whose value fans out: its gradient is the sum of the contributions
 /// of all its uses ("the gradients add").
 public struct GradientSum: Hashable, Sendable {
+    /// The value that is used more than once.
     public let node: NodeID
     /// Indices into `Backward.edges` of the contributions, in consumer order.
     public let edges: [Int]

@@ -1,8 +1,8 @@
 /// NumPy broadcasting for ranks 0–2, and its reverse: summing a gradient
 /// back down to the shape of the operand that was broadcast.
-public enum Broadcasting {
+package enum Broadcasting {
     /// The broadcast shape of `a` and `b`, or `nil` when they are incompatible.
-    public static func shape(_ a: [Int], _ b: [Int]) -> [Int]? {
+    package static func shape(_ a: [Int], _ b: [Int]) -> [Int]? {
         let rank = max(a.count, b.count)
         let pa = Array(repeating: 1, count: rank - a.count) + a
         let pb = Array(repeating: 1, count: rank - b.count) + b
@@ -14,7 +14,7 @@ public enum Broadcasting {
     }
 
     /// `t` expanded to `shape` (which must be a broadcast of `t.shape`).
-    public static func expand(_ t: Tensor, to shape: [Int]) -> Tensor {
+    package static func expand(_ t: Tensor, to shape: [Int]) -> Tensor {
         if t.shape == shape { return t }
         let index = indexMap(from: t.shape, to: shape)
         return Tensor(shape: shape, scalars: index.map { t.scalars[$0] })
@@ -41,7 +41,7 @@ public enum Broadcasting {
 
     /// Sums `gradient` (of a broadcast shape) down to `shape`, recording the
     /// axes that were summed — the "bias gradient = sum over the batch" rule.
-    public static func reduce(_ gradient: Tensor, to shape: [Int]) -> (Tensor, BroadcastReduction?) {
+    package static func reduce(_ gradient: Tensor, to shape: [Int]) -> (Tensor, BroadcastReduction?) {
         if gradient.shape == shape { return (gradient, nil) }
         // Each element adds into the one broadcasting read it from
         // (`indexMap`), in row-major order, computed row by row.
@@ -82,6 +82,7 @@ public struct BroadcastReduction: Hashable, Sendable {
     /// Axes of `fromShape` that were summed (0 = rows / the batch).
     public let summedAxes: [Int]
 
+    /// A record of summing a gradient of shape `fromShape` over `summedAxes` back to `toShape`.
     public init(fromShape: [Int], toShape: [Int], summedAxes: [Int]) {
         self.fromShape = fromShape
         self.toShape = toShape

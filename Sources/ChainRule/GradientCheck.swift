@@ -7,8 +7,11 @@ public enum GradientCheck {
     /// Tolerances for calling a backprop gradient correct: an element passes
     /// when `|backprop − numerical| ≤ absolute + relative · |numerical|`.
     public struct Tolerance: Sendable {
+        /// The error allowed whatever the size of the gradient.
         public var absolute: Double
+        /// The error allowed per unit of `|numerical|`.
         public var relative: Double
+        /// A tolerance of `absolute + relative · |numerical|`.
         public init(absolute: Double, relative: Double) { self.absolute = absolute; self.relative = relative }
         /// Suits central differences with `h = 1e-5` on smooth functions.
         public static let standard = Tolerance(absolute: 1e-6, relative: 1e-4)
@@ -110,8 +113,11 @@ public enum GradientCheck {
 
     /// The comparison of one leaf's backprop and numerical gradients.
     public struct Comparison: Sendable {
+        /// The leaf whose gradient was checked.
         public let leaf: NodeID
+        /// Its gradient from the backward pass.
         public let backprop: Tensor
+        /// Its gradient estimated by central differences.
         public let numerical: Tensor
         /// `max |backprop − numerical|`.
         public let maxAbsoluteError: Double

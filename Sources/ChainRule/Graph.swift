@@ -1,7 +1,9 @@
 /// Identifies a node of a `Graph`. Nodes are numbered in creation order,
 /// which is always a topological order (operands come first).
 public struct NodeID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The node's position in `Graph.nodes`, from 0.
     public let index: Int
+    /// The node at position `index` of a graph.
     public init(_ index: Int) { self.index = index }
     public static func < (a: NodeID, b: NodeID) -> Bool { a.index < b.index }
     public var description: String { "#\(index)" }
@@ -20,7 +22,9 @@ public enum NodeKind: Hashable, Sendable {
 
 /// A node: a leaf, a constant or an operation applied to earlier nodes.
 public struct Node: Hashable, Sendable {
+    /// The node's identity in its graph.
     public let id: NodeID
+    /// Leaf, constant or operation.
     public let kind: NodeKind
     /// Operand nodes, in operand order (empty for leaves and constants).
     public let inputs: [NodeID]
@@ -60,6 +64,7 @@ public struct Graph: Sendable {
     /// The value of each leaf and constant (indexed like `nodes`; `nil` for operations).
     public private(set) var initialValues: [Tensor?] = []
 
+    /// An empty graph.
     public init() {}
 
     /// Adds a differentiable input, or with `isData` a data leaf: an input

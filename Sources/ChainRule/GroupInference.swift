@@ -12,6 +12,8 @@
 /// Only networks with at least two neurons are grouped: a lone neuron is the
 /// whole figure, and a cluster around it would say nothing.
 extension Graph {
+    /// Neurons and layers found in the graph's structure, for figures of
+    /// networks written without `group` blocks (see the rules above).
     public func inferredGroups() -> NodeGroups {
         let consumers = self.consumers
         var owner = [Int](repeating: -1, count: nodes.count)  // the neuron a node is in
@@ -69,8 +71,8 @@ extension Graph {
         return NodeGroups(groups: groups, nodeCount: nodes.count)
     }
 
-    /// The activations a neuron ends in.
-    static func isActivation(_ op: Operation?) -> Bool {
+    /// The activations a neuron ends in: `tanh`, `relu`, `sigmoid`.
+    public static func isActivation(_ op: Operation?) -> Bool {
         switch op {
         case .tanh?, .relu?, .sigmoid?: return true
         default: return false

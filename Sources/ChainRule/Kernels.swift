@@ -134,7 +134,7 @@ extension Elementwise {
 }
 
 /// Matrix products with NumPy `matmul` rules for rank-1 and rank-2 operands.
-public enum LinearAlgebra {
+package enum LinearAlgebra {
     /// `(m, k) · (k, n)` on raw row-major buffers — the definition, i-k-j
     /// loop order so the innermost loop streams through contiguous memory.
     /// `product` computes the same numbers (each element summed over `p` in
@@ -258,7 +258,7 @@ public enum LinearAlgebra {
     }
 
     /// The matrix (or vector) product `a @ b`.
-    public static func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
+    package static func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
         let m = a.rank == 2 ? a.shape[0] : 1
         let k = a.shape.last!
         let n = b.rank == 2 ? b.shape[1] : 1
@@ -272,7 +272,7 @@ public enum LinearAlgebra {
     }
 
     /// The transpose of a matrix; vectors and scalars are returned unchanged.
-    public static func transpose(_ a: Tensor) -> Tensor {
+    package static func transpose(_ a: Tensor) -> Tensor {
         guard a.rank == 2 else { return a }
         let r = a.shape[0], c = a.shape[1]
         var out = [Double](repeating: 0, count: a.count)
@@ -328,12 +328,12 @@ enum Reductions {
 }
 
 /// Softmax along the last axis and cross-entropy losses, numerically stable.
-public enum SoftmaxAndLoss {
+package enum SoftmaxAndLoss {
     /// The `1e-7` that keeps `log(p)` finite in `cross_entropy`.
-    public static let logEpsilon = 1e-7
+    package static let logEpsilon = 1e-7
 
     /// `exp(x − max) / Σ exp(x − max)` along the last axis.
-    public static func softmax(_ x: Tensor) -> Tensor {
+    package static func softmax(_ x: Tensor) -> Tensor {
         let c = x.lastAxisLength
         var out = x.scalars
         for start in stride(from: 0, to: out.count, by: c) {

@@ -3,17 +3,24 @@
 public struct NodeGroup: Hashable, Sendable {
     /// What the group stands for (inferred groups know; a script's groups are `.group`).
     public enum Kind: String, Hashable, Sendable {
-        case group, neuron, layer
+        /// A group named by a script (`group NAME { … }`).
+        case group
+        /// An inferred neuron: a weighted sum and its activation.
+        case neuron
+        /// An inferred layer: neurons with the same inputs.
+        case layer
     }
 
     /// The label drawn on the cluster (`layer 1`, `neuron 1.2`, the script's name).
     public var name: String
+    /// What the group stands for.
     public var kind: Kind
     /// The enclosing group (an index into `NodeGroups.groups`), if any.
     public var parent: Int?
     /// The nodes directly in this group (not those of its child groups), in order.
     public var nodes: [NodeID]
 
+    /// A group named `name` holding `nodes`, inside group `parent` if any.
     public init(name: String, kind: Kind = .group, parent: Int? = nil, nodes: [NodeID] = []) {
         self.name = name
         self.kind = kind
@@ -55,6 +62,7 @@ public struct NodeGroups: Hashable, Sendable {
         }
     }
 
+    /// Whether there are no groups at all.
     public var isEmpty: Bool { groups.isEmpty }
 
     /// The innermost group holding `node`, if any.

@@ -33,6 +33,7 @@ import RealModule
 public struct ScalarTape: Sendable {
     /// A node of the tape: its index in creation order.
     public struct Variable: Hashable, Comparable, Sendable {
+        /// The position of the node on the tape, from 0.
         public let index: Int32
         @inlinable init(raw index: Int32) { self.index = index }
         /// The node at position `index` of the tape (e.g. the same position
@@ -43,10 +44,12 @@ public struct ScalarTape: Sendable {
 
     /// The operation a tape node applies. `leaf` nodes have no operands.
     public enum Op: UInt8, Sendable, CaseIterable {
+        /// An input: a value set at creation, no operands.
         case leaf
-        // One operand.
+        /// One operand, as the `Operation` of the same name (`pow`: `x ^ p`
+        /// with the exponent stored beside the node).
         case identity, neg, exp, log, recip, square, sqrt, sigmoid, relu, tanh, pow
-        // Two operands.
+        /// Two operands, as the `Operation` of the same name (no broadcasting: scalars).
         case add, sub, mul, div
 
         /// The equivalent graph operation (`pow` needs its exponent).

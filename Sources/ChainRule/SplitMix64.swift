@@ -21,8 +21,10 @@ import ucrt
 /// - two normals from uniforms `u1`, `u2`: `r = sqrt(−2 log u1)`,
 ///   `r cos(2π u2)` then `r sin(2π u2)`; elements are filled in row-major order.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
+    /// The generator's whole state: 64 bits, advanced by every word.
     public private(set) var state: UInt64
 
+    /// A generator whose numbers depend only on `seed`.
     public init(seed: UInt64) { state = seed }
 
     public mutating func next() -> UInt64 {

@@ -86,7 +86,7 @@ extension Tensor: ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral, Expres
 }
 
 /// Formats a shape the way NumPy does: `()`, `(3,)`, `(2, 3)`.
-public func describeShape(_ shape: [Int]) -> String {
+package func describeShape(_ shape: [Int]) -> String {
     switch shape.count {
     case 0: return "()"
     case 1: return "(\(shape[0]),)"

@@ -1,3 +1,4 @@
+import ChainRuleSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -105,12 +106,6 @@ public final class ExportFileStore {
         }
     }
 
-    /// The names generated in `relativeFolder` so far (for tests and reports).
-    public func generatedNames(in relativeFolder: String) -> [String] {
-        let folder = relativeFolder.isEmpty ? root.path : root.path + "/" + relativeFolder
-        return (written[folder] ?? [:]).keys.sorted()
-    }
-
     // MARK: - Paths
 
     private func locate(_ relativePath: String) throws(ExportError) -> (folder: String, name: String) {
@@ -184,41 +179,16 @@ public final class ExportFileStore {
         }
     }
 
-    /// Temp file in the same folder, full write, fsync, rename.
+    /// Temp file in the same folder, full write, rename (`AtomicFile`); the
+    /// temporary file is registered so a second Ctrl-C removes it.
     static func writeAtomically(_ bytes: [UInt8], to destination: String, folder: String) throws(ExportError) {
-        let name = destination.split(separator: "/").last.map(String.init) ?? "file"
-        var temp = ""
-        var fd: Int32 = -1
-        // A second Ctrl-C removes the temporary file before the process dies.
-        defer { ExportInterruption.pending(nil) }
-        for attempt in 0..<100 {
-            temp = folder + "/.\(name).tmp-\(getpid())-\(attempt)"
-            ExportInterruption.pending(temp)
-            fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-            if fd >= 0 || errno != EEXIST { break }
-        }
-        guard fd >= 0 else {
-            throw ExportError("cannot write in \(folder): \(String(cString: strerror(errno)))")
-        }
-        var ok = true
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = systemWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 { if errno == EINTR { continue }; ok = false; break }
-                offset += n
+        do {
+            try AtomicFile.write(bytes, to: destination, temporary: { ExportInterruption.pending($0) })
+        } catch {
+            switch error.stage {
+            case .create: throw ExportError("cannot write in \(folder): \(error.reason)")
+            case .write, .rename: throw ExportError("cannot write \(destination): \(error.reason)")
             }
-        }
-        let writeErrno = errno
-        if close(fd) != 0 { ok = false }
-        guard ok else {
-            unlink(temp)
-            throw ExportError("cannot write \(destination): \(String(cString: strerror(writeErrno)))")
-        }
-        guard rename(temp, destination) == 0 else {
-            let e = errno
-            unlink(temp)
-            throw ExportError("cannot write \(destination): \(String(cString: strerror(e)))")
         }
     }
 
@@ -235,14 +205,6 @@ public final class ExportFileStore {
         return checksum([UInt8](data))
     }
 }
-
-#if canImport(Darwin)
-private let systemWrite = Darwin.write
-#elseif canImport(Musl)
-private let systemWrite = Musl.write
-#else
-private let systemWrite = Glibc.write
-#endif
 
 /// A failed export: one line, ready for stderr.
 public struct ExportError: Error, CustomStringConvertible, Sendable {

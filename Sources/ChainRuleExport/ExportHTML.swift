@@ -1,4 +1,6 @@
 import ChainRuleLessons
+import ChainRuleRender
+import ChainRuleSupport
 /// Escaping and a small, safe Markdown-to-HTML conversion for lesson prose.
 ///
 /// Every piece of user text (titles, prose, notes, equations, node names)
@@ -7,23 +9,8 @@ import ChainRuleLessons
 /// an attribute or a CDATA section.
 public enum ExportHTML {
     /// `&`, `<`, `>`, `"` and `'` as character references: safe in text and
-    /// in quoted attribute values.
-    public static func escape(_ s: some StringProtocol) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\u{0}": out += "\u{FFFD}"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
-    }
+    /// in quoted attribute values (`Escape.html`).
+    public static func escape(_ s: some StringProtocol) -> String { Escape.html(s) }
 
     /// Lesson prose (Markdown) as HTML: paragraphs, `#` headings (shifted
     /// down to `h3`–`h6`), bullet and numbered lists, block quotes, fenced
@@ -204,7 +191,8 @@ public enum ExportHTML {
                 i = end + 1
                 continue
             }
-            out += escape(String(c))
+            // A number's sign in prose is a minus for people (`1e-7` → `1e−7`).
+            out += NumberFormat.isNumberSign(chars, at: i) ? "−" : escape(String(c))
             i += 1
         }
         if em { out += "</em>" }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// SHA-256 (FIPS 180-4), for the slideshow's Content-Security-Policy: the
 /// page allows exactly one script, its own, named by its hash, so no
 /// script or event handler that slipped into lesson text could ever run.
@@ -48,21 +50,6 @@ enum SHA256 {
 
     private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
 
-    static func base64(_ bytes: [UInt8]) -> String {
-        let table = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
-        var out = ""
-        var i = 0
-        while i < bytes.count {
-            let b0 = bytes[i], b1 = i + 1 < bytes.count ? bytes[i + 1] : 0, b2 = i + 2 < bytes.count ? bytes[i + 2] : 0
-            out.append(table[Int(b0 >> 2)])
-            out.append(table[Int((b0 & 3) << 4 | b1 >> 4)])
-            out.append(i + 1 < bytes.count ? table[Int((b1 & 15) << 2 | b2 >> 6)] : "=")
-            out.append(i + 2 < bytes.count ? table[Int(b2 & 63)] : "=")
-            i += 3
-        }
-        return out
-    }
-
     /// `'sha256-…'`, a CSP source expression for `text`.
-    static func cspSource(_ text: String) -> String { "'sha256-" + base64(digest(Array(text.utf8))) + "'" }
+    static func cspSource(_ text: String) -> String { "'sha256-" + Data(digest(Array(text.utf8))).base64EncodedString() + "'" }
 }

@@ -113,7 +113,7 @@ public struct Slideshow: Sendable {
         }
         let home = homeHref.map { "<a class=\"home\" href=\"\(e($0))\">All lessons</a>" } ?? ""
         let links = self.links.map { "<a href=\"\(e($0.href))\">\(e($0.label))</a>" }.joined(separator: "\n")
-        let script = Self.script
+        let script = Self.script + "\n" + Self.followScript
         let csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src \(SHA256.cspSource(script)); base-uri 'none'; form-action 'none'"
         return """
         <!DOCTYPE html>

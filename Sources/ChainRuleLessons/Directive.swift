@@ -1,3 +1,5 @@
+import ChainRuleSupport
+
 /// One `>` line of a lesson: an instruction for the player. Every `>` line
 /// outside a fenced block is a directive (see Lessons/README.md):
 ///
@@ -179,25 +181,9 @@ public struct Directive: Sendable {
             }
             return make(.train(parameters: args, options: opts))
         default:
-            let suggestion = Directive.keywords.min { editDistance($0, keyword.text) < editDistance($1, keyword.text) }!
-            let hint = editDistance(suggestion, keyword.text) <= 2 ? "; did you mean '\(suggestion)'?" : ""
+            let hint = Suggestion.note(for: keyword.text, in: Directive.keywords).map { "; " + $0 } ?? ""
             throw fail("unknown directive '\(keyword.text)'\(hint) (directives: \(Directive.keywords.joined(separator: ", ")); every '>' line is a directive)",
                        at: keyword.column)
         }
     }
-}
-
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var prev = Array(0...b.count)
-    for i in 1...a.count {
-        var cur = [i] + Array(repeating: 0, count: b.count)
-        for j in 1...b.count {
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        prev = cur
-    }
-    return prev[b.count]
 }

@@ -48,7 +48,7 @@ public struct NodeLabels: Sendable {
     /// The operation applied to operand labels: `apple × n`, `exp(a)`, `Σ(x×w)`,
     /// as the operation's definition writes it (`OperationText.expression`).
     public static func expression(_ op: ChainRule.Operation, _ x: [String], compact: Bool = false) -> String {
-        if op == .mul, x[1] == "-1" {
+        if op == .mul, x[1] == "-1" || x[1] == "−1" {
             // A product with the constant −1 (an expanded sigmoid) reads as a negation.
             return compact ? "−" + wrap(x[0]) : wrap(x[0]) + " × (−1)"
         }

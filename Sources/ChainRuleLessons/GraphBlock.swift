@@ -14,6 +14,6 @@ func compileGraphBlock(_ source: String, fileName: String, firstLine: Int) throw
 extension LessonError {
     init(diagnostic d: Diagnostic) {
         self.init(fileName: d.fileName, line: d.line, column: d.column,
-                  message: d.message + d.notes.map { " (\($0))" }.joined(), sourceLine: d.sourceLine)
+                  message: d.message, sourceLine: d.sourceLine, notes: d.notes)
     }
 }

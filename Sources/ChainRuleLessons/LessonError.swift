@@ -1,3 +1,5 @@
+import ChainRuleSupport
+
 /// An error in a lesson file, located at a line and column of the Markdown
 /// file (inside a ```graph block too), rendered the way compilers do:
 ///
@@ -16,25 +18,23 @@ public struct LessonError: Error, Sendable, CustomStringConvertible {
     public let message: String
     /// The offending line (empty when the error is about the whole file).
     public let sourceLine: String
+    /// Extra hints, shown as `note: …` lines.
+    public var notes: [String]
 
-    public init(fileName: String, line: Int, column: Int, message: String, sourceLine: String) {
+    public init(fileName: String, line: Int, column: Int, message: String, sourceLine: String, notes: [String] = []) {
         self.fileName = fileName
         self.line = max(line, 1)
         self.column = max(column, 1)
         self.message = message
         self.sourceLine = sourceLine
+        self.notes = notes
     }
 
-    /// `file:line:col: error: message`, then the source line and a caret.
+    /// `file:line:col: error: message`, then the source line and a caret,
+    /// then the notes: the same renderer as script diagnostics (`DiagnosticText`).
     public var rendered: String {
-        var out = "\(fileName):\(line):\(column): error: \(message)"
-        if !sourceLine.isEmpty {
-            out += "\n  " + sourceLine
-            // Keep tabs so the caret lines up under the offending character.
-            let prefix = sourceLine.prefix(column - 1).map { $0 == "\t" ? "\t" : " " }
-            out += "\n  " + prefix.joined() + "^"
-        }
-        return out
+        DiagnosticText.render(fileName: fileName, line: line, column: column, message: message,
+                              sourceLine: sourceLine.isEmpty ? nil : sourceLine, notes: notes)
     }
 
     public var description: String { rendered }

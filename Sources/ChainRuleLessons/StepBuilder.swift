@@ -1,4 +1,6 @@
 import ChainRule
+import ChainRuleRender
+import ChainRuleSupport
 import Foundation
 
 /// Turns a parsed lesson into sections and steps.
@@ -168,8 +170,7 @@ struct StepBuilder {
         func lookup(_ w: Directive.Word, _ d: Directive) throws(LessonError) -> NodeID {
             guard let id = graph.node(named: w.text) else {
                 let names = graph.nodes.compactMap(\.name)
-                let near = names.min { editDistance($0, w.text) < editDistance($1, w.text) }
-                let hint = near.map { editDistance($0, w.text) <= 2 ? "; did you mean '\($0)'?" : "" } ?? ""
+                let hint = Suggestion.note(for: w.text, in: names).map { "; " + $0 } ?? ""
                 throw error("no node named '\(w.text)' in the graph above\(hint)", at: w, in: d)
             }
             return id
@@ -269,8 +270,8 @@ struct StepBuilder {
         var grads: Set<NodeID> = []
         let outLabel = labels[output]
         let seedText = graph[output].shape.isEmpty
-            ? "\(labels.partial(output, output)) = 1"
-            : "\(labels.partial(output, output)) = ones\(describeShape(graph[output].shape))   (a non-scalar output: the gradient of the sum of \(outLabel))"
+            ? "\(labels.partial(output, output)) = 1 (the seed)"
+            : "\(labels.partial(output, output)) = ones\(describeShape(graph[output].shape)) (the seed; a non-scalar output: the gradient of the sum of \(outLabel))"
         if let q = asks[.backward]![output] {
             append(kind: .seed(output), section: s, title: "backward · start at \(outLabel)", question: q,
                    equations: [labels.partial(output, output) + " = ?"], values: known, gradients: grads, focus: output)
@@ -341,8 +342,10 @@ struct StepBuilder {
     }
 
     private func leafLine(_ node: Node, _ value: Tensor, _ labels: NodeLabels) -> String {
-        let shape = node.shape.isEmpty ? "" : "   " + describeShape(node.shape)
-        return "\(labels[node.id]) = \(LessonFormat.tensor(value))\(shape)"
+        let text = LessonFormat.tensor(value)
+        // A cut tensor already ends with its shape: never print it twice.
+        let shape = node.shape.isEmpty || text.hasSuffix(describeShape(node.shape)) ? "" : "   " + describeShape(node.shape)
+        return "\(labels[node.id]) = \(text)\(shape)"
     }
 
     // MARK: equations
@@ -354,13 +357,20 @@ struct StepBuilder {
         let y = values[node.id.index]
         let xs = node.inputs.map { values[$0.index] }
         let symbolic = "\(labels[node.id]) = \(NodeLabels.expression(op, node.inputs.map { labels[$0] }))"
-        let result = hide ? "?" : LessonFormat.tensor(y)
+        let section = sections.last!
+        let result = hide ? "?" : LessonFormat.tensor(y, zeroBelow: section.valueZero(node.id))
         if xs.allSatisfy(isSmall) && isSmall(y) {
-            let numeric = NodeLabels.expression(op, xs.map { LessonFormat.tensor($0) })
+            let numeric = NodeLabels.expression(op, zip(node.inputs, xs).map { LessonFormat.tensor($1, zeroBelow: section.valueZero($0)) })
             return [symbolic + " = " + numeric + " = " + result]
         }
         let shapes = xs.map { describeShape($0.shape) }.joined(separator: " \(op.symbol) ") + " → " + describeShape(y.shape)
-        var lines = [symbolic + "      shapes " + (node.inputs.count == 1 ? "\(op.symbol) " : "") + shapes]
+        // Name the kind of product once, with its shapes.
+        let kind: String
+        if op == .matmul { kind = "matrix product" }
+        else if xs.count == 2 && op.targetOperands.isEmpty && xs[0].shape != xs[1].shape { kind = "broadcast" }
+        else if xs.count == 2 && op.targetOperands.isEmpty { kind = "elementwise" }
+        else { kind = "" }
+        var lines = [symbolic + "      " + (kind.isEmpty ? "" : kind + ", ") + "shapes " + (node.inputs.count == 1 ? "\(op.symbol) " : "") + shapes]
         if op == .softmax, xs[0].rank == 1, !hide {
             lines.append("  each entry is exp(x_i) / Σ_j exp(x_j); the entries add up to \(LessonFormat.number(y.sum))")
         }
@@ -372,41 +382,51 @@ struct StepBuilder {
                                    hide: Bool) -> ([BackwardTerm], [String]) {
         let out = labels.output!
         let lhs = labels.partial(out, id)
+        let section = sections.last!
         var terms: [BackwardTerm] = []
         var lines: [String] = []
         let many = records.count > 1
         for (k, e) in records.enumerated() {
             let (rule, reason) = labels.localRule(of: e.to, operand: e.operand)
+            let fromSeed = e.to == out
             let dUp = labels.partial(out, e.to)
             let dLocal = labels.partial(e.to, id)
+            // From the seed the chain has one factor: ∂total/∂tax = 1 × 200, never ∂total/∂total · ∂total/∂tax.
+            let symbolic = fromSeed ? dLocal : "\(dUp) · \(dLocal)"
             let prefix = many ? "use \(k + 1) (via \(labels[e.to])): " : "\(lhs) = "
+            let chain = fromSeed ? "" : symbolic + " = "
             var termLines: [String] = []
-            let contribution = hide && !many ? "?" : LessonFormat.tensor(e.contribution, maxItems: e.contribution.rank == 2 ? 5 : 6, maxRows: 4)
+            let contributionText = LessonFormat.tensor(e.contribution, maxItems: e.contribution.rank == 2 ? 5 : 6, maxRows: 4,
+                                                       zeroBelow: section.edgeZero(e))
+            let contribution = hide && !many ? "?" : contributionText
+            let up = LessonFormat.tensor(e.upstream, zeroBelow: section.gradientZero(e.to))
             switch e.local {
             case .elementwise(let local):
-                let symbolic = "\(dUp) · \(dLocal)"
-                if e.upstream.rank == 0 && local.rank == 0 && e.contribution.rank == 0 {
-                    termLines.append(prefix + symbolic + " = " + LessonFormat.tensor(e.upstream) + " × " + LessonFormat.tensor(local) + " = " + contribution)
-                } else if local.count == 1 && e.upstream.count == 1 {
-                    termLines.append(prefix + symbolic + " = " + LessonFormat.tensor(e.upstream) + " × " + LessonFormat.tensor(local) + " = " + contribution)
+                let localText = LessonFormat.tensor(local)
+                if local.count == 1 && e.upstream.count == 1 {
+                    termLines.append(prefix + chain + up + " × " + localText + " = " + contribution)
+                } else if e.upstream.count == 1 {
+                    // A scalar upstream stays a scalar: it scales the local derivative.
+                    let what = "      scalar × tensor, shapes () × \(describeShape(local.shape))"
+                    if fromSeed {
+                        termLines.append(prefix + up + " × " + rule + what)
+                    } else {
+                        termLines.append(prefix + symbolic + what)
+                        termLines.append("    = " + up + " × " + localText)
+                    }
+                    termLines.append(contentsOf: reduced(e, contribution: contribution))
                 } else {
                     // Elementwise: upstream ⊙ local in the output's shape, then any broadcast sum.
-                    let up = Broadcasting.expand(e.upstream, to: local.shape)
-                    let product = Tensor(shape: local.shape, scalars: zip(up.scalars, local.scalars).map(*))
-                    let shown = e.upstream.shape == local.shape ? e.upstream : up
-                    termLines.append(prefix + "\(dUp) ⊙ \(dLocal)" + "      shapes \(describeShape(shown.shape)) ⊙ \(describeShape(local.shape))")
-                    termLines.append("    = " + LessonFormat.tensor(shown) + " ⊙ " + LessonFormat.tensor(local))
-                    if let r = e.reduction {
-                        let axes = r.summedAxes.map(String.init).joined(separator: ", ")
-                        termLines.append("    = Σ over axis \(axes) of " + LessonFormat.tensor(product)
-                                         + "      shapes \(describeShape(r.fromShape)) → \(describeShape(r.toShape))")
-                        termLines.append("    = " + contribution + "   (the value was broadcast, so its gradient is summed back)")
-                    } else {
-                        termLines.append("    = " + contribution)
-                    }
+                    let shown = local.count == 1 ? e.upstream : Broadcasting.expand(e.upstream, to: local.shape)
+                    let operator_ = local.count == 1 ? " × " : " ⊙ "
+                    let what = local.count == 1 ? "tensor × scalar, shapes \(describeShape(shown.shape)) × ()"
+                                                : "elementwise product, shapes \(describeShape(shown.shape)) ⊙ \(describeShape(local.shape))"
+                    termLines.append(prefix + (fromSeed ? "" : "\(dUp)\(operator_)\(dLocal)      ") + what)
+                    termLines.append("    = " + LessonFormat.tensor(shown, zeroBelow: section.gradientZero(e.to)) + operator_ + localText)
+                    termLines.append(contentsOf: reduced(e, contribution: contribution))
                 }
-                var ruleText = "    \(dLocal) = \(rule)"
-                if local.count == 1, !hide || many, rule != LessonFormat.tensor(local) {
+                var ruleText = "    local derivative \(dLocal) = \(rule)"
+                if local.count == 1, !hide || many, rule != localText {
                     ruleText += " = " + LessonFormat.tensor(local.rank == 0 ? local : Tensor(local.scalars[0]))
                 }
                 termLines.append(ruleText + (reason.map { "   (\($0))" } ?? ""))
@@ -419,19 +439,19 @@ struct StepBuilder {
                     let shapes = e.operand == 0
                         ? "\(g) · \(describeShape(b.reversed())) → \(describeShape(a))"
                         : "\(describeShape(a.reversed())) · \(g) → \(describeShape(b))"
-                    termLines.append(prefix + rule + "      shapes " + shapes)
+                    termLines.append(prefix + rule + "      matrix product, shapes " + shapes)
                     termLines.append("    = " + contribution)
                     if let reason { termLines.append("    (\(reason))") }
                 case .softmax?:
                     termLines.append(prefix + "Jᵀ · \(dUp),   \(rule)")
-                    let y = labels.graph.nodes.isEmpty ? Tensor(0) : valuesOf(e.to, labels)
+                    let y = section.forward.value(of: e.to)
                     if y.rank == 1 && y.count <= 6 {
                         let n = y.count
                         var j = [Double](repeating: 0, count: n * n)
                         for r in 0..<n { for c in 0..<n { j[r * n + c] = (r == c ? y.scalars[r] : 0) - y.scalars[r] * y.scalars[c] } }
                         let jt = Tensor(shape: [n, n], scalars: j)
                         termLines.append("    J = " + LessonFormat.tensor(jt, digits: 3, maxRows: n))
-                        termLines.append("    ∂L/∂y = " + LessonFormat.tensor(e.upstream))
+                        termLines.append("    \(dUp) = " + up)
                     } else {
                         termLines.append("    one Jacobian per row; in practice y ⊙ (G − Σ(G ⊙ y) along the row)")
                     }
@@ -442,14 +462,23 @@ struct StepBuilder {
                     termLines.append("    = " + contribution)
                 }
             }
-            terms.append(BackwardTerm(edge: e, symbolic: "\(dUp) · \(dLocal)", localRule: rule, reason: reason, lines: termLines))
+            terms.append(BackwardTerm(edge: e, symbolic: symbolic, localRule: rule, reason: reason, lines: termLines))
             lines.append(contentsOf: termLines)
         }
         if many {
-            let parts = records.map { LessonFormat.tensor($0.contribution) }.joined(separator: " + ")
-            lines.append("\(lhs) = " + parts + " = " + (hide ? "?" : LessonFormat.tensor(total)) + "   (fan-out: the gradients of every use add up)")
+            let parts = records.map { LessonFormat.tensor($0.contribution, zeroBelow: section.edgeZero($0)) }.joined(separator: " + ")
+            lines.append("\(lhs) = " + parts + " = " + (hide ? "?" : LessonFormat.tensor(total, zeroBelow: section.gradientZero(id)))
+                         + "   (fan-out: the gradients of every use add up)")
         }
         return (terms, lines)
+    }
+
+    /// The lines after the product: the broadcast sum, if any, then the result.
+    private func reduced(_ e: EdgeRecord, contribution: String) -> [String] {
+        guard let r = e.reduction else { return ["    = " + contribution] }
+        let axes = r.summedAxes.map(String.init).joined(separator: ", ")
+        return ["    = Σ over axis \(axes)      broadcast: summed back, shapes \(describeShape(r.fromShape)) → \(describeShape(r.toShape))",
+                "    = " + contribution + "   (the value was broadcast, so its gradient is summed back)"]
     }
 
     private func valuesOf(_ id: NodeID, _ labels: NodeLabels) -> Tensor {
@@ -486,18 +515,23 @@ struct StepBuilder {
             let w = max(4, rows.map(\.name.count).max() ?? 4)
             table.append("\(pad("leaf", w))  \(pad("backprop", 20))  \(pad("numerical", 20))  |difference|")
             for r in rows {
-                table.append("\(pad(r.name, w))  \(pad(LessonFormat.precise(r.backprop.scalar), 20))  \(pad(LessonFormat.precise(r.numerical.scalar), 20))  \(String(format: "%.1e", r.maxAbsoluteError))\(r.passed ? "" : "  MISMATCH")")
+                table.append("\(pad(r.name, w))  \(pad(LessonFormat.precise(r.backprop.scalar), 20))  \(pad(LessonFormat.precise(r.numerical.scalar), 20))  \(scientific(r.maxAbsoluteError, digits: 2))\(r.passed ? "" : "  MISMATCH")")
             }
         } else {
             let w = max(9, rows.map(\.name.count).max() ?? 4)
             table.append("\(pad("parameter", w))  shape      max |backprop − numerical|")
             for r in rows {
-                table.append("\(pad(r.name, w))  \(pad(describeShape(r.backprop.shape), 9))  \(String(format: "%.3e", r.maxAbsoluteError))\(r.passed ? "" : "  MISMATCH")")
+                table.append("\(pad(r.name, w))  \(pad(describeShape(r.backprop.shape), 9))  \(scientific(r.maxAbsoluteError, digits: 4))\(r.passed ? "" : "  MISMATCH")")
             }
         }
         table.append(rows.allSatisfy(\.passed) ? "every gradient agrees with its numerical estimate"
                                                : "some gradients disagree with their numerical estimates")
         return (rows, table)
+    }
+
+    /// An error size in the one number format: `3.2e−10`, `0.5`, `0`.
+    private func scientific(_ x: Double, digits: Int) -> String {
+        NumberFormat(significantDigits: digits).string(x)
     }
 
     private func pad(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - s.count)) }

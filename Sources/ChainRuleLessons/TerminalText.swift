@@ -1,3 +1,5 @@
+import ChainRuleSupport
+
 /// Makes text from a lesson file inert on a terminal and valid in XML/HTML.
 ///
 /// A lesson is someone else's file: its title, prose and notes are printed
@@ -11,26 +13,6 @@
 /// `␡` for DEL, `�` for C1. One scalar becomes one scalar, so line and
 /// column numbers in messages stay right.
 public enum TerminalText {
-    public static func inert(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: needsReplacing) else { return text }
-        var out = String.UnicodeScalarView()
-        for s in text.unicodeScalars { out.append(needsReplacing(s) ? replacement(s) : s) }
-        return String(out)
-    }
-
-    static func needsReplacing(_ s: Unicode.Scalar) -> Bool {
-        switch s.value {
-        case 0x09, 0x0A, 0x0D: return false
-        case 0x00..<0x20, 0x7F...0x9F: return true
-        default: return false
-        }
-    }
-
-    static func replacement(_ s: Unicode.Scalar) -> Unicode.Scalar {
-        switch s.value {
-        case 0x00..<0x20: return Unicode.Scalar(0x2400 + s.value)!
-        case 0x7F: return "\u{2421}"
-        default: return "\u{FFFD}"
-        }
-    }
+    /// `text` with its control characters replaced (`Escape.terminal`).
+    public static func inert(_ text: String) -> String { Escape.terminal(text) }
 }

@@ -1,4 +1,5 @@
 import ChainRule
+import ChainRuleSupport
 import Foundation
 
 extension Graph {
@@ -154,12 +155,7 @@ extension TrainingPlan {
 /// Writes text to a temporary file beside `url`, then renames it into place,
 /// so a viewer never sees half a file.
 func writeAtomically(_ text: String, to url: URL) throws {
-    let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-    try Data(text.utf8).write(to: tmp)
-    if rename(tmp.path, url.path) != 0 {
-        try? FileManager.default.removeItem(at: tmp)
-        throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
-    }
+    try AtomicFile.write(text, to: url.path)
 }
 
 /// A small pure-Swift SVG line chart: loss per iteration (left axis) and
@@ -176,9 +172,7 @@ public enum TrainingCurve {
         func yl(_ l: Double) -> Double { top + ph * (1 - min(max(l / maxLoss, 0), 1)) }
         func ya(_ a: Double) -> Double { top + ph * (1 - a) }
         func f(_ v: Double) -> String { String(format: "%.1f", v) }
-        func esc(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-        }
+        func esc(_ s: String) -> String { Escape.html(s) }
         var out = """
         <?xml version="1.0" encoding="UTF-8"?>
         <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(w))" height="\(Int(h))" viewBox="0 0 \(Int(w)) \(Int(h))" font-family="Helvetica, Arial, sans-serif" font-size="12">

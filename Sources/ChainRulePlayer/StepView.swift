@@ -1,5 +1,6 @@
 import ChainRule
 import ChainRuleLessons
+import ChainRuleRender
 
 /// How text is drawn: with ANSI colour or plain, and how wide.
 public struct TextStyle: Sendable {
@@ -18,44 +19,71 @@ public struct TextStyle: Sendable {
 /// The text view of one step: header and progress, prose, the graph as a
 /// table (nodes in order with value and gradient, then the edges, the
 /// step's node and edges marked `▶`), the chain-rule equations, notes and
-/// any question. Readable without images, with or without colour.
+/// any question. Readable without images, with or without colour, and
+/// wrapped to `style.width` at word, element and operator boundaries.
 public enum StepView {
+    /// Header and body, one string (for printing every step).
     public static func render(_ lesson: Lesson, step index: Int, style: TextStyle, extra: [String] = []) -> String {
+        (header(lesson, step: index, style: style) + body(lesson, step: index, style: style, extra: extra))
+            .joined(separator: "\n")
+    }
+
+    /// Three lines that stay on screen: `N. Title … step k/n`, the step's
+    /// title, a rule — each exactly fitting `style.width`.
+    public static func header(_ lesson: Lesson, step index: Int, style: TextStyle) -> [String] {
         let step = lesson.steps[index]
-        var out: [String] = []
         let progress = "step \(step.number)/\(lesson.steps.count)"
-        let head = "\(lesson.number.map { "\($0). " } ?? "")\(lesson.title)"
-        let gap = max(2, style.width - head.count - progress.count)
-        out.append(style.bold(head) + String(repeating: " ", count: gap) + style.accent(progress))
-        out.append(style.accent(step.title))
-        out.append(style.dim(String(repeating: "─", count: min(style.width, 100))))
+        let title = "\(lesson.number.map { "\($0). " } ?? "")\(lesson.title)"
+        let rule = style.dim(String(repeating: "─", count: style.width))
+        func line(_ left: String, _ paint: (String) -> String) -> String {
+            let head = TerminalWrap.clip(left, width: max(1, style.width - progress.count - 2))
+            let gap = max(2, style.width - TerminalWrap.width(head) - progress.count)
+            return paint(head) + String(repeating: " ", count: gap) + style.accent(progress)
+        }
+        if title.count + 2 + progress.count <= style.width {
+            return [line(title, style.bold), style.accent(TerminalWrap.clip(step.title, width: style.width)), rule]
+        }
+        // A long title keeps its line; `step k/n` moves to the step's line.
+        return [style.bold(TerminalWrap.clip(title, width: style.width)), line(step.title, style.accent), rule]
+    }
+
+    /// Everything below the header, wrapped to `style.width`.
+    public static func body(_ lesson: Lesson, step index: Int, style: TextStyle, extra: [String] = []) -> [String] {
+        let step = lesson.steps[index]
+        let width = style.width
+        var out: [String] = []
+        func add(_ line: String, indent: String? = nil) { out.append(contentsOf: TerminalWrap.wrap(line, width: width, indent: indent)) }
         if let prose = step.prose {
             out.append("")
             out.append(contentsOf: renderProse(prose, style: style))
         }
         if let s = step.section, step.kind != .check, step.kind != .training {
             out.append("")
-            out.append(contentsOf: graphTable(lesson.sections[s], step: step, style: style))
+            for line in graphTable(lesson.sections[s], step: step, style: style) { add(line) }
         }
         if !step.equations.isEmpty {
             out.append("")
-            for line in step.equations { out.append("  " + style.bold(line)) }
+            for line in step.equations { add("  " + style.bold(line), indent: "      ") }
         }
         if !step.table.isEmpty {
             out.append("")
-            for line in step.table { out.append("  " + line) }
+            for line in step.table { add("  " + line) }
         }
-        for line in extra { out.append("  " + line) }
+        for line in extra { add("  " + line) }
         for note in step.notes {
             out.append("")
-            out.append(contentsOf: wrap("note: " + note, width: style.width - 2, indent: "        ").map { "  " + style.accent($0) })
+            for line in TerminalWrap.wrap("note: " + inline(note, style: style), width: width - 2, indent: "      ") {
+                out.append("  " + style.accent(line))
+            }
         }
         if let q = step.question {
             out.append("")
-            out.append(contentsOf: wrap("? " + q, width: style.width - 2, indent: "  ").map { "  " + style.focus($0) })
-            out.append("  " + style.dim("(think of your answer, then go on to see it)"))
+            for line in TerminalWrap.wrap("? " + inline(q, style: style), width: width - 2, indent: "  ") {
+                out.append("  " + style.focus(line))
+            }
+            add("  " + style.dim("(think of your answer, then go on to see it)"))
         }
-        return out.joined(separator: "\n")
+        return out
     }
 
     /// Nodes in order with operation, shape, value and gradient; then edges.
@@ -72,18 +100,27 @@ public enum StepView {
             case .constant: op = "constant"
             case .operation(let o): op = NodeLabels.expression(o, node.inputs.map { labels[$0] })
             }
-            let value = step.knownValues.contains(node.id) ? LessonFormat.tensor(values[node.id.index], digits: 4, maxItems: 4, maxRows: 2) : "?"
+            let value = step.knownValues.contains(node.id)
+                ? fit(values[node.id.index], 34, zeroBelow: section.valueZero(node.id)) : "?"
             let grad: String
             if step.knownGradients.contains(node.id) {
-                grad = section.backward.gradient(of: node.id).map { LessonFormat.tensor($0, digits: 4, maxItems: 4, maxRows: 2) } ?? "— (target)"
+                grad = section.backward.gradient(of: node.id).map {
+                    fit($0, 34, zeroBelow: section.gradientZero(node.id))
+                } ?? "— (target)"
             } else {
                 grad = section.backward.gradient(of: node.id) == nil ? "— (target)" : "?"
             }
             if node.id == step.focus { focusRows.insert(rows.count) }
-            rows.append([labels[node.id], clip(op, 22), node.shape.isEmpty ? "()" : describeShape(node.shape), clip(value, 34), clip(grad, 34)])
+            rows.append([labels[node.id], clip(op, 22), node.shape.isEmpty ? "()" : describeShape(node.shape), value, grad])
         }
-        var out = table(header: ["node", "computed as", "shape", "value", "gradient ∂\(NodeLabels.wrap(labels[section.output]))/∂node"],
+        let gradientHeader = "gradient ∂\(NodeLabels.wrap(labels[section.output]))/∂node"
+        var out = table(header: ["node", "computed as", "shape", "value", gradientHeader],
                         rows: rows, focus: focusRows, gradientColumn: 4, style: style)
+        if out.contains(where: { TerminalWrap.width($0) > style.width }) {
+            // Too wide for the terminal: one block per node instead of columns.
+            out = cards(rows.map { r in (r[0] + "  " + r[1] + "  " + r[2], ["value " + r[3], gradientHeader.replacingOccurrences(of: "/∂node", with: "/∂" + NodeLabels.wrap(r[0])) + " " + r[4]]) },
+                        focus: focusRows, style: style)
+        }
         // Edges: value forward, gradient backward.
         var edgeRows: [[String]] = []
         var edgeFocus: Set<Int> = []
@@ -93,27 +130,75 @@ public enum StepView {
             for (k, input) in node.inputs.enumerated() where g[input].kind != .constant {
                 let key = EdgeKey(from: input, to: node.id, operand: k)
                 let isTarget = op.targetOperands.contains(k)
-                let value = step.knownValues.contains(input) ? LessonFormat.tensor(values[input.index], digits: 4, maxItems: 3, maxRows: 1) : "?"
+                let value = step.knownValues.contains(input)
+                    ? fit(values[input.index], 30, zeroBelow: section.valueZero(input)) : "?"
                 var grad = "?"
                 if isTarget { grad = "— (target)" }
                 else if step.knownGradients.contains(input),
                         let rec = section.backward.edges(into: input).first(where: { $0.to == node.id && $0.operand == k }) {
-                    grad = LessonFormat.tensor(rec.contribution, digits: 4, maxItems: 3, maxRows: 1)
+                    grad = fit(rec.contribution, 30, zeroBelow: section.edgeZero(rec))
                 }
                 if focusEdges.contains(key) { edgeFocus.insert(edgeRows.count) }
                 let shape = g[input].shape.isEmpty ? "" : " " + describeShape(g[input].shape)
-                edgeRows.append([clip(labels[input] + shape, 20) + " ──▶ " + clip(labels[node.id], 16) + " (\(op.symbol))", clip(value, 30), clip(grad, 30)])
+                edgeRows.append([clip(labels[input] + shape, 20) + " ──▶ " + clip(labels[node.id], 16) + " (\(op.symbol))", value, grad])
             }
         }
         if !edgeRows.isEmpty {
             out.append("")
-            out.append(contentsOf: table(header: ["edge", "value ▶", "◀ gradient"], rows: edgeRows, focus: edgeFocus,
-                                         gradientColumn: 2, style: style))
+            var edges = table(header: ["edge", "value ▶", "◀ gradient"], rows: edgeRows, focus: edgeFocus,
+                              gradientColumn: 2, style: style)
+            if edges.contains(where: { TerminalWrap.width($0) > style.width }) {
+                edges = cards(edgeRows.map { ($0[0], ["value ▶ " + $0[1], "◀ gradient " + $0[2]]) }, focus: edgeFocus, style: style)
+            }
+            out.append(contentsOf: edges)
         }
         return out
     }
 
-    static func clip(_ s: String, _ n: Int) -> String { s.count <= n ? s : String(s.prefix(n - 1)) + "…" }
+    /// Rows as blocks for a narrow terminal: the title line, then its fields indented.
+    static func cards(_ rows: [(title: String, fields: [String])], focus: Set<Int>, style: TextStyle) -> [String] {
+        var out: [String] = []
+        for (i, r) in rows.enumerated() {
+            let fields = r.fields.enumerated().map { k, f in
+                k == r.fields.count - 1 && !f.hasSuffix("?") && !f.contains("—") ? style.gradient(f) : f
+            }
+            if focus.contains(i) {
+                out.append(style.focus("▶ " + r.title))
+                for f in r.fields { out.append(style.focus("      " + f)) }
+            } else {
+                out.append("  " + r.title)
+                for f in fields { out.append("      " + f) }
+            }
+        }
+        return out
+    }
+
+    /// A tensor in at most `width` columns (4 digits), fewer items and rows
+    /// as needed; never cut inside a number. The shape is in its own column.
+    static func fit(_ t: Tensor, _ width: Int, zeroBelow: Double) -> String {
+        var text = ""
+        for (items, rows) in [(4, 2), (3, 1), (2, 1)] {
+            text = TensorFormat(number: NumberFormat(significantDigits: 4), maxItems: items, maxRows: rows, appendsShape: false)
+                .string(t, zeroBelow: zeroBelow)
+            if text.count <= width { return text }
+        }
+        // Still too wide: keep whole elements up to the width.
+        var kept = ""
+        for part in text.split(separator: " ", omittingEmptySubsequences: false) {
+            if kept.count + part.count + 2 > width { break }
+            kept += (kept.isEmpty ? "" : " ") + part
+        }
+        return kept + " …"
+    }
+
+    /// `s` in at most `n` characters, cut at a space (between words and
+    /// operators) when it is too long, so no name or number is cut.
+    static func clip(_ s: String, _ n: Int) -> String {
+        if s.count <= n { return s }
+        let head = s.prefix(n - 1)
+        if let space = head.lastIndex(of: " "), space > head.startIndex { return String(head[..<space]) + " …" }
+        return String(head) + "…"
+    }
 
     static func table(header: [String], rows: [[String]], focus: Set<Int>, gradientColumn: Int, style: TextStyle) -> [String] {
         var widths = header.map(\.count)
@@ -134,56 +219,101 @@ public enum StepView {
         return out
     }
 
-    /// Markdown prose for a terminal: headings bold, `**bold**` and `` `code` ``
-    /// coloured (or left as written without colour), paragraphs wrapped.
+    /// Markdown prose for a terminal: headings bold, `**bold**`, `*emphasis*`
+    /// and `` `code` `` as terminal styles (without colour the marks are
+    /// dropped and the words stay), paragraphs wrapped to the width.
     public static func renderProse(_ text: String, style: TextStyle) -> [String] {
         var out: [String] = []
         var inCode = false
+        // A paragraph (or list item) being collected: Markdown joins its lines.
+        var paragraph = ""
+        var indent = ""
+        func flush() {
+            guard !paragraph.isEmpty else { return }
+            out.append(contentsOf: TerminalWrap.wrap(inline(paragraph, style: style), width: style.width, indent: indent))
+            paragraph = ""
+        }
         for raw in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-            if raw.trimmingWhitespace().hasPrefix("```") || raw.trimmingWhitespace().hasPrefix("~~~") { inCode.toggle(); continue }
-            if inCode { out.append("    " + style.accent(raw)); continue }
-            if raw.hasPrefix("#") {
-                let title = raw.drop { $0 == "#" }.trimmingWhitespace()
-                out.append(style.bold(String(title)))
+            let trimmed = raw.trimmingWhitespace()
+            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { flush(); inCode.toggle(); continue }
+            if inCode {
+                out.append(contentsOf: TerminalWrap.wrap("    " + style.accent(raw), width: style.width, indent: "      "))
                 continue
             }
-            let indent = raw.hasPrefix("- ") || raw.hasPrefix("* ") ? "  " : (raw.first.map { $0.isNumber } == true && raw.contains(". ") ? "   " : "")
-            for line in wrap(raw, width: style.width - 2, indent: indent) { out.append(inline(line, style: style)) }
+            if raw.hasPrefix("#") {
+                flush()
+                let title = raw.drop { $0 == "#" }.trimmingWhitespace()
+                out.append(contentsOf: TerminalWrap.wrap(style.bold(inline(String(title), style: style)), width: style.width, indent: ""))
+                continue
+            }
+            if trimmed.isEmpty { flush(); out.append(""); continue }
+            let bullet = raw.hasPrefix("- ") || raw.hasPrefix("* ") || raw.hasPrefix("+ ")
+            let numbered = raw.first.map { $0.isNumber } == true && raw.prefix { $0.isNumber }.count < raw.count
+                && [".", ")"].contains(raw.dropFirst(raw.prefix { $0.isNumber }.count).first.map(String.init) ?? "")
+            if bullet || numbered || raw.hasPrefix("|") || raw.hasPrefix(">") {
+                flush()
+                indent = bullet ? "  " : (numbered ? String(repeating: " ", count: raw.prefix { $0.isNumber }.count + 2) : "")
+                paragraph = raw
+                if raw.hasPrefix("|") { flush() }
+                continue
+            }
+            if paragraph.isEmpty { indent = ""; paragraph = String(trimmed) } else { paragraph += " " + trimmed }
         }
+        flush()
         return out
     }
 
+    /// Inline Markdown emphasis: `**bold**`, `*italic*` / `_italic_`, `` `code` ``.
+    /// A mark counts only where Markdown would read it as one (`**` or `*`
+    /// before a non-space and closed after one; `2*3` and `a * b` stay as
+    /// written). With colour they become styles, without it they vanish.
     static func inline(_ s: String, style: TextStyle) -> String {
-        guard style.color else { return s }
+        let chars = Array(s)
         var out = ""
-        var bold = false, code = false
-        var chars = Array(s)[...]
-        while let c = chars.first {
-            if c == "*", chars.dropFirst().first == "*" {
-                bold.toggle(); out += bold ? "\u{1B}[1m" : "\u{1B}[0m"; chars = chars.dropFirst(2); continue
+        var i = 0
+        var openBold = false, openItalic = false
+        func closes(_ mark: String, from k: Int) -> Bool {
+            // Is there a closing `mark` after position k, preceded by a non-space?
+            let m = Array(mark)
+            var j = k
+            while j + m.count <= chars.count {
+                if Array(chars[j..<(j + m.count)]) == m, j > k, chars[j - 1] != " " { return true }
+                j += 1
             }
-            if c == "`" { code.toggle(); out += code ? "\u{1B}[36m" : "\u{1B}[0m"; chars = chars.dropFirst(); continue }
-            out.append(c)
-            chars = chars.dropFirst()
+            return false
         }
-        if bold || code { out += "\u{1B}[0m" }
+        func code(_ c: String) -> String { style.color ? "\u{1B}[36m" + c + "\u{1B}[0m" + reopen() : c }
+        func reopen() -> String { (openBold ? "\u{1B}[1m" : "") + (openItalic ? "\u{1B}[3m" : "") }
+        func toggle(_ bold: Bool) {
+            if bold { openBold.toggle() } else { openItalic.toggle() }
+            guard style.color else { return }
+            out += "\u{1B}[0m" + reopen()
+        }
+        while i < chars.count {
+            let c = chars[i]
+            if c == "`", let end = chars[(i + 1)...].firstIndex(of: "`") {
+                out += code(String(chars[(i + 1)..<end]))
+                i = end + 1
+                continue
+            }
+            let prevSpace = i == 0 || chars[i - 1] == " " || chars[i - 1] == "("
+            let next: Character? = i + 1 < chars.count ? chars[i + 1] : nil
+            if c == "*", next == "*" {
+                let after: Character? = i + 2 < chars.count ? chars[i + 2] : nil
+                if openBold, i > 0, chars[i - 1] != " " { toggle(true); i += 2; continue }
+                if !openBold, prevSpace, let a = after, a != " ", closes("**", from: i + 2) { toggle(true); i += 2; continue }
+            }
+            if c == "*" || c == "_" {
+                let mark = String(c)
+                let endOK = i + 1 >= chars.count || !(chars[i + 1].isLetter || chars[i + 1].isNumber)
+                if openItalic, i > 0, chars[i - 1] != " ", endOK { toggle(false); i += 1; continue }
+                if !openItalic, prevSpace, let n = next, n != " ", n != c, closes(mark, from: i + 1) { toggle(false); i += 1; continue }
+            }
+            // A number's sign in prose is a minus for people (`1e-7` → `1e−7`).
+            out.append(NumberFormat.isNumberSign(chars, at: i) ? "−" : c)
+            i += 1
+        }
+        if style.color && (openBold || openItalic) { out += "\u{1B}[0m" }
         return out
-    }
-
-    /// Word-wraps one line; continuation lines start with `indent`.
-    static func wrap(_ s: String, width: Int, indent: String) -> [String] {
-        if s.count <= width { return [s] }
-        var lines: [String] = []
-        var current = ""
-        for word in s.split(separator: " ", omittingEmptySubsequences: false) {
-            if !current.isEmpty && current.count + 1 + word.count > width {
-                lines.append(current)
-                current = indent + word
-            } else {
-                current += (current.isEmpty ? "" : " ") + word
-            }
-        }
-        if !current.isEmpty { lines.append(current) }
-        return lines
     }
 }

@@ -18,7 +18,20 @@ private func restoreSaved() {
 /// A key the player understands.
 public enum PlayerKey: Sendable, Equatable {
     case next, back, quit, other
+    /// Scrolling a step longer than the screen: a page (PgDn/PgUp, j/k) or a line (↓/↑).
+    case pageDown, pageUp, lineDown, lineUp
+    /// Home/End: the first and the last step.
+    case first, last
+    /// `g` N Enter: go to step N; `?` the keys; `e` explain the operation.
+    case goTo, help, explain
+    /// A digit (while typing a step number), Backspace, Escape.
+    case digit(Int), erase, escape
+    /// The terminal changed size (SIGWINCH).
+    case resize
 }
+
+/// Set by the SIGWINCH handler; read and cleared by `readKey`.
+nonisolated(unsafe) private var windowResized: sig_atomic_t = 0
 
 /// Key-by-key input on a terminal: canonical mode and echo off (output
 /// processing stays on), restored on exit, on error and on Ctrl-C/SIGTERM.
@@ -93,18 +106,87 @@ public final class RawTerminal {
 
     deinit { restore() }
 
-    /// Blocks for the next key: Enter, Space, →, n, j next; b, ←, p, k back;
-    /// q, Esc-less Ctrl-C/Ctrl-D, end of input quit.
+    /// Redraw requests on resize: installs a SIGWINCH handler (without
+    /// SA_RESTART, so a waiting `readKey` returns `.resize`).
+    public func watchResize() {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in windowResized = 1 }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(SIGWINCH, &action, nil)
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGWINCH)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
+
+    /// Blocks for the next key. Enter, Space, →, n next; b, ←, p, Backspace
+    /// back; PgDn/j and PgUp/k a page, ↓/↑ a line; Home/End the first/last
+    /// step; g go to; ? keys; e explain; digits; Esc; q, Ctrl-C/Ctrl-D and end
+    /// of input quit. Returns `.resize` when the terminal changed size.
     public func readKey() -> PlayerKey {
-        var buffer = [UInt8](repeating: 0, count: 16)
-        let n = buffer.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, 16) }
-        if n <= 0 { return .quit }
-        let bytes = Array(buffer[0..<n])
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while true {
+            if windowResized != 0 { windowResized = 0; return .resize }
+            // Keys typed faster than they are handled arrive in one read: one at a time.
+            if let bytes = RawTerminal.nextKeyBytes(&pending) { return RawTerminal.key(bytes) }
+            var fds = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&fds, 1, 250)
+            if ready < 0 { if errno == EINTR { continue }; return .quit }
+            if ready == 0 { continue }
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress, 64) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return .quit }
+            pending += buffer[0..<n]
+        }
+    }
+
+    /// Bytes read but not yet handed out as keys.
+    private var pending: [UInt8] = []
+
+    /// Takes the bytes of the first key from `pending`: an escape sequence
+    /// (`ESC [ … final`, `ESC O x`), a lone ESC, or one UTF-8 character.
+    static func nextKeyBytes(_ pending: inout [UInt8]) -> [UInt8]? {
+        guard let first = pending.first else { return nil }
+        var length = 1
+        if first == 27, pending.count > 1 {
+            if pending[1] == 91 {          // ESC [ params… final (0x40–0x7E)
+                length = 2
+                while length < pending.count, !(0x40...0x7E).contains(pending[length]) { length += 1 }
+                length = min(length + 1, pending.count)
+            } else if pending[1] == 79 {   // ESC O x
+                length = min(3, pending.count)
+            }
+        } else if first >= 0xC0 {
+            length = first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : 2
+            length = min(length, pending.count)
+        } else if first == 13, pending.count > 1, pending[1] == 10 {
+            length = 2                     // CR LF: one Enter
+        }
+        let bytes = Array(pending.prefix(length))
+        pending.removeFirst(length)
+        return bytes
+    }
+
+    /// The key of the bytes one keypress sends.
+    static func key(_ bytes: [UInt8]) -> PlayerKey {
         switch bytes {
-        case [13], [10], [32], [110], [106], [27, 91, 67], [27, 79, 67], [27, 91, 66], [27, 91, 54, 126]: return .next
-        case [98], [112], [107], [127], [27, 91, 68], [27, 79, 68], [27, 91, 65], [27, 91, 53, 126]: return .back
+        case [13], [10], [32], [110], [27, 91, 67], [27, 79, 67]: return .next
+        case [98], [112], [27, 91, 68], [27, 79, 68]: return .back
+        case [106], [27, 91, 54, 126]: return .pageDown
+        case [107], [27, 91, 53, 126]: return .pageUp
+        case [27, 91, 66], [27, 79, 66]: return .lineDown
+        case [27, 91, 65], [27, 79, 65]: return .lineUp
+        case [27, 91, 72], [27, 79, 72], [27, 91, 49, 126], [27, 91, 55, 126]: return .first
+        case [27, 91, 70], [27, 79, 70], [27, 91, 52, 126], [27, 91, 56, 126]: return .last
+        case [103], [71]: return .goTo
+        case [63]: return .help
+        case [101]: return .explain
+        case [127], [8]: return .erase
+        case [27]: return .escape
         case [113], [81], [3], [4]: return .quit
         default:
+            if bytes.count == 1, bytes[0] >= 48, bytes[0] <= 57 { return .digit(Int(bytes[0]) - 48) }
             if bytes.first == 13 || bytes.first == 10 { return .next }
             return .other
         }

@@ -85,11 +85,18 @@ struct CollapsedFigure {
 
     // MARK: - Text
 
+    /// A scalar's value; a tensor's shape (a folded box shows what flows
+    /// between layers, as torchview does; the plain figure shows the entries).
     func number(_ t: Tensor?) -> String {
         guard let t else { return "–" }
         if t.rank == 0 { return format.string(t.scalar) }
-        let shown = t.scalars.prefix(3).map { format.string($0) }.joined(separator: ", ")
-        return "\(describeShape(t.shape)) [\(shown)\(t.count > 3 ? ", …" : "")]"
+        return describeShape(t.shape)
+    }
+
+    /// A scalar gradient, or a tensor gradient's size ‖∂‖ (its Frobenius norm).
+    func gradientNumber(_ t: Tensor) -> String {
+        if t.rank == 0 { return "∂ " + format.string(t.scalar) }
+        return "‖∂‖ " + format.string(t.scalars.reduce(0) { $0 + $1 * $1 }.squareRoot())
     }
 
     func font(_ s: String, color: String, size: Double? = nil, italic: Bool = false, bold: Bool = false) -> String {
@@ -102,7 +109,7 @@ struct CollapsedFigure {
     func gradientText(_ t: Tensor?) -> String {
         guard let t else { return font("(target)", color: theme.muted, italic: true) }
         if figure.options.worksheet { return font("∂ ______", color: theme.gradient, italic: theme.gradientItalic) }
-        return font("∂ " + number(t), color: theme.gradient, italic: theme.gradientItalic)
+        return font(gradientNumber(t), color: theme.gradient, italic: theme.gradientItalic)
     }
 
     func name(_ id: NodeID) -> String { figure.displayName(of: id) }
@@ -132,7 +139,8 @@ struct CollapsedFigure {
     func table(_ box: Box) -> String {
         let value = { (id: NodeID) in figure.backward.forward.value(of: id) }
         let group = figure.groups.groups[box.group]
-        let activation = box.outputs.count == 1 ? graph[box.outputs[0]].operation.map(\.symbol) : nil
+        let activation = box.outputs.count == 1 && Graph.isActivation(graph[box.outputs[0]].operation)
+            ? graph[box.outputs[0]].operation.map(\.symbol) : nil
         let hasWeights = !box.pairedWeight.isEmpty
         let columns = hasWeights ? 6 : 3
         var rows: [String] = []
@@ -162,6 +170,7 @@ struct CollapsedFigure {
         }
         if !box.parameters.isEmpty {
             if box.parameters.count <= 6 {
+                if !hasWeights { section("parameters") }
                 for p in box.parameters {
                     let label = hasWeights ? "+ " + name(p) : name(p)
                     let r = cell(font(label, color: theme.text)) + cell(font(number(value(p)), color: theme.text), align: "RIGHT")

@@ -1,3 +1,5 @@
+import ChainRuleSupport
+
 // Pure-Swift helpers for writing DOT text: quoting, HTML-like label escaping,
 // and a builder that writes attributes in sorted order (deterministic output).
 
@@ -15,55 +17,11 @@ enum DOTValue: Hashable {
 }
 
 enum DOT {
-    /// A DOT double-quoted string. Backslashes are doubled (so `\N`, `\G`, `\n`
-    /// in user text stay literal in escString attributes such as `id` and
-    /// `tooltip`), quotes escaped, control characters replaced by spaces.
-    static func quote(_ s: String) -> String {
-        if !s.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 < 0x20 || $0 == 0x7F }) {
-            return "\"" + s + "\""
-        }
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F: out += " "
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    /// A DOT double-quoted string (`Escape.dotString`).
+    static func quote(_ s: String) -> String { Escape.dotString(s) }
 
-    /// Text for the inside of an HTML-like label: `& < > " '` become
-    /// entities, backslashes are doubled (so `\N` stays literal), control
-    /// characters become spaces. Record-label specials
-    /// (`{ } | < >`) are harmless here: figures never use record shapes, and
-    /// `<`/`>` are escaped anyway.
-    static func html(_ s: String) -> String {
-        if !s.utf8.contains(where: { c in
-            switch c {
-            case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"),
-                 UInt8(ascii: "\\"), 0x7F: return true
-            default: return c < 0x20
-            }
-        }) { return s }
-        var out = ""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            // Graphviz expands \N, \G, \E… inside HTML labels too (after
-            // entity decoding); a doubled backslash shows one literal backslash.
-            case "\\": out += "\\\\"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F: out += " "
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    /// Text for the inside of an HTML-like label (`Escape.dotHTMLLabel`).
+    static func html(_ s: String) -> String { Escape.dotHTMLLabel(s) }
 
     static func attributes(_ attrs: [String: DOTValue]) -> String {
         if attrs.isEmpty { return "" }

@@ -438,7 +438,9 @@ struct DOTWriter {
             if isScalar && sum.edges.count <= 6 {
                 var expr = ""
                 for (k, index) in sum.edges.enumerated() {
-                    let c = figure.backward.edges[index].contribution.scalar
+                    let record = figure.backward.edges[index]
+                    let zero = RoundingNoise.threshold(scale: RoundingNoise.edgeScale(record, in: figure.backward.forward))
+                    let c = abs(record.contribution.scalar) < zero ? 0 : record.contribution.scalar
                     let s = format.string(abs(c))
                     if k == 0 { expr = c < 0 ? format.minus + s : s } else { expr += (c < 0 ? " − " : " + ") + s }
                 }

@@ -73,11 +73,6 @@ public struct FigureLayout: Sendable {
         return try Graphviz.render(dot: dot(frame, for: format), engine: .nop2, format: format)
     }
 
-    /// Renders a frame through Graphviz, bypassing the frame cache (the reference for tests).
-    func renderWithGraphviz(_ frame: FigureFrame = .complete, format: GraphvizFormat = .svg) throws(GraphvizError) -> [UInt8] {
-        try Graphviz.render(dot: dot(frame, for: format), engine: .nop2, format: format)
-    }
-
     /// Renders a frame as SVG text.
     public func svg(_ frame: FigureFrame = .complete) throws(GraphvizError) -> String {
         String(decoding: try render(frame, format: .svg), as: UTF8.self)

@@ -20,7 +20,8 @@ final class FigureTextCache: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         if let s = values[id.index] { return s }
         let format = figure.options.numberFormat
-        let s = figure.backward.forward.value(of: id).scalars.map { format.string($0) }
+        let zero = RoundingNoise.threshold(scale: RoundingNoise.valueScale(of: id, in: figure.backward.forward))
+        let s = figure.backward.forward.value(of: id).scalars.map { format.string($0, zeroBelow: zero) }
         values[id.index] = s
         return s
     }
@@ -32,7 +33,12 @@ final class FigureTextCache: @unchecked Sendable {
         if let s = gradients[key] { return s }
         guard let g = figure.gradient(on: edge) else { return nil }
         let format = figure.options.numberFormat
-        let s = g.scalars.map { format.string($0) }
+        let scale: Double
+        if edge.to == nil { scale = RoundingNoise.gradientScale(of: edge.from, in: figure.backward) }
+        else if let r = figure.records[edge] { scale = RoundingNoise.edgeScale(r, in: figure.backward.forward) }
+        else { scale = 0 }
+        let zero = RoundingNoise.threshold(scale: scale)
+        let s = g.scalars.map { format.string($0, zeroBelow: zero) }
         gradients[key] = s
         return s
     }
@@ -43,7 +49,8 @@ final class FigureTextCache: @unchecked Sendable {
         if let s = nodeGradients[id.index] { return s }
         guard let g = figure.backward.gradient(of: id) else { return nil }
         let format = figure.options.numberFormat
-        let s = g.scalars.map { format.string($0) }
+        let zero = RoundingNoise.threshold(scale: RoundingNoise.gradientScale(of: id, in: figure.backward))
+        let s = g.scalars.map { format.string($0, zeroBelow: zero) }
         nodeGradients[id.index] = s
         return s
     }

@@ -1,4 +1,5 @@
 import ChainRule
+import ChainRuleSupport
 import Foundation
 
 /// SVG frames of a pinned layout, assembled from Graphviz's own output.
@@ -206,14 +207,6 @@ final class FrameCache: @unchecked Sendable {
     }
 
     private static func find(_ needle: [UInt8], in hay: [UInt8], from: Int) -> Int? {
-        guard needle.count <= hay.count else { return nil }
-        let first = needle[0]
-        var i = from
-        let last = hay.count - needle.count
-        while i <= last {
-            if hay[i] == first && hay[i..<(i + needle.count)].elementsEqual(needle) { return i }
-            i += 1
-        }
-        return nil
+        firstIndex(of: needle, in: hay, from: from)
     }
 }

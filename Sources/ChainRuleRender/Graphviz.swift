@@ -107,17 +107,6 @@ public enum Graphviz {
         }
     }
 
-    /// The former route: render the laid-out graph as DOT text, parse it back, read it (the reference for tests).
-    static func layoutViaDOTText(dot: String) throws(GraphvizError) -> GraphvizLayout {
-        try GraphvizRuntime.shared.withContext { gvc throws(GraphvizError) in
-            let laidOut = try withGraph(dot, gvc: gvc, engine: .dot) { g throws(GraphvizError) in
-                try renderData(gvc, g, format: "dot")
-            }
-            let text = String(decoding: laidOut, as: UTF8.self)
-            return try withParsed(text) { g in readGeometry(g) }
-        }
-    }
-
     /// Graphviz's version, e.g. `"2.43.0"`.
     public static var version: String {
         (try? GraphvizRuntime.shared.withContext { gvc throws(GraphvizError) in
@@ -154,7 +143,7 @@ public enum Graphviz {
     // MARK: - Under the lock
 
     /// Parses `dot`, lays it out, runs `body`, and frees layout and graph.
-    private static func withGraph<T>(_ dot: String, gvc: OpaquePointer, engine: GraphvizEngine,
+    static func withGraph<T>(_ dot: String, gvc: OpaquePointer, engine: GraphvizEngine,
                                      _ body: (UnsafeMutablePointer<Agraph_t>) throws(GraphvizError) -> T) throws(GraphvizError) -> T {
         try withParsed(dot) { g throws(GraphvizError) in
             GraphvizRuntime.shared.beginCall()
@@ -166,7 +155,7 @@ public enum Graphviz {
     }
 
     /// Parses `dot` into a graph, runs `body`, and closes the graph.
-    private static func withParsed<T>(_ dot: String,
+    static func withParsed<T>(_ dot: String,
                                       _ body: (UnsafeMutablePointer<Agraph_t>) throws(GraphvizError) -> T) throws(GraphvizError) -> T {
         GraphvizRuntime.shared.beginCall()
         let parsed = dot.withCString { agmemread($0) }
@@ -179,7 +168,7 @@ public enum Graphviz {
         return try body(g)
     }
 
-    private static func renderData(_ gvc: OpaquePointer, _ g: UnsafeMutablePointer<Agraph_t>,
+    static func renderData(_ gvc: OpaquePointer, _ g: UnsafeMutablePointer<Agraph_t>,
                                    format: String) throws(GraphvizError) -> [UInt8] {
         var result: UnsafeMutablePointer<CChar>? = nil
         var length: UInt32 = 0
@@ -204,7 +193,7 @@ public enum Graphviz {
         GraphvizRuntime.shared.internedName(name)
     }
 
-    private static func readGeometry(_ g: UnsafeMutablePointer<Agraph_t>) -> GraphvizLayout {
+    static func readGeometry(_ g: UnsafeMutablePointer<Agraph_t>) -> GraphvizLayout {
         var layout = GraphvizLayout(boundingBox: attribute(UnsafeMutableRawPointer(g), "bb") ?? "0,0,0,0",
                                     nodes: [:], edges: [:],
                                     labelPosition: attribute(UnsafeMutableRawPointer(g), "lp"))

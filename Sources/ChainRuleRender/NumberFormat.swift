@@ -39,6 +39,36 @@ public struct NumberFormat: Sendable, Hashable {
     /// The figures' format: 4 significant digits.
     public static let figure = NumberFormat()
 
+    /// Text and tables for people (terminal, slides, `eval`'s table): 6
+    /// significant digits, the same rules and minus sign as figures.
+    public static let text = NumberFormat(significantDigits: 6)
+
+    /// Formats one number, showing `0` when `|x| < zeroBelow` (an entry that
+    /// is zero up to rounding; see `RoundingNoise` for how the threshold is set).
+    public func string(_ x: Double, zeroBelow: Double) -> String {
+        if x.isFinite && abs(x) < zeroBelow { return "0" }
+        return string(x)
+    }
+
+    /// Every digit needed to read the double back (`3.297442541400256`,
+    /// `−1.5e−7`), with this format's minus sign: for the rare places that
+    /// compare two close numbers digit by digit (a gradient check).
+    public func roundTrip(_ x: Double) -> String {
+        if x.isNaN { return "NaN" }
+        if x.isInfinite { return x < 0 ? minus + "∞" : "∞" }
+        if x == 0 { return "0" }
+        // Swift's shortest round-trip digits: `0.1`, `3.0`, `1e-07`, `1.5e+20`.
+        let text = abs(x).description
+        let parts = text.split(separator: "e", maxSplits: 1)
+        var mantissa = String(parts[0])
+        if mantissa.hasSuffix(".0") { mantissa.removeLast(2) }
+        var s = (x < 0 ? minus : "") + mantissa
+        if parts.count == 2, let e = Int(parts[1]) {
+            s += "e" + (e < 0 ? minus + String(-e) : String(e))
+        }
+        return s
+    }
+
     /// Formats one number.
     public func string(_ x: Double) -> String {
         if x.isNaN { return "NaN" }
@@ -122,6 +152,34 @@ public struct NumberFormat: Sendable, Hashable {
     private static func legacyFallback(_ magnitude: Double, _ p: Int) -> String {
         var out = ""
         printf("%.*e", p - 1, magnitude) { buffer, count in out = String(decoding: UnsafeBufferPointer(start: buffer, count: count), as: UTF8.self) }
+        return out
+    }
+
+    /// `true` when the `-` at `i` of `chars` is the sign of a number written
+    /// in prose (`-3`, `x = -0.5`, `1e-7`, `[-1, 2]`), so people should see
+    /// the Unicode minus there; a hyphen in a word or a range (`1-2`,
+    /// `well-known`, `--flag`) is not.
+    public static func isNumberSign(_ chars: [Character], at i: Int) -> Bool {
+        guard chars[i] == "-", i + 1 < chars.count else { return false }
+        let next = chars[i + 1]
+        let startsNumber = next.isASCII && next.isNumber
+            || (next == "." && i + 2 < chars.count && chars[i + 2].isASCII && chars[i + 2].isNumber)
+        guard startsNumber else { return false }
+        if i == 0 { return true }
+        let before = chars[i - 1]
+        if before == "e" || before == "E" {
+            // An exponent: a digit (or `.`) before the `e`.
+            return i >= 2 && (chars[i - 2].isNumber || chars[i - 2] == ".")
+        }
+        return before.isWhitespace || "([{=,;:<>+*/×÷^·≈".contains(before)
+    }
+
+    /// `text` with every number sign `-` (see `isNumberSign`) as `−`.
+    public static func typographicMinus(_ text: String) -> String {
+        guard text.contains("-") else { return text }
+        let chars = Array(text)
+        var out = ""
+        for i in chars.indices { out.append(isNumberSign(chars, at: i) ? "−" : chars[i]) }
         return out
     }
 

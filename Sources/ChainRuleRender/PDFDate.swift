@@ -1,3 +1,4 @@
+import ChainRuleSupport
 import Foundation
 
 /// Makes PDF output reproducible: cairo 1.16 (Debian 12) stamps every PDF
@@ -10,7 +11,7 @@ enum PDFDate {
     static let key = Array("/CreationDate (D:".utf8)
 
     static func reproducible(_ pdf: [UInt8]) -> [UInt8] {
-        guard let start = find(key, in: pdf) else { return pdf }
+        guard let start = firstIndex(of: key, in: pdf) else { return pdf }
         let from = start + key.count
         // Digits up to the closing parenthesis (cairo writes 14 digits and Z).
         guard let close = pdf[from...].prefix(32).firstIndex(of: UInt8(ascii: ")")) else { return pdf }
@@ -30,14 +31,4 @@ enum PDFDate {
         formatter.dateFormat = "yyyyMMddHHmmss"
         return formatter.string(from: Date(timeIntervalSince1970: epoch)) + "Z"
     }()
-
-    static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard needle.count <= haystack.count else { return nil }
-        var i = 0
-        while i + needle.count <= haystack.count {
-            if haystack[i] == needle[0] && Array(haystack[i..<i + needle.count]) == needle { return i }
-            i += 1
-        }
-        return nil
-    }
 }

@@ -1,3 +1,5 @@
+import ChainRuleSupport
+
 /// An error in a graph script, with everything needed to show it the way a
 /// compiler does:
 ///
@@ -36,46 +38,14 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     public var location: SourceLocation { SourceLocation(line: line, column: column) }
 
     /// `"file:line:col: error: message\n  <source line>\n  <spaces>^"`, then one
-    /// `note: …` line per note. Tabs in the source line are repeated in the
-    /// caret line so the caret lines up; control characters are shown as `�`;
+    /// `note: …` line per note (`DiagnosticText`, shared with lesson errors):
+    /// tabs in the source line are repeated in the caret line so the caret
+    /// lines up; control characters are shown as visible stand-ins (`␛`);
     /// very long lines are shown as a window around the column.
     public var rendered: String {
-        var out = "\(fileName):\(line):\(column): error: \(message)\n"
-        let (text, caretColumn) = Self.window(of: sourceLine, around: column)
-        out += "  " + text + "\n"
-        var pad = ""
-        var i = 1
-        for ch in text.unicodeScalars {
-            if i >= caretColumn { break }
-            pad.append(ch == "\t" ? "\t" : " ")
-            i += 1
-        }
-        if i < caretColumn { pad += String(repeating: " ", count: caretColumn - i) }
-        out += "  " + pad + "^"
-        for note in notes { out += "\nnote: " + note }
-        return out
+        DiagnosticText.render(fileName: fileName, line: line, column: column, message: message,
+                              sourceLine: sourceLine, notes: notes)
     }
 
     public var description: String { rendered }
-
-    /// At most `limit` characters of `line` around `column`, and the caret's
-    /// column inside that window.
-    static func window(of line: String, around column: Int, limit: Int = 120) -> (String, Int) {
-        // Control characters (NUL, ESC, …) are shown as U+FFFD so a script can
-        // never drive the terminal; each still takes one column.
-        let scalars = Array(line.unicodeScalars.lazy.map { s -> Unicode.Scalar in
-            (s.value < 0x20 && s != "\t") || (0x7F...0x9F).contains(s.value) ? "\u{FFFD}" : s
-        })
-        if scalars.count <= limit {
-            return (String(String.UnicodeScalarView(scalars)), column)
-        }
-        let caret = min(max(column - 1, 0), scalars.count)
-        let start = max(0, min(caret - limit / 2, scalars.count - limit))
-        let end = min(scalars.count, start + limit)
-        var text = String(String.UnicodeScalarView(scalars[start..<end]))
-        var caretColumn = caret - start + 1
-        if start > 0 { text = "…" + text; caretColumn += 1 }
-        if end < scalars.count { text += "…" }
-        return (text, caretColumn)
-    }
 }

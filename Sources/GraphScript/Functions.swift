@@ -1,4 +1,5 @@
 import ChainRule
+import ChainRuleSupport
 
 /// The functions a graph script can call: the operations whose definitions
 /// have a `ScriptCall` (see `Operation.scriptCalls`), and leaf initialisers.
@@ -69,32 +70,7 @@ enum ScriptFunction: Sendable {
     }
 }
 
-/// Edit distance, for "did you mean" notes.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a.utf8), b = Array(b.utf8)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    var row = [Int](repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-        row[0] = i
-        for j in 1...b.count {
-            row[j] = Swift.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        swap(&previous, &row)
-    }
-    return previous[b.count]
-}
-
-/// The candidate closest to `name`, if it is close enough to be a likely typo.
+/// The candidate closest to `name`, if it is close enough to be a likely typo (`Suggestion`).
 func nearestName(to name: String, in candidates: some Sequence<String>) -> String? {
-    guard name.utf8.count <= 64 else { return nil }
-    var best: (String, Int)? = nil
-    for candidate in candidates where candidate != name && candidate.utf8.count <= 64 {
-        let d = editDistance(name.lowercased(), candidate.lowercased())
-        let limit = max(name.count, candidate.count) <= 4 ? 1 : 2
-        guard d <= limit, d < max(name.count, candidate.count) else { continue }
-        if best == nil || d < best!.1 || (d == best!.1 && candidate < best!.0) { best = (candidate, d) }
-    }
-    return best?.0
+    Suggestion.nearest(to: name, in: candidates)
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChainRuleRender
 import ChainRule
 import GraphScript
 
@@ -71,7 +72,7 @@ struct Check: ParsableCommand {
         ScriptInput.writeOutput(TensorText.table(rows))
         let checked = comparisons.count
         if failed.isEmpty {
-            ScriptInput.writeOutput("\(checked) lea\(checked == 1 ? "f" : "ves") checked: backprop matches central differences (h = \(step)).\n")
+            ScriptInput.writeOutput("\(checked) lea\(checked == 1 ? "f" : "ves") checked: backprop matches central differences (h = \(NumberFormat.text.string(step))).\n")
         } else {
             let list = failed.map { "'\($0)'" }.joined(separator: ", ")
             ScriptInput.writeError("error: gradient check failed for \(list): backprop and central differences disagree\n")
@@ -80,6 +81,6 @@ struct Check: ParsableCommand {
     }
 
     private static func error(_ x: Double) -> String {
-        x == 0 ? "0" : String(format: "%.2e", x)
+        NumberFormat(significantDigits: 3).string(x)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChainRule
 import ChainRuleRender
+import ChainRuleSupport
 import Foundation
 import GraphScript
 
@@ -92,7 +93,7 @@ struct Draw: ParsableCommand {
         }
         if let output, output != "-" {
             do {
-                try AtomicFile.write(bytes, to: output)
+                try FigureFile.write(bytes, to: output)
             } catch {
                 throw ScriptInput.exit(with: "cannot write '\(output)': \(error)")
             }
@@ -113,8 +114,9 @@ struct Draw: ParsableCommand {
     }
 }
 
-/// Writes a file atomically: a temporary file in the same directory, then a rename.
-enum AtomicFile {
+/// Writes a figure file: clear messages for a wrong destination, then the
+/// shared atomic writer (a temporary file in the same directory, then a rename).
+enum FigureFile {
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }
@@ -132,21 +134,10 @@ enum AtomicFile {
         guard isDirectory.boolValue else {
             throw Failure(description: "'\(directory.path)' is a file, not a directory")
         }
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
-        // open/write/close ourselves: the reason for a failure (no space left,
-        // file too large, read-only file system, permission denied) is errno's.
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw Failure(description: String(cString: strerror(errno))) }
-        let failure = bytes.withUnsafeBytes { StandardStreams.write($0, to: fd) }
-        let closed = close(fd) == 0 ? nil : errno
-        if let reason = failure ?? closed {
-            unlink(temporary.path)
-            throw Failure(description: String(cString: strerror(reason)))
-        }
-        if rename(temporary.path, url.path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw Failure(description: reason)
+        do {
+            try AtomicFile.write(bytes, to: path)
+        } catch {
+            throw Failure(description: error.reason)
         }
     }
 }

@@ -1,6 +1,8 @@
 import ChainRule
+import ChainRuleSupport
 import Foundation
 import GraphScript
+import ChainRuleRender
 
 /// The JSON of `chainrule eval --json` (DESIGN §3): one entry per assigned
 /// name in script order; scalars as numbers, vectors as arrays, matrices as
@@ -51,69 +53,14 @@ enum EvalJSON {
         return x.description
     }
 
-    static func string(_ s: String) -> String {
-        // Most names need no escapes: quote them whole.
-        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
-            return "\"" + s + "\""
-        }
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func string(_ s: String) -> String { Escape.json(s) }
 }
 
-/// Compact, human-readable numbers and tensors for tables.
+/// Tables for people. Numbers and tensors come from the one formatter
+/// (`TensorFormat` over `NumberFormat`: 6 significant digits, `−`, noise as 0).
 enum TensorText {
-    /// Up to 6 significant digits; whole numbers without a decimal point.
-    static func number(_ x: Double) -> String {
-        if x.isNaN { return "nan" }
-        if x.isInfinite { return x > 0 ? "inf" : "-inf" }
-        if x == 0 { return "0" }
-        if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
-        return String(format: "%.6g", x)
-    }
-
-    /// A row of numbers, truncated with `…` past `limit` elements.
-    static func row(_ values: [Double], limit: Int = 6) -> String {
-        let items: [String]
-        if values.count <= limit {
-            items = values.map(number)
-        } else {
-            items = values.prefix(limit - 2).map(number) + ["…"] + values.suffix(1).map(number)
-        }
-        return "[" + items.joined(separator: ", ") + "]"
-    }
-
-    /// `2`, `[1, 2, 3]`, `[[1, 2], [3, 4]]`, truncated with `…` when large.
-    static func tensor(_ t: Tensor) -> String {
-        switch t.rank {
-        case 0: return number(t.scalar)
-        case 1: return row(t.scalars)
-        default:
-            let rows = t.rowArrays
-            let shown: [String]
-            if rows.count <= 4 {
-                shown = rows.map { row($0, limit: 5) }
-            } else {
-                shown = rows.prefix(2).map { row($0, limit: 5) } + ["…"] + rows.suffix(1).map { row($0, limit: 5) }
-            }
-            return "[" + shown.joined(separator: ", ") + "]"
-        }
-    }
+    /// Table cells: cut at 6 items and 4 rows, no shape suffix (the table has a shape column).
+    static let format = TensorFormat(number: .text, maxItems: 6, maxRows: 4, appendsShape: false)
 
     /// Columns padded to their widest cell (by characters), two spaces apart.
     static func table(_ rows: [[String]]) -> String {
@@ -141,11 +88,15 @@ enum TensorText {
 enum EvalTable {
     static func render(_ script: Script, _ pass: Backward) -> String {
         var rows = [["name", "shape", "value", "gradient"]]
+        let format = TensorText.format
         for (name, node) in script.names {
             let value = pass.forward.value(of: node)
-            let gradient = pass.gradient(of: node).map(TensorText.tensor) ?? (script.graph[node].isData ? "— (data)" : "— (target)")
+            let gradient = pass.gradient(of: node).map {
+                format.string($0, noiseScale: RoundingNoise.gradientScale(of: node, in: pass))
+            } ?? (script.graph[node].isData ? "— (data)" : "— (target)")
             let label = node == script.output ? name + " (output)" : name
-            rows.append([label, describeShape(value.shape), TensorText.tensor(value), gradient])
+            rows.append([label, describeShape(value.shape),
+                         format.string(value, noiseScale: RoundingNoise.valueScale(of: node, in: pass.forward)), gradient])
         }
         return TensorText.table(rows)
     }

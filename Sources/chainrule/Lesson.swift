@@ -12,11 +12,17 @@ struct Lesson: ParsableCommand {
         commandName: "lesson",
         abstract: "Play a lesson in the terminal, one step at a time.",
         discussion: """
-        ID is a lesson's file name without NN- and .md (apples for Lessons/01-apples.md), or its \
-        number (1 or 01); PATH is any lesson .md file. Keys: Enter/Space/→ next, b/← back, q quit. \
-        When stdin or stdout is not a terminal, or with --no-pause, every step is printed and the \
-        command exits 0. Colour only on a terminal, never when NO_COLOR is set. While playing, the \
-        current step's figure is written to Output/ID/current.svg.
+        ID is a lesson's file name without NN- and .md (apples for
+        Lessons/01-apples.md), or its number (1 or 01); PATH is any lesson file.
+
+        Keys: Enter/Space/→ next, b/← back, j/k or PgDn/PgUp page through a long
+        step, ↓/↑ a line, Home/End first/last step, g N Enter go to step N,
+        e explain the operation, ? keys, q quit.
+
+        When stdin or stdout is not a terminal, or with --no-pause, every step
+        is printed (wrapped to $COLUMNS, else 80) and the command exits 0.
+        Colour only on a terminal, never when NO_COLOR is set. While playing,
+        the step's figure is written to Output/ID/current.svg.
         """
     )
 
@@ -39,12 +45,15 @@ struct Lesson: ParsableCommand {
         let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         let color = RawTerminal.isTerminal(1) && !noColor
         let terminal = RawTerminal()
-        let width = terminal.size.map { max(40, min($0.columns, 120)) } ?? 100
+        // On a terminal its width; otherwise (pipes, --no-pause to a file) $COLUMNS or 80.
+        let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil }
+        let width = (RawTerminal.isTerminal(1) ? terminal.size?.columns : nil) ?? columns ?? 80
         let output = URL(fileURLWithPath: "Output", isDirectory: true)
         let player = LessonPlayer(lesson: loaded, style: TextStyle(color: color, width: width), outputDirectory: output)
         if interactive {
             // A viewer can follow along: Output/<id>/current.svg is the step on screen.
             player.onStep = FrameWriter.make(for: loaded, outputDirectory: output)
+            player.liveFigurePath = "Output/\(loaded.id)/current.svg"
         }
         do {
             if interactive {

@@ -50,8 +50,8 @@ import Testing
 
     /// Permission bits only stop a non-root user; as root this part is skipped
     /// (the file-under-a-file cases above cover root).
-    @Test func readOnlyFolder() throws {
-        guard geteuid() != 0 else { return }
+    @Test(.enabled(if: geteuid() != 0, "root ignores permission bits"))
+    func readOnlyFolder() throws {
         let dir = try Harden.temporaryDirectory("readonly")
         defer { chmod(dir.path, 0o755); try? FileManager.default.removeItem(at: dir) }
         let script = dir.appendingPathComponent("apples.graph")
@@ -70,8 +70,8 @@ import Testing
 
     /// Standard output on a full device (`> /dev/full`): every command that
     /// prints says so and exits 1 (Foundation's FileHandle.write used to trap).
-    @Test func standardOutputOnAFullDevice() throws {
-        guard FileManager.default.fileExists(atPath: "/dev/full") else { return }
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/full"), "no /dev/full"))
+    func standardOutputOnAFullDevice() throws {
         let dir = try Harden.temporaryDirectory("devfull")
         defer { try? FileManager.default.removeItem(at: dir) }
         let script = dir.appendingPathComponent("apples.graph")
@@ -118,14 +118,15 @@ import Testing
 
     /// A real full disk: a 192 KB tmpfs, when this process may mount one
     /// (root with CAP_SYS_ADMIN, as in CI containers); skipped otherwise.
-    @Test func diskFullOnATmpfs() throws {
-        guard geteuid() == 0, let mount = Harden.which("mount"), let umount = Harden.which("umount") else { return }
+    @Test(.enabled(if: Self.mayMountTmpfs, "mounting a tmpfs is not allowed here (the ulimit test covers a full disk)"))
+    func diskFullOnATmpfs() throws {
+        let mount = try #require(Harden.which("mount")), umount = try #require(Harden.which("umount"))
         let dir = try Harden.temporaryDirectory("tmpfs")
         defer { try? FileManager.default.removeItem(at: dir) }
         let disk = dir.appendingPathComponent("disk")
         try FileManager.default.createDirectory(at: disk, withIntermediateDirectories: true)
         let mounted = try Harden.run(["-t", "tmpfs", "-o", "size=192k", "tmpfs", disk.path], executable: mount)
-        guard mounted.exited && mounted.status == 0 else { return }   // not allowed here: the ulimit test covers it
+        try #require(mounted.exited && mounted.status == 0, "\(mounted)")
         defer { _ = try? Harden.run([disk.path], executable: umount) }
         let script = dir.appendingPathComponent("apples.graph")
         try Harden.write(Self.apples, to: script)
@@ -183,8 +184,9 @@ import Testing
 
     /// Only the core and layout plugins registered (no cairo/pango): SVG and
     /// DOT still work, PDF and PNG fail by name.
-    @Test func graphvizWithoutTheCairoPlugin() throws {
-        guard let system = Self.systemPluginFolder() else { return }
+    @Test(.enabled(if: Self.systemPluginFolder() != nil, "Graphviz's plugin folder (config6a) not found"))
+    func graphvizWithoutTheCairoPlugin() throws {
+        let system = try #require(Self.systemPluginFolder())
         let dir = try Harden.temporaryDirectory("gvpartial")
         defer { try? FileManager.default.removeItem(at: dir) }
         let plugins = dir.appendingPathComponent("plugins")
@@ -227,6 +229,18 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: out.path))
         }
     }
+
+    /// Root with the right to mount a tmpfs (CAP_SYS_ADMIN, as in CI containers):
+    /// tried once, on a scratch folder.
+    static let mayMountTmpfs: Bool = {
+        guard geteuid() == 0, let mount = Harden.which("mount"), let umount = Harden.which("umount"),
+              let dir = try? Harden.temporaryDirectory("tmpfs-probe") else { return false }
+        defer { try? FileManager.default.removeItem(at: dir) }
+        guard let r = try? Harden.run(["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir.path], executable: mount),
+              r.exited && r.status == 0 else { return false }
+        _ = try? Harden.run([dir.path], executable: umount)
+        return true
+    }()
 
     /// Graphviz's plugin folder on this machine (the one holding config6a).
     static func systemPluginFolder() -> URL? {

@@ -5,72 +5,27 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import TestSupport
 import Testing
 
 /// Helpers for the hardening tests (faults, numerics, injection): run the
 /// real binary with a chosen environment, inspect output folders.
 enum Harden {
-    struct Run {
-        var status: Int32
-        /// The signal that ended the process, if one did.
-        var signal: Int32?
-        var stdout: String
-        var stderr: String
-        /// Ended normally (an exit status), not by a trap or a signal.
-        var exited: Bool { signal == nil }
-    }
+    typealias Run = ProcessRunner.Result
 
     static var binary: String { get throws { try #require(CLI.binary, "chainrule binary not found; set CHAINRULE_BIN") } }
 
-    /// Runs `executable args` with `environment` added (NO_COLOR=1), `stdin` (or none),
-    /// output through files. `configure` may start it differently (e.g. send a
-    /// signal once something happened): it gets the running process.
+    /// Runs `executable args` (default: chainrule) through the shared
+    /// `ProcessRunner` with `environment` added to the clean one (plus
+    /// NO_COLOR=1), `stdin` (or none), in `directory` (default: the
+    /// repository). `whileRunning` may act on the running process (send a
+    /// signal once something happened).
     static func run(_ arguments: [String], executable: String? = nil, environment: [String: String] = [:],
                     stdin: String? = nil, directory: URL? = nil,
-                    whileRunning: ((Process) throws -> Void)? = nil) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try executable ?? binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory ?? CLI.repository
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = "1"
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        let temp = try temporaryDirectory("run")
-        defer { try? FileManager.default.removeItem(at: temp) }
-        let outURL = temp.appendingPathComponent("out"), errURL = temp.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = out
-        process.standardError = err
-        let input = Pipe()
-        process.standardInput = stdin == nil ? FileHandle.nullDevice : input
-        try runWithCleanSignalMask(process)
-        if let stdin {
-            input.fileHandleForWriting.write(Data(stdin.utf8))
-            try input.fileHandleForWriting.close()
-        }
-        if let whileRunning { try whileRunning(process) }
-        process.waitUntilExit()
-        try out.close(); try err.close()
-        let signalled = process.terminationReason == .uncaughtSignal
-        return Run(status: process.terminationStatus, signal: signalled ? process.terminationStatus : nil,
-                   stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                   stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
-    }
-
-    /// Starts `process` with no signal blocked. Test code runs on libdispatch
-    /// threads, which block nearly every signal, and a spawned child inherits
-    /// the spawning thread's mask: a tmux server started that way could not
-    /// be stopped and passed the mask to everything it runs, so Ctrl-C in a
-    /// pane did nothing. Unblock on this thread just for the spawn.
-    static func runWithCleanSignalMask(_ process: Process) throws {
-        var all = sigset_t(), old = sigset_t()
-        sigfillset(&all)
-        pthread_sigmask(SIG_UNBLOCK, &all, &old)
-        defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
-        try process.run()
+                    whileRunning: ((RunningProcess) throws -> Void)? = nil) throws -> Run {
+        try ProcessRunner.run(try executable ?? binary, arguments,
+                              environment: ["NO_COLOR": "1"].merging(environment) { $1 },
+                              stdin: stdin, directory: directory ?? CLI.repository, whileRunning: whileRunning)
     }
 
     /// Runs through `/bin/sh -c` (for `ulimit`, redirections); `$CHAINRULE` is the binary.
@@ -80,12 +35,7 @@ enum Harden {
         return try run(["-c", script], executable: "/bin/sh", environment: env, directory: directory)
     }
 
-    static func temporaryDirectory(_ tag: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("chainrule-harden-\(tag)-\(getpid())-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    static func temporaryDirectory(_ tag: String) throws -> URL { try Repository.temporaryDirectory(tag) }
 
     static func write(_ text: String, to url: URL) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -161,24 +111,10 @@ enum Harden {
         return parser.parse() ? nil : (parser.parserError.map { "\($0)" } ?? "unknown XML error")
     }
 
-    /// Polls `condition` (every 50 ms) until it holds or `limit` seconds pass:
-    /// a guard against hangs, not a timing requirement.
     @discardableResult
-    static func waitUntil(_ limit: Double = 120, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(limit)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(50_000)
-        }
-        return condition()
-    }
+    static func waitUntil(_ limit: Double = 120, _ condition: () -> Bool) -> Bool { TestSupport.waitUntil(limit, condition) }
 
-    static func which(_ tool: String) -> String? {
-        for dir in ["/usr/bin", "/usr/local/bin", "/bin", "/usr/sbin"] where FileManager.default.isExecutableFile(atPath: dir + "/" + tool) {
-            return dir + "/" + tool
-        }
-        return nil
-    }
+    static func which(_ tool: String) -> String? { Repository.which(tool) }
 
-    static func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    static func shellQuote(_ s: String) -> String { Repository.shellQuote(s) }
 }

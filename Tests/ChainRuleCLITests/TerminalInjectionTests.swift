@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import TestSupport
 import Testing
 
 /// Hardening (issue 8): text from lesson files and scripts never reaches the
@@ -73,27 +74,18 @@ import Testing
     /// The interactive player in tmux: the lesson's escape sequences do not
     /// retitle the pane or colour the screen; Ctrl-C restores canonical mode
     /// and echo, exits 130 and leaves only a complete current.svg.
-    @Test(.enabled(if: Harden.which("tmux") != nil, "needs tmux"), .timeLimit(.minutes(10)))
+    @Test(.enabled(if: Tmux.path != nil, "needs tmux"), .timeLimit(.minutes(10)))
     func interactiveLessonCtrlC() throws {
-        let tmux = try #require(Harden.which("tmux"))
         let dir = try Self.hostileLessonFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let socket = "chainrule-harden-\(getpid())-\(UUID().uuidString.prefix(8))"
-        func t(_ args: String...) throws -> String {
-            try Harden.run(["-L", socket] + args, executable: tmux).stdout
-        }
-        defer { _ = try? t("kill-server") }
+        let tmux = try Tmux(session: "h")
+        defer { tmux.kill() }
+        func t(_ args: String...) throws -> String { try tmux.run(args).stdout }
         let stty = dir.appendingPathComponent("stty.txt")
         let bin = try Harden.binary
         let command = "cd \(Harden.shellQuote(dir.path)) && env -u NO_COLOR \(Harden.shellQuote(bin)) lesson hostile; echo EXIT=$?; stty -a > \(Harden.shellQuote(stty.path)); sleep 600"
-        // The tmux server forks from this client and keeps its descriptors:
-        // close everything above 2 first, or it would hold the socket
-        // Foundation's Process watches for the client's exit, and wait forever.
-        let detach = "for f in /proc/self/fd/*; do n=${f##*/}; [ \"$n\" -gt 2 ] 2>/dev/null && eval \"exec $n>&-\"; done; exec \"$@\""
-        let started = try Harden.run(["-c", detach, "bash", tmux, "-L", socket, "new-session", "-d", "-s", "h", "-x", "120", "-y", "50", command],
-                                     executable: "/bin/bash")
-        try #require(started.exited && started.status == 0, "tmux did not start: \(started.stderr)")
-        func screen() throws -> String { try t("capture-pane", "-p", "-t", "h") }
+        try tmux.start(command)
+        func screen() throws -> String { try tmux.screen() }
         var shown = ""
         Harden.waitUntil { shown = (try? screen()) ?? ""; return shown.contains("step 1/") }
         #expect(shown.contains("Hostile <b>&amp;</b>"), "\(shown)")

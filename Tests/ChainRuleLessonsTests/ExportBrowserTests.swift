@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import ChainRuleExport
 import ChainRuleLessons
@@ -16,27 +17,17 @@ let exportChromiumPath: String? = {
     return nil
 }()
 
-/// Runs headless Chromium on `url` with `arguments`; returns stdout. Gives up after 90 s.
+/// Runs headless Chromium on `url` with `arguments` through the shared
+/// runner; returns stdout. Gives up after 90 s.
 func exportRunChromium(_ arguments: [String], url: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: exportChromiumPath!)
     let profile = exportTemporaryFolder("chromium-profile")
     defer { try? FileManager.default.removeItem(at: profile) }
-    process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
-                         "--disable-extensions", "--user-data-dir=\(profile.path)", "--virtual-time-budget=3000"]
-        + arguments + [url]
-    // stdout to a file: no pipe to drain while waiting.
-    let outFile = profile.appendingPathComponent("stdout.txt")
-    _ = FileManager.default.createFile(atPath: outFile.path, contents: nil)
-    let out = try FileHandle(forWritingTo: outFile)
-    defer { try? out.close() }
-    process.standardOutput = out
-    process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-    try process.run()
-    let deadline = Date().addingTimeInterval(90)
-    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
-    if process.isRunning { process.terminate(); throw ExportTestError("chromium timed out on \(url)") }
-    return String(decoding: try Data(contentsOf: outFile), as: UTF8.self)
+    let r = try ProcessRunner.run(
+        try #require(exportChromiumPath),
+        ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+         "--disable-extensions", "--user-data-dir=\(profile.path)", "--virtual-time-budget=3000"] + arguments + [url],
+        environment: ["HOME": profile.path], timeout: 90)
+    return r.stdout
 }
 
 /// The step shown in a dumped slideshow DOM: the one `.slide` without `hidden`.

@@ -1,34 +1,15 @@
 import Foundation
+import TestSupport
 import Testing
 
-/// The built `chainrule` executable, next to the test bundle.
-let exportChainruleBinary: String? = {
-    var dir = Bundle.main.bundleURL
-    for _ in 0..<4 {
-        let candidate = dir.appendingPathComponent("chainrule")
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
-        dir = dir.deletingLastPathComponent()
-    }
-    return nil
-}()
+/// The built `chainrule` executable.
+let exportChainruleBinary: String? = Repository.chainrule
 
-/// Runs `chainrule` with stdout and stderr redirected to files (so not a terminal).
+/// Runs `chainrule` through the shared runner: stdout and stderr into files
+/// (so not a terminal), clean environment, time limit.
 func exportRunChainrule(_ arguments: [String], in directory: URL) throws -> (status: Int32, out: String, err: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: exportChainruleBinary!)
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    let files = exportTemporaryFolder("cli-io")
-    let outURL = files.appendingPathComponent("out"), errURL = files.appendingPathComponent("err")
-    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    process.waitUntilExit()
-    try out.close(); try err.close()
-    return (process.terminationStatus, try exportReadText(outURL), try exportReadText(errURL))
+    let r = try ProcessRunner.run(try #require(exportChainruleBinary), arguments, directory: directory)
+    return (r.status, r.stdout, r.stderr)
 }
 
 @Suite("Export: the command")

@@ -325,10 +325,27 @@ struct ExportPiecesTests {
         #expect(ExportHTML.inline("snake_case_name") == "snake_case_name")
     }
 
-    @Test func sha256() {
-        let hex = SHA256.digest(Array("abc".utf8)).map { String(format: "%02x", $0) }.joined()
-        #expect(hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(SHA256.base64(Array("any carnal pleas".utf8)) == "YW55IGNhcm5hbCBwbGVhcw==")
+    /// The NIST test vectors (FIPS 180-4 examples and the SHA-256 short and
+    /// long messages): empty, one block, two blocks, padding across a block
+    /// boundary, and a million bytes.
+    @Test(arguments: [
+        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+        ("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+         "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
+        (String(repeating: "a", count: 55), "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"),
+        (String(repeating: "a", count: 56), "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a"),
+        (String(repeating: "a", count: 1_000_000), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"),
+    ])
+    func sha256(message: String, digest: String) {
+        let hex = SHA256.digest(Array(message.utf8)).map { String(format: "%02x", $0) }.joined()
+        #expect(hex == digest, "\(message.prefix(20))… (\(message.utf8.count) bytes)")
+    }
+
+    @Test func cspSourceIsTheBase64OfTheDigest() {
+        #expect(SHA256.cspSource("abc") == "'sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0='")
     }
 
     @Test func inlineSVG() {

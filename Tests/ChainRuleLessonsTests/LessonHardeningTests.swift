@@ -65,7 +65,7 @@ import FoundationXML
                 #expect(escapes == 0)
             }
             #expect(out.contains("Title <script>alert(1)</script>"))   // shown as text, literally
-            #expect(out.contains("-inf"))
+            #expect(out.contains("−∞"))
         }
     }
 

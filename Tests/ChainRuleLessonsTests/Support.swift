@@ -16,7 +16,7 @@ func shippedLesson(_ id: String) throws -> Lesson {
 
 /// Plays a lesson to the end without colour, as `--no-pause` does, and returns the text.
 func play(_ lesson: Lesson, outputDirectory: URL? = nil) throws -> (text: String, player: LessonPlayer) {
-    let player = LessonPlayer(lesson: lesson, style: TextStyle(color: false, width: 100), outputDirectory: outputDirectory)
+    let player = LessonPlayer(lesson: lesson, style: TextStyle(color: false, width: 400), outputDirectory: outputDirectory)
     var text = ""
     try player.playAll { text += $0 }
     return (text, player)

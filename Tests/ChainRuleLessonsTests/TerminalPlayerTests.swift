@@ -1,127 +1,31 @@
 import Foundation
+import TestSupport
 import Testing
 
-/// The built `chainrule` executable next to the test bundle (or in a build folder of the package).
-private func chainruleBinary() -> String? {
-    let fm = FileManager.default
-    var candidates: [String] = []
-    if let exe = try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-        candidates.append((exe as NSString).deletingLastPathComponent + "/chainrule")
-    }
-    for arg in CommandLine.arguments.prefix(1) {
-        candidates.append(((arg as NSString).deletingLastPathComponent as NSString).appendingPathComponent("chainrule"))
-    }
-    return candidates.first { fm.isExecutableFile(atPath: $0) }
-}
+/// The built `chainrule` executable.
+private func chainruleBinary() -> String? { Repository.chainrule }
 
-private func which(_ tool: String) -> String? {
-    for dir in ["/usr/bin", "/usr/local/bin", "/bin"] where FileManager.default.isExecutableFile(atPath: dir + "/" + tool) {
-        return dir + "/" + tool
-    }
-    return nil
-}
+private func which(_ tool: String) -> String? { Repository.which(tool) }
 
-/// Runs a program, returning its exit status, stdout and stderr.
+/// Runs a program through the shared runner (clean environment, time limit),
+/// returning its exit status, stdout and stderr.
 @discardableResult
-private func run(_ path: String, _ args: [String], cwd: URL = packageRoot, env: [String: String] = [:],
-                 detached: Bool = false) throws -> (status: Int32, out: String, err: String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: path)
-    p.arguments = args
-    p.currentDirectoryURL = cwd
-    p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-    p.standardInput = FileHandle.nullDevice
-    if detached {
-        // A process that leaves a daemon behind (tmux new-session) must not
-        // hold our pipes, or reading them would never end.
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        return (p.terminationStatus, "", "")
-    }
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+private func run(_ path: String, _ args: [String], cwd: URL = packageRoot, env: [String: String] = [:]) throws
+    -> (status: Int32, out: String, err: String) {
+    let r = try ProcessRunner.run(path, args, environment: env, directory: cwd)
+    return (r.status, r.stdout, r.stderr)
 }
 
-/// Runs a program with posix_spawn and waitpid (no Foundation.Process, whose
-/// wait can hang when the program leaves a daemon behind, as tmux does),
-/// stdin from /dev/null and stdout into a temporary file that is returned.
-private func spawn(_ path: String, _ args: [String]) -> (status: Int32, out: String) {
-    let outFile = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-spawn-\(getpid())-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: outFile) }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, outFile.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-    let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
-    defer { for p in argv { free(p) } }
-    // Clean signal state for the child: the test runner may block or ignore
-    // signals, and a blocked SIGINT would make Ctrl-C in the pane do nothing.
-    var attr = posix_spawnattr_t()
-    posix_spawnattr_init(&attr)
-    defer { posix_spawnattr_destroy(&attr) }
-    var empty = sigset_t()
-    sigemptyset(&empty)
-    posix_spawnattr_setsigmask(&attr, &empty)
-    var defaults = sigset_t()
-    sigemptyset(&defaults)
-    for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD] { sigaddset(&defaults, sig) }
-    posix_spawnattr_setsigdefault(&attr, &defaults)
-    posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-    var pid: pid_t = 0
-    guard posix_spawn(&pid, path, &actions, &attr, argv, environ) == 0 else { return (-1, "") }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-    let out = (try? String(contentsOf: outFile, encoding: .utf8)) ?? ""
-    return ((status >> 8) & 0xff, out)
+private extension Tmux {
+    convenience init(tmux: String) throws { try self.init(session: "lesson") }
 }
 
-/// A private tmux server (its own socket), so parallel tests never meet.
-private final class Tmux {
-    let tmux: String
-    let socket: String
-    let session = "lesson"
-    init(tmux: String) {
-        self.tmux = tmux
-        socket = "chainrule-lessons-\(getpid())-\(UUID().uuidString.prefix(8))"
-    }
-    @discardableResult
-    func callAsFunction(_ args: String...) throws -> String { spawn(tmux, ["-L", socket] + args).out }
-    func start(_ command: String) throws {
-        let r = spawn(tmux, ["-L", socket, "new-session", "-d", "-s", session, "-x", "120", "-y", "50", command])
-        #expect(r.status == 0, "tmux new-session failed")
-    }
-    func screen() throws -> String { try self("capture-pane", "-p", "-t", session) }
-    func keys(_ keys: String...) throws { _ = spawn(tmux, ["-L", socket, "send-keys", "-t", session] + keys) }
-    /// Polls the screen until `predicate` holds (up to `seconds`).
-    func waitFor(_ seconds: Double = 20, _ predicate: (String) -> Bool) throws -> String {
-        let deadline = Date().addingTimeInterval(seconds)
-        var last = ""
-        while Date() < deadline {
-            last = try screen()
-            if predicate(last) { return last }
-            usleep(100_000)
-        }
-        return last
-    }
-    func kill() { _ = spawn(tmux, ["-L", socket, "kill-server"]) }
-}
-
-private func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+private func shellQuote(_ s: String) -> String { Repository.shellQuote(s) }
 
 /// A new temporary folder for a played lesson to write `Output/<id>/current.svg`
 /// into (never the checkout), and the shell words that enter it with the
 /// package's lessons at hand.
-private func playFolder() throws -> (url: URL, cd: String) {
+func playFolder() throws -> (url: URL, cd: String) {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-play-\(getpid())-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let lessons = packageRoot.appendingPathComponent("Lessons").path
@@ -182,7 +86,7 @@ private func playFolder() throws -> (url: URL, cd: String) {
     @Test func interactiveNextBackQuit() throws {
         let bin = try #require(chainruleBinary())
         let tmuxPath = try #require(which("tmux"), "tmux is needed for the terminal test")
-        let t = Tmux(tmux: tmuxPath)
+        let t = try Tmux(tmux: tmuxPath)
         defer { t.kill() }
         let stty = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-stty-\(getpid())-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: stty) }
@@ -226,7 +130,7 @@ private func playFolder() throws -> (url: URL, cd: String) {
     @Test func interruptRestoresTheTerminal() throws {
         let bin = try #require(chainruleBinary())
         let tmuxPath = try #require(which("tmux"))
-        let t = Tmux(tmux: tmuxPath)
+        let t = try Tmux(tmux: tmuxPath)
         defer { t.kill() }
         let stty = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-stty-\(getpid())-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: stty) }
@@ -249,14 +153,14 @@ private func playFolder() throws -> (url: URL, cd: String) {
     @Test func noColorOnATerminal() throws {
         let bin = try #require(chainruleBinary())
         let tmuxPath = try #require(which("tmux"))
-        let t = Tmux(tmux: tmuxPath)
+        let t = try Tmux(tmux: tmuxPath)
         defer { t.kill() }
         let play = try playFolder()
         defer { try? FileManager.default.removeItem(at: play.url) }
         let cmd = "\(play.cd) && NO_COLOR=1 \(shellQuote(bin)) lesson apples; sleep 60"
         try t.start(cmd)
         _ = try t.waitFor { $0.contains("step 1/24") }
-        let colored = try t("capture-pane", "-p", "-e", "-t", t.session)
+        let colored = try t.screen(colors: true)
         #expect(!colored.contains("\u{1B}[31m") && !colored.contains("\u{1B}[1;33m"))
         try t.keys("q")
     }

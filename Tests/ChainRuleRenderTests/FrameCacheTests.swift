@@ -67,3 +67,11 @@ import Foundation
         #expect(parts.fragments.contains { $0.0 == "node-0" })
     }
 }
+
+extension FigureLayout {
+    /// Renders a frame through Graphviz, bypassing the frame cache: the
+    /// reference the cached frames are compared with.
+    func renderWithGraphviz(_ frame: FigureFrame = .complete, format: GraphvizFormat = .svg) throws(GraphvizError) -> [UInt8] {
+        try Graphviz.render(dot: dot(frame, for: format), engine: .nop2, format: format)
+    }
+}

@@ -19,3 +19,16 @@ import Testing
         }
     }
 }
+
+extension Graphviz {
+    /// The former route: render the laid-out graph as DOT text, parse it back, read it (the reference the direct read is compared with).
+    static func layoutViaDOTText(dot: String) throws(GraphvizError) -> GraphvizLayout {
+        try GraphvizRuntime.shared.withContext { gvc throws(GraphvizError) in
+            let laidOut = try withGraph(dot, gvc: gvc, engine: .dot) { g throws(GraphvizError) in
+                try renderData(gvc, g, format: "dot")
+            }
+            let text = String(decoding: laidOut, as: UTF8.self)
+            return try withParsed(text) { g in readGeometry(g) }
+        }
+    }
+}

@@ -1,5 +1,5 @@
 import ChainRule
-import PropertyBased
+import TestSupport
 import Testing
 
 /// Property: on random graphs — random shapes with broadcasting, fan-out,
@@ -9,8 +9,8 @@ import Testing
     /// Central differences with h = 1e-5 on smooth functions of moderate size.
     static let tolerance = GradientCheck.Tolerance(absolute: 1e-5, relative: 1e-4)
 
-    @Test func backpropMatchesFiniteDifferences() async {
-        await propertyCheck(count: 150, input: Gen.uint64(in: 0...UInt64.max)) { seed in
+    @Test func backpropMatchesFiniteDifferences() {
+        for seed in TestSeed.seeds(count: 150, for: "backpropMatchesFiniteDifferences") {
             var rng = SplitMix64(seed: seed)
             let (graph, output) = RandomGraph.make(&rng)
             do {
@@ -25,17 +25,17 @@ import Testing
         }
     }
 
-    @Test func expandedGraphsHaveEqualGradients() async {
-        await propertyCheck(count: 100, input: Gen.uint64(in: 0...UInt64.max)) { seed in
+    @Test func expandedGraphsHaveEqualGradients() {
+        for seed in TestSeed.seeds(count: 100, for: "expandedGraphsHaveEqualGradients") {
             var rng = SplitMix64(seed: seed)
             let (graph, output) = RandomGraph.make(&rng)
-            guard let fused = try? graph.forward().backward(from: output) else { return }
+            guard let fused = try? graph.forward().backward(from: output) else { continue }
             // softmax_cross_entropy expands to cross_entropy(softmax(z), t), whose
             // log(p + 1e-7) shifts the gradient by about 1e-7/p — not an error, so
             // it is compared on well-conditioned inputs in GraphTests instead.
             let (e, map) = graph.expanded(where: { $0.operation != .softmaxCrossEntropy })
             guard let expanded = try? e.forward().backward(from: map[output.index]) else {
-                Issue.record("seed \(seed): expanded graph failed"); return
+                Issue.record("seed \(seed): expanded graph failed"); continue
             }
             for leaf in graph.leaves {
                 guard let a = fused.gradient(of: leaf), let b = expanded.gradient(of: map[leaf.index]) else { continue }

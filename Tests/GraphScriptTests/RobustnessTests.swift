@@ -74,8 +74,9 @@ import Testing
     @Test func nulAndControlBytes() throws {
         #expect(diagnostic(bytes: [0, 0, 0])?.message == "unexpected NUL byte")
         #expect(diagnostic(bytes: Array("x = 1\u{7}".utf8))?.message == "unexpected control character U+0007")
-        // Control characters in the echoed line cannot reach the terminal.
+        // Control characters in the echoed line cannot reach the terminal:
+        // they are shown as visible stand-ins, as in lessons (ESC as ␛, BEL as ␇).
         let d = try #require(diagnostic("y = q # \u{1B}[31mred\u{7}"))
-        #expect(d.rendered == "t.graph:1:5: error: cannot find 'q' in scope\n  y = q # \u{FFFD}[31mred\u{FFFD}\n      ^")
+        #expect(d.rendered == "t.graph:1:5: error: cannot find 'q' in scope\n  y = q # \u{241B}[31mred\u{2407}\n      ^")
     }
 }

@@ -96,7 +96,7 @@ extension OperationDefinition {
 /// `x ^ p` with NumPy semantics: whole exponents work for negative `x`
 /// (`(-2) ^ 2 = 4`); RealModule's real `pow` is defined for `x ≥ 0` only.
 @inlinable
-public func numpyPower(_ x: Double, _ p: Double) -> Double {
+package func numpyPower(_ x: Double, _ p: Double) -> Double {
     if p == p.rounded(), Swift.abs(p) <= 0x1p53 {
         if x >= 0 || x.isNaN { return .pow(x, p) }
         let magnitude = Double.pow(-x, p)

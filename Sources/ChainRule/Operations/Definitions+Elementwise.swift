@@ -92,7 +92,7 @@ extension OperationDefinition {
 
 /// `1 / (1 + e^(−x))` without overflow for large |x|.
 @inlinable
-public func stableSigmoid(_ x: Double) -> Double {
+package func stableSigmoid(_ x: Double) -> Double {
     if x >= 0 { return 1 / (1 + .exp(-x)) }
     let e = Double.exp(x)
     return e / (1 + e)

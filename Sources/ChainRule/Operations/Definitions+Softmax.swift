@@ -39,8 +39,8 @@ extension OperationDefinition {
     static var crossEntropy: OperationDefinition {
         .init(name: "cross_entropy", symbol: "CE", arity: 2, target: 1,
               call: .init("cross_entropy", signature: "cross_entropy(p, t)", reserved: true, .crossEntropy),
-              text: .init("cross-entropy", forward: "y = −Σ t·log(p + 1e-7) / N", expression: "CE({a!}, {b!})",
-                          local: [.init("−t/({a!} + 1e-7)/N")]),
+              text: .init("cross-entropy", forward: "y = −Σ t·log(p + 1e−7) / N", expression: "CE({a!}, {b!})",
+                          local: [.init("−t/({a!} + 1e−7)/N")]),
               // y = −Σ t·log(p + 1e-7) / N beside ∂y/∂p = −t / (p + 1e-7) / N.
               rule: loss("cross_entropy", SoftmaxAndLoss.crossEntropy, SoftmaxAndLoss.crossEntropyDerivative))
     }

@@ -7,7 +7,14 @@
 /// and one in `catalog`, and write its definition (see docs/LANGUAGE.md).
 public enum Operation: Hashable, Sendable {
     // Elementwise with broadcasting.
-    case add, sub, mul, div
+    /// `a + b`, elementwise with NumPy broadcasting.
+    case add
+    /// `a − b`, elementwise with NumPy broadcasting.
+    case sub
+    /// `a × b`, elementwise with NumPy broadcasting (`*` in scripts).
+    case mul
+    /// `a ÷ b`, elementwise with NumPy broadcasting (`/` in scripts).
+    case div
     /// `maximum(a, b)`, `minimum(a, b)`: at a tie each operand gets half the gradient.
     case maximum, minimum
     /// `pow(x, y)`: a tensor exponent.
@@ -15,20 +22,47 @@ public enum Operation: Hashable, Sendable {
     // Elementwise, one operand.
     /// `y = x` under a new name (a script's `y = x`): value and gradient pass through.
     case identity
+    /// `−x` (unary minus).
     case neg
     /// `x ^ p` for a literal exponent `p`.
     case pow(Double)
-    case exp, log, recip, square, sqrt, sigmoid, relu, tanh, abs
+    /// `eˣ`, elementwise.
+    case exp
+    /// The natural logarithm, elementwise.
+    case log
+    /// `1/x`, elementwise.
+    case recip
+    /// `x²`, elementwise.
+    case square
+    /// `√x`, elementwise.
+    case sqrt
+    /// The logistic function `1/(1 + e⁻ˣ)`, elementwise; fused (see `isFused`).
+    case sigmoid
+    /// `max(x, 0)`, elementwise; its derivative at 0 is 0.
+    case relu
+    /// The hyperbolic tangent, elementwise.
+    case tanh
+    /// `|x|`, elementwise; its derivative at 0 is 0.
+    case abs
     /// `leaky_relu(x, slope)`.
     case leakyRelu(slope: Double)
     // Linear algebra.
-    case matmul, transpose
-    // Reductions: `axis == nil` sums every element to a scalar. `keepDims`
-    // keeps the reduced axis with length 1 (used by expanded softmax).
+    /// The matrix product `a @ b`, with NumPy `matmul` rules for rank 1 and 2
+    /// (vector · vector is their dot product, a scalar).
+    case matmul
+    /// The transpose of a matrix (a vector is unchanged).
+    case transpose
+    // Reductions.
+    /// The sum of every element (`axis == nil`, a scalar) or along `axis`,
+    /// which is dropped unless `keepDims` keeps it with length 1.
     case sum(axis: Int?, keepDims: Bool = false)
+    /// The mean of every element (`axis == nil`) or along `axis`, which is dropped.
     case mean(axis: Int?)
     // Along the last axis.
-    case softmax, logSoftmax
+    /// Softmax along the last axis, computed stably; fused (see `isFused`).
+    case softmax
+    /// `log(softmax(x))` along the last axis, computed stably.
+    case logSoftmax
     /// `cross_entropy(p, t)`; the second operand is a target (no gradient).
     case crossEntropy
     /// `softmax_cross_entropy(z, t)`, fused and numerically stable.
@@ -40,7 +74,7 @@ public enum Operation: Hashable, Sendable {
     case index([Int])
 
     /// The operation's one definition.
-    public var definition: OperationDefinition {
+    package var definition: OperationDefinition {
         switch self {
         case .add: return .add
         case .sub: return .sub
@@ -78,7 +112,7 @@ public enum Operation: Hashable, Sendable {
     /// One operation of every kind (parameters chosen as examples), in the
     /// order the docs list them: the source of the script's function table,
     /// the docs' operation tables and the fuzz dictionary.
-    public static let catalog: [Operation] = [
+    package static let catalog: [Operation] = [
         .add, .sub, .mul, .div, .matmul, .neg, .pow(2), .identity,
         .exp, .log, .recip, .square, .sqrt, .sigmoid, .relu, .tanh, .abs, .leakyRelu(slope: 0.01),
         .maximum, .minimum, .power,
@@ -87,7 +121,7 @@ public enum Operation: Hashable, Sendable {
     ]
 
     /// The functions a script can call, from the definitions in `catalog`.
-    public static let scriptCalls: [ScriptCall] = catalog.compactMap(\.definition.call)
+    package static let scriptCalls: [ScriptCall] = catalog.compactMap(\.definition.call)
 
     /// Number of operands.
     public var arity: Int { definition.arity }

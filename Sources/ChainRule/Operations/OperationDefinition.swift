@@ -7,26 +7,26 @@
 /// family. The engine's forward and backward passes, shape checks, figure
 /// symbols, the script's function table, the lessons' equations and the
 /// player's explain view all read them (see `Operation.definition`).
-public struct OperationDefinition: Sendable {
+package struct OperationDefinition: Sendable {
     /// The name in scripts and messages: the function (`tanh`) or the operator (`+`).
-    public let name: String
+    package let name: String
     /// The label drawn inside the operation's circle in figures (`σ`, `×`).
-    public var symbol: String { makeSymbol() }
+    package var symbol: String { makeSymbol() }
     /// Number of tensor operands.
-    public let arity: Int
+    package let arity: Int
     /// The operand that is a target, if any: no gradient flows into it.
-    public let target: Int?
+    package let target: Int?
     /// The rule in words: for equations, the explain view and the docs.
-    public var text: OperationText { makeText() }
+    package var text: OperationText { makeText() }
     /// How a script calls it, when it is a function (`nil` for operators
     /// and for operations the grammar writes, like `x[i]`).
-    public var call: ScriptCall? {
+    package var call: ScriptCall? {
         guard var call = makeCall() else { return nil }
         call.operands = arity
         return call
     }
     /// A verb for shape errors: "cannot *multiply* shapes (2, 3) and (2,)".
-    public var verb: String { givenVerb ?? "apply \(name) to" }
+    package var verb: String { givenVerb ?? "apply \(name) to" }
     /// The computation: forward beside the local derivative.
     let rule: Rule
     /// For a fused operation: the same value built from primitives, with equal gradients.
@@ -53,7 +53,7 @@ public struct OperationDefinition: Sendable {
     }
 
     /// `true` when `Graph.expanded()` can rewrite the operation into primitives.
-    public var isFused: Bool { expansion != nil }
+    package var isFused: Bool { expansion != nil }
 
     /// Builds the fused operation from primitives on `graph`, given its operands.
     typealias Expansion = @Sendable (_ graph: inout Graph, _ operands: [NodeID]) throws(ShapeError) -> NodeID
@@ -89,24 +89,24 @@ struct TensorRule: Sendable {
 ///
 /// The operands are expressions; the literals and keyword values must be
 /// numeric literals, and `make` turns them into the operation.
-public struct ScriptCall: Sendable {
+package struct ScriptCall: Sendable {
     /// The function's name: `leaky_relu`.
-    public let name: String
+    package let name: String
     /// How to call it, for messages and docs: `leaky_relu(x, slope)`.
-    public let signature: String
+    package let signature: String
     /// How many tensor operands come first (the operation's arity).
-    public internal(set) var operands = 1
+    package internal(set) var operands = 1
     /// The names of the numeric-literal arguments after the operands (`slope`; `r`, `c`).
-    public let literals: [String]
+    package let literals: [String]
     /// How many of `literals` may be left out from the end (`reshape(x, n)`).
-    public let optionalLiterals: Int
+    package let optionalLiterals: Int
     /// Keyword arguments, each a numeric literal (`axis`).
-    public let keywords: [String]
+    package let keywords: [String]
     /// Whether the name is reserved: the functions of the core language cannot
     /// be assigned; names added later stay free, so no older script changes meaning.
-    public let reserved: Bool
+    package let reserved: Bool
     /// The operation for the given literal arguments.
-    public let make: @Sendable (_ arguments: ScriptArguments) throws(ArgumentError) -> Operation
+    package let make: @Sendable (_ arguments: ScriptArguments) throws(ArgumentError) -> Operation
 
     init(_ name: String, signature: String? = nil, literals: [String] = [], optionalLiterals: Int = 0,
          keywords: [String] = [], reserved: Bool = false,
@@ -128,28 +128,28 @@ public struct ScriptCall: Sendable {
 
 /// The literal arguments of a call, in the order `ScriptCall` names them.
 /// An argument that is not a numeric literal is `nil`, for `make` to reject.
-public struct ScriptArguments: Sendable {
+package struct ScriptArguments: Sendable {
     /// The positional literals given (at least `literals.count − optionalLiterals`).
-    public let literals: [Double?]
+    package let literals: [Double?]
     /// The keyword arguments given.
-    public let keywords: [String: Double?]
-    public init(literals: [Double?], keywords: [String: Double?]) {
+    package let keywords: [String: Double?]
+    package init(literals: [Double?], keywords: [String: Double?]) {
         self.literals = literals
         self.keywords = keywords
     }
 }
 
 /// A literal argument that does not fit, e.g. `axis=2` or a size of 0.
-public struct ArgumentError: Error, Sendable {
+package struct ArgumentError: Error, Sendable {
     /// Which argument is wrong.
-    public enum Position: Sendable, Hashable {
+    package enum Position: Sendable, Hashable {
         case literal(Int)
         case keyword(String)
     }
-    public let position: Position
-    public let message: String
-    public let notes: [String]
-    public init(_ position: Position, _ message: String, notes: [String] = []) {
+    package let position: Position
+    package let message: String
+    package let notes: [String]
+    package init(_ position: Position, _ message: String, notes: [String] = []) {
         self.position = position
         self.message = message
         self.notes = notes

@@ -10,6 +10,7 @@ public struct ShapeError: Error, Hashable, Sendable, CustomStringConvertible {
     /// index of `x[i, j]`, the `axis` of a reduction), counted as the
     /// operation's `ScriptCall` lists them (literals, then keywords), else `nil`.
     public let parameter: Int?
+    /// An error with its message and, if it is one operand's or one parameter's fault, which.
     public init(_ message: String, operand: Int? = nil, parameter: Int? = nil) {
         self.message = message
         self.operand = operand
@@ -23,6 +24,7 @@ public struct ShapeError: Error, Hashable, Sendable, CustomStringConvertible {
 public struct EvaluationError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The node whose operation failed.
     public let node: NodeID
+    /// A one-line message such as `class label 3 is out of range [0, 3)`.
     public let message: String
     public var description: String { message }
 }

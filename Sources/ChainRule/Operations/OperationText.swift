@@ -10,23 +10,23 @@
 /// | `{y}` | the output, parenthesised when composite |
 /// | `{G}` | the upstream gradient `∂L/∂y` |
 /// | `{p}`, `{p-1}` | the operation's number parameter (an exponent, a slope), and it minus 1 |
-public struct OperationText: Sendable, Hashable {
+package struct OperationText: Sendable, Hashable {
     /// What the operation is called, in words: "hyperbolic tangent".
-    public let title: String
+    package let title: String
     /// The forward formula: `y = tanh(x)`.
-    public let forward: String
+    package let forward: String
     /// The expression an equation writes for the output, e.g. `σ({a!})`.
     /// `nil` means `name(operands)`; an `infix` operator writes `{a} + {b}`.
-    public let expression: String?
+    package let expression: String?
     /// For an infix operator, its symbol in equations (`×`).
-    public let infix: String?
+    package let infix: String?
     /// Per operand, the local derivative `∂y/∂operand` and a reason to remember.
     /// One entry serves every operand.
-    public let locals: [LocalText]
+    package let locals: [LocalText]
     /// For a fused operation: the chain of primitives it expands into.
-    public let expansion: String?
+    package let expansion: String?
     /// The number that `{p}` stands for.
-    public let parameter: Double?
+    package let parameter: Double?
 
     init(_ title: String, forward: String, expression: String? = nil, infix: String? = nil,
          local: [LocalText], expansion: String? = nil, parameter: Double? = nil) {
@@ -40,13 +40,13 @@ public struct OperationText: Sendable, Hashable {
     }
 
     /// The local-derivative text of operand `k`.
-    public func local(_ k: Int) -> LocalText { locals[min(k, locals.count - 1)] }
+    package func local(_ k: Int) -> LocalText { locals[min(k, locals.count - 1)] }
 }
 
 /// One operand's local derivative as a template, and a short reason.
-public struct LocalText: Sendable, Hashable {
-    public let rule: String
-    public let reason: String?
+package struct LocalText: Sendable, Hashable {
+    package let rule: String
+    package let reason: String?
     init(_ rule: String, _ reason: String? = nil) {
         self.rule = rule
         self.reason = reason
@@ -54,13 +54,13 @@ public struct LocalText: Sendable, Hashable {
 }
 
 /// The labels a template is filled with.
-public struct TextLabels: Sendable {
-    public var operands: [String]
-    public var output: String
-    public var upstream: String
+package struct TextLabels: Sendable {
+    package var operands: [String]
+    package var output: String
+    package var upstream: String
     /// Formats `{p}` (the lessons' number format, say).
-    public var number: @Sendable (Double) -> String
-    public init(operands: [String], output: String, upstream: String = "G",
+    package var number: @Sendable (Double) -> String
+    package init(operands: [String], output: String, upstream: String = "G",
                 number: @escaping @Sendable (Double) -> String = { "\($0)" }) {
         self.operands = operands
         self.output = output
@@ -71,7 +71,7 @@ public struct TextLabels: Sendable {
 
 extension OperationText {
     /// Fills a template's placeholders; `A = A` collapses to `A`.
-    public func fill(_ template: String, _ labels: TextLabels) -> String {
+    package func fill(_ template: String, _ labels: TextLabels) -> String {
         var out = ""
         var rest = Substring(template)
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
@@ -102,7 +102,7 @@ extension OperationText {
 
     /// The output's expression from operand labels: `apple × n`, `σ(z)`;
     /// `compact` drops the spaces around an infix operator (`x×w`).
-    public func expression(_ name: String, _ labels: TextLabels, compact: Bool = false) -> String {
+    package func expression(_ name: String, _ labels: TextLabels, compact: Bool = false) -> String {
         if let infix {
             let space = compact ? "" : " "
             return wrapLabel(labels.operands[0]) + space + infix + space + wrapLabel(labels.operands[1])
@@ -114,7 +114,7 @@ extension OperationText {
 
 /// `true` when `s` has no operator outside parentheses or brackets
 /// (`x`, `exp(a)`, `[1, 2]`), so it needs no parentheses as an operand.
-public func isSimpleLabel(_ s: String) -> Bool {
+package func isSimpleLabel(_ s: String) -> Bool {
     var depth = 0
     let chars = Array(s)
     for (i, c) in chars.enumerated() {
@@ -130,7 +130,7 @@ public func isSimpleLabel(_ s: String) -> Bool {
 }
 
 /// `s`, parenthesised unless it is simple (`isSimpleLabel`).
-public func wrapLabel(_ s: String) -> String { isSimpleLabel(s) ? s : "(" + s + ")" }
+package func wrapLabel(_ s: String) -> String { isSimpleLabel(s) ? s : "(" + s + ")" }
 
 /// What the player's explain view shows for an operation: its name, its
 /// forward formula and its local derivative(s), from the operation's definition.
@@ -153,7 +153,7 @@ public struct Explanation: Sendable, Hashable {
 extension OperationDefinition {
     /// The explain view's text, with generic names: `x` (or `a`, `b`) for the
     /// operands, `y` for the output, `G` for the upstream gradient.
-    public var explanation: Explanation {
+    package var explanation: Explanation {
         let names = arity == 1 ? ["x"] : ["a", "b"]
         let labels = TextLabels(operands: names, output: "y", upstream: "G", number: formatParameter)
         var lines: [String] = []
