@@ -47,7 +47,7 @@ enum ScaleChild {
         print("|---|---|---|---|---|---|---|---|---|")
         for shape in shapes {
             let path = dir + "/\(shape.id).graph"
-            FileManager.default.createFile(atPath: path, contents: Data(shape.source.utf8))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(shape.source.utf8))
             var cells = ["`\(shape.id)` \(shape.what)"]
             if let (b, _) = try? budget(shape.source) {
                 cells += [String(b.graphvizNodes), String(b.ranks), FigureBudget.millionsText(b.work), b.tuning.name]
