@@ -15,6 +15,9 @@ public struct ExportOptions: Sendable {
     public var formats: [GraphvizFormat]?
     /// Draw a progress bar on stderr: `nil` decides by `isatty(2)`.
     public var progress: Bool?
+    /// Also write each graph with inferred neurons folded at this level
+    /// (`collapsed.svg` …, see `CollapsedFigure`) and end the slideshow with it.
+    public var collapse: CollapseLevel?
 
     public init(directory: URL, theme: FigureTheme = .light, formats: [GraphvizFormat]? = nil, progress: Bool? = nil) {
         self.directory = directory
@@ -263,6 +266,7 @@ final class LessonExport {
             links.append(Slideshow.Link(label: "Answers\(n)", href: "worksheet\(suffix)-answers.\(preferred)"))
             links.append(Slideshow.Link(label: "Figure\(n)", href: "backward\(suffix).\(preferred)"))
         }
+        slides += try collapsedFigures(links: &links)
         if let training {
             let plan = steps.lazy.compactMap(\.training).first
             let name = Self.safeFileName(plan?.curveFileName) ?? "loss-curve.svg"

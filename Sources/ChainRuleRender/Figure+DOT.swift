@@ -13,8 +13,8 @@ extension Figure {
     /// frame exactly where the layout put things.
     /// `dpi` (bitmap formats only) sets the resolution of PNG output.
     /// `tuning` adds `dot` layout attributes (see `FigureBudget`).
-    public func dot(_ frame: FigureFrame = .complete, pinnedTo layout: GraphvizLayout? = nil, dpi: Int? = nil,
-                    tuning: LayoutTuning = .quality) -> String {
+    package func dot(_ frame: FigureFrame = .complete, pinnedTo layout: GraphvizLayout? = nil, dpi: Int? = nil,
+                     tuning: LayoutTuning = .quality) -> String {
         var writer = DOTWriter(figure: self, frame: frame, layout: layout)
         writer.dpi = dpi
         writer.tuning = tuning

@@ -8,17 +8,21 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Check backprop against numerical gradients for every leaf.",
+        usage: """
+        chainrule check [<file>] [-e <statement> ...] [--step <step>]
+                        [--abs-tol <abs-tol>] [--rel-tol <rel-tol>]
+        """,
         discussion: """
-        For every leaf (every name assigned a number or an array) compares the \
-        gradient found by backpropagation with central differences, \
-        (f(x + h) − f(x − h)) / 2h for each element, where f is the sum of the \
-        output. An element passes when |backprop − numerical| ≤ abs-tol + \
-        rel-tol · |numerical|. Targets of cross_entropy get no gradient and are \
-        not checked.
+        For every leaf (every name assigned a number or an array) compares the
+        gradient found by backpropagation with central differences,
+        (f(x + h) − f(x − h)) / 2h for each element, where f is the sum of the
+        output. An element passes when
+          |backprop − numerical| ≤ abs-tol + rel-tol · |numerical|.
+        Targets of cross_entropy get no gradient and are not checked.
 
-        Prints a table (leaf, shape, max absolute error, max relative error, \
-        PASS or FAIL) and exits with status 1 if any leaf fails. Kinks such as \
-        relu at exactly 0 can fail legitimately: the numerical derivative \
+        Prints a table (leaf, shape, max absolute error, max relative error,
+        PASS or FAIL) and exits with status 1 if any leaf fails. Kinks such as
+        relu at exactly 0 can fail legitimately: the numerical derivative
         straddles them.
 
         Examples:

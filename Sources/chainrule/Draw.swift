@@ -11,6 +11,12 @@ struct Draw: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "draw",
         abstract: "Draw the graph after its backward pass: every value and gradient.",
+        usage: """
+        chainrule draw [<file>] [-e <statement> ...] [-o <out>]
+                       [--format svg|pdf|png|dot] [--theme <theme>]
+                       [--expand] [--worksheet] [--legend]
+                       [--collapse neurons|layers] [--no-groups]
+        """,
         discussion: """
             Writes SVG to standard output, or to OUT with -o (the format then comes from \
             OUT's extension: .svg, .pdf, .png, .dot). The file is written atomically: a \

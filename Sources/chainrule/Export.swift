@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChainRuleExport
 import ChainRuleLessons
+import ChainRule
 import ChainRuleRender
 import Foundation
 
@@ -8,20 +9,28 @@ import Foundation
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export lessons as figures, offline HTML slideshows, PDFs and worksheets.",
+        abstract: "Export lessons: figures, offline slideshows, PDFs and worksheets.",
+        usage: """
+        chainrule export [<ID|PATH> ...] [-o <DIR>] [--theme <THEME>]
+                         [--format <FORMATS>] [--quiet]
+        """,
         discussion: """
         For every lesson (all of them when none is named) it writes into DIR/<id>/:
-          NN-<pass>-<node>.svg           every step as a figure (one layout: nodes never move)
-          forward.svg/.pdf, backward.svg/.pdf   the finished forward and backward passes
-          worksheet.svg/.pdf             gradients left blank to fill in
-          worksheet-answers.svg/.pdf     the answer key, same layout
-          index.html                     a slideshow that works offline (←/→, Home/End, #step)
-        and DIR/index.html, the list of lessons. --format replaces the formats of
-        every figure written (default: frames as SVG, the rest as SVG and PDF).
+          NN-<pass>-<node>.svg      every step as a figure (nodes never move)
+          forward.svg, .pdf         the finished forward pass
+          backward.svg, .pdf        the finished backward pass
+          worksheet.svg, .pdf       gradients left blank to fill in
+          worksheet-answers.*       the answer key, same layout
+          index.html                a slideshow that works offline
+                                    (←/→, Home/End, #step)
+        and DIR/index.html, the list of lessons. --format replaces the
+        formats of every figure written (default: frames as SVG, the rest
+        as SVG and PDF).
 
-        The export writes each file atomically and records what it wrote in
-        DIR/<id>/.chainrule-export; it refuses to overwrite any file it did not
-        write, and removes only files it wrote earlier and nobody changed.
+        The export writes each file atomically and records what it wrote
+        in DIR/<id>/.chainrule-export; it refuses to overwrite any file it
+        did not write, and removes only files it wrote earlier and nobody
+        changed.
         """
     )
 
@@ -40,6 +49,9 @@ struct Export: ParsableCommand {
 
     @Flag(help: "No progress bar, even on a terminal.")
     var quiet = false
+
+    @Option(help: ArgumentHelp("For graphs with neurons (tanh/relu/sigmoid networks): also write the finished pass with each neuron or layer folded into one box (collapsed.svg …) and end the slideshow with it.", valueName: "neurons|layers"))
+    var collapse: CollapseLevel?
 
     func run() throws {
         guard let figureTheme = FigureTheme.named(theme) else {
@@ -65,8 +77,9 @@ struct Export: ParsableCommand {
             StandardStreams.error(error.rendered + "\n")
             throw ExitCode.failure
         }
-        let options = ExportOptions(directory: URL(fileURLWithPath: output, isDirectory: true),
+        var options = ExportOptions(directory: URL(fileURLWithPath: output, isDirectory: true),
                                     theme: figureTheme, formats: formats, progress: quiet ? false : nil)
+        options.collapse = collapse
         let summary: ExportSummary
         do {
             summary = try LessonExporter(options: options).export(loaded)

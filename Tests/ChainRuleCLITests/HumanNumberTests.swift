@@ -112,3 +112,37 @@ import Testing
         return out
     }
 }
+
+/// Help reads well at 80 columns (issue 12.6): hand-wrapped, no line wider
+/// than 80, file lists and usage lines not broken into stray words; and
+/// `--version` names chainrule's and Graphviz's versions.
+@Suite struct HelpTextTests {
+    @Test(arguments: ["", "eval", "check", "draw", "lessons", "lesson", "export", "doctor"])
+    func helpFitsEightyColumns(_ command: String) throws {
+        let r = try Harden.run((command.isEmpty ? [] : [command]) + ["--help"], environment: ["COLUMNS": "80"])
+        #expect(r.status == 0)
+        for line in r.stdout.split(separator: "\n", omittingEmptySubsequences: false) {
+            #expect(line.count <= 80, "\(command) --help: \(line.count) columns: \(line)")
+        }
+    }
+
+    @Test func exportFileListStaysTogether() throws {
+        let r = try Harden.run(["export", "--help"], environment: ["COLUMNS": "80"])
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains("  NN-<pass>-<node>.svg      every step as a figure (nodes never move)"))
+        #expect(lines.contains("                            (←/→, Home/End, #step)"))
+        // No stray fragments of a wrapped file list (what 80 columns used to show).
+        for fragment in ["never move)", "passes", "#step)"] {
+            #expect(!lines.contains { $0.trimmingCharacters(in: .whitespaces) == fragment }, "stray line: \(fragment)")
+        }
+    }
+
+    @Test func version() throws {
+        let r = try Harden.run(["--version"])
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.first?.hasPrefix("chainrule ") == true)
+        #expect(lines.last?.range(of: #"^Graphviz [0-9]+\.[0-9]+"#, options: .regularExpression) != nil, "\(r.stdout)")
+    }
+}

@@ -1,0 +1,72 @@
+import ChainRule
+import ChainRuleRender
+import Foundation
+import Testing
+@testable import ChainRuleExport
+import ChainRuleLessons
+
+/// `chainrule export --collapse neurons`: the finished pass with every
+/// inferred neuron folded, as a file, a link and the slideshow's last slide.
+@Suite("Export: collapsed figures for networks")
+struct ExportCollapsedTests {
+    static let lessonText = """
+        # A tiny MLP
+
+        Two tanh neurons feed a third.
+
+        ```graph
+        x1 = 2
+        x2 = -1
+        a1 = 0.5
+        a2 = -0.3
+        b1 = 0.1
+        h1 = tanh(a1 * x1 + a2 * x2 + b1)
+        c1 = -0.4
+        c2 = 0.9
+        h2 = tanh(c1 * x1 + c2 * x2)
+        d1 = 0.7
+        d2 = -0.6
+        y = tanh(d1 * h1 + d2 * h2)
+        ```
+        """
+
+    @Test func collapsedFigureSlideAndLink() throws {
+        let folder = exportTemporaryFolder("collapsed")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("01-tiny-mlp.md")
+        try Data(Self.lessonText.utf8).write(to: path)
+        let lesson = try Lesson.load(path: path.path)
+        var options = ExportOptions(directory: folder.appendingPathComponent("out"), formats: [.svg], progress: false)
+        options.collapse = .neurons
+        _ = try LessonExporter(options: options).export([lesson])
+        let out = folder.appendingPathComponent("out/\(lesson.id)")
+        let svg = try exportReadText(out.appendingPathComponent("collapsed.svg"))
+        #expect(svg.components(separatedBy: "class=\"node collapsed&#45;group group&#45;neuron\"").count - 1 == 3)
+        // Neuron 1.1's weight a1 with its value and gradient, checked by central differences.
+        let pass = lesson.sections[0].backward
+        let graph = pass.forward.graph
+        let a1 = try #require(graph.node(named: "a1"))
+        let numerical = try GradientCheck.numericalGradient(of: pass.output, withRespectTo: a1, in: graph).scalar
+        let shown = ChainRuleRender.NumberFormat.figure.string(pass.gradient(of: a1)!.scalar)
+        #expect(abs(pass.gradient(of: a1)!.scalar - numerical) < 1e-6)
+        #expect(svg.contains("∂ " + shown))
+        let html = try exportReadText(out.appendingPathComponent("index.html"))
+        #expect(html.contains("href=\"collapsed.svg\""))
+        #expect(html.contains("class=\"slide pass-overview\"") && html.contains("The whole network, each neuron folded"))
+        #expect(exportVisibleSteps(html).count == 1)
+        let slides = html.components(separatedBy: "<section class=\"slide").count - 1
+        #expect(slides == lesson.steps.count + 1)
+    }
+
+    @Test func withoutNeuronsNothingIsAdded() throws {
+        let folder = exportTemporaryFolder("collapsed-none")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("01-square.md")
+        try Data("# Square\n\n```graph\nx = 3\ny = x * x\n```\n".utf8).write(to: path)
+        let lesson = try Lesson.load(path: path.path)
+        var options = ExportOptions(directory: folder.appendingPathComponent("out"), formats: [.svg], progress: false)
+        options.collapse = .layers
+        _ = try LessonExporter(options: options).export([lesson])
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/\(lesson.id)/collapsed.svg").path))
+    }
+}
