@@ -9,7 +9,7 @@ SWIFT ?= swift
 BIN := .build/debug/chainrule
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test check build build-tests swift deps examples docs warnings conformance fuzz-quick fuzz gallery bench clean memcheck memcheck-quick
+.PHONY: demo test check build install lint build-tests swift deps examples docs warnings conformance fuzz-quick fuzz gallery bench clean memcheck memcheck-quick
 
 # The suites `make check` leaves out: they drive tmux or Chromium, fault the
 # filesystem, or export every lesson (minutes on two cores).
@@ -28,6 +28,14 @@ deps: swift
 build: deps
 	$(SWIFT) build
 
+# Installs the chainrule binary (lessons built in) into $(PREFIX)/bin: make install PREFIX=/usr/local
+PREFIX ?= $(HOME)/.local
+install: deps
+	$(SWIFT) build -c release --product chainrule --static-swift-stdlib
+	install -d "$(DESTDIR)$(PREFIX)/bin"
+	install -m 755 "$$($(SWIFT) build -c release --show-bin-path)/chainrule" "$(DESTDIR)$(PREFIX)/bin/chainrule"
+	@echo "Installed $(DESTDIR)$(PREFIX)/bin/chainrule; try: chainrule lessons"
+
 # Only what the demo needs: the chainrule tool, not the benchmarks, fuzzers or examples.
 demo: deps
 	$(SWIFT) build --product chainrule
@@ -44,6 +52,7 @@ build-tests: deps
 test: build-tests
 	@if grep -rlq --include='*.swift' '^import XCTest' Tests Examples; then \
 	  echo "error: XCTest tests found ($$(grep -rl --include='*.swift' '^import XCTest' Tests Examples | tr '\n' ' ')); this project uses Swift Testing" >&2; exit 1; fi
+	$(BIN) lint --strict --lessons Lessons
 	$(SWIFT) test --skip-build --disable-xctest
 	$(MAKE) --no-print-directory fuzz-quick
 	@if command -v valgrind >/dev/null; then $(MAKE) --no-print-directory memcheck-quick; \
@@ -59,6 +68,10 @@ fuzz-quick: build
 
 fuzz: deps
 	Fuzz/run-libfuzzer.sh 1000000
+
+# Every shipped lesson: directives, names, expectations, {{…}} and the numbers in the prose.
+lint: build
+	$(BIN) lint --strict --lessons Lessons
 
 # The conformance cases alone (Tests/Conformance).
 conformance: build-tests

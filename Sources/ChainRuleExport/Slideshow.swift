@@ -25,6 +25,8 @@ public struct Slideshow: Sendable {
         public var notes: [String]
         /// A question the step asks before revealing the answer (Markdown).
         public var question: String?
+        /// A question's answer to type (an answer box with Check and Reveal), when it has one.
+        public var quiz: Quiz?
         /// The figure, an inline `<svg>` element (see `ExportSVG.inline`).
         public var figure: String
         /// The accessible description of the figure.
@@ -33,8 +35,9 @@ public struct Slideshow: Sendable {
         public var shortName: String
 
         public init(pass: String, kicker: String, heading: String, equations: [String], prose: String,
-                    notes: [String], question: String? = nil, figure: String, figureLabel: String, shortName: String) {
+                    notes: [String], question: String? = nil, quiz: Quiz? = nil, figure: String, figureLabel: String, shortName: String) {
             self.question = question
+            self.quiz = quiz
             self.pass = pass
             self.kicker = kicker
             self.heading = heading
@@ -45,6 +48,16 @@ public struct Slideshow: Sendable {
             self.figureLabel = figureLabel
             self.shortName = shortName
         }
+    }
+
+    /// The answer box of a question slide: the numbers to type (checked in
+    /// the page within `QuizAnswer.relativeTolerance`), a hint for a first
+    /// wrong answer, and the answer as shown when revealed.
+    public struct Quiz: Sendable {
+        public var answer: [Double]
+        public var hint: String
+        public var shown: String
+        public init(answer: [Double], hint: String, shown: String) { self.answer = answer; self.hint = hint; self.shown = shown }
     }
 
     /// A file next to the slideshow (a PDF, the worksheet).
@@ -99,7 +112,17 @@ public struct Slideshow: Sendable {
                 body += "<div class=\"prose\">" + ExportHTML.markdown(slide.prose) + "</div>\n"
             }
             if let question = slide.question {
-                body += "<div class=\"note ask\"><span class=\"note-mark\" aria-hidden=\"true\">Question</span>" + ExportHTML.markdown(question) + "</div>\n"
+                body += "<div class=\"note ask\"><span class=\"note-mark\" aria-hidden=\"true\">Question</span>" + ExportHTML.markdown(question)
+                if let quiz = slide.quiz {
+                    // Numbers only in data attributes; the page's script reads typed text as numbers, never as HTML or code.
+                    let answer = quiz.answer.map { "\($0)" }.joined(separator: " ")
+                    body += "<div class=\"quiz\" data-answer=\"\(e(answer))\" data-hint=\"\(e(quiz.hint))\" data-shown=\"\(e(quiz.shown))\">"
+                        + "<label>Your answer <input type=\"text\" class=\"quiz-input\" inputmode=\"decimal\" autocomplete=\"off\" spellcheck=\"false\" maxlength=\"200\""
+                        + " placeholder=\"\(quiz.answer.count > 1 ? "\(quiz.answer.count) numbers, commas between" : "a number or e.g. 2*3")\"></label> "
+                        + "<button type=\"button\" class=\"quiz-check\">Check</button> <button type=\"button\" class=\"quiz-reveal\">Reveal</button>"
+                        + "<p class=\"quiz-verdict\" aria-live=\"polite\"></p><p class=\"quiz-score\"></p></div>"
+                }
+                body += "</div>\n"
             }
             for note in slide.notes {
                 body += "<div class=\"note\"><span class=\"note-mark\" aria-hidden=\"true\">Note</span>" + ExportHTML.markdown(note) + "</div>\n"
@@ -236,6 +259,90 @@ public struct Slideshow: Sendable {
         }
         if (k !== null) { ev.preventDefault(); show(k); }
       });
+      // Quiz: typed answers are read as numbers by a small parser (never as HTML or code),
+      // right within 1 % (or 1e-6 of 0); a wrong answer gets the hint, a second one the answer.
+      var quizzes = Array.prototype.slice.call(document.querySelectorAll('.quiz'));
+      var right = 0, done = 0;
+      function parseAnswer(text) {
+        var parts = String(text).replace(/[\\[\\]]/g, '').split(','), out = [];
+        for (var i = 0; i < parts.length; i++) {
+          var v = parseExpr(parts[i]);
+          if (v === null || !isFinite(v)) return null;
+          out.push(v);
+        }
+        return out;
+      }
+      function parseExpr(src) {
+        var s = src.replace(/\\u2212/g, '-').replace(/[\\u00d7\\u00b7]/g, '*').replace(/\\u00f7/g, '/'), k = 0, depth = 0;
+        function ws() { while (k < s.length && (s[k] === ' ' || s[k] === '\\t')) k++; }
+        function atom() {
+          ws();
+          if (s[k] === '(') {
+            if (++depth > 50) return null;
+            k++; var v = sum(); ws();
+            if (v === null || s[k] !== ')') return null;
+            k++; depth--; return v;
+          }
+          var m = /^(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?/.exec(s.slice(k));
+          if (!m) return null;
+          k += m[0].length; return parseFloat(m[0]);
+        }
+        function power() {
+          var b = atom(); if (b === null) return null; ws();
+          if (s[k] === '^') { k++; var e = unary(); return e === null ? null : Math.pow(b, e); }
+          return b;
+        }
+        function unary() {
+          ws();
+          if (s[k] === '-') { k++; var v = unary(); return v === null ? null : -v; }
+          if (s[k] === '+') { k++; return unary(); }
+          return power();
+        }
+        function product() {
+          var v = unary(); if (v === null) return null;
+          for (;;) { ws(); var op = s[k]; if (op !== '*' && op !== '/') return v; k++; var r = unary(); if (r === null) return null; v = op === '*' ? v * r : v / r; }
+        }
+        function sum() {
+          var v = product(); if (v === null) return null;
+          for (;;) { ws(); var op = s[k]; if (op !== '+' && op !== '-') return v; k++; var r = product(); if (r === null) return null; v = op === '+' ? v + r : v - r; }
+        }
+        if (s.length > 200) return null;
+        var v = sum(); ws();
+        return v === null || k !== s.length ? null : v;
+      }
+      function showScore() {
+        quizzes.forEach(function (q) { q.querySelector('.quiz-score').textContent = 'Score: ' + right + '/' + quizzes.length; });
+      }
+      quizzes.forEach(function (q) {
+        var answer = q.getAttribute('data-answer').split(' ').map(parseFloat);
+        var input = q.querySelector('.quiz-input'), verdict = q.querySelector('.quiz-verdict');
+        var wrong = 0, finished = false;
+        function finish(ok, text) {
+          finished = true; done++; if (ok) right++;
+          input.disabled = true;
+          q.querySelector('.quiz-check').disabled = true;
+          q.querySelector('.quiz-reveal').disabled = true;
+          verdict.textContent = text;
+          q.classList.add(ok ? 'right' : 'revealed');
+          showScore();
+        }
+        function check() {
+          if (finished) return;
+          var typed = parseAnswer(input.value);
+          if (typed === null) { verdict.textContent = 'Type a number or an expression like 2*3.'; return; }
+          if (typed.length !== answer.length) { verdict.textContent = answer.length === 1 ? 'Type one number.' : 'Type ' + answer.length + ' numbers separated by commas.'; return; }
+          var ok = typed.every(function (v, i) { return Math.abs(v - answer[i]) <= Math.max(0.01 * Math.abs(answer[i]), 1e-6); });
+          if (ok) { finish(true, '\\u2713 Right: ' + q.getAttribute('data-shown')); return; }
+          wrong++;
+          if (wrong === 1) verdict.textContent = '\\u2717 Not quite. Hint: ' + q.getAttribute('data-hint');
+          else finish(false, '\\u2717 Not quite. The answer is ' + q.getAttribute('data-shown'));
+        }
+        q.querySelector('.quiz-check').addEventListener('click', check);
+        q.querySelector('.quiz-reveal').addEventListener('click', function () {
+          if (!finished) finish(false, 'The answer is ' + q.getAttribute('data-shown'));
+        });
+        input.addEventListener('keydown', function (ev) { if (ev.key === 'Enter') { ev.preventDefault(); check(); } });
+      });
       show(fromHash());
     })();
     """
@@ -318,6 +425,10 @@ public struct Slideshow: Sendable {
         .note p { margin: 0 0 .6em; }
         .note.ask { background: color-mix(in srgb, var(--gradient) 10%, var(--card)); }
         .note.ask .note-mark { color: var(--gradient); }
+        .quiz { margin-top: .5em; }
+        .quiz input { font: inherit; width: 12em; padding: .15em .3em; }
+        .quiz-verdict:empty, .quiz-score:empty, html:not(.js) .quiz { display: none; }
+        .quiz.right .quiz-verdict { font-weight: 600; }
         a { color: var(--accent); }
         .controls { display: flex; align-items: center; gap: 14px; padding: 6px 0 8px; }
         button { font: 600 14px var(--sans); color: var(--text); background: var(--card); border: 1px solid var(--border); border-radius: 10px; padding: 9px 16px; cursor: pointer; min-width: 44px; }

@@ -466,6 +466,13 @@ struct DOTWriter {
             let word = reduction.summedAxes.count == 1 ? "axis" : "axes"
             gradientPrefix = text("(broadcast) Σ \(word) \(axes) ", color: theme.gradient, size: captionSize, italic: true)
         }
+        if figure.options.localDerivatives, edge.to != nil, gradientPrefix == nil,
+           case .elementwise(let local)? = figure.records[edge]?.local, local.count == 1 {
+            // The local derivative beside the gradient it multiplied into (CS231n style): `× 3`.
+            let l = local.scalars[0]
+            gradientPrefix = text("× " + (l < 0 ? format.minus : "") + format.string(abs(l)) + "  ",
+                                  color: theme.muted, size: captionSize, italic: true)
+        }
         if case .target = block {} else if !isScalar, gradientPrefix == nil, !theme.gradientPrefix.isEmpty {
             gradientPrefix = gradientText("")  // print theme: "∂" marks gradient matrices too
         }

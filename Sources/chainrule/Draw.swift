@@ -61,6 +61,8 @@ struct Draw: ParsableCommand {
     @Flag(help: "Draw no clusters (by default a script's groups, else the neurons and layers found in its structure, are boxed).")
     var noGroups = false
 
+    @Flag(name: .customLong("local"), help: "Beside each scalar gradient, the local derivative it was multiplied by (CS231n style: × 3).")
+    var localDerivatives = false
     @OptionGroup(title: "Big figures") var scale: FigureScaleOptions
 
     func run() throws {
@@ -71,6 +73,7 @@ struct Draw: ParsableCommand {
         var options = FigureOptions(theme: theme.figureTheme, expandFused: expand, worksheet: worksheet, legend: legend)
         options.groups = noGroups && collapse == nil ? .none : script.figureGroups
         options.collapse = collapse
+        options.localDerivatives = localDerivatives
         try scale.apply(to: &options)
         if collapse != nil && options.groups.isEmpty {
             throw ScriptInput.exit(with: "--collapse \(collapse!.rawValue): '\(script.fileName)' has no groups to fold (write 'group NAME { … }' blocks, or use a network of at least two tanh/relu/sigmoid neurons)")
