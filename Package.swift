@@ -59,7 +59,7 @@ let package = Package(
         // Benchmarks: `swift run -c release chainrule-bench` (see Benchmarks/README.md).
         .executableTarget(
             name: "chainrule-bench",
-            dependencies: ["ChainRule", "GraphScript", "ChainRuleRender"],
+            dependencies: ["ChainRule", "GraphScript", "ChainRuleRender", "ChainRuleLessons"],
             path: "Benchmarks/chainrule-bench"
         ),
         // Fuzzing the parsers: `Fuzz/run-libfuzzer.sh` or `chainrule-fuzz CORPUS…` (see Fuzz/README.md).

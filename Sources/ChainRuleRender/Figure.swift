@@ -20,6 +20,8 @@ public struct FigureOptions: Sendable {
     public var maxMatrixRows: Int
     /// Matrices with more columns than this are truncated with ⋯.
     public var maxMatrixColumns: Int
+    /// How tensors larger than that are shown (`CompactTensor.swift`).
+    public var tensors: TensorDisplay = .compact
     /// Line the inputs (leaves) up in the first column, textbook style (those
     /// first used within two operations of the inputs; later ones sit next to their use).
     public var alignInputs: Bool

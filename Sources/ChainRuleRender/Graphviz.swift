@@ -56,7 +56,7 @@ public struct GraphvizError: Error, CustomStringConvertible, Sendable, Equatable
     public let stage: String
     /// Graphviz's message (or ours, when it said nothing).
     public let message: String
-    public var description: String { "Graphviz \(stage) failed: \(message)" }
+    public var description: String { stage == FigureBudget.refusalStage ? message : "Graphviz \(stage) failed: \(message)" }
 }
 
 /// Node and edge geometry read back from a laid-out graph.
