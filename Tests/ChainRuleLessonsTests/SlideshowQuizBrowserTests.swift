@@ -81,20 +81,7 @@ struct SlideshowQuizBrowserTests {
     func quizInTheSlideshow() throws {
         let dir = exportTemporaryFolder("quiz-export")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let lesson = try Lesson(markdown: """
-        # Quiz
-
-        ```graph
-        x = 2
-        y = 3
-        z = x * y
-        L = z + 1
-        ```
-
-        > ask forward z: what is x × y?
-        > ask backward y local: what is the local derivative ∂z/∂y?
-        > ask backward x: what is ∂L/∂x?
-        """, fileName: "01-quiz.md")
+        let lesson = try Lesson(markdown: QuizFixture.markdown, fileName: "01-quiz.md")
         let summary = try LessonExporter(options: ExportOptions(directory: dir, formats: [.svg], progress: false)).export([lesson])
         let page = dir.appendingPathComponent(try #require(summary.lessons.first).slideshow)
         let html = try String(contentsOf: page, encoding: .utf8)

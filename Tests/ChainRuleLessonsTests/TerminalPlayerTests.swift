@@ -137,20 +137,7 @@ func playFolder() throws -> (url: URL, cd: String) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-quiz-\(getpid())-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        try """
-        # Quiz
-
-        ```graph
-        x = 2
-        y = 3
-        z = x * y
-        L = z + 1
-        ```
-
-        > ask forward z: what is x × y?
-        > ask backward y local: what is the local derivative ∂z/∂y?
-        > ask backward x: what is ∂L/∂x?
-        """.write(to: dir.appendingPathComponent("01-quiz.md"), atomically: true, encoding: .utf8)
+        try QuizFixture.markdown.write(to: dir.appendingPathComponent("01-quiz.md"), atomically: true, encoding: .utf8)
         let t = try Tmux(tmux: tmuxPath)
         defer { t.kill() }
         try t.start("cd \(shellQuote(dir.path)) && \(shellQuote(bin)) lesson 01-quiz.md --quiz; echo EXIT=$?; sleep 60")
