@@ -12,7 +12,7 @@ extension Figure {
     /// every node and edge carries its `pos`, so the `nop2` engine draws the
     /// frame exactly where the layout put things.
     /// `dpi` (bitmap formats only) sets the resolution of PNG output.
-    public func dot(_ frame: FigureFrame = .complete, pinnedTo layout: GraphvizLayout? = nil, dpi: Int? = nil) -> String {
+    package func dot(_ frame: FigureFrame = .complete, pinnedTo layout: GraphvizLayout? = nil, dpi: Int? = nil) -> String {
         var writer = DOTWriter(figure: self, frame: frame, layout: layout)
         writer.dpi = dpi
         return writer.write()

@@ -4,6 +4,7 @@ import ChainRule
 /// matrix truncation and an optional legend. These are fixed for a figure;
 /// what changes from frame to frame is a `FigureFrame`.
 public struct FigureOptions: Sendable {
+    /// Colours and fonts: `.light` (the default), `.dark`, `.print`, `.colorblind`.
     public var theme: FigureTheme
     /// Draw fused operations (`sigmoid`, `softmax`, `softmax_cross_entropy`)
     /// expanded into primitives (`Graph.expanded()`).
@@ -13,9 +14,11 @@ public struct FigureOptions: Sendable {
     public var worksheet: Bool
     /// A small key explaining the value and gradient labels.
     public var legend: Bool
+    /// How numbers are written in labels (4 significant digits by default).
     public var numberFormat: NumberFormat
     /// Matrices with more rows/columns than this are truncated with ⋮ / ⋯.
     public var maxMatrixRows: Int
+    /// Matrices with more columns than this are truncated with ⋯.
     public var maxMatrixColumns: Int
     /// Line the inputs (leaves) up in the first column, textbook style (those
     /// first used within two operations of the inputs; later ones sit next to their use).
@@ -28,6 +31,8 @@ public struct FigureOptions: Sendable {
     /// Fold each group of this level into one box (`--collapse`); nil draws every node.
     public var collapse: CollapseLevel?
 
+    /// Options for a figure; every one has the default `chainrule draw` uses.
+    /// Matrix limits are at least 2, and `pngDPI` is kept within 36…1200.
     public init(theme: FigureTheme = .light, expandFused: Bool = false, worksheet: Bool = false,
                 legend: Bool = false, numberFormat: NumberFormat = .figure,
                 maxMatrixRows: Int = 4, maxMatrixColumns: Int = 4, alignInputs: Bool = true, pngDPI: Int = 192,
@@ -50,10 +55,16 @@ public struct FigureOptions: Sendable {
 /// `operand` of `to`, or — when `to` is `nil` — the value leaving `from`
 /// itself (into the output's name, or the trunk before a fan-out).
 public struct FigureEdge: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The node whose value the edge carries.
     public let from: NodeID
+    /// The operation it flows into, or `nil` for the value's own edge.
     public let to: NodeID?
+    /// Which operand of `to` it is (0 when `to` is `nil`).
     public let operand: Int
 
+    /// The edge from `from` into operand `operand` of `to` (or `from`'s own
+    /// value edge when `to` is `nil`); `operand(_:into:at:)` and
+    /// `value(of:)` say the same more clearly.
     public init(from: NodeID, to: NodeID?, operand: Int = 0) {
         self.from = from
         self.to = to
@@ -86,8 +97,11 @@ public struct FigureEdge: Hashable, Sendable, Comparable, CustomStringConvertibl
 /// Keep it no wider than the final label, or it may overlap its neighbours
 /// in a pinned layout.
 public struct EdgeLabelOverride: Sendable, Hashable {
+    /// Text above the line instead of the value, if not `nil`.
     public var value: String?
+    /// Text below the line instead of the gradient, if not `nil`.
     public var gradient: String?
+    /// Overrides for the value, the gradient, or both.
     public init(value: String? = nil, gradient: String? = nil) {
         self.value = value
         self.gradient = gradient
@@ -102,10 +116,14 @@ public struct FigureFrame: Sendable, Hashable {
     public var values: Set<NodeID>?
     /// Edges whose gradients are shown; `nil` shows every gradient.
     public var gradients: Set<FigureEdge>?
+    /// Nodes drawn highlighted (the step's focus).
     public var highlightedNodes: Set<NodeID>
+    /// Edges drawn highlighted.
     public var highlightedEdges: Set<FigureEdge>
+    /// Edges whose labels show other text (an equation's term, `?` for a question).
     public var overrides: [FigureEdge: EdgeLabelOverride]
 
+    /// A frame; by default every value and gradient shown, nothing highlighted.
     public init(values: Set<NodeID>? = nil, gradients: Set<FigureEdge>? = nil,
                 highlightedNodes: Set<NodeID> = [], highlightedEdges: Set<FigureEdge> = [],
                 overrides: [FigureEdge: EdgeLabelOverride] = [:]) {
@@ -147,6 +165,7 @@ public struct FigureFrame: Sendable, Hashable {
 /// - Vectors and matrices are small bracketed tables with their shape,
 ///   truncated with ⋮ and ⋯ past `maxMatrixRows` × `maxMatrixColumns`.
 public struct Figure: Sendable {
+    /// How the figure is drawn.
     public let options: FigureOptions
     /// The backward pass being drawn (of the expanded graph when `expandFused`).
     public let backward: Backward
@@ -158,6 +177,7 @@ public struct Figure: Sendable {
 
     /// The graph being drawn.
     public var graph: Graph { backward.forward.graph }
+    /// The output node, where the backward pass started (in `graph`).
     public var output: NodeID { backward.output }
 
     /// `options.groups` on `graph` (mapped through `mapping` when expanded).

@@ -6,13 +6,12 @@ import ChainRule
 /// between the steps of a lesson.
 ///
 /// ```swift
-/// let figure = try Figure(pass, options: FigureOptions(theme: .dark))
-/// let layout = try FigureLayout(figure)            // one `dot` layout
-/// let start  = try layout.render(.unknown)          // every label `?`
-/// let step   = try layout.render(FigureFrame(values: [x, y], gradients: [],
-///                                            highlightedNodes: [sum]))
-/// let final  = try layout.render()                  // the finished pass, SVG
-/// let sheet  = try layout.worksheet().render(format: .pdf)  // blanks, same places
+/// let figure = try Figure(pass, options: FigureOptions(theme: .dark, expandFused: false))
+/// let layout = try FigureLayout(figure)        // one `dot` layout, labels at their widest
+/// let blank  = try layout.render(.unknown)      // every label `?`
+/// let step   = try layout.render(FigureFrame(values: [x, y], gradients: [], highlightedNodes: [product]))
+/// let done   = try layout.render()              // the finished pass, SVG bytes
+/// let pdf    = try layout.render(.complete, format: .pdf)
 /// ```
 ///
 /// The layout is made with the finished labels (final values and
@@ -24,7 +23,7 @@ public struct FigureLayout: Sendable {
     /// The figure being drawn.
     public let figure: Figure
     /// Positions and sizes read back from the `dot` layout.
-    public let geometry: GraphvizLayout
+    package let geometry: GraphvizLayout
     /// SVG fragments of frames already rendered (see `FrameCache`).
     let frameCache = FrameCache()
 

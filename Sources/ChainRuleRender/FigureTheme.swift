@@ -6,7 +6,9 @@
 ///   with `∂`, highlights are bold outlines, so nothing is carried by colour alone.
 /// - `colorblind`: the Okabe–Ito palette (vermillion gradients, blue highlights).
 public struct FigureTheme: Sendable, Hashable {
+    /// The theme's name, as `--theme` takes it (`light`, `dark`, `print`, `colorblind`).
     public var name: String
+    /// The page behind the figure (a CSS colour, `#rrggbb`).
     public var background: String
     /// Values, names, operation symbols.
     public var text: String
@@ -16,17 +18,22 @@ public struct FigureTheme: Sendable, Hashable {
     public var gradient: String
     /// Edge lines (subdued).
     public var edge: String
+    /// Fill of the operation circles.
     public var operationFill: String
+    /// Outline of the operation circles.
     public var operationStroke: String
     /// Outline and edge colour of highlighted parts.
     public var highlight: String
     /// Fill behind highlighted parts.
     public var highlightFill: String
+    /// Graphviz font list for every label.
     public var fontName: String
     /// Gradients drawn in italics (and prefixed with `gradientPrefix`).
     public var gradientItalic: Bool
+    /// Text before every gradient (`∂ ` in `print`, so gradients differ from values without colour).
     public var gradientPrefix: String
 
+    /// A theme of your own; colours are CSS colours (`#rrggbb`).
     public init(name: String, background: String, text: String, muted: String, gradient: String, edge: String,
                 operationFill: String, operationStroke: String, highlight: String, highlightFill: String,
                 fontName: String = "DejaVu Sans,sans-serif", gradientItalic: Bool = false, gradientPrefix: String = "") {
@@ -45,16 +52,19 @@ public struct FigureTheme: Sendable, Hashable {
         self.gradientPrefix = gradientPrefix
     }
 
+    /// Black values and red gradients on white: the default.
     public static let light = FigureTheme(
         name: "light", background: "#ffffff", text: "#1a1a1a", muted: "#6b7280", gradient: "#c0392b",
         edge: "#8c939d", operationFill: "#ffffff", operationStroke: "#3d4450",
         highlight: "#1c6fd1", highlightFill: "#e3effc")
 
+    /// Light text and coral gradients on a dark background, for dark slides.
     public static let dark = FigureTheme(
         name: "dark", background: "#1b1e23", text: "#eceff4", muted: "#9aa3ad", gradient: "#ff7b72",
         edge: "#7d8590", operationFill: "#252a31", operationStroke: "#c9d1d9",
         highlight: "#58a6ff", highlightFill: "#1f3350")
 
+    /// Black and grey only: gradients italic and prefixed with `∂`, highlights bold outlines.
     public static let print = FigureTheme(
         name: "print", background: "#ffffff", text: "#000000", muted: "#555555", gradient: "#000000",
         edge: "#666666", operationFill: "#ffffff", operationStroke: "#000000",

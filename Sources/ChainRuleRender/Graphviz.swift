@@ -11,7 +11,12 @@ import Foundation
 
 /// An output format Graphviz renders to.
 public enum GraphvizFormat: String, CaseIterable, Sendable {
-    case svg, pdf, png
+    /// Scalable vector graphics, with ids, classes and tooltips on nodes and edges.
+    case svg
+    /// A one-page PDF (reproducible: its dates are fixed).
+    case pdf
+    /// A bitmap at `FigureOptions.pngDPI`.
+    case png
     /// DOT with layout attributes (`pos`, `width`, `height`, …).
     case dot
     /// Graphviz's simple text format with coordinates.
@@ -37,7 +42,7 @@ public enum GraphvizFormat: String, CaseIterable, Sendable {
 }
 
 /// A Graphviz layout engine.
-public enum GraphvizEngine: String, Sendable {
+package enum GraphvizEngine: String, Sendable {
     /// Hierarchical layout (ranks left to right for our figures).
     case dot
     /// Keeps the positions already in the graph (`pos` on nodes and edges),
@@ -55,23 +60,23 @@ public struct GraphvizError: Error, CustomStringConvertible, Sendable, Equatable
 }
 
 /// Node and edge geometry read back from a laid-out graph.
-public struct GraphvizLayout: Sendable, Equatable {
+package struct GraphvizLayout: Sendable, Equatable {
     /// The graph's bounding box, `"llx,lly,urx,ury"` in points.
-    public var boundingBox: String
+    package var boundingBox: String
     /// Per node, keyed by its `id` attribute (its name when it has none):
     /// `pos` (`"x,y"` in points), `width` and `height` (inches).
-    public var nodes: [String: NodeGeometry]
+    package var nodes: [String: NodeGeometry]
     /// Per edge `id` attribute: the spline `pos` string.
-    public var edges: [String: String]
+    package var edges: [String: String]
     /// Graph-label position (`lp`), if the graph has a label.
-    public var labelPosition: String?
+    package var labelPosition: String?
 
-    public struct NodeGeometry: Sendable, Equatable {
-        public var pos: String
-        public var width: String
-        public var height: String
+    package struct NodeGeometry: Sendable, Equatable {
+        package var pos: String
+        package var width: String
+        package var height: String
         /// The node's `id` attribute, if it has one.
-        public var id: String?
+        package var id: String?
     }
 }
 
@@ -80,9 +85,9 @@ public struct GraphvizLayout: Sendable, Equatable {
 /// ```swift
 /// let svg = try Graphviz.render(dot: "digraph { a -> b }", format: .svg)
 /// ```
-public enum Graphviz {
+package enum Graphviz {
     /// Lays out `dot` with `engine` and renders it as `format`.
-    public static func render(dot: String, engine: GraphvizEngine = .dot,
+    package static func render(dot: String, engine: GraphvizEngine = .dot,
                               format: GraphvizFormat = .svg) throws(GraphvizError) -> [UInt8] {
         try GraphvizRuntime.shared.withContext { gvc throws(GraphvizError) in
             let bytes = try withGraph(dot, gvc: gvc, engine: engine) { g throws(GraphvizError) in
@@ -98,7 +103,7 @@ public enum Graphviz {
     /// The geometry is read from the laid-out graph itself (`attach_attrs`
     /// writes the same `pos`/`width`/`height`/`bb`/`lp` strings the `dot`
     /// output format prints), without printing and re-parsing the graph.
-    public static func layout(dot: String) throws(GraphvizError) -> GraphvizLayout {
+    package static func layout(dot: String) throws(GraphvizError) -> GraphvizLayout {
         try GraphvizRuntime.shared.withContext { gvc throws(GraphvizError) in
             try withGraph(dot, gvc: gvc, engine: .dot) { g throws(GraphvizError) in
                 attach_attrs(g)
@@ -108,7 +113,7 @@ public enum Graphviz {
     }
 
     /// Graphviz's version, e.g. `"2.43.0"`.
-    public static var version: String {
+    package static var version: String {
         (try? GraphvizRuntime.shared.withContext { gvc throws(GraphvizError) in
             guard let v = gvcVersion(gvc) else { return "unknown" }
             return String(cString: v)
@@ -116,15 +121,15 @@ public enum Graphviz {
     }
 
     /// The result of trying one format.
-    public struct FormatCheck: Sendable {
-        public let format: GraphvizFormat
+    package struct FormatCheck: Sendable {
+        package let format: GraphvizFormat
         /// `nil` when a small graph rendered; otherwise why not.
-        public let error: GraphvizError?
-        public var works: Bool { error == nil }
+        package let error: GraphvizError?
+        package var works: Bool { error == nil }
     }
 
     /// Tries to render a small graph in each format, in-process.
-    public static func checkFormats(_ formats: [GraphvizFormat] = GraphvizFormat.allCases) -> [FormatCheck] {
+    package static func checkFormats(_ formats: [GraphvizFormat] = GraphvizFormat.allCases) -> [FormatCheck] {
         let probe = "digraph probe { rankdir=LR; a [label=<<B>a</B>>]; a -> b [label=\"1\"]; }"
         return formats.map { format in
             do {

@@ -6,15 +6,15 @@
 /// let px = Legibility(svg: text).medianLabelPixels()          // whole figure on a 1280×720 slide
 /// let zoomed = Legibility(svg: text).medianLabelPixels(showing: box)  // a viewBox zoomed to fit
 /// ```
-public struct Legibility: Sendable {
+package struct Legibility: Sendable {
     /// The SVG's size in points (`width="…pt"`).
-    public let width: Double
-    public let height: Double
+    package let width: Double
+    package let height: Double
     /// Every `<text>`'s font size in points, in document order.
-    public let fontSizes: [Double]
+    package let fontSizes: [Double]
 
     /// Reads the size and the labels of a Graphviz SVG.
-    public init(svg: String) {
+    package init(svg: String) {
         func attribute(_ name: String, in tag: Substring) -> Double? {
             guard let r = tag.range(of: " \(name)=\"") else { return nil }
             let digits = tag[r.upperBound...].prefix { $0 != "\"" }
@@ -34,19 +34,19 @@ public struct Legibility: Sendable {
     }
 
     /// The scale at which a region `width` × `height` points fits the viewport (at most 1).
-    public static func scale(fitting width: Double, _ height: Double, viewport: (width: Double, height: Double) = (1280, 720)) -> Double {
+    package static func scale(fitting width: Double, _ height: Double, viewport: (width: Double, height: Double) = (1280, 720)) -> Double {
         guard width > 0, height > 0 else { return 1 }
         return min(1, viewport.width / (width * 4 / 3), viewport.height / (height * 4 / 3))
     }
 
     /// The median label height in CSS px with the whole figure fitted to the viewport.
-    public func medianLabelPixels(viewport: (width: Double, height: Double) = (1280, 720)) -> Double {
+    package func medianLabelPixels(viewport: (width: Double, height: Double) = (1280, 720)) -> Double {
         medianLabelPixels(regionWidth: width, regionHeight: height, viewport: viewport)
     }
 
     /// The median label height in CSS px when a region of the figure
     /// (`regionWidth` × `regionHeight` points, say a zoomed `viewBox`) is fitted to the viewport.
-    public func medianLabelPixels(regionWidth: Double, regionHeight: Double,
+    package func medianLabelPixels(regionWidth: Double, regionHeight: Double,
                                   viewport: (width: Double, height: Double) = (1280, 720)) -> Double {
         guard !fontSizes.isEmpty else { return 0 }
         let s = fontSizes.sorted()

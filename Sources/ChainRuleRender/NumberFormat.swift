@@ -28,6 +28,7 @@ public struct NumberFormat: Sendable, Hashable {
     /// The minus sign: U+2212 by default (typographic), `-` for plain text.
     public var minus: String
 
+    /// A format; `significantDigits` is kept within 1…17.
     public init(significantDigits: Int = 4, smallestFixedExponent: Int = -3,
                 largestFixedExponent: Int = 5, minus: String = "\u{2212}") {
         self.significantDigits = max(1, min(17, significantDigits))

@@ -17,6 +17,7 @@ public struct TensorFormat: Sendable {
     /// Whether a cut tensor ends with its shape (off where a shape column is beside it).
     public var appendsShape: Bool
 
+    /// A format; the limits are kept at their minimums (2 items, 1 row) or above.
     public init(number: NumberFormat = .text, maxItems: Int = 6, maxRows: Int = 3, appendsShape: Bool = true) {
         self.number = number
         self.maxItems = max(2, maxItems)
