@@ -77,8 +77,8 @@ BENCH_VENV := Benchmarks/peers/.venv
 bench: deps
 	@command -v dot >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq graphviz; }
 	@test -x $(BENCH_VENV)/bin/python || { python3 -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install -q micrograd numpy graphviz; }
-	$(SWIFT) build -c release --product chainrule
-	$(SWIFT) run -c release chainrule-bench $(BENCH_ARGS)
+	$(SWIFT) build -c release --product chainrule --static-swift-stdlib
+	$(SWIFT) run -c release --static-swift-stdlib chainrule-bench $(BENCH_ARGS)
 
 # Leaks and memory errors under valgrind (scripts/memcheck.sh, suppressions in
 # scripts/valgrind.supp): every conformance case in every format plus an export.

@@ -366,21 +366,58 @@ public struct ScalarTape: Sendable {
     }
 
     // MARK: The rules — the operations' definitions (Operations/Definitions+*.swift).
+    // Each op code names its operation; the rule is the definition's (no
+    // rule is written here).
 
     /// `y = op(a)` or `y = a ∘ b`; `p` is `pow`'s exponent. A leaf's value is `a`.
     @usableFromInline
     static func forward(_ op: Op, _ a: Double, _ b: Double, _ p: Double) -> Double {
-        guard let operation = op.operation(exponent: p) else { return a }
-        if let rule = operation.binaryRule { return rule.forward(a, b) }
-        return operation.unaryRule!.forward(a)
+        switch op {
+        case .leaf:     return a
+        case .identity: return Operation.identity.unaryRule!.forward(a)
+        case .neg:      return Operation.neg.unaryRule!.forward(a)
+        case .exp:      return Operation.exp.unaryRule!.forward(a)
+        case .log:      return Operation.log.unaryRule!.forward(a)
+        case .recip:    return Operation.recip.unaryRule!.forward(a)
+        case .square:   return Operation.square.unaryRule!.forward(a)
+        case .sqrt:     return Operation.sqrt.unaryRule!.forward(a)
+        case .sigmoid:  return Operation.sigmoid.unaryRule!.forward(a)
+        case .relu:     return Operation.relu.unaryRule!.forward(a)
+        case .tanh:     return Operation.tanh.unaryRule!.forward(a)
+        case .pow:      return Operation.pow(p).unaryRule!.forward(a)
+        case .add:      return Operation.add.binaryRule!.forward(a, b)
+        case .sub:      return Operation.sub.binaryRule!.forward(a, b)
+        case .mul:      return Operation.mul.binaryRule!.forward(a, b)
+        case .div:      return Operation.div.binaryRule!.forward(a, b)
+        }
     }
 
     /// The local derivatives `∂y/∂a` and `∂y/∂b` given the operands and the output `y`.
     @usableFromInline
     static func derivative(_ op: Op, _ a: Double, _ b: Double, _ y: Double, _ p: Double) -> (da: Double, db: Double) {
-        guard let operation = op.operation(exponent: p) else { return (0, 0) }
-        if let rule = operation.binaryRule { return (rule.da(a, b), rule.db(a, b)) }
-        return (operation.unaryRule!.derivative(a, y), 0)
+        @inline(__always) func unary(_ operation: Operation) -> (da: Double, db: Double) { (operation.unaryRule!.derivative(a, y), 0) }
+        @inline(__always) func binary(_ operation: Operation) -> (da: Double, db: Double) {
+            let rule = operation.binaryRule!
+            return (rule.da(a, b), rule.db(a, b))
+        }
+        switch op {
+        case .leaf:     return (0, 0)
+        case .identity: return unary(.identity)
+        case .neg:      return unary(.neg)
+        case .exp:      return unary(.exp)
+        case .log:      return unary(.log)
+        case .recip:    return unary(.recip)
+        case .square:   return unary(.square)
+        case .sqrt:     return unary(.sqrt)
+        case .sigmoid:  return unary(.sigmoid)
+        case .relu:     return unary(.relu)
+        case .tanh:     return unary(.tanh)
+        case .pow:      return unary(.pow(p))
+        case .add:      return binary(.add)
+        case .sub:      return binary(.sub)
+        case .mul:      return binary(.mul)
+        case .div:      return binary(.div)
+        }
     }
 }
 

@@ -6,7 +6,9 @@ import Foundation
 /// key in a terminal. Training steps run when they are first reached and
 /// stream their log; their result is kept for going back and forth.
 public final class LessonPlayer {
+    /// The lesson being played.
     public let lesson: Lesson
+    /// Width and colour of the text.
     public var style: TextStyle
     /// Where training curves (and, with a frame writer, step frames) go.
     public var outputDirectory: URL?
@@ -16,6 +18,7 @@ public final class LessonPlayer {
     public private(set) var trainingResults: [Int: TrainingResult] = [:]
     private var trainingLogs: [Int: [String]] = [:]
 
+    /// A player of `lesson`; with `outputDirectory`, training curves are written there.
     public init(lesson: Lesson, style: TextStyle, outputDirectory: URL? = nil) {
         self.lesson = lesson
         self.style = style

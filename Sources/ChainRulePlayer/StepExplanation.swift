@@ -8,6 +8,7 @@ import ChainRuleLessons
 /// its explanation and rule text, kept beside the forward and backward code),
 /// never from a second copy; the step's equations fill the same templates.
 public enum StepExplanation {
+    /// The explain view's lines for step `index` of `lesson`: its operation in words.
     public static func lines(_ lesson: Lesson, step index: Int) -> [String] {
         let step = lesson.steps[index]
         guard let s = step.section else {

@@ -4,8 +4,11 @@ import ChainRuleRender
 
 /// How text is drawn: with ANSI colour or plain, and how wide.
 public struct TextStyle: Sendable {
+    /// Whether to use ANSI colours (only on a terminal, never with `NO_COLOR`).
     public var color: Bool
+    /// Columns to wrap the text at (at least 40).
     public var width: Int
+    /// A style; `width` is raised to 40 if smaller.
     public init(color: Bool, width: Int = 100) { self.color = color; self.width = max(width, 40) }
 
     func paint(_ s: String, _ codes: String) -> String { color && !s.isEmpty ? "\u{1B}[\(codes)m\(s)\u{1B}[0m" : s }
@@ -103,12 +106,13 @@ public enum StepView {
             let value = step.knownValues.contains(node.id)
                 ? fit(values[node.id.index], 34, zeroBelow: section.valueZero(node.id)) : "?"
             let grad: String
+            let noGradient = node.isData ? "— (data)" : "— (target)"
             if step.knownGradients.contains(node.id) {
                 grad = section.backward.gradient(of: node.id).map {
                     fit($0, 34, zeroBelow: section.gradientZero(node.id))
-                } ?? "— (target)"
+                } ?? noGradient
             } else {
-                grad = section.backward.gradient(of: node.id) == nil ? "— (target)" : "?"
+                grad = section.backward.gradient(of: node.id) == nil ? noGradient : "?"
             }
             if node.id == step.focus { focusRows.insert(rows.count) }
             rows.append([labels[node.id], clip(op, 22), node.shape.isEmpty ? "()" : describeShape(node.shape), value, grad])
@@ -134,6 +138,7 @@ public enum StepView {
                     ? fit(values[input.index], 30, zeroBelow: section.valueZero(input)) : "?"
                 var grad = "?"
                 if isTarget { grad = "— (target)" }
+                else if g[input].isData { grad = "— (data)" }
                 else if step.knownGradients.contains(input),
                         let rec = section.backward.edges(into: input).first(where: { $0.to == node.id && $0.operand == k }) {
                     grad = fit(rec.contribution, 30, zeroBelow: section.edgeZero(rec))

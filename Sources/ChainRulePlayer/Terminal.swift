@@ -17,6 +17,8 @@ private func restoreSaved() {
 
 /// A key the player understands.
 public enum PlayerKey: Sendable, Equatable {
+    /// Enter, Space or →: the next step. b or ←: the previous one. q: quit.
+    /// Anything else: ignored.
     case next, back, quit, other
     /// Scrolling a step longer than the screen: a page (PgDn/PgUp, j/k) or a line (↓/↑).
     case pageDown, pageUp, lineDown, lineUp
@@ -36,10 +38,13 @@ nonisolated(unsafe) private var windowResized: sig_atomic_t = 0
 /// Key-by-key input on a terminal: canonical mode and echo off (output
 /// processing stays on), restored on exit, on error and on Ctrl-C/SIGTERM.
 public final class RawTerminal {
+    /// The file descriptor keys are read from.
     public let input: Int32
+    /// The file descriptor the screen is written to.
     public let output: Int32
     private var active = false
 
+    /// The terminal on `input` and `output` (standard input and output by default).
     public init(input: Int32 = 0, output: Int32 = 1) {
         self.input = input
         self.output = output

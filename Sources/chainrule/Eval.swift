@@ -46,5 +46,6 @@ struct Eval: ParsableCommand {
                 ScriptInput.writeError(warning + "\n")
             }
         }
+        StandardStreams.finish()
     }
 }

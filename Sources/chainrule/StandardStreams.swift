@@ -46,6 +46,12 @@ enum StandardStreams {
 
     static func output(_ text: String) { output(Array(text.utf8)) }
 
+    /// Ends a successful command now, without freeing what it built: every
+    /// output has been written with `write(2)`, and for a 10,000-statement
+    /// script the deinitialisers of the graph and its passes are ~15 % of the
+    /// process's instructions (callgrind).
+    static func finish() -> Never { exit(0) }
+
     /// Standard error, best effort (there is nowhere left to report a failure).
     static func error(_ text: String) {
         _ = Array(text.utf8).withUnsafeBytes { write($0, to: 2) }

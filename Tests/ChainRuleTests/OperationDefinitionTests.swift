@@ -34,6 +34,10 @@ import Testing
         #expect(Operation.pow(3).explanation.localDerivatives == ["local derivative ∂y/∂x = 3·x^2"])
         #expect(Operation.crossEntropy.explanation.localDerivatives.last == "b is a target: no gradient flows into it")
         #expect(Operation.sigmoid.explanation.expansion == "×(−1) → exp → +1 → 1/x")
+        #expect(Operation.mul.explanation.title == "a × b — elementwise multiplication")
+        #expect(Operation.mul.explanation.localDerivatives == ["local derivative ∂y/∂a = b — × swaps its inputs: the local derivative is the other operand",
+                                                               "local derivative ∂y/∂b = a — × swaps its inputs: the local derivative is the other operand"])
+        #expect(Operation.index([1, 2]).explanation.title == "x[1, 2] — indexing")
     }
 
     @Test func templatesFillLabels() {

@@ -51,6 +51,20 @@ import Testing
         #expect(Self.defined.subtracting(listed).isEmpty, "\(path) misses: \(Self.defined.subtracting(listed).sorted())")
     }
 
+    /// Every operation without a function name (the operators, indexing) has
+    /// a row in the reference's operator table, written with its token.
+    @Test func operatorTableListsEveryOperator() throws {
+        let rows = section(try read("docs/LANGUAGE.md"), "### Operators").filter { $0.hasPrefix("| `") }
+        let forms = rows.map { $0.dropFirst(2).prefix { $0 != "|" } }
+        for op in Operation.catalog where op.definition.call == nil && op != .identity {
+            let token = op.scriptName == "index" ? "[" : op.scriptName
+            let arity = op.arity
+            #expect(forms.contains { $0.contains(token) && ($0.contains("a \(token) b") == (arity == 2)) },
+                    "no row for \(op) (\(token))")
+        }
+        #expect(rows.count == Operation.catalog.filter { $0.definition.call == nil && $0 != .identity }.count)
+    }
+
     @Test func fuzzDictionaryListsExactlyTheFunctions() throws {
         let calls = try read("Fuzz/graph.dict").split(separator: "\n").compactMap { line -> String? in
             guard let m = line.wholeMatch(of: /"([a-z_]+)\("/) else { return nil }

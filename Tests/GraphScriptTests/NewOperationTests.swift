@@ -100,6 +100,10 @@ import Testing
         let gx = try values(source, "x").grad!, gy = try values(source, "y").grad!
         #expect(Swift.abs(gx[0] - 12) < 1e-12 && Swift.abs(gx[1] - 1.0 / 6) < 1e-12)
         #expect(Swift.abs(gy[0] - 8 * 0.6931471805599453) < 1e-12 && Swift.abs(gy[1] - 3 * 2.1972245773362196) < 1e-12)
+        // At x = 0 and at y = 0 the derivatives are the limits, as in JAX: no NaN.
+        let edge = "x = [0, 2]\ny = [2, 0]\nL = sum(pow(x, y))"
+        #expect(try values(edge, "x").grad == [0, 0])
+        #expect(try values(edge, "y").grad == [0, 0.6931471805599453])
         // The operator keeps its rule: a non-literal exponent is an error (pow is the function form).
         let d = try #require(diagnostic("x = 2\ny = 3\nz = x ^ y"))
         #expect((d.location.line, d.location.column) == (3, 9))

@@ -5,48 +5,41 @@ import RealModule
 // sits beside its local derivatives `∂y/∂a`, `∂y/∂b`.
 
 extension OperationDefinition {
-    static var add: OperationDefinition {
-        .init(name: "+", symbol: "+", arity: 2, verb: "add",
-              text: .init("addition", forward: "y = a + b", infix: "+",
-                          local: [.init("1", "+ passes the gradient through unchanged")]),
-              rule: .binary(forward: { $0 + $1 }, da: { _, _ in 1 }, db: { _, _ in 1 }))
-    }
+    static let add = OperationDefinition(
+        name: "+", symbol: "+", arity: 2, verb: "add",
+        text: .init("addition", forward: "y = a + b", infix: "+",
+                    local: [.init("1", "+ passes the gradient through unchanged")]),
+        rule: .binary(forward: { $0 + $1 }, da: { _, _ in 1 }, db: { _, _ in 1 }))
 
-    static var sub: OperationDefinition {
-        .init(name: "-", symbol: "−", arity: 2, verb: "subtract",
-              text: .init("subtraction", forward: "y = a − b", infix: "−",
-                          local: [.init("1", "− passes the gradient to its left operand"),
-                                  .init("−1", "− flips the sign for its right operand")]),
-              rule: .binary(forward: { $0 - $1 }, da: { _, _ in 1 }, db: { _, _ in -1 }))
-    }
+    static let sub = OperationDefinition(
+        name: "-", symbol: "−", arity: 2, verb: "subtract",
+        text: .init("subtraction", forward: "y = a − b", infix: "−",
+                    local: [.init("1", "− passes the gradient to its left operand"),
+                            .init("−1", "− flips the sign for its right operand")]),
+        rule: .binary(forward: { $0 - $1 }, da: { _, _ in 1 }, db: { _, _ in -1 }))
 
-    static var mul: OperationDefinition {
-        let swaps = "× swaps its inputs: the local derivative is the other operand"
-        return .init(name: "*", symbol: "×", arity: 2, verb: "multiply",
-                     text: .init("elementwise multiplication", forward: "y = a × b", infix: "×",
-                                 local: [.init("{b}", swaps), .init("{a}", swaps)]),
-                     rule: .binary(forward: { $0 * $1 }, da: { _, b in b }, db: { a, _ in a }))
-    }
+    static let mul = OperationDefinition(
+        name: "*", symbol: "×", arity: 2, verb: "multiply",
+        text: .init("elementwise multiplication", forward: "y = a × b", infix: "×",
+                    local: [.init("{b}", swapsInputs), .init("{a}", swapsInputs)]),
+        rule: .binary(forward: { $0 * $1 }, da: { _, b in b }, db: { a, _ in a }))
 
-    static var div: OperationDefinition {
-        .init(name: "/", symbol: "÷", arity: 2, verb: "divide",
-              text: .init("elementwise division", forward: "y = a ÷ b", infix: "÷",
-                          local: [.init("1/{b}"), .init("−{a}/{b}²")]),
-              rule: .binary(forward: { $0 / $1 }, da: { _, b in 1 / b }, db: { a, b in -a / (b * b) }))
-    }
+    static let div = OperationDefinition(
+        name: "/", symbol: "÷", arity: 2, verb: "divide",
+        text: .init("elementwise division", forward: "y = a ÷ b", infix: "÷",
+                    local: [.init("1/{b}"), .init("−{a}/{b}²")]),
+        rule: .binary(forward: { $0 / $1 }, da: { _, b in 1 / b }, db: { a, b in -a / (b * b) }))
 
-    static var neg: OperationDefinition {
-        .init(name: "-", symbol: "×(−1)",
-              text: .init("negation", forward: "y = −x", expression: "−{a}", local: [.init("−1")]),
-              rule: .unary(forward: { -$0 }, derivative: { _, _ in -1 }))
-    }
+    static let neg = OperationDefinition(
+        name: "-", symbol: "×(−1)",
+        text: .init("negation", forward: "y = −x", expression: "−{a}", local: [.init("−1")]),
+        rule: .unary(forward: { -$0 }, derivative: { _, _ in -1 }))
 
-    static var identity: OperationDefinition {
-        .init(name: "=", symbol: "=",
-              text: .init("a new name", forward: "y = x", expression: "{a!}",
-                          local: [.init("1", "a new name passes the gradient through")]),
-              rule: .unary(forward: { $0 }, derivative: { _, _ in 1 }))
-    }
+    static let identity = OperationDefinition(
+        name: "=", symbol: "=",
+        text: .init("a new name", forward: "y = x", expression: "{a!}",
+                    local: [.init("1", "a new name passes the gradient through")]),
+        rule: .unary(forward: { $0 }, derivative: { _, _ in 1 }))
 
     /// `x ^ p` for a literal exponent `p`; `x ^ 0` is 1 with derivative 0.
     static func pow(_ p: Double) -> OperationDefinition {
@@ -60,38 +53,38 @@ extension OperationDefinition {
                      rule: rule)
     }
 
-    /// `pow(x, y)`: a tensor exponent.
-    static var power: OperationDefinition {
-        .init(name: "pow", symbol: "pow", arity: 2, call: .init("pow", signature: "pow(x, y)", .power),
-              text: .init("power", forward: "y = a^b", expression: "{a}^{b}",
-                          local: [.init("{b}·{a}^({b} − 1)"), .init("{a}^{b}·log {a}")]),
-              rule: .binary(forward: { numpyPower($0, $1) },
-                            da: { a, b in b == 0 ? 0 : b * numpyPower(a, b - 1) },
-                            db: { a, b in numpyPower(a, b) * .log(a) }))
-    }
+    /// `pow(x, y)`: a tensor exponent. As in JAX, `∂/∂y` is 0 at `x = 0`
+    /// (the limit of `x^y·log x`) and `∂/∂x` is 0 where `y = 0`.
+    static let power = OperationDefinition(
+        name: "pow", symbol: "pow", arity: 2, call: .init("pow", signature: "pow(x, y)", .power),
+        text: .init("power", forward: "y = a^b", expression: "{a}^{b}",
+                    local: [.init("{b}·{a}^({b} − 1)"), .init("{a}^{b}·log {a}")]),
+        rule: .binary(forward: { numpyPower($0, $1) },
+                      da: { a, b in b == 0 ? 0 : b * numpyPower(a, b - 1) },
+                      db: { a, b in a == 0 ? 0 : numpyPower(a, b) * .log(a) }))
 
     /// `maximum(a, b)`; at a tie each operand gets half the gradient.
-    static var maximum: OperationDefinition {
-        .init(name: "maximum", symbol: "max", arity: 2, call: .init("maximum", signature: "maximum(a, b)", .maximum),
-              text: .init("elementwise maximum", forward: "y = max(a, b)",
-                          local: [.init("1 where {a} > {b}, ½ at a tie, else 0", "the larger operand takes the gradient"),
-                                  .init("1 where {b} > {a}, ½ at a tie, else 0", "the larger operand takes the gradient")]),
-              rule: .binary(forward: { Swift.max($0, $1) },
-                            da: { a, b in a > b ? 1 : a == b ? 0.5 : 0 },
-                            db: { a, b in b > a ? 1 : a == b ? 0.5 : 0 }))
-    }
+    static let maximum = OperationDefinition(
+        name: "maximum", symbol: "max", arity: 2, call: .init("maximum", signature: "maximum(a, b)", .maximum),
+        text: .init("elementwise maximum", forward: "y = max(a, b)",
+                    local: [.init("1 where {a} > {b}, ½ at a tie, else 0", "the larger operand takes the gradient"),
+                            .init("1 where {b} > {a}, ½ at a tie, else 0", "the larger operand takes the gradient")]),
+        rule: .binary(forward: { Swift.max($0, $1) },
+                      da: { a, b in a > b ? 1 : a == b ? 0.5 : 0 },
+                      db: { a, b in b > a ? 1 : a == b ? 0.5 : 0 }))
 
     /// `minimum(a, b)`; at a tie each operand gets half the gradient.
-    static var minimum: OperationDefinition {
-        .init(name: "minimum", symbol: "min", arity: 2, call: .init("minimum", signature: "minimum(a, b)", .minimum),
-              text: .init("elementwise minimum", forward: "y = min(a, b)",
-                          local: [.init("1 where {a} < {b}, ½ at a tie, else 0", "the smaller operand takes the gradient"),
-                                  .init("1 where {b} < {a}, ½ at a tie, else 0", "the smaller operand takes the gradient")]),
-              rule: .binary(forward: { Swift.min($0, $1) },
-                            da: { a, b in a < b ? 1 : a == b ? 0.5 : 0 },
-                            db: { a, b in b < a ? 1 : a == b ? 0.5 : 0 }))
-    }
+    static let minimum = OperationDefinition(
+        name: "minimum", symbol: "min", arity: 2, call: .init("minimum", signature: "minimum(a, b)", .minimum),
+        text: .init("elementwise minimum", forward: "y = min(a, b)",
+                    local: [.init("1 where {a} < {b}, ½ at a tie, else 0", "the smaller operand takes the gradient"),
+                            .init("1 where {b} < {a}, ½ at a tie, else 0", "the smaller operand takes the gradient")]),
+        rule: .binary(forward: { Swift.min($0, $1) },
+                      da: { a, b in a < b ? 1 : a == b ? 0.5 : 0 },
+                      db: { a, b in b < a ? 1 : a == b ? 0.5 : 0 }))
 }
+
+private let swapsInputs = "× swaps its inputs: the local derivative is the other operand"
 
 /// `x ^ p` with NumPy semantics: whole exponents work for negative `x`
 /// (`(-2) ^ 2 = 4`); RealModule's real `pow` is defined for `x ≥ 0` only.

@@ -5,74 +5,65 @@ import RealModule
 // output `y` (micrograd's `_backward`, one line each).
 
 extension OperationDefinition {
-    static var exp: OperationDefinition {
-        .init(name: "exp", symbol: "exp", call: .init("exp", reserved: true, .exp),
-              text: .init("exponential", forward: "y = exp(x)",
-                          local: [.init("exp({a!}) = {y}", "exp is its own derivative")]),
-              rule: .unary(forward: { .exp($0) }, derivative: { _, y in y }))
-    }
+    static let exp = OperationDefinition(
+        name: "exp", symbol: "exp", call: .init("exp", reserved: true, .exp),
+        text: .init("exponential", forward: "y = exp(x)",
+                    local: [.init("exp({a!}) = {y}", "exp is its own derivative")]),
+        rule: .unary(forward: { .exp($0) }, derivative: { _, y in y }))
 
-    static var log: OperationDefinition {
-        .init(name: "log", symbol: "log", call: .init("log", reserved: true, .log),
-              text: .init("natural logarithm", forward: "y = log(x)", local: [.init("1/{a}")]),
-              rule: .unary(forward: { .log($0) }, derivative: { x, _ in 1 / x }))
-    }
+    static let log = OperationDefinition(
+        name: "log", symbol: "log", call: .init("log", reserved: true, .log),
+        text: .init("natural logarithm", forward: "y = log(x)", local: [.init("1/{a}")]),
+        rule: .unary(forward: { .log($0) }, derivative: { x, _ in 1 / x }))
 
-    static var recip: OperationDefinition {
-        .init(name: "recip", symbol: "1/x", call: .init("recip", reserved: true, .recip),
-              text: .init("reciprocal", forward: "y = 1/x", expression: "1/{a}", local: [.init("−1/{a}² = −{y}²")]),
-              rule: .unary(forward: { 1 / $0 }, derivative: { _, y in -y * y }))
-    }
+    static let recip = OperationDefinition(
+        name: "recip", symbol: "1/x", call: .init("recip", reserved: true, .recip),
+        text: .init("reciprocal", forward: "y = 1/x", expression: "1/{a}", local: [.init("−1/{a}² = −{y}²")]),
+        rule: .unary(forward: { 1 / $0 }, derivative: { _, y in -y * y }))
 
-    static var square: OperationDefinition {
-        .init(name: "square", symbol: "x²", call: .init("square", reserved: true, .square),
-              text: .init("square", forward: "y = x²", expression: "{a}²", local: [.init("2·{a}", "d(a²)/da = 2a")]),
-              rule: .unary(forward: { $0 * $0 }, derivative: { x, _ in 2 * x }))
-    }
+    static let square = OperationDefinition(
+        name: "square", symbol: "x²", call: .init("square", reserved: true, .square),
+        text: .init("square", forward: "y = x²", expression: "{a}²", local: [.init("2·{a}", "d(a²)/da = 2a")]),
+        rule: .unary(forward: { $0 * $0 }, derivative: { x, _ in 2 * x }))
 
-    static var sqrt: OperationDefinition {
-        .init(name: "sqrt", symbol: "√", call: .init("sqrt", reserved: true, .sqrt),
-              text: .init("square root", forward: "y = √x", local: [.init("1/(2√{a})")]),
-              rule: .unary(forward: { .sqrt($0) }, derivative: { _, y in 0.5 / y }))
-    }
+    static let sqrt = OperationDefinition(
+        name: "sqrt", symbol: "√", call: .init("sqrt", reserved: true, .sqrt),
+        text: .init("square root", forward: "y = √x", local: [.init("1/(2√{a})")]),
+        rule: .unary(forward: { .sqrt($0) }, derivative: { _, y in 0.5 / y }))
 
     /// Fused: expands to `recip(1 + exp(x × (−1)))`.
-    static var sigmoid: OperationDefinition {
-        .init(name: "sigmoid", symbol: "σ", call: .init("sigmoid", reserved: true, .sigmoid),
-              text: .init("logistic sigmoid", forward: "y = 1 / (1 + exp(−x))", expression: "σ({a!})",
-                          local: [.init("{y}·(1 − {y})", "σ' = y(1 − y): the backward pass needs only the forward output")],
-                          expansion: "×(−1) → exp → +1 → 1/x"),
-              rule: .unary(forward: stableSigmoid, derivative: { _, y in y * (1 - y) }),
-              expansion: { g, x throws(ShapeError) in
-                  let negated = try g.apply(.mul, x[0], g.constant(-1))
-                  let e = try g.apply(.exp, negated)
-                  let onePlus = try g.apply(.add, e, g.constant(1))
-                  return try g.apply(.recip, onePlus)
-              })
-    }
+    static let sigmoid = OperationDefinition(
+        name: "sigmoid", symbol: "σ", call: .init("sigmoid", reserved: true, .sigmoid),
+        text: .init("logistic sigmoid", forward: "y = 1 / (1 + exp(−x))", expression: "σ({a!})",
+                    local: [.init("{y}·(1 − {y})", "σ' = y(1 − y): the backward pass needs only the forward output")],
+                    expansion: "×(−1) → exp → +1 → 1/x"),
+        rule: .unary(forward: stableSigmoid, derivative: { _, y in y * (1 - y) }),
+        expansion: { g, x throws(ShapeError) in
+            let negated = try g.apply(.mul, x[0], g.constant(-1))
+            let e = try g.apply(.exp, negated)
+            let onePlus = try g.apply(.add, e, g.constant(1))
+            return try g.apply(.recip, onePlus)
+        })
 
     /// `relu'(0) = 0`.
-    static var relu: OperationDefinition {
-        .init(name: "relu", symbol: "ReLU", call: .init("relu", reserved: true, .relu),
-              text: .init("rectified linear unit", forward: "y = max(x, 0)",
-                          local: [.init("1 where {a} > 0, else 0",
-                                        "ReLU lets the gradient through where its input was positive and blocks it elsewhere")]),
-              rule: .unary(forward: { $0 > 0 ? $0 : 0 }, derivative: { x, _ in x > 0 ? 1 : 0 }))
-    }
+    static let relu = OperationDefinition(
+        name: "relu", symbol: "ReLU", call: .init("relu", reserved: true, .relu),
+        text: .init("rectified linear unit", forward: "y = max(x, 0)",
+                    local: [.init("1 where {a} > 0, else 0",
+                                  "ReLU lets the gradient through where its input was positive and blocks it elsewhere")]),
+        rule: .unary(forward: { $0 > 0 ? $0 : 0 }, derivative: { x, _ in x > 0 ? 1 : 0 }))
 
-    static var tanh: OperationDefinition {
-        .init(name: "tanh", symbol: "tanh", call: .init("tanh", reserved: true, .tanh),
-              text: .init("hyperbolic tangent", forward: "y = tanh(x)", local: [.init("1 − {y}²")]),
-              rule: .unary(forward: { .tanh($0) }, derivative: { _, y in 1 - y * y }))
-    }
+    static let tanh = OperationDefinition(
+        name: "tanh", symbol: "tanh", call: .init("tanh", reserved: true, .tanh),
+        text: .init("hyperbolic tangent", forward: "y = tanh(x)", local: [.init("1 − {y}²")]),
+        rule: .unary(forward: { .tanh($0) }, derivative: { _, y in 1 - y * y }))
 
     /// `abs'(0) = 0`.
-    static var abs: OperationDefinition {
-        .init(name: "abs", symbol: "|x|", call: .init("abs", .abs),
-              text: .init("absolute value", forward: "y = |x|", expression: "|{a!}|",
-                          local: [.init("sign({a!}), 0 at 0", "abs passes the gradient with the sign of its input")]),
-              rule: .unary(forward: { Swift.abs($0) }, derivative: { x, _ in x > 0 ? 1 : x < 0 ? -1 : 0 }))
-    }
+    static let abs = OperationDefinition(
+        name: "abs", symbol: "|x|", call: .init("abs", .abs),
+        text: .init("absolute value", forward: "y = |x|", expression: "|{a!}|",
+                    local: [.init("sign({a!}), 0 at 0", "abs passes the gradient with the sign of its input")]),
+        rule: .unary(forward: { Swift.abs($0) }, derivative: { x, _ in x > 0 ? 1 : x < 0 ? -1 : 0 }))
 
     /// `leaky_relu(x, slope)`: `x` for `x > 0`, else `slope·x`; the derivative at 0 is `slope`.
     static func leakyRelu(_ slope: Double) -> OperationDefinition {

@@ -4,30 +4,28 @@
 
 extension OperationDefinition {
     /// NumPy `matmul` rules for rank-1 and rank-2 operands; vector @ vector is a dot product.
-    static var matmul: OperationDefinition {
-        .init(name: "@", symbol: "@", arity: 2, verb: "matrix-multiply",
-              text: .init("matrix product", forward: "y = A @ B", infix: "@",
-                          local: [.init("{G} · {b}ᵀ", "the gradient of A @ B for A is G · Bᵀ"),
-                                  .init("{a}ᵀ · {G}", "the gradient of A @ B for B is Aᵀ · G")]),
-              rule: .tensor(TensorRule(
-                  shape: matmulShape,
-                  forward: { x, _ in LinearAlgebra.matmul(x[0], x[1]) },
-                  backward: { x, _, g in
-                      let (da, db) = LinearAlgebra.matmulGradients(x[0], x[1], g)
-                      return [OperandGradient(local: .rule("G · Bᵀ"), contribution: da),
-                              OperandGradient(local: .rule("Aᵀ · G"), contribution: db)]
-                  })))
-    }
+    static let matmul = OperationDefinition(
+        name: "@", symbol: "@", arity: 2, verb: "matrix-multiply",
+        text: .init("matrix product", forward: "y = A @ B", infix: "@",
+                    local: [.init("{G} · {b}ᵀ", "the gradient of A @ B for A is G · Bᵀ"),
+                            .init("{a}ᵀ · {G}", "the gradient of A @ B for B is Aᵀ · G")]),
+        rule: .tensor(TensorRule(
+            shape: matmulShape,
+            forward: { x, _ in LinearAlgebra.matmul(x[0], x[1]) },
+            backward: { x, _, g in
+                let (da, db) = LinearAlgebra.matmulGradients(x[0], x[1], g)
+                return [OperandGradient(local: .rule("G · Bᵀ"), contribution: da),
+                        OperandGradient(local: .rule("Aᵀ · G"), contribution: db)]
+            })))
 
     /// Swaps rows and columns; vectors and scalars are unchanged.
-    static var transpose: OperationDefinition {
-        .init(name: "transpose", symbol: "ᵀ", call: .init("transpose", reserved: true, .transpose),
-              text: .init("transpose", forward: "y = xᵀ", expression: "{a}ᵀ", local: [.init("({G})ᵀ")]),
-              rule: .tensor(TensorRule(
-                  shape: { s in s[0].count == 2 ? [s[0][1], s[0][0]] : s[0] },
-                  forward: { x, _ in LinearAlgebra.transpose(x[0]) },
-                  backward: { _, _, g in [OperandGradient(local: .rule("Gᵀ"), contribution: LinearAlgebra.transpose(g))] })))
-    }
+    static let transpose = OperationDefinition(
+        name: "transpose", symbol: "ᵀ", call: .init("transpose", reserved: true, .transpose),
+        text: .init("transpose", forward: "y = xᵀ", expression: "{a}ᵀ", local: [.init("({G})ᵀ")]),
+        rule: .tensor(TensorRule(
+            shape: { s in s[0].count == 2 ? [s[0][1], s[0][0]] : s[0] },
+            forward: { x, _ in LinearAlgebra.transpose(x[0]) },
+            backward: { _, _, g in [OperandGradient(local: .rule("Gᵀ"), contribution: LinearAlgebra.transpose(g))] })))
 }
 
 @Sendable private func matmulShape(_ shapes: [[Int]]) throws(ShapeError) -> [Int] {

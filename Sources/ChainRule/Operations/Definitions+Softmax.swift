@@ -4,61 +4,57 @@
 
 extension OperationDefinition {
     /// Fused: expands to `exp(x) / Σ exp(x)` along the last axis.
-    static var softmax: OperationDefinition {
-        .init(name: "softmax", symbol: "softmax", call: .init("softmax", reserved: true, .softmax),
-              text: .init("softmax along the last axis", forward: "y = exp(x) / Σ exp(x), per row",
-                          local: [.init("J = diag({y}) − {y}·{y}ᵀ", "softmax mixes its inputs: the local derivative is a Jacobian matrix, one per row")],
-                          expansion: "exp → Σ along the last axis → ÷"),
-              rule: .tensor(TensorRule(
-                  shape: { s in s[0] },
-                  forward: { x, _ in SoftmaxAndLoss.softmax(x[0]) },
-                  // ∂L/∂x = y ⊙ (G − Σ(G ⊙ y)) along the last axis: diag(y) − y yᵀ applied to G.
-                  backward: { _, y, g in [OperandGradient(local: .rule("diag(y) − y yᵀ"), contribution: SoftmaxAndLoss.softmaxBackward(y: y, g: g))] })),
-              expansion: { g, x throws(ShapeError) in
-                  let e = try g.apply(.exp, x[0])
-                  let lastAxis = g[x[0]].shape.count - 1
-                  if lastAxis < 0 { return try g.apply(.div, e, e) }
-                  let s = try g.apply(.sum(axis: lastAxis, keepDims: true), e)
-                  return try g.apply(.div, e, s)
-              })
-    }
+    static let softmax = OperationDefinition(
+        name: "softmax", symbol: "softmax", call: .init("softmax", reserved: true, .softmax),
+        text: .init("softmax along the last axis", forward: "y = exp(x) / Σ exp(x), per row",
+                    local: [.init("J = diag({y}) − {y}·{y}ᵀ", "softmax mixes its inputs: the local derivative is a Jacobian matrix, one per row")],
+                    expansion: "exp → Σ along the last axis → ÷"),
+        rule: .tensor(TensorRule(
+            shape: { s in s[0] },
+            forward: { x, _ in SoftmaxAndLoss.softmax(x[0]) },
+            // ∂L/∂x = y ⊙ (G − Σ(G ⊙ y)) along the last axis: diag(y) − y yᵀ applied to G.
+            backward: { _, y, g in [OperandGradient(local: .rule("diag(y) − y yᵀ"), contribution: SoftmaxAndLoss.softmaxBackward(y: y, g: g))] })),
+        expansion: { g, x throws(ShapeError) in
+            let e = try g.apply(.exp, x[0])
+            let lastAxis = g[x[0]].shape.count - 1
+            if lastAxis < 0 { return try g.apply(.div, e, e) }
+            let s = try g.apply(.sum(axis: lastAxis, keepDims: true), e)
+            return try g.apply(.div, e, s)
+        })
 
     /// `x − max − log Σ exp(x − max)` along the last axis.
-    static var logSoftmax: OperationDefinition {
-        .init(name: "log_softmax", symbol: "log softmax", call: .init("log_softmax", .logSoftmax),
-              text: .init("log-softmax along the last axis", forward: "y = x − log Σ exp(x), per row",
-                          local: [.init("I − softmax({a!}) per row", "each input pushes its own output up and every output of its row down by its softmax share")]),
-              rule: .tensor(TensorRule(
-                  shape: { s in s[0] },
-                  forward: { x, _ in SoftmaxAndLoss.logSoftmax(x[0]) },
-                  // ∂L/∂x = G − softmax(x) · ΣG along the last axis; softmax(x) = exp(y).
-                  backward: { _, y, g in [OperandGradient(local: .rule("I − softmax(x)"), contribution: SoftmaxAndLoss.logSoftmaxBackward(y: y, g: g))] })))
-    }
+    static let logSoftmax = OperationDefinition(
+        name: "log_softmax", symbol: "log softmax", call: .init("log_softmax", .logSoftmax),
+        text: .init("log-softmax along the last axis", forward: "y = x − log Σ exp(x), per row",
+                    local: [.init("I − softmax({a!}) per row", "each input pushes its own output up and every output of its row down by its softmax share")]),
+        rule: .tensor(TensorRule(
+            shape: { s in s[0] },
+            forward: { x, _ in SoftmaxAndLoss.logSoftmax(x[0]) },
+            // ∂L/∂x = G − softmax(x) · ΣG along the last axis; softmax(x) = exp(y).
+            backward: { _, y, g in [OperandGradient(local: .rule("I − softmax(x)"), contribution: SoftmaxAndLoss.logSoftmaxBackward(y: y, g: g))] })))
 
     /// `−Σ t · log(p + 1e-7) / N`; `t` is a target (one-hot, a distribution or class indices).
-    static var crossEntropy: OperationDefinition {
-        .init(name: "cross_entropy", symbol: "CE", arity: 2, target: 1,
-              call: .init("cross_entropy", signature: "cross_entropy(p, t)", reserved: true, .crossEntropy),
-              text: .init("cross-entropy", forward: "y = −Σ t·log(p + 1e−7) / N", expression: "CE({a!}, {b!})",
-                          local: [.init("−t/({a!} + 1e−7)/N")]),
-              // y = −Σ t·log(p + 1e-7) / N beside ∂y/∂p = −t / (p + 1e-7) / N.
-              rule: loss("cross_entropy", SoftmaxAndLoss.crossEntropy, SoftmaxAndLoss.crossEntropyDerivative))
-    }
+    static let crossEntropy = OperationDefinition(
+        name: "cross_entropy", symbol: "CE", arity: 2, target: 1,
+        call: .init("cross_entropy", signature: "cross_entropy(p, t)", reserved: true, .crossEntropy),
+        text: .init("cross-entropy", forward: "y = −Σ t·log(p + 1e−7) / N", expression: "CE({a!}, {b!})",
+                    local: [.init("−t/({a!} + 1e−7)/N")]),
+        // y = −Σ t·log(p + 1e-7) / N beside ∂y/∂p = −t / (p + 1e-7) / N.
+        rule: loss("cross_entropy", SoftmaxAndLoss.crossEntropy, SoftmaxAndLoss.crossEntropyDerivative))
 
     /// Fused and stable (log-softmax, no 1e-7); backward `(softmax(z) − t) / N`.
-    static var softmaxCrossEntropy: OperationDefinition {
-        .init(name: "softmax_cross_entropy", symbol: "softmax+CE", arity: 2, target: 1,
-              call: .init("softmax_cross_entropy", signature: "softmax_cross_entropy(z, t)", reserved: true, .softmaxCrossEntropy),
-              text: .init("softmax then cross-entropy", forward: "y = −Σ t·log softmax(z) / N", expression: "softmax_CE({a!}, {b!})",
-                          local: [.init("(softmax({a!}) − {b!})/N", "softmax followed by cross-entropy collapses to (y − t)/N")],
-                          expansion: "softmax (exp → Σ → ÷) → cross-entropy"),
-              // y = −Σ t·log_softmax(z) / N beside ∂y/∂z = (softmax(z) − t) / N.
-              rule: loss("softmax_cross_entropy", SoftmaxAndLoss.softmaxCrossEntropy, SoftmaxAndLoss.softmaxCrossEntropyDerivative),
-              expansion: { g, x throws(ShapeError) in
-                  let y = try OperationDefinition.softmax.expansion!(&g, [x[0]])
-                  return try g.apply(.crossEntropy, y, x[1])
-              })
-    }
+    static let softmaxCrossEntropy = OperationDefinition(
+        name: "softmax_cross_entropy", symbol: "softmax+CE", arity: 2, target: 1,
+        call: .init("softmax_cross_entropy", signature: "softmax_cross_entropy(z, t)", reserved: true, .softmaxCrossEntropy),
+        text: .init("softmax then cross-entropy", forward: "y = −Σ t·log softmax(z) / N", expression: "softmax_CE({a!}, {b!})",
+                    local: [.init("(softmax({a!}) − {b!})/N", "softmax followed by cross-entropy collapses to (y − t)/N")],
+                    expansion: "softmax (exp → Σ → ÷) → cross-entropy"),
+        // y = −Σ t·log_softmax(z) / N beside ∂y/∂z = (softmax(z) − t) / N.
+        rule: loss("softmax_cross_entropy", SoftmaxAndLoss.softmaxCrossEntropy, SoftmaxAndLoss.softmaxCrossEntropyDerivative),
+        expansion: { g, x throws(ShapeError) in
+            let y = try OperationDefinition.softmax.expansion!(&g, [x[0]])
+            return try g.apply(.crossEntropy, y, x[1])
+        })
 }
 
 /// A loss `y = f(p, t)` of predictions `p` and a target `t` (one-hot or

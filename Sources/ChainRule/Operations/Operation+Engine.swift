@@ -16,22 +16,36 @@ struct OperandGradient {
     var contribution: Tensor
 }
 
+/// A one-operand elementwise rule, as the fast paths take it. (A struct, not
+/// an optional tuple of closures: that would box every closure in a thunk.)
+struct UnaryRule {
+    let forward: @Sendable (Double) -> Double
+    let derivative: @Sendable (_ x: Double, _ y: Double) -> Double
+}
+
+/// A two-operand elementwise rule, as the fast paths take it.
+struct BinaryRule {
+    let forward: @Sendable (Double, Double) -> Double
+    let da: @Sendable (_ a: Double, _ b: Double) -> Double
+    let db: @Sendable (_ a: Double, _ b: Double) -> Double
+}
+
 // The engine's side of a definition: shapes, forward and the reference
 // backward, dispatched on the definition's `rule`. The fast paths that
 // compute the same numbers live behind `Kernels.swift`.
 extension Operation {
     /// For a one-operand elementwise operation: its forward function and local derivative.
-    var unaryRule: (forward: @Sendable (Double) -> Double, derivative: @Sendable (_ x: Double, _ y: Double) -> Double)? {
-        if case .unary(let forward, let derivative) = definition.rule { return (forward, derivative) }
+    @inline(__always)
+    var unaryRule: UnaryRule? {
+        if case .unary(let forward, let derivative) = definition.rule { return UnaryRule(forward: forward, derivative: derivative) }
         return nil
     }
 
     /// For a two-operand elementwise operation `y = a ∘ b`: its forward
     /// function and the local derivatives `∂y/∂a`, `∂y/∂b`.
-    var binaryRule: (forward: @Sendable (Double, Double) -> Double,
-                     da: @Sendable (_ a: Double, _ b: Double) -> Double,
-                     db: @Sendable (_ a: Double, _ b: Double) -> Double)? {
-        if case .binary(let forward, let da, let db) = definition.rule { return (forward, da, db) }
+    @inline(__always)
+    var binaryRule: BinaryRule? {
+        if case .binary(let forward, let da, let db) = definition.rule { return BinaryRule(forward: forward, da: da, db: db) }
         return nil
     }
 

@@ -74,6 +74,10 @@ public enum Operation: Hashable, Sendable {
     case index([Int])
 
     /// The operation's one definition.
+    ///
+    /// Always inlined, so that where only `rule` is read (the engine's hot
+    /// paths) just that field of the stored definition is loaded.
+    @inline(__always)
     package var definition: OperationDefinition {
         switch self {
         case .add: return .add

@@ -4,7 +4,8 @@
 /// in words, and, for a fused operation, its expansion into primitives.
 ///
 /// The definitions live in `Operations/Definitions+*.swift`, one file per
-/// family. The engine's forward and backward passes, shape checks, figure
+/// family: a `static let` for each operation (built once; the engine's hot
+/// paths read only its `rule`), a `static func` for one with a parameter. The engine's forward and backward passes, shape checks, figure
 /// symbols, the script's function table, the lessons' equations and the
 /// player's explain view all read them (see `Operation.definition`).
 package struct OperationDefinition: Sendable {

@@ -164,8 +164,8 @@ extension OperationDefinition {
             lines.append(line)
         }
         if let target { lines.append("\(names[target]) is a target: no gradient flows into it") }
-        let call = call?.signature ?? name
-        return Explanation(title: "\(call) — \(text.title)", forward: text.fill(text.forward, labels),
+        let form = call?.signature ?? text.expression(name, labels)
+        return Explanation(title: "\(form) — \(text.title)", forward: text.fill(text.forward, labels),
                            localDerivatives: lines, expansion: text.expansion)
     }
 }
