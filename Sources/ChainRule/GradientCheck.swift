@@ -135,21 +135,28 @@ public enum GradientCheck {
         for leaf in graph.leaves {
             guard let analytic = pass.gradient(of: leaf) else { continue } // a target: no gradient
             let numeric = try numericalGradient(of: output, withRespectTo: leaf, in: graph, step: step)
-            var maxAbs = 0.0, maxRel = 0.0, ok = true
-            for (a, n) in zip(analytic.scalars, numeric.scalars) {
-                let d = abs(a - n)
-                if a.isNaN != n.isNaN || !(d <= tolerance.absolute + tolerance.relative * abs(n)) {
-                    if !(a == n) { ok = false }  // equal infinities pass
-                }
-                if d.isFinite {
-                    maxAbs = max(maxAbs, d)
-                    let scale = max(abs(a), abs(n))
-                    if scale > 0 { maxRel = max(maxRel, d / scale) }
-                }
-            }
-            result.append(Comparison(leaf: leaf, backprop: analytic, numerical: numeric,
-                                     maxAbsoluteError: maxAbs, maxRelativeError: maxRel, passed: ok))
+            result.append(compare(leaf: leaf, backprop: analytic, numerical: numeric, tolerance: tolerance))
         }
         return result
+    }
+
+    /// One leaf's gradient from the backward pass against its numerical
+    /// estimate, element by element, within `tolerance` (equal infinities pass).
+    public static func compare(leaf: NodeID, backprop analytic: Tensor, numerical numeric: Tensor,
+                               tolerance: Tolerance = .standard) -> Comparison {
+        var maxAbs = 0.0, maxRel = 0.0, ok = analytic.scalars.count == numeric.scalars.count
+        for (a, n) in zip(analytic.scalars, numeric.scalars) {
+            let d = abs(a - n)
+            if a.isNaN != n.isNaN || !(d <= tolerance.absolute + tolerance.relative * abs(n)) {
+                if !(a == n) { ok = false }  // equal infinities pass
+            }
+            if d.isFinite {
+                maxAbs = max(maxAbs, d)
+                let scale = max(abs(a), abs(n))
+                if scale > 0 { maxRel = max(maxRel, d / scale) }
+            }
+        }
+        return Comparison(leaf: leaf, backprop: analytic, numerical: numeric,
+                          maxAbsoluteError: maxAbs, maxRelativeError: maxRel, passed: ok)
     }
 }

@@ -208,7 +208,9 @@ public final class ExportFileStore {
 
 /// A failed export: one line, ready for stderr.
 public struct ExportError: Error, CustomStringConvertible, Sendable {
+    /// A one-line reason, such as `refusing to overwrite Output/apples/index.html: …`.
     public let message: String
+    /// An error with its one-line reason.
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }

@@ -19,6 +19,7 @@ public struct ExportOptions: Sendable {
     /// (`collapsed.svg` …, see `CollapsedFigure`) and end the slideshow with it.
     public var collapse: CollapseLevel?
 
+    /// Export into `directory` with `theme`; `formats` and `progress` as above.
     public init(directory: URL, theme: FigureTheme = .light, formats: [GraphvizFormat]? = nil, progress: Bool? = nil) {
         self.directory = directory
         self.theme = theme
@@ -32,9 +33,13 @@ public struct ExportOptions: Sendable {
 
 /// What an export did (for the command's summary line and the benchmarks).
 public struct ExportSummary: Sendable {
+    /// What was written for one lesson.
     public struct LessonResult: Sendable {
+        /// The lesson's id: its folder's name.
         public let id: String
+        /// The lesson's title.
         public let title: String
+        /// How many step figures were written.
         public let frames: Int
         /// Per step: its frame's file name without extension
         /// (`03-forward-total`), and the graph section it belongs to
@@ -43,13 +48,17 @@ public struct ExportSummary: Sendable {
         /// The slideshow, relative to the export folder (`apples/index.html`).
         public let slideshow: String
     }
+    /// One result per lesson, in the order given.
     public let lessons: [LessonResult]
     /// Step frames rendered (each once, in every format asked for).
     public let frames: Int
     /// Figures rendered in total (frames, finished figures, worksheets; per format).
     public let renders: Int
+    /// Files written (unchanged files rewritten included).
     public let files: Int
+    /// Bytes written.
     public let bytes: Int
+    /// Wall-clock time of the whole export.
     public let seconds: Double
     /// Of `seconds`, the time spent training networks (lessons with `> train`).
     public let trainingSeconds: Double
@@ -69,8 +78,10 @@ public struct ExportSummary: Sendable {
 /// nothing moves between steps. Files are written through
 /// `ExportFileStore` (atomic, never over files the export did not write).
 public struct LessonExporter {
+    /// Where and how to export.
     public let options: ExportOptions
 
+    /// An exporter with these options.
     public init(options: ExportOptions) { self.options = options }
 
     /// Exports `lessons` and the lesson list.

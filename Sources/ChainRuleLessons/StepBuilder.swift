@@ -498,16 +498,9 @@ struct StepBuilder {
             } catch {
                 throw self.error("gradient check failed: \(error.message)", line: d.line, column: d.column)
             }
-            let analytic = pass.gradient(of: leaf)!
-            var maxAbs = 0.0
-            var ok = true
-            for (a, n) in zip(analytic.scalars, numeric.scalars) {
-                let diff = abs(a - n)
-                if diff.isFinite { maxAbs = max(maxAbs, diff) }
-                if !(diff <= 1e-6 + 1e-4 * abs(n)) && a != n { ok = false }
-            }
-            rows.append(CheckRow(node: leaf, name: labels[leaf], backprop: analytic, numerical: numeric,
-                                 maxAbsoluteError: maxAbs, passed: ok))
+            let c = GradientCheck.compare(leaf: leaf, backprop: pass.gradient(of: leaf)!, numerical: numeric)
+            rows.append(CheckRow(node: leaf, name: labels[leaf], backprop: c.backprop, numerical: c.numerical,
+                                 maxAbsoluteError: c.maxAbsoluteError, passed: c.passed))
         }
         let scalarRows = rows.allSatisfy { $0.backprop.rank == 0 }
         var table: [String] = []

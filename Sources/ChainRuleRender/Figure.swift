@@ -144,7 +144,7 @@ public struct FigureFrame: Sendable, Hashable {
 
 /// A computational graph after its backward pass, ready to be drawn.
 ///
-/// Conventions (DESIGN §4):
+/// Conventions (docs/FIGURES.md):
 /// - Data flows left to right. Leaves are drawn as their names; constants
 ///   (literals inside expressions) small and grey, joined directly to their
 ///   operation; operations as circles holding `Operation.symbol`.

@@ -4,7 +4,7 @@ import Foundation
 /// Makes PDF output reproducible: cairo 1.16 (Debian 12) stamps every PDF
 /// with `/CreationDate (D:YYYYMMDDHHMMSSZ)` from the clock and ignores
 /// SOURCE_DATE_EPOCH, so the same figure gave different bytes a second later
-/// (DESIGN §4: same input, same bytes). The date is replaced in place by one
+/// (same input, same bytes). The date is replaced in place by one
 /// of the same length — SOURCE_DATE_EPOCH when set, else 2000-01-01 — so
 /// every offset in the file's cross-reference table stays right.
 enum PDFDate {

@@ -57,18 +57,11 @@ package enum Escape {
             default: return c < 0x20
             }
         }) { return s }
+        var spaced = String.UnicodeScalarView()
+        for scalar in s.unicodeScalars { spaced.append(scalar.value < 0x20 || scalar.value == 0x7F ? " " : scalar) }
         var out = ""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\\": out += "\\\\"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F: out += " "
-            default: out.unicodeScalars.append(scalar)
-            }
+        for ch in html(String(spaced)).unicodeScalars {
+            if ch == "\\" { out += "\\\\" } else { out.unicodeScalars.append(ch) }
         }
         return out
     }

@@ -16,7 +16,7 @@ enum ScriptFunction: Sendable {
         uniqueKeysWithValues: Operation.scriptCalls.map { ($0.name, ScriptFunction.operation($0)) })
 
     /// Leaf initialisers (language growth for lessons). Their names stay free
-    /// for assignment, so no script valid under DESIGN §2 changes meaning.
+    /// for assignment, so no script valid under docs/LANGUAGE.md changes meaning.
     static let initializers: [String: ScriptFunction] = [
         "zeros": .initializer(.zeros), "ones": .initializer(.ones), "randn": .initializer(.randn),
     ]

@@ -1,6 +1,6 @@
 import ChainRule
 
-/// Compiles graph scripts (DESIGN §2) into graphs.
+/// Compiles graph scripts (docs/LANGUAGE.md) into graphs.
 ///
 /// ```swift
 /// let script = try ScriptCompiler.compile("x = 2\ny = x * x", fileName: "square.graph")

@@ -3,7 +3,7 @@ import ChainRule
 import GraphScript
 
 /// `chainrule eval`: the forward and backward pass of a graph script, as a
-/// table or as JSON (DESIGN §3).
+/// table or as JSON (the format of Tests/Conformance).
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",

@@ -4,7 +4,7 @@ import Foundation
 import GraphScript
 import ChainRuleRender
 
-/// The JSON of `chainrule eval --json` (DESIGN §3): one entry per assigned
+/// The JSON of `chainrule eval --json` (its exact format is fixed by Tests/Conformance): one entry per assigned
 /// name in script order; scalars as numbers, vectors as arrays, matrices as
 /// arrays of rows; every number at full round-trip precision; non-finite
 /// numbers as the strings "nan", "inf", "-inf"; `null` for a target-only name.

@@ -99,7 +99,7 @@ struct Export: ParsableCommand {
     }
 }
 
-/// Loads lessons by id, number or path (DESIGN §6) through `LessonLibrary`.
+/// Loads lessons by id, number or path (Lessons/README.md) through `LessonLibrary`.
 enum ExportLessonFinder {
     static func load(_ names: [String]) throws -> [ChainRuleLessons.Lesson] {
         let library = LessonLibrary.locate()

@@ -30,10 +30,7 @@ import Testing
 
     @Test(.enabled(if: CLI.binary != nil, "the chainrule executable is not built"), arguments: good)
     func goodCase(_ name: String) throws {
-        let graph = Repository.conformance.appendingPathComponent("cases/" + name)
-        let expectedURL = graph.deletingPathExtension().appendingPathExtension("json")
-        let expected = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: expectedURL))
-        let r = try CLI.run(["eval", "--json", graph.path])
+        let (_, expected, r) = try Self.run(name, in: "cases", expecting: JSONValue.self, from: "json")
         try #require(Self.crash(r) == nil, "\(name): \(Self.crash(r) ?? "")")
         try #require(r.status == 0, "\(name): exit status \(r.status); stderr: \(r.stderr)")
         let actual: JSONValue
@@ -43,21 +40,29 @@ import Testing
             Issue.record("\(name): stdout is not one JSON object: \(error)\n\(r.stdout.prefix(500))")
             return
         }
-        #expect(Self.mismatch(expected: expected, actual: actual) == nil, "\(name)")
+        let why = Self.mismatch(expected: expected, actual: actual)
+        #expect(why == nil, "\(name): \(why ?? "")")
     }
 
     @Test(.enabled(if: CLI.binary != nil, "the chainrule executable is not built"), arguments: bad)
     func badCase(_ name: String) throws {
-        let graph = Repository.conformance.appendingPathComponent("bad/" + name)
-        let expectURL = graph.deletingPathExtension().appendingPathExtension("expect.json")
-        let expect = try JSONDecoder().decode(BadExpectation.self, from: Data(contentsOf: expectURL))
-        let r = try CLI.run(["eval", "--json", graph.path])
+        let (graph, expect, r) = try Self.run(name, in: "bad", expecting: BadExpectation.self, from: "expect.json")
         #expect(Self.crash(r) == nil, "\(name): \(Self.crash(r) ?? "")")
         if expect.any_outcome == true { return }  // only "no crash, no hang" is required
         #expect(r.status != 0, "\(name): exit status 0; an error at line \(expect.line) was expected")
         let spot = expect.col.map { "\(expect.line):\($0):" } ?? "\(expect.line):"
         let wanted = [graph.path, name].map { "\($0):\(spot)" }
         #expect(wanted.contains { r.stderr.contains($0) }, "\(name): stderr lacks \(wanted[1]): \(r.stderr)")
+    }
+
+    /// Runs `chainrule eval --json` on `folder/name`, with the expectation
+    /// read from the file beside it with the extension `ext`.
+    static func run<T: Decodable>(_ name: String, in folder: String, expecting: T.Type, from ext: String) throws
+        -> (URL, T, ProcessRunner.Result) {
+        let graph = Repository.conformance.appendingPathComponent(folder + "/" + name)
+        let expectation = graph.deletingPathExtension().appendingPathExtension(ext)
+        let expected = try JSONDecoder().decode(T.self, from: Data(contentsOf: expectation))
+        return (graph, expected, try CLI.run(["eval", "--json", graph.path]))
     }
 
     /// Why a run counts as a crash, or `nil`.

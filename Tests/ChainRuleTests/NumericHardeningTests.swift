@@ -77,7 +77,7 @@ import Testing
     }
 
     @Test func nanAndInfinityPropagateWithoutTrapping() throws {
-        // log(0) = −inf, log(−1) = nan: reported, never a crash (DESIGN §2).
+        // log(0) = −inf, log(−1) = nan: reported, never a crash (docs/LANGUAGE.md §6).
         let l = try run(.log, Tensor(vector: [0, -1, 1]))
         #expect(l.y.scalars[0] == -.infinity)
         #expect(l.y.scalars[1].isNaN)

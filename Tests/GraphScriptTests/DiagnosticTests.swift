@@ -1,7 +1,7 @@
 import GraphScript
 import Testing
 
-/// Every error class of DESIGN §2: message, line and column.
+/// Every error class of docs/LANGUAGE.md §7: message, line and column.
 @Suite struct DiagnosticTests {
     func expectError(_ source: String, _ line: Int, _ column: Int, _ message: String,
                      notes: [String]? = nil, sourceLocation: Testing.SourceLocation = #_sourceLocation) {

@@ -47,7 +47,7 @@ import Testing
         #expect(plain.groups.isEmpty)
     }
 
-    /// `group` stays an ordinary name everywhere else (DESIGN §2 is unchanged).
+    /// `group` stays an ordinary name everywhere else (the rest of docs/LANGUAGE.md is unchanged).
     @Test func groupIsStillAName() throws {
         let script = try compile("group = 2\ngroups = group * 3\ny = groups + group")
         #expect(script.groups.isEmpty)

@@ -2,8 +2,8 @@ import ChainRule
 @testable import GraphScript
 import Testing
 
-/// The operations added through their definitions (DESIGN §2 "More
-/// functions"): values against formulas written out here, gradients against
+/// The operations added through their definitions (docs/LANGUAGE.md §4,
+/// Operations): values against formulas written out here, gradients against
 /// central differences, over several shapes and broadcasts, and every error
 /// at its token.
 @Suite struct NewOperationTests {

@@ -120,7 +120,7 @@ import Testing
     }
 
     @Test func initialiserNamesStayAssignable() throws {
-        // `zeros`, `ones` and `randn` are not DESIGN §2 functions: scripts may use them as names.
+        // `zeros`, `ones` and `randn` are initialisers, not functions (docs/LANGUAGE.md §2): scripts may use them as names.
         let script = try compile("zeros = [1, 2]\nones = sum(zeros)")
         #expect(script.names.map(\.name) == ["zeros", "ones"])
     }
