@@ -8,8 +8,12 @@ SHELL := /bin/bash
 SWIFT ?= swift
 BIN := .build/debug/chainrule
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# C code (the matrix kernel) gets DWARF 4 debug info: clang's default DWARF 5
+# is unreadable to Debian 12's valgrind 3.19, which memcheck needs. Every
+# build and test command uses the same flags, so none of them rebuilds.
+BUILD_FLAGS ?= -Xcc -gdwarf-4
 
-.PHONY: demo test check build build-tests swift deps examples docs warnings conformance fuzz-quick fuzz gallery bench clean memcheck memcheck-quick
+.PHONY: demo test check build install lint build-tests swift deps examples docs warnings conformance fuzz-quick fuzz gallery bench clean memcheck memcheck-quick
 
 # The suites `make check` leaves out: they drive tmux or Chromium, fault the
 # filesystem, or export every lesson (minutes on two cores).
@@ -26,17 +30,25 @@ deps: swift
 	@command -v python3 >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3; }  # memcheck's table
 
 build: deps
-	$(SWIFT) build
+	$(SWIFT) build $(BUILD_FLAGS)
+
+# Installs the chainrule binary (lessons built in) into $(PREFIX)/bin: make install PREFIX=/usr/local
+PREFIX ?= $(HOME)/.local
+install: deps
+	$(SWIFT) build -c release --product chainrule --static-swift-stdlib
+	install -d "$(DESTDIR)$(PREFIX)/bin"
+	install -m 755 "$$($(SWIFT) build -c release --show-bin-path)/chainrule" "$(DESTDIR)$(PREFIX)/bin/chainrule"
+	@echo "Installed $(DESTDIR)$(PREFIX)/bin/chainrule; try: chainrule lessons"
 
 # Only what the demo needs: the chainrule tool, not the benchmarks, fuzzers or examples.
 demo: deps
-	$(SWIFT) build --product chainrule
+	$(SWIFT) build $(BUILD_FLAGS) --product chainrule
 	$(BIN) lesson apples
 
 # Builds everything and fails on a compiler warning in our code (scripts/check-warnings.sh).
 build-tests: deps
 	@mkdir -p .build
-	set -o pipefail; $(SWIFT) build --build-tests 2>&1 | tee .build/build-tests.log
+	set -o pipefail; $(SWIFT) build $(BUILD_FLAGS) --build-tests 2>&1 | tee .build/build-tests.log
 	@scripts/check-warnings.sh .build/build-tests.log
 
 # Every test is a Swift Testing test: --disable-xctest skips XCTest's empty run
@@ -44,14 +56,15 @@ build-tests: deps
 test: build-tests
 	@if grep -rlq --include='*.swift' '^import XCTest' Tests Examples; then \
 	  echo "error: XCTest tests found ($$(grep -rl --include='*.swift' '^import XCTest' Tests Examples | tr '\n' ' ')); this project uses Swift Testing" >&2; exit 1; fi
-	$(SWIFT) test --skip-build --disable-xctest
+	$(BIN) lint --strict --lessons Lessons
+	$(SWIFT) test $(BUILD_FLAGS) --skip-build --disable-xctest
 	$(MAKE) --no-print-directory fuzz-quick
 	@if command -v valgrind >/dev/null; then $(MAKE) --no-print-directory memcheck-quick; \
 	else echo "memcheck-quick skipped: valgrind is not installed (apt-get install valgrind)"; fi
 
 # The fast tier: unit tests and the conformance cases, no tmux/Chromium/valgrind.
 check: build-tests
-	$(SWIFT) test --skip-build --disable-xctest --skip '$(SLOW_TESTS)'
+	$(SWIFT) test $(BUILD_FLAGS) --skip-build --disable-xctest --skip '$(SLOW_TESTS)'
 
 # A short deterministic fuzz run (mutations of real inputs); `make fuzz` runs libFuzzer.
 fuzz-quick: build
@@ -60,9 +73,13 @@ fuzz-quick: build
 fuzz: deps
 	Fuzz/run-libfuzzer.sh 1000000
 
+# Every shipped lesson: directives, names, expectations, {{…}} and the numbers in the prose.
+lint: build
+	$(BIN) lint --strict --lessons Lessons
+
 # The conformance cases alone (Tests/Conformance).
 conformance: build-tests
-	$(SWIFT) test --skip-build --disable-xctest --filter ConformanceTests
+	$(SWIFT) test $(BUILD_FLAGS) --skip-build --disable-xctest --filter ConformanceTests
 
 # Regenerates the README gallery (docs/gallery/) with the tool itself.
 gallery: build

@@ -40,6 +40,10 @@ let package = Package(
         .target(name: "ChainRuleRender", dependencies: ["ChainRule", "ChainRuleSupport", "CGraphviz"]),
         // The lesson model: Markdown lesson parser, directives, step model, training, datasets.
         .target(name: "ChainRuleLessons", dependencies: ["ChainRule", "ChainRuleSupport", "GraphScript", "ChainRuleRender"]),
+        // The shipped lessons, embedded at build time (Lessons/ → Swift source) by the EmbedLessons plugin.
+        .executableTarget(name: "chainrule-embed-lessons"),
+        .plugin(name: "EmbedLessons", capability: .buildTool(), dependencies: ["chainrule-embed-lessons"]),
+        .target(name: "ShippedLessons", plugins: ["EmbedLessons"]),
         // The terminal player: raw terminal, keys, step views.
         .target(name: "ChainRulePlayer", dependencies: ["ChainRule", "ChainRuleRender", "ChainRuleLessons"]),
         // The exporter: SVG frames, HTML slideshow, index page, atomic file store.
@@ -48,14 +52,14 @@ let package = Package(
         .executableTarget(
             name: "chainrule",
             dependencies: [
-                "ChainRule", "ChainRuleSupport", "GraphScript", "ChainRuleRender", "ChainRuleLessons", "ChainRulePlayer", "ChainRuleExport",
+                "ChainRule", "ChainRuleSupport", "GraphScript", "ChainRuleRender", "ChainRuleLessons", "ChainRulePlayer", "ChainRuleExport", "ShippedLessons",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks: `swift run -c release chainrule-bench` (see Benchmarks/README.md).
         .executableTarget(
             name: "chainrule-bench",
-            dependencies: ["ChainRule", "GraphScript", "ChainRuleRender"],
+            dependencies: ["ChainRule", "GraphScript", "ChainRuleRender", "ChainRuleLessons"],
             path: "Benchmarks/chainrule-bench"
         ),
         // Fuzzing the parsers: `Fuzz/run-libfuzzer.sh` or `chainrule-fuzz CORPUS…` (see Fuzz/README.md).

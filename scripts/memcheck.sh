@@ -62,7 +62,7 @@ command -v valgrind >/dev/null || {
   echo "memcheck: valgrind is not installed (apt-get install valgrind)" >&2; exit 2; }
 
 if [ -z "$BIN" ]; then
-  swift build --scratch-path "$SCRATCH" --product chainrule >&2
+  swift build -Xcc -gdwarf-4 --scratch-path "$SCRATCH" --product chainrule >&2
   BIN="$SCRATCH/debug/chainrule"
 fi
 [ -x "$BIN" ] || { echo "memcheck: no chainrule binary at $BIN" >&2; exit 2; }

@@ -14,6 +14,7 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "--child" {
     let rest = Array(arguments.dropFirst())
     if rest.first?.hasPrefix("frames") == true || rest.first == "big" { FigureChild.run(rest) }
+    if rest.first == "scale" { ScaleChild.start(rest) }  // issue 11: bad shapes, tuning, legibility
     RSSChild.run(rest)
 }
 if arguments.contains("--help") || arguments.contains("-h") {

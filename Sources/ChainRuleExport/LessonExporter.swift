@@ -15,6 +15,8 @@ public struct ExportOptions: Sendable {
     public var formats: [GraphvizFormat]?
     /// Draw a progress bar on stderr: `nil` decides by `isatty(2)`.
     public var progress: Bool?
+    /// Local derivatives beside the scalar gradients of every figure (`--local`).
+    public var localDerivatives = false
     /// Also write each graph with inferred neurons folded at this level
     /// (`collapsed.svg` …, see `CollapsedFigure`) and end the slideshow with it.
     public var collapse: CollapseLevel?
@@ -193,7 +195,9 @@ final class LessonExport {
         let figure: Figure
         do {
             // The section's graph is already expanded when the lesson says `> expand`.
-            figure = try Figure(section.backward, options: FigureOptions(theme: options.theme))
+            var figureOptions = FigureOptions(theme: options.theme)
+            figureOptions.localDerivatives = options.localDerivatives
+            figure = try Figure(section.backward, options: figureOptions)
         } catch {
             throw fail("graph \(index + 1)", error)
         }
@@ -415,8 +419,12 @@ final class LessonExport {
         }
         let label = "\(lesson.title), step \(step.number): \(heading)"
         let figure = svg.isEmpty ? "" : ExportSVG.inline(svg, idPrefix: "s\(step.number)-", label: label)
+        let quiz = step.answer.map { answer in
+            Slideshow.Quiz(answer: answer.scalars, hint: step.hint ?? "look at the equation again",
+                           shown: LessonFormat.tensor(answer, maxItems: 8, maxRows: 6))
+        }
         return Slideshow.Slide(pass: pass, kicker: kicker, heading: heading, equations: step.equations,
-                               prose: prose, notes: notes, question: step.question, figure: figure, figureLabel: label,
-                               shortName: heading)
+                               prose: prose, notes: notes, question: step.question, quiz: step.question == nil ? nil : quiz,
+                               figure: figure, figureLabel: label, shortName: heading)
     }
 }

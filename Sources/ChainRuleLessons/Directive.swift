@@ -7,6 +7,10 @@ import ChainRuleSupport
 /// > note forward price: two apples at 100 each
 /// > note backward apple: × swaps its inputs: the gradient is n × 1.1
 /// > ask backward apple: if an apple cost 1 more, how much more would you pay?
+/// > ask backward x local: what is ∂t/∂x for an add node?
+/// > expect r = 0.098938
+/// > expect grad x = 15
+/// > expect check x = 8.8e-8 ± 1e-8
 /// > check
 /// > check x h=1e-4
 /// > expand y
@@ -17,6 +21,14 @@ import ChainRuleSupport
 public struct Directive: Sendable {
     /// Which pass a note or question belongs to.
     public enum Phase: String, Sendable { case forward, backward }
+
+    /// What an `ask` step hides: the forward value, or for a backward step
+    /// the local derivative, the upstream gradient or their product (the gradient).
+    public enum AskTarget: String, Sendable { case value, local, upstream, product }
+
+    /// What an `expect` line checks: a node's value, its gradient, or the
+    /// largest |backprop − numerical| difference of a gradient check.
+    public enum ExpectQuantity: String, Sendable { case value, grad, check }
 
     /// A name (or other word) and the file column where it starts.
     public struct Word: Sendable, Hashable {
@@ -29,7 +41,10 @@ public struct Directive: Sendable {
         case note(Phase, node: Word, text: String)
         /// A question shown before the node's value (forward) or gradient
         /// (backward) is revealed; the reveal is the next step.
-        case ask(Phase, node: Word, text: String)
+        case ask(Phase, node: Word, target: AskTarget, text: String)
+        /// A number the lesson states, checked against the engine when the
+        /// lesson is built: `value` within `tolerance` (a number or an array).
+        case expect(ExpectQuantity, node: Word, value: Word, tolerance: Double)
         /// Backprop vs numerical gradients for the named leaves (all leaves if
         /// none), with the central-difference step `h`.
         case check(nodes: [Word], step: Double?)
@@ -53,12 +68,12 @@ public struct Directive: Sendable {
     public let keyword: String
 
     /// Every keyword a lesson understands.
-    public static let keywords = ["note", "ask", "check", "expand", "data", "batch", "train"]
+    public static let keywords = ["note", "ask", "expect", "check", "expand", "data", "batch", "train"]
 
     mutating func appendContinuation(_ text: String) {
         switch kind {
         case .note(let phase, let node, let old): kind = .note(phase, node: node, text: old + " " + text)
-        case .ask(let phase, let node, let old): kind = .ask(phase, node: node, text: old + " " + text)
+        case .ask(let phase, let node, let target, let old): kind = .ask(phase, node: node, target: target, text: old + " " + text)
         default: break
         }
     }
@@ -131,11 +146,22 @@ public struct Directive: Sendable {
         case "note", "ask":
             let p = try phase(args.first)
             guard args.count >= 2 else { throw fail("'\(keyword.text) \(p.rawValue)' needs a node name", at: args[0].column + args[0].text.count + 1) }
-            guard args.count == 2 else { throw fail("expected ':' after the node name", at: args[2].column) }
+            var target: AskTarget = p == .forward ? .value : .product
+            if keyword.text == "ask", args.count == 3 {
+                let allowed: [AskTarget] = p == .forward ? [.value] : [.local, .upstream, .product]
+                guard let t = AskTarget(rawValue: args[2].text), allowed.contains(t) else {
+                    throw fail("expected what to ask (\(allowed.map(\.rawValue).joined(separator: ", "))) or ':', found '\(args[2].text)'", at: args[2].column)
+                }
+                target = t
+            } else if args.count > 2 {
+                throw fail("expected ':' after the node name", at: args[2].column)
+            }
             guard let tail, !tail.isEmpty else {
                 throw fail("expected ':' and the text of the \(keyword.text == "ask" ? "question" : "note")", at: colon.map { column + $0 } ?? column + chars.count)
             }
-            return make(keyword.text == "note" ? .note(p, node: args[1], text: tail) : .ask(p, node: args[1], text: tail))
+            return make(keyword.text == "note" ? .note(p, node: args[1], text: tail) : .ask(p, node: args[1], target: target, text: tail))
+        case "expect":
+            return make(try parseExpect(text, column: column, fail: fail))
         case "check":
             var nodes: [Word] = []
             var step: Double?
@@ -187,3 +213,54 @@ public struct Directive: Sendable {
         }
     }
 }
+
+extension Directive {
+    /// `expect [grad|check] NAME = VALUE [± TOL]` (the text after `> `).
+    static func parseExpect(_ text: String, column: Int, fail: (String, Int) -> LessonError) throws(LessonError) -> Kind {
+        let usage = "expected 'expect NAME = VALUE', 'expect grad NAME = VALUE' or 'expect check NAME = VALUE', optionally '± TOLERANCE'"
+        let chars = Array(text)
+        guard let eq = chars.firstIndex(of: "=") else { throw fail(usage, column + chars.count) }
+        // Head words: expect [grad|check] NAME
+        var words: [Word] = []
+        var k = 0
+        while k < eq {
+            if chars[k] == " " || chars[k] == "\t" { k += 1; continue }
+            let start = k
+            while k < eq, chars[k] != " ", chars[k] != "\t" { k += 1 }
+            words.append(Word(text: String(chars[start..<k]), column: column + start))
+        }
+        var quantity = ExpectQuantity.value
+        var rest = Array(words.dropFirst())
+        if rest.count == 2, let q = ExpectQuantity(rawValue: rest[0].text), q != .value {
+            quantity = q
+            rest.removeFirst()
+        }
+        guard rest.count == 1 else {
+            throw fail(rest.isEmpty ? "'expect' needs a node name before '='" : usage, rest.count > 1 ? rest[1].column : column + eq)
+        }
+        // Value, then an optional ± tolerance (also written +-).
+        var after = String(chars[(eq + 1)...])
+        var afterColumn = column + eq + 1
+        while let first = after.first, first == " " || first == "\t" { after.removeFirst(); afterColumn += 1 }
+        var valueText = after
+        var tolerance = Double.nan
+        if let range = after.range(of: "±") ?? after.range(of: "+-") {
+            valueText = String(after[..<range.lowerBound])
+            let tolText = after[range.upperBound...].trimmingWhitespace()
+            let tolColumn = afterColumn + after.distance(from: after.startIndex, to: range.upperBound)
+                + (after[range.upperBound...].count - after[range.upperBound...].drop { $0 == " " || $0 == "\t" }.count)
+            guard let t = LessonNumber.parse(String(tolText)), t >= 0, t.isFinite else {
+                throw fail("expected a tolerance after '±', like '± 1e-6'", tolColumn)
+            }
+            tolerance = t
+        }
+        valueText = String(valueText.trimmingWhitespace())
+        guard !valueText.isEmpty else { throw fail("expected a number (or [1, 2, …]) after '='", afterColumn) }
+        guard LessonNumber.parseTensor(valueText) != nil else {
+            throw fail("expected a number like 0.0989 or -2, or an array like [1, -2, 3], found '\(valueText)'", afterColumn)
+        }
+        if tolerance.isNaN { tolerance = LessonNumber.impliedTolerance(valueText) }
+        return .expect(quantity, node: rest[0], value: Word(text: valueText, column: afterColumn), tolerance: tolerance)
+    }
+}
+

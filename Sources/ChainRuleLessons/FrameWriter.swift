@@ -69,6 +69,15 @@ public final class FrameWriter {
             nodes.insert(focus)
             for e in figure.edges(from: focus) where e.to == nil { edges.insert(e) }
         }
+        // A backward step also highlights the upstream gradient that feeds it:
+        // the gradient of each consumer, on the edges that carry that consumer's value.
+        if case .backward = step.kind {
+            for e in step.edges where e.to.index < count {
+                for out in figure.edges(from: e.to) where out.to == nil || figure.edges(from: e.to).count == 1 {
+                    edges.insert(out)
+                }
+            }
+        }
         return FigureFrame(values: values, gradients: gradients, highlightedNodes: nodes, highlightedEdges: edges)
     }
 }

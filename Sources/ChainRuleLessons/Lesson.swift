@@ -32,6 +32,9 @@ public struct Lesson: Sendable {
     public let document: LessonDocument
     public let sections: [LessonSection]
     public let steps: [LessonStep]
+    /// Numbers in the prose or notes that look like a node's value or
+    /// gradient but differ from it (`chainrule lint` reports them).
+    public let warnings: [LessonError]
 
     /// The id and number encoded in a file name: `01-apples.md` → (`apples`, 1).
     public static func idAndNumber(fileName: String) -> (id: String, number: Int?) {
@@ -58,13 +61,18 @@ public struct Lesson: Sendable {
         return try Lesson(markdown: text, fileName: name, directory: directory.isEmpty ? "." : directory)
     }
 
-    /// Builds a lesson from Markdown. `directory` is where `> data` files are looked up.
-    public init(markdown: String, fileName: String, directory: String = ".") throws(LessonError) {
+    /// Reads a file a lesson names (`> data FILE`), relative to the lesson:
+    /// its bytes and the path to show in messages, or `nil` when missing.
+    public typealias FileReader = @Sendable (String) -> (data: Data, path: String)?
+
+    /// Builds a lesson from Markdown. `directory` is where `> data` files are
+    /// looked up, unless `readFile` supplies them (built-in lessons).
+    public init(markdown: String, fileName: String, directory: String = ".", readFile: FileReader? = nil) throws(LessonError) {
         // Control characters (ESC, BEL, …) become visible stand-ins before
         // anything is parsed: no lesson text can drive a terminal or break XML.
         let document = try LessonDocument(markdown: TerminalText.inert(markdown), fileName: fileName)
         let (id, number) = Lesson.idAndNumber(fileName: fileName)
-        var builder = StepBuilder(document: document, directory: directory)
+        var builder = StepBuilder(document: document, directory: directory, readFile: readFile)
         try builder.build()
         self.id = id
         self.number = number
@@ -73,5 +81,6 @@ public struct Lesson: Sendable {
         self.document = document
         self.sections = builder.sections
         self.steps = builder.steps
+        self.warnings = builder.warnings
     }
 }

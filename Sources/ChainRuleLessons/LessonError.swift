@@ -20,8 +20,12 @@ public struct LessonError: Error, Sendable, CustomStringConvertible {
     public let sourceLine: String
     /// Extra hints, shown as `note: …` lines.
     public var notes: [String]
+    /// A warning (`chainrule lint`) rather than an error.
+    public var isWarning = false
 
-    public init(fileName: String, line: Int, column: Int, message: String, sourceLine: String, notes: [String] = []) {
+    public init(fileName: String, line: Int, column: Int, message: String, sourceLine: String, notes: [String] = [],
+                isWarning: Bool = false) {
+        self.isWarning = isWarning
         self.fileName = fileName
         self.line = max(line, 1)
         self.column = max(column, 1)
@@ -33,8 +37,10 @@ public struct LessonError: Error, Sendable, CustomStringConvertible {
     /// `file:line:col: error: message`, then the source line and a caret,
     /// then the notes: the same renderer as script diagnostics (`DiagnosticText`).
     public var rendered: String {
-        DiagnosticText.render(fileName: fileName, line: line, column: column, message: message,
-                              sourceLine: sourceLine.isEmpty ? nil : sourceLine, notes: notes)
+        let text = DiagnosticText.render(fileName: fileName, line: line, column: column, message: message,
+                                         sourceLine: sourceLine.isEmpty ? nil : sourceLine, notes: notes)
+        guard isWarning, let r = text.range(of: ": error: ") else { return text }
+        return text.replacingCharacters(in: r, with: ": warning: ")
     }
 
     public var description: String { rendered }

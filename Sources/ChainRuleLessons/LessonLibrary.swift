@@ -1,59 +1,111 @@
 import Foundation
 
-/// The folder of shipped lessons and lookups by id, number or path.
+/// The lessons `chainrule` can play: a folder of `NN-slug.md` files, or the
+/// lessons built into the executable, with lookups by id, number or path.
 public struct LessonLibrary: Sendable {
-    /// The `Lessons` folder.
-    public let directory: String
+    /// Where the lessons come from.
+    public enum Source: Sendable, Equatable {
+        /// A folder on disk, and why it was chosen (`--lessons`, `$CHAINRULE_LESSONS`, `./Lessons`).
+        case directory(String, reason: String)
+        /// The lessons embedded in the executable at build time.
+        case builtIn
+    }
 
-    public init(directory: String) { self.directory = directory }
+    public let source: Source
+    /// The `Lessons` folder (`Lessons` for the built-in lessons, used in messages).
+    public let directory: String
+    /// Built-in lessons: file path relative to the lessons folder → bytes.
+    private let files: [String: Data]
+
+    /// A folder of lessons.
+    public init(directory: String, reason: String = "folder") {
+        self.directory = directory
+        self.source = .directory(directory, reason: reason)
+        self.files = [:]
+    }
+
+    /// The lessons built into the executable: relative path (`01-apples.md`,
+    /// `data/digits.csv`) → file bytes.
+    public init(builtIn files: [String: Data]) {
+        self.directory = "Lessons"
+        self.source = .builtIn
+        self.files = files
+    }
 
     /// An entry of the lesson list.
     public struct Entry: Sendable, Hashable {
         public let id: String
         public let number: Int?
         public let title: String
-        /// Path of the Markdown file (relative to the current directory when inside it).
+        /// Path of the Markdown file (`Lessons/01-apples.md` for a built-in lesson).
         public let path: String
     }
 
-    /// Finds the lessons folder: `./Lessons`, else a `Lessons` folder beside
-    /// a `Package.swift` found walking up from the executable, else
-    /// `$CHAINRULE_LESSONS`.
-    public static func locate(executablePath: String? = nil,
-                              environment: [String: String] = ProcessInfo.processInfo.environment) -> LessonLibrary? {
+    /// Chooses the lessons: `--lessons DIR` (`option`), else `$CHAINRULE_LESSONS`,
+    /// else `./Lessons`, else the built-in lessons. A folder named by the
+    /// option or the variable must exist (the error says which is missing).
+    public static func locate(option: String? = nil,
+                              environment: [String: String] = ProcessInfo.processInfo.environment,
+                              builtIn: [String: Data]? = nil) throws(LessonLibraryError) -> LessonLibrary {
         let fm = FileManager.default
-        var isDir: ObjCBool = false
-        if fm.fileExists(atPath: "Lessons", isDirectory: &isDir), isDir.boolValue {
-            return LessonLibrary(directory: "Lessons")
+        func isDirectory(_ path: String) -> Bool {
+            var isDir: ObjCBool = false
+            return fm.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
         }
-        let exe = executablePath ?? (try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments.first ?? ""
-        var dir = URL(fileURLWithPath: exe).resolvingSymlinksInPath().deletingLastPathComponent()
-        while dir.path != "/" && !dir.path.isEmpty {
-            let lessons = dir.appendingPathComponent("Lessons")
-            if fm.fileExists(atPath: dir.appendingPathComponent("Package.swift").path),
-               fm.fileExists(atPath: lessons.path, isDirectory: &isDir), isDir.boolValue {
-                return LessonLibrary(directory: lessons.path)
-            }
-            dir = dir.deletingLastPathComponent()
+        if let option {
+            guard isDirectory(option) else { throw LessonLibraryError(message: "--lessons \(option): no such folder") }
+            return LessonLibrary(directory: option, reason: "--lessons")
         }
-        if let env = environment["CHAINRULE_LESSONS"], !env.isEmpty,
-           fm.fileExists(atPath: env, isDirectory: &isDir), isDir.boolValue {
-            return LessonLibrary(directory: env)
+        if let env = environment["CHAINRULE_LESSONS"], !env.isEmpty {
+            guard isDirectory(env) else { throw LessonLibraryError(message: "CHAINRULE_LESSONS=\(env): no such folder") }
+            return LessonLibrary(directory: env, reason: "$CHAINRULE_LESSONS")
         }
-        return nil
+        if isDirectory("Lessons") { return LessonLibrary(directory: "Lessons", reason: "./Lessons") }
+        if let builtIn, !builtIn.isEmpty { return LessonLibrary(builtIn: builtIn) }
+        throw LessonLibraryError(message: "no Lessons folder: looked at --lessons, $CHAINRULE_LESSONS and ./Lessons, and this chainrule has no built-in lessons")
     }
 
-    /// Every `NN-slug.md` file, in order of its number.
-    public func entries() -> [Entry] {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return files.filter { name in
+    /// One line saying where the lessons come from, for `chainrule lessons`.
+    public var sourceDescription: String {
+        switch source {
+        case .builtIn: return "lessons: built into chainrule (override with ./Lessons, --lessons DIR or $CHAINRULE_LESSONS)"
+        case .directory(let dir, let reason):
+            switch reason {
+            case "folder": return "lessons: \(dir)"
+            case "./Lessons": return "lessons: ./Lessons (a Lessons folder here overrides the built-in lessons)"
+            default: return "lessons: \(dir) (from \(reason), overriding the built-in lessons)"
+            }
+        }
+    }
+
+    /// The names of the lesson files, in order of their numbers.
+    private func lessonFileNames() -> [String] {
+        let names: [String]
+        switch source {
+        case .builtIn: names = files.keys.filter { !$0.contains("/") }
+        case .directory: names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        }
+        return names.filter { name in
             name.hasSuffix(".md") && Lesson.idAndNumber(fileName: name).number != nil
         }.sorted { a, b in
             let (na, nb) = (Lesson.idAndNumber(fileName: a).number!, Lesson.idAndNumber(fileName: b).number!)
             return na != nb ? na < nb : a < b
-        }.map { name in
+        }
+    }
+
+    /// The bytes of a file of the library (relative path), if it exists.
+    public func contents(of relativePath: String) -> Data? {
+        switch source {
+        case .builtIn: return files[relativePath]
+        case .directory: return FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent(relativePath))
+        }
+    }
+
+    /// Every `NN-slug.md` file, in order of its number.
+    public func entries() -> [Entry] {
+        lessonFileNames().map { name in
             let path = (directory as NSString).appendingPathComponent(name)
-            let text = FileManager.default.contents(atPath: path).flatMap { String(data: $0, encoding: .utf8) } ?? ""
+            let text = contents(of: name).flatMap { String(data: $0, encoding: .utf8) } ?? ""
             let (id, number) = Lesson.idAndNumber(fileName: name)
             return Entry(id: id, number: number, title: LessonDocument.title(ofMarkdown: TerminalText.inert(text)) ?? "(no title)", path: path)
         }
@@ -65,4 +117,26 @@ public struct LessonLibrary: Sendable {
         if let n = Int(name) { return all.first { $0.number == n } }
         return all.first { $0.id == name }
     }
+
+    /// Reads and builds a lesson of this library; its `> data` files come
+    /// from the same place (the folder, or the executable).
+    public func load(_ entry: Entry) throws(LessonError) -> Lesson {
+        switch source {
+        case .directory: return try Lesson.load(path: entry.path)
+        case .builtIn:
+            let name = (entry.path as NSString).lastPathComponent
+            guard let data = files[name], let text = String(data: data, encoding: .utf8) else {
+                throw LessonError(fileName: entry.path, line: 1, column: 1, message: "cannot read the built-in lesson", sourceLine: "")
+            }
+            let files = self.files
+            return try Lesson(markdown: text, fileName: entry.path, directory: "Lessons") { relative in
+                files[relative].map { (data: $0, path: "Lessons/" + relative) }
+            }
+        }
+    }
+}
+
+/// Why no lessons could be found.
+public struct LessonLibraryError: Error, Sendable {
+    public let message: String
 }

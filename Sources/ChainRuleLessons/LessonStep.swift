@@ -95,4 +95,10 @@ public struct LessonStep: Sendable {
     public let table: [String]
     /// Training steps: what to run.
     public let training: TrainingPlan?
+    /// Question steps: the number the question asks for (what the equation hides).
+    public let answer: Tensor?
+    /// Question steps: a hint for a wrong answer (the rule to apply).
+    public let hint: String?
+    /// Question steps: what is asked (the value, the local derivative, the upstream gradient or their product).
+    public let asked: Directive.AskTarget?
 }

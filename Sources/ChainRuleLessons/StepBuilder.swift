@@ -7,14 +7,20 @@ import Foundation
 struct StepBuilder {
     let document: LessonDocument
     let directory: String
+    let readFile: Lesson.FileReader?
     var sections: [LessonSection] = []
     var steps: [LessonStep] = []
-    private var pendingProse: [String] = []
+    private var pendingProse: [(text: String, line: Int)] = []
+    /// Numbers in the prose that look like a node's value but differ (for `chainrule lint`).
+    var warnings: [LessonError] = []
+    /// The numbers of the last evaluated section (for the closing summary's `{{…}}`).
+    private var lastValues: SectionValues?
     private var dataset: Dataset?
 
-    init(document: LessonDocument, directory: String) {
+    init(document: LessonDocument, directory: String, readFile: Lesson.FileReader? = nil) {
         self.document = document
         self.directory = directory
+        self.readFile = readFile
     }
 
     private var fileName: String { document.fileName }
@@ -33,8 +39,8 @@ struct StepBuilder {
         var i = 0
         while i < elements.count {
             switch elements[i] {
-            case .prose(let text, _):
-                pendingProse.append(text)
+            case .prose(let text, let line):
+                pendingProse.append((text, line))
                 i += 1
             case .directive(let d):
                 if case .data = d.kind {
@@ -59,13 +65,77 @@ struct StepBuilder {
             throw error("a lesson needs at least one ```graph block", line: 1, column: 1)
         }
         if !pendingProse.isEmpty {
-            append(kind: .summary, section: nil, title: "summary", prose: takeProse())
+            append(kind: .summary, section: nil, title: "summary", prose: try takeProse(lastValues))
         }
     }
 
-    private mutating func takeProse() -> String? {
+    /// The prose waiting for the next step, with its `{{…}}` filled in from
+    /// `values` (the section the step belongs to) and its numbers checked.
+    private mutating func takeProse(_ values: SectionValues?) throws(LessonError) -> String? {
         defer { pendingProse = [] }
-        return pendingProse.isEmpty ? nil : pendingProse.joined(separator: "\n\n")
+        guard !pendingProse.isEmpty else { return nil }
+        var parts: [String] = []
+        for (text, line) in pendingProse {
+            guard let values else { parts.append(text); continue }
+            let filled = try Interpolation.apply(text, values: values) { message, offset in
+                let (l, c) = StepBuilder.position(in: text, offset: offset, firstLine: line)
+                return error(message, line: l, column: c)
+            }
+            for f in NumberClaims.scan(text, values: values) {
+                let (l, c) = StepBuilder.position(in: text, offset: f.offset, firstLine: line)
+                warn(f.message, line: l, column: c)
+            }
+            parts.append(filled)
+        }
+        return parts.joined(separator: "\n\n")
+    }
+
+    /// Line and column in the file of a character offset into a prose block.
+    static func position(in text: String, offset: Int, firstLine: Int) -> (line: Int, column: Int) {
+        var line = firstLine, column = 1
+        for c in text.prefix(offset) {
+            if c == "\n" { line += 1; column = 1 } else { column += 1 }
+        }
+        return (line, column)
+    }
+
+    private mutating func warn(_ message: String, line: Int, column: Int) {
+        var w = error(message, line: line, column: column)
+        w.isWarning = true
+        warnings.append(w)
+    }
+
+    /// Where `needle` (a piece of a directive's text) stands in the file:
+    /// on the directive's line or one of its continuation lines.
+    private func locate(_ needle: String, in d: Directive) -> (line: Int, column: Int) {
+        for l in d.line...min(d.line + 8, document.lines.count) {
+            if let r = document.lines[l - 1].range(of: needle) {
+                return (l, document.lines[l - 1].distance(from: document.lines[l - 1].startIndex, to: r.lowerBound) + 1)
+            }
+        }
+        return (d.line, d.column)
+    }
+
+    /// A note's or question's text with `{{…}}` filled in and its numbers checked.
+    private mutating func directiveText(_ text: String, _ d: Directive, _ values: SectionValues,
+                                        subject: NumberClaims.Subject?) throws(LessonError) -> String {
+        let filled = try Interpolation.apply(text, values: values) { message, offset in
+            let token = String(text.dropFirst(offset).prefix { $0 != "}" })
+            let (l, c) = locate(token, in: d)
+            return error(message, line: l, column: c)
+        }
+        for f in NumberClaims.scan(text, values: values, subject: subject) {
+            // On the directive's own line the offset is exact; on a continuation line, find the number.
+            let line = document.lines[d.line - 1]
+            if let r = line.range(of: String(text.prefix(24))) {
+                let start = line.distance(from: line.startIndex, to: r.lowerBound)
+                if start + f.offset < line.count { warn(f.message, line: d.line, column: start + f.offset + 1); continue }
+            }
+            let token = String(text.dropFirst(f.offset).prefix { $0 != " " && $0 != "," })
+            let (l, c) = locate(token, in: d)
+            warn(f.message, line: l, column: c)
+        }
+        return filled
     }
 
     private mutating func append(kind: LessonStep.Kind, section: Int?, title: String, prose: String? = nil,
@@ -73,19 +143,23 @@ struct StepBuilder {
                                  terms: [BackwardTerm] = [], sum: Tensor? = nil,
                                  values: Set<NodeID> = [], gradients: Set<NodeID> = [], focus: NodeID? = nil,
                                  edges: [EdgeKey] = [], checks: [CheckRow] = [], table: [String] = [],
-                                 training: TrainingPlan? = nil) {
+                                 training: TrainingPlan? = nil, answer: Tensor? = nil, hint: String? = nil,
+                                 asked: Directive.AskTarget? = nil) {
         steps.append(LessonStep(number: steps.count + 1, kind: kind, section: section, title: title, prose: prose,
                                 notes: notes, question: question, equations: equations, terms: terms, sum: sum,
                                 knownValues: values, knownGradients: gradients, focus: focus, edges: edges,
-                                checks: checks, table: table, training: training))
+                                checks: checks, table: table, training: training, answer: answer, hint: hint, asked: asked))
     }
 
     // MARK: data
 
     private mutating func loadData(_ d: Directive) throws(LessonError) {
         guard case .data(let file, let options) = d.kind else { return }
-        let path = file.text.hasPrefix("/") ? file.text : (directory as NSString).appendingPathComponent(file.text)
-        guard let data = FileManager.default.contents(atPath: path) else {
+        var path = file.text.hasPrefix("/") ? file.text : (directory as NSString).appendingPathComponent(file.text)
+        var found = readFile.flatMap { $0(file.text) }
+        if readFile == nil, let data = FileManager.default.contents(atPath: path) { found = (data, path) }
+        if let found { path = found.path }
+        guard let data = found?.data else {
             throw error("data file '\(file.text)' not found (looked for \(path))", at: file, in: d)
         }
         guard let text = String(data: data, encoding: .utf8) else {
@@ -177,21 +251,25 @@ struct StepBuilder {
         }
 
         // 2. data, batch; notes and questions are checked here too.
-        var notes: [Directive.Phase: [NodeID: [String]]] = [.forward: [:], .backward: [:]]
-        var asks: [Directive.Phase: [NodeID: String]] = [.forward: [:], .backward: [:]]
+        var rawNotes: [(Directive.Phase, NodeID, String, Directive)] = []
+        var rawAsks: [(Directive.Phase, NodeID, Directive.AskTarget, String, Directive)] = []
+        var expects: [Directive] = []
         var batchLeaves: (x: NodeID, t: NodeID, directive: Directive)?
         for d in directives {
             switch d.kind {
             case .data: try loadData(d)
             case .note(let phase, let w, let text):
                 let id = try lookup(w, d)
-                notes[phase]![id, default: []].append(text)
-            case .ask(let phase, let w, let text):
+                rawNotes.append((phase, id, text, d))
+            case .ask(let phase, let w, let target, let text):
                 let id = try lookup(w, d)
                 if phase == .forward, graph[id].operation == nil {
                     throw error("'\(w.text)' is an input: its value is given, there is no forward step to ask about", at: w, in: d)
                 }
-                asks[phase]![id] = text
+                rawAsks.append((phase, id, target, text, d))
+            case .expect(_, let w, _, _):
+                _ = try lookup(w, d)
+                expects.append(d)
             case .batch(let xw, let tw):
                 guard let dataset else {
                     throw error("'batch' needs a '> data FILE: label=…' line before it", line: d.line, column: d.column)
@@ -234,6 +312,27 @@ struct StepBuilder {
         sections.append(section)
         let s = section.index
         let values = backward.forward.values
+        let checkSteps = directives.compactMap { d -> (names: [String], h: Double?)? in
+            if case .check(let nodes, let h) = d.kind { return (nodes.map(\.text), h) }
+            return nil
+        }
+        let sectionValues = SectionValues(graph: graph, backward: backward, output: output) { leaf in
+            let name = graph[leaf].name ?? ""
+            let h = checkSteps.first { $0.names.isEmpty || $0.names.contains(name) }?.h
+            return h ?? GradientCheck.defaultStep
+        }
+        lastValues = sectionValues
+
+        // Notes, questions and expectations: their numbers come from this section.
+        var notes: [Directive.Phase: [NodeID: [String]]] = [.forward: [:], .backward: [:]]
+        var asks: [Directive.Phase: [NodeID: (target: Directive.AskTarget, text: String, directive: Directive)]] = [.forward: [:], .backward: [:]]
+        for (phase, id, text, d) in rawNotes {
+            notes[phase]![id, default: []].append(try directiveText(text, d, sectionValues, subject: .init(node: id, phase: phase)))
+        }
+        for (phase, id, target, text, d) in rawAsks {
+            asks[phase]![id] = (target, try directiveText(text, d, sectionValues, subject: nil), d)
+        }
+        for d in expects { try checkExpectation(d, sectionValues) }
 
         // 4. overview
         var known: Set<NodeID> = Set(graph.nodes.filter { $0.operation == nil }.map(\.id))
@@ -249,7 +348,7 @@ struct StepBuilder {
         }
         let leafNotes = graph.nodes.filter { $0.operation == nil }.flatMap { notes[.forward]![$0.id] ?? [] }
         append(kind: .overview, section: s, title: "the graph" + (expanded ? " (fused operations expanded)" : ""),
-               prose: takeProse(), notes: leafNotes, equations: overview, values: known,
+               prose: try takeProse(sectionValues), notes: leafNotes, equations: overview, values: known,
                edges: [])
 
         // 5. forward
@@ -258,8 +357,10 @@ struct StepBuilder {
             let incoming = node.inputs.enumerated().map { EdgeKey(from: $0.element, to: node.id, operand: $0.offset) }
             let title = "forward · \(labels[node.id]) = \(NodeLabels.expression(node.operation!, node.inputs.map { labels[$0] }))"
             if let q = asks[.forward]![node.id] {
-                append(kind: .forward(node.id), section: s, title: title, question: q,
-                       equations: forwardEquation(node, values, labels, hide: true), values: known, focus: node.id, edges: incoming)
+                append(kind: .forward(node.id), section: s, title: title, question: q.text,
+                       equations: forwardEquation(node, values, labels, hide: true), values: known, focus: node.id, edges: incoming,
+                       answer: values[node.id.index], hint: "compute " + NodeLabels.expression(node.operation!, node.inputs.map { labels[$0] }) + " from the values above",
+                       asked: .value)
             }
             known.insert(node.id)
             append(kind: .forward(node.id), section: s, title: title, notes: notes[.forward]![node.id] ?? [],
@@ -273,8 +374,9 @@ struct StepBuilder {
             ? "\(labels.partial(output, output)) = 1 (the seed)"
             : "\(labels.partial(output, output)) = ones\(describeShape(graph[output].shape)) (the seed; a non-scalar output: the gradient of the sum of \(outLabel))"
         if let q = asks[.backward]![output] {
-            append(kind: .seed(output), section: s, title: "backward · start at \(outLabel)", question: q,
-                   equations: [labels.partial(output, output) + " = ?"], values: known, gradients: grads, focus: output)
+            append(kind: .seed(output), section: s, title: "backward · start at \(outLabel)", question: q.text,
+                   equations: [labels.partial(output, output) + " = ?"], values: known, gradients: grads, focus: output,
+                   answer: backward.gradient(of: output), hint: "how fast does a value change with itself?", asked: .product)
         }
         grads.insert(output)
         append(kind: .seed(output), section: s, title: "backward · start at \(outLabel)",
@@ -288,12 +390,15 @@ struct StepBuilder {
             let title = "backward · \(labels.partial(output, id))" + (records.count > 1 ? " (used \(records.count) times: the gradients add)" : "")
             let edges = records.map(EdgeKey.init)
             if let q = asks[.backward]![id] {
-                let (terms, eq) = backwardEquations(id, records, total, labels, hide: true)
-                append(kind: .backward(id), section: s, title: title, question: q, equations: eq, terms: terms,
-                       values: known, gradients: grads, focus: id, edges: edges)
+                let (answer, hint, hidden) = try askedQuantity(q.target, id: id, records: records, total: total, labels: labels,
+                                                                directive: q.directive)
+                let (terms, eq) = backwardEquations(id, records, total, labels, ask: q.target)
+                append(kind: .backward(id), section: s, title: title, question: q.text, equations: eq, terms: terms,
+                       values: known, gradients: grads.subtracting(hidden), focus: id, edges: edges,
+                       answer: answer, hint: hint, asked: q.target)
             }
             grads.insert(id)
-            let (terms, eq) = backwardEquations(id, records, total, labels, hide: false)
+            let (terms, eq) = backwardEquations(id, records, total, labels, ask: nil)
             append(kind: .backward(id), section: s, title: title, notes: notes[.backward]![id] ?? [], equations: eq,
                    terms: terms, sum: records.count > 1 ? total : nil, values: known, gradients: grads, focus: id, edges: edges)
         }
@@ -301,7 +406,7 @@ struct StepBuilder {
         // 7. check and train, in document order, with the prose before them.
         for item in items {
             switch item {
-            case .prose(let text, _): pendingProse.append(text)
+            case .prose(let text, let line): pendingProse.append((text, line))
             case .directive(let d):
                 switch d.kind {
                 case .check(let nodes, let h):
@@ -318,7 +423,7 @@ struct StepBuilder {
                     }
                     if leaves.isEmpty { leaves = graph.leaves.filter { backward.gradient(of: $0) != nil } }
                     let (rows, table) = try check(graph, output: output, leaves: leaves, step: h, labels: labels, directive: d)
-                    append(kind: .check, section: s, title: "gradient check · backprop vs numerical", prose: takeProse(),
+                    append(kind: .check, section: s, title: "gradient check · backprop vs numerical", prose: try takeProse(sectionValues),
                            equations: ["numerical: (f(x + h) − f(x − h)) / 2h with h = \(LessonFormat.number(h ?? GradientCheck.defaultStep)), one element at a time"],
                            values: known, gradients: grads, checks: rows, table: table)
                 case .train(let params, let options):
@@ -327,13 +432,34 @@ struct StepBuilder {
                     }
                     let plan = try trainingPlan(d, params: params, options: options, graph: graph, output: output,
                                                 x: batchLeaves.x, t: batchLeaves.t, lookup: lookup)
-                    append(kind: .training, section: s, title: "training · mini-batch gradient descent", prose: takeProse(),
+                    append(kind: .training, section: s, title: "training · mini-batch gradient descent", prose: try takeProse(sectionValues),
                            equations: ["for each batch: forward, backward, then every parameter p ← p − \(LessonFormat.number(plan.learningRate)) · ∂L/∂p"],
                            values: known, gradients: grads, training: plan)
                 default: break
                 }
             case .graph: break
             }
+        }
+    }
+
+    /// `> expect …`: the stated number must be what the engine computes.
+    private func checkExpectation(_ d: Directive, _ values: SectionValues) throws(LessonError) {
+        guard case .expect(let quantity, let name, let value, let tolerance) = d.kind else { return }
+        let actual: Tensor
+        switch values.quantity(quantity, name.text) {
+        case .failure(let e): throw error(e.message, at: name, in: d)
+        case .success(let t): actual = t
+        }
+        let stated = LessonNumber.parseTensor(value.text)!
+        let what = quantity == .value ? name.text : "\(quantity.rawValue) \(name.text)"
+        let shown = actual.rank == 0 ? LessonFormat.precise(actual.scalar) : LessonFormat.tensor(actual, digits: 8, maxItems: 8, maxRows: 8)
+        guard stated.count == actual.count, stated.rank == actual.rank || stated.count == 1 else {
+            throw error("expected \(what) to be \(value.text), but it has shape \(describeShape(actual.shape)): \(shown)", at: value, in: d)
+        }
+        let ok = zip(actual.scalars, stated.scalars).allSatisfy { LessonNumber.matches($0, $1, tolerance: tolerance) }
+        if !ok {
+            let tol = tolerance > 0 ? " ± \(LessonFormat.number(tolerance))" : ""
+            throw error("expected \(what) = \(value.text)\(tol), but the engine computes \(shown)", at: value, in: d)
         }
     }
 
@@ -378,8 +504,45 @@ struct StepBuilder {
         return lines
     }
 
+    /// What a backward question asks for: the answer, a hint for a wrong
+    /// answer, and the gradients the question step must not show (an
+    /// upstream question hides the consumer's gradient from the table).
+    private func askedQuantity(_ target: Directive.AskTarget, id: NodeID, records: [EdgeRecord], total: Tensor,
+                               labels: NodeLabels, directive d: Directive) throws(LessonError) -> (Tensor, String, Set<NodeID>) {
+        let out = labels.output!
+        let e = records[0]
+        let upstreamRule = "\(labels.partial(out, id)) = \(labels.partial(out, e.to)) · \(labels.partial(e.to, id))"
+        switch target {
+        case .value, .product:
+            if records.count > 1 {
+                return (total, "\(labels[id]) is used \(records.count) times: add the gradients that come back along each use", [])
+            }
+            let (rule, reason) = labels.localRule(of: e.to, operand: e.operand)
+            // When the upstream gradient is the answer (the local derivative is 1), the table must not show it either.
+            let upstreamIsAnswer = LessonFormat.tensor(e.upstream) == LessonFormat.tensor(total)
+            return (total, "the chain rule: \(upstreamRule), upstream gradient × local derivative, where \(labels.partial(e.to, id)) = \(rule)"
+                    + (reason.map { " (\($0))" } ?? ""), upstreamIsAnswer ? [e.to] : [])
+        case .local, .upstream:
+            guard records.count == 1 else {
+                throw error("'\(labels[id])' is used \(records.count) times; ask 'product' (the summed gradient) for a node that fans out",
+                            line: d.line, column: d.column)
+            }
+            if target == .upstream {
+                return (e.upstream, "the upstream gradient \(labels.partial(out, e.to)) is the gradient of \(labels[e.to]), the node \(labels[id]) feeds", [e.to])
+            }
+            guard case .elementwise(let local) = e.local else {
+                throw error("the local derivative of \(labels[e.to]) is a rule, not one number per element; ask 'product' instead",
+                            line: d.line, column: d.column)
+            }
+            let (rule, reason) = labels.localRule(of: e.to, operand: e.operand)
+            _ = rule
+            return (local, "how much does \(labels[e.to]) change when \(labels[id]) changes by a little?" + (reason.map { " (\($0))" } ?? ""), [])
+        }
+    }
+
     private func backwardEquations(_ id: NodeID, _ records: [EdgeRecord], _ total: Tensor, _ labels: NodeLabels,
-                                   hide: Bool) -> ([BackwardTerm], [String]) {
+                                   ask: Directive.AskTarget?) -> ([BackwardTerm], [String]) {
+        let hide = ask != nil
         let out = labels.output!
         let lhs = labels.partial(out, id)
         let section = sections.last!
@@ -398,11 +561,17 @@ struct StepBuilder {
             var termLines: [String] = []
             let contributionText = LessonFormat.tensor(e.contribution, maxItems: e.contribution.rank == 2 ? 5 : 6, maxRows: 4,
                                                        zeroBelow: section.edgeZero(e))
-            let contribution = hide && !many ? "?" : contributionText
-            let up = LessonFormat.tensor(e.upstream, zeroBelow: section.gradientZero(e.to))
+            // A question hides what it asks, and any factor that shows the same number.
+            let hideProduct = hide && (!many || ask != .product)
+            let contribution = hideProduct ? "?" : contributionText
+            let upShown = LessonFormat.tensor(e.upstream, zeroBelow: section.gradientZero(e.to))
+            let hideUpstream = ask == .upstream || (hideProduct && upShown == contributionText)
+            let up = hideUpstream ? "?" : upShown
             switch e.local {
             case .elementwise(let local):
-                let localText = LessonFormat.tensor(local)
+                let localShown = LessonFormat.tensor(local)
+                let hideLocal = ask == .local || (hideProduct && localShown == contributionText)
+                let localText = hideLocal ? "?" : localShown
                 if local.count == 1 && e.upstream.count == 1 {
                     termLines.append(prefix + chain + up + " × " + localText + " = " + contribution)
                 } else if e.upstream.count == 1 {
@@ -422,11 +591,11 @@ struct StepBuilder {
                     let what = local.count == 1 ? "tensor × scalar, shapes \(describeShape(shown.shape)) × ()"
                                                 : "elementwise product, shapes \(describeShape(shown.shape)) ⊙ \(describeShape(local.shape))"
                     termLines.append(prefix + (fromSeed ? "" : "\(dUp)\(operator_)\(dLocal)      ") + what)
-                    termLines.append("    = " + LessonFormat.tensor(shown, zeroBelow: section.gradientZero(e.to)) + operator_ + localText)
+                    termLines.append("    = " + (hideUpstream ? "?" : LessonFormat.tensor(shown, zeroBelow: section.gradientZero(e.to))) + operator_ + localText)
                     termLines.append(contentsOf: reduced(e, contribution: contribution))
                 }
                 var ruleText = "    local derivative \(dLocal) = \(rule)"
-                if local.count == 1, !hide || many, rule != localText {
+                if local.count == 1, !hideLocal, rule != localShown {
                     ruleText += " = " + LessonFormat.tensor(local.rank == 0 ? local : Tensor(local.scalars[0]))
                 }
                 termLines.append(ruleText + (reason.map { "   (\($0))" } ?? ""))

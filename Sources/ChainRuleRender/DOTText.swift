@@ -41,7 +41,11 @@ struct DOTBuilder {
         lines.append("  \(kind)\(DOT.attributes(attrs));")
     }
 
+    /// Names of the nodes written, in order.
+    private(set) var nodeNames: [String] = []
+
     mutating func node(_ name: String, _ attrs: [String: DOTValue]) {
+        nodeNames.append(name)
         lines.append("  \(DOT.quote(name))\(DOT.attributes(attrs));")
     }
 

@@ -12,10 +12,20 @@ extension Figure {
     /// every node and edge carries its `pos`, so the `nop2` engine draws the
     /// frame exactly where the layout put things.
     /// `dpi` (bitmap formats only) sets the resolution of PNG output.
-    package func dot(_ frame: FigureFrame = .complete, pinnedTo layout: GraphvizLayout? = nil, dpi: Int? = nil) -> String {
+    /// `tuning` adds `dot` layout attributes (see `FigureBudget`).
+    package func dot(_ frame: FigureFrame = .complete, pinnedTo layout: GraphvizLayout? = nil, dpi: Int? = nil,
+                     tuning: LayoutTuning = .quality) -> String {
         var writer = DOTWriter(figure: self, frame: frame, layout: layout)
         writer.dpi = dpi
+        writer.tuning = tuning
         return writer.write()
+    }
+
+    /// The DOT graph's structure (node and edge ids, pinned inputs), for `FigureBudget`.
+    func dotShape() -> DOTShape {
+        var writer = DOTWriter(figure: self, frame: .complete, layout: nil)
+        _ = writer.write()
+        return writer.shape
     }
 
     /// A pinned frame's DOT with only the objects in `include` (nil: all),
@@ -34,11 +44,19 @@ extension Figure {
     }
 }
 
-private struct DOTWriter {
+struct DOTWriter {
     let figure: Figure
     let frame: FigureFrame
     let layout: GraphvizLayout?
     var dpi: Int?
+    /// `dot` attributes chosen by `FigureBudget` (unpinned layouts only).
+    var tuning: LayoutTuning = .quality
+    /// The structure written (filled by `write()` for a whole frame).
+    private(set) var shape = DOTShape(nodes: [], edges: [], pinnedFirst: [])
+    /// Leaves drawn as one copy per use (`FigureBudget.splitLeaves`).
+    var split: Set<NodeID> = []
+    /// A neighbourhood drawn alone (`FocusedFigure.swift`), with stubs for what is left out.
+    var focus: FigureFocus? = nil
     /// Only these objects (node and edge `id`s), for a partial frame
     /// (`FrameCache` renders just the objects it has not seen); nil = all.
     /// The set must contain both ends of every edge in it.
@@ -128,6 +146,8 @@ private struct DOTWriter {
             "class": .string("chainrule-figure theme-\(theme.name)"),
         ]
         if let dpi { graphAttrs["dpi"] = .string(String(dpi)) }
+        if layout == nil { for (k, v) in tuning.attributes { graphAttrs[k] = .string(v) } }
+        split = focus == nil ? FigureBudget.splitLeaves(figure) : []
         // A partial frame has no legend: it is in the header, drawn once.
         if figure.options.legend && include == nil {
             graphAttrs["label"] = .html(legend())
@@ -136,7 +156,7 @@ private struct DOTWriter {
         }
         // A partial frame must not be moved to the origin by `nop2`: its
         // objects keep the coordinates they have in the whole figure.
-        if include != nil { graphAttrs["notranslate"] = .string("true") }
+        if include != nil && focus == nil { graphAttrs["notranslate"] = .string("true") }
         if let layout {
             graphAttrs["bb"] = .string(layout.boundingBox)
             if let lp = layout.labelPosition, include == nil { graphAttrs["lp"] = .string(lp) }
@@ -157,6 +177,10 @@ private struct DOTWriter {
         var inputs: [String] = []
         for node in graph.nodes {
             let uses = figure.consumers[node.id.index]
+            if split.contains(node.id) {
+                writeSplitLeaf(&b, node, uses: uses, depth: depth, inputs: &inputs)
+                continue
+            }
             let name = title(for: "node-\(node.id.index)", nodeTitle(node))
             addNode(&b, name: name, key: "node-\(node.id.index)", node: node)
             // Inputs used early line up in the first column, textbook style;
@@ -228,6 +252,7 @@ private struct DOTWriter {
                 connect(&b, out: label, to: head, edge: edge, arrow: true)
             }
         }
+        if let focus { writeFocusStubs(&b, focus) }
         if !figure.groups.isEmpty {
             for line in figure.clusterLines(include: include, name: { naming.names[$0] ?? cached?.names[$0] }) { b.raw(line) }
         }
@@ -235,6 +260,11 @@ private struct DOTWriter {
             b.raw("{ rank=min; " + inputs.map { DOT.quote($0) + ";" }.joined(separator: " ") + " }")
         }
         if cached == nil { numbers.setNames(naming.names, naming.keyOf) }
+        if include == nil {
+            shape = DOTShape(nodes: b.nodeNames.map { key(of: $0) },
+                             edges: edgeEnds.keys.sorted().map { edgeEnds[$0]! },
+                             pinnedFirst: figure.options.alignInputs && inputs.count > 1 ? inputs.map { key(of: $0) } : [])
+        }
         return b.text(name: "chainrule")
     }
 
@@ -381,9 +411,10 @@ private struct DOTWriter {
         let value = figure.backward.forward.value(of: edge.from)
         let valueStrings = values(edge.from)
         let g = figure.gradient(on: edge)
-        var grid = LabelGrid(shape: shape, rows: visible(shape.count == 2 ? shape[0] : 1, max: figure.options.maxMatrixRows),
-                             cols: visible(shape.last ?? 1, max: figure.options.maxMatrixColumns))
-        let entrySize = isScalar ? valueSize : matrixSize
+        let indices = gridIndices(shape)
+        var grid = LabelGrid(shape: shape, rows: indices.rows, cols: indices.cols)
+        let range = showsRange(shape)
+        let entrySize = isScalar ? valueSize : compactEntrySize
 
         // Value (above the rule).
         var valuePrefix: String? = nil
@@ -404,7 +435,7 @@ private struct DOTWriter {
         // What the finished figure shows below the rule (also sizes the worksheet's columns).
         var finalEntries: [String]? = nil
         if g != nil, edge.to == nil, let sum = figure.sums[edge.from] {
-            if isScalar {
+            if isScalar && sum.edges.count <= 6 {
                 var expr = ""
                 for (k, index) in sum.edges.enumerated() {
                     let record = figure.backward.edges[index]
@@ -435,6 +466,13 @@ private struct DOTWriter {
             let word = reduction.summedAxes.count == 1 ? "axis" : "axes"
             gradientPrefix = text("(broadcast) Σ \(word) \(axes) ", color: theme.gradient, size: captionSize, italic: true)
         }
+        if figure.options.localDerivatives, edge.to != nil, gradientPrefix == nil,
+           case .elementwise(let local)? = figure.records[edge]?.local, local.count == 1 {
+            // The local derivative beside the gradient it multiplied into (CS231n style): `× 3`.
+            let l = local.scalars[0]
+            gradientPrefix = text("× " + (l < 0 ? format.minus : "") + format.string(abs(l)) + "  ",
+                                  color: theme.muted, size: captionSize, italic: true)
+        }
         if case .target = block {} else if !isScalar, gradientPrefix == nil, !theme.gradientPrefix.isEmpty {
             gradientPrefix = gradientText("")  // print theme: "∂" marks gradient matrices too
         }
@@ -450,7 +488,7 @@ private struct DOTWriter {
             let col = isScalar ? 0 : flat % (shape.last ?? 1)
             widths[col] = max(widths[col] ?? minimumWidth, TextWidth.estimate(s, size: entrySize) + 4)
         }
-        for i in 0..<value.count {
+        for i in shownEntries(grid) {
             if !isBranch { widen(i, valueStrings[i]); widen(i, "?") }
             if let e = finalEntries { widen(i, e[isScalar ? 0 : i]); widen(i, hiddenMark) }
         }
@@ -467,6 +505,7 @@ private struct DOTWriter {
                 rows += grid.tensorRows(prefix: valuePrefix, color: theme.text) { i in
                     text(hidden ? "?" : valueStrings[i], color: theme.text, size: entrySize)
                 }
+                if range { rows.append(rangeRow(grid, hidden ? "?" : rangeText(value), color: theme.text)) }
             }
             if !isScalar { rows.append(grid.spacer(3)) }
         }
@@ -490,11 +529,14 @@ private struct DOTWriter {
                 let h = isScalar ? 15 : 12
                 return "<TABLE BORDER=\"1\" CELLBORDER=\"0\" CELLSPACING=\"0\" COLOR=\"\(theme.gradient)\" FIXEDSIZE=\"TRUE\" WIDTH=\"\(w)\" HEIGHT=\"\(h)\"><TR><TD> </TD></TR></TABLE>"
             }
+            // The range is not given away, but its row keeps the answer key's geometry.
+            if range { rows.append(rangeRow(grid, "\u{00A0}", color: theme.gradient)) }
         case .entries(let entries):
             let hidden = !gradientKnown(edge)
             rows += grid.tensorRows(prefix: gradientPrefix, color: theme.gradient) { i in
                 gradientText(hidden ? hiddenMark : entries[i], size: entrySize, prefixed: false)
             }
+            if range, let g { rows.append(rangeRow(grid, hidden ? "?" : rangeText(g), color: theme.gradient)) }
         }
         var html = "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\""
         if highlighted { html += " BGCOLOR=\"\(theme.highlightFill)\"" }

@@ -20,6 +20,8 @@ public struct FigureOptions: Sendable {
     public var maxMatrixRows: Int
     /// Matrices with more columns than this are truncated with ⋯.
     public var maxMatrixColumns: Int
+    /// How tensors larger than that are shown (`CompactTensor.swift`).
+    public var tensors: TensorDisplay = .compact
     /// Line the inputs (leaves) up in the first column, textbook style (those
     /// first used within two operations of the inputs; later ones sit next to their use).
     public var alignInputs: Bool
@@ -30,6 +32,8 @@ public struct FigureOptions: Sendable {
     public var groups: NodeGroups
     /// Fold each group of this level into one box (`--collapse`); nil draws every node.
     public var collapse: CollapseLevel?
+    /// Beside each scalar gradient, the edge's local derivative, CS231n style (`× 3`): `--local`.
+    public var localDerivatives = false
 
     /// Options for a figure; every one has the default `chainrule draw` uses.
     /// Matrix limits are at least 2, and `pngDPI` is kept within 36…1200.

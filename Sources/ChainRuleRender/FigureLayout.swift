@@ -28,9 +28,12 @@ public struct FigureLayout: Sendable {
     let frameCache = FrameCache()
 
     /// Lays `figure` out once, with every label at its widest.
+    /// Refused (a `GraphvizError` of stage `size`) when the figure is over
+    /// `FigureBudget`; big figures get `dot` attributes tuned to their size.
     public init(_ figure: Figure) throws(GraphvizError) {
         self.figure = figure
-        self.geometry = try Graphviz.layout(dot: figure.dot(.complete))
+        let budget = try FigureBudget.checked(figure)
+        self.geometry = try Graphviz.layout(dot: figure.dot(.complete, tuning: budget.tuning))
     }
 
     /// A figure pinned to an existing layout (same graph, other options).
@@ -86,11 +89,16 @@ extension Figure {
     public func render(format: GraphvizFormat = .svg) throws(GraphvizError) -> [UInt8] {
         if let level = options.collapse {
             var text = collapsedDOT(level)
+            let budget = FigureBudget(dot: text, graphNodes: graph.nodes.count)
+            if let refusal = budget.refusal { throw GraphvizError(stage: FigureBudget.refusalStage, message: refusal) }
+            text = budget.tuned(text)
             if format == .dot { return Array(text.utf8) }
             if format == .png { text = text.replacingOccurrences(of: "digraph \"chainrule\" {\n", with: "digraph \"chainrule\" {\n  dpi=\"\(options.pngDPI)\";\n") }
             return try Graphviz.render(dot: text, engine: .dot, format: format)
         }
-        if format == .dot { return Array(dot(.complete).utf8) }
-        return try Graphviz.render(dot: dot(.complete, dpi: format == .png ? options.pngDPI : nil), engine: .dot, format: format)
+        let budget = try FigureBudget.checked(self)
+        if format == .dot { return Array(dot(.complete, tuning: budget.tuning).utf8) }
+        return try Graphviz.render(dot: dot(.complete, dpi: format == .png ? options.pngDPI : nil, tuning: budget.tuning),
+                                   engine: .dot, format: format)
     }
 }

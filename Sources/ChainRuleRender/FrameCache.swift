@@ -133,6 +133,9 @@ final class FrameCache: @unchecked Sendable {
             dependencies[e.key + "-out"] = .flow(e)
         }
         for id in ends.keys where id.hasPrefix("const-") { dependencies[id] = .fixed }
+        for (tail, _) in ends.values where tail.contains("-use-") {  // copies of a split leaf (SplitLeaf.swift)
+            if let i = Int(tail.dropFirst(5).prefix { $0.isNumber }) { dependencies[tail] = .node(NodeID(i)) }
+        }
         // With a legend (a graph label), `nop2` offsets a partial frame's
         // objects by the label's height: not cacheable yet, Graphviz renders.
         guard !figure.options.legend, let split = Self.split(bytes) else { usable = false; return bytes }

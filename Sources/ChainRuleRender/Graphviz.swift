@@ -56,7 +56,7 @@ public struct GraphvizError: Error, CustomStringConvertible, Sendable, Equatable
     public let stage: String
     /// Graphviz's message (or ours, when it said nothing).
     public let message: String
-    public var description: String { "Graphviz \(stage) failed: \(message)" }
+    public var description: String { stage == FigureBudget.refusalStage ? message : "Graphviz \(stage) failed: \(message)" }
 }
 
 /// Node and edge geometry read back from a laid-out graph.
@@ -243,6 +243,11 @@ final class GraphvizRuntime: @unchecked Sendable {
         if context == nil && contextError == nil {
             _ = agseterrf(collectGraphvizMessage)
             _ = agseterr(AGWARN)
+            // Graphviz switches LC_NUMERIC to "C" around every layout and
+            // render and back (gv_fixLocale), freeing locale data that other
+            // threads may be reading. With "C" already set, the switch changes
+            // nothing. Our DOT and output use C numerics anyway.
+            _ = setlocale(LC_NUMERIC, "C")
             beginCall()
             let created = gvContext()
             if let created {

@@ -14,6 +14,8 @@ public struct Script: Sendable {
     public let groups: NodeGroups
     /// The file name diagnostics use.
     public var fileName: String { source.fileName }
+    /// The script's text (without a byte-order mark).
+    public var text: String { String(decoding: source.bytes[source.contentStart...], as: UTF8.self) }
 
     let source: SourceText
     /// Where each node is, indexed like `graph.nodes`.

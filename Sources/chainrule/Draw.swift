@@ -61,22 +61,39 @@ struct Draw: ParsableCommand {
     @Flag(help: "Draw no clusters (by default a script's groups, else the neurons and layers found in its structure, are boxed).")
     var noGroups = false
 
+    @Flag(name: .customLong("local"), help: "Beside each scalar gradient, the local derivative it was multiplied by (CS231n style: × 3).")
+    var localDerivatives = false
+    @OptionGroup(title: "Big figures") var scale: FigureScaleOptions
+
     func run() throws {
         let format = try resolvedFormat()
         let script = try input.load()
+        if scale.steps { return try listSteps(script) }
         let pass = try ScriptInput.evaluateOrExit(script)
         var options = FigureOptions(theme: theme.figureTheme, expandFused: expand, worksheet: worksheet, legend: legend)
         options.groups = noGroups && collapse == nil ? .none : script.figureGroups
         options.collapse = collapse
+        options.localDerivatives = localDerivatives
+        try scale.apply(to: &options)
         if collapse != nil && options.groups.isEmpty {
             throw ScriptInput.exit(with: "--collapse \(collapse!.rawValue): '\(script.fileName)' has no groups to fold (write 'group NAME { … }' blocks, or use a network of at least two tanh/relu/sigmoid neurons)")
         }
         let bytes: [UInt8]
         do {
-            let figure = try Figure(pass, options: options)
-            bytes = try figure.render(format: format.graphviz)
+            if let n = scale.step {
+                bytes = try drawStep(n, script, format: format, options: options)
+            } else if let name = scale.focus {
+                bytes = try drawFocus(name, script, pass, format: format, options: options)
+            } else {
+                let figure = try Figure(pass, options: options)
+                bytes = try figure.render(format: format.graphviz)
+            }
+        } catch let exit as ExitCode {
+            throw exit
         } catch let error as EvaluationError {
             throw ScriptInput.exit(with: script.diagnostic(for: error))
+        } catch let error as GraphvizError where error.stage == FigureBudget.refusalStage {
+            throw ScriptInput.exit(with: "\(script.fileName): cannot draw the figure: \(error.message)")
         } catch let error as GraphvizError {
             // Name the format: with a plugin missing, only some formats fail.
             throw ScriptInput.exit(with: "cannot draw the figure as \(format.rawValue.uppercased()): \(error) (`chainrule doctor` shows which formats work and how to fix them)")

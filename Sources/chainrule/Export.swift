@@ -50,6 +50,10 @@ struct Export: ParsableCommand {
     @Flag(help: "No progress bar, even on a terminal.")
     var quiet = false
 
+    @OptionGroup var source: LessonSourceOptions
+
+    @Flag(name: .customLong("local"), help: "Beside each scalar gradient, the local derivative it was multiplied by (CS231n style: × 3).")
+    var localDerivatives = false
     @Option(help: ArgumentHelp("For graphs with neurons (tanh/relu/sigmoid networks): also write the finished pass with each neuron or layer folded into one box (collapsed.svg …) and end the slideshow with it.", valueName: "neurons|layers"))
     var collapse: CollapseLevel?
 
@@ -72,13 +76,14 @@ struct Export: ParsableCommand {
 
         let loaded: [ChainRuleLessons.Lesson]
         do {
-            loaded = try ExportLessonFinder.load(lessons)
+            loaded = try ExportLessonFinder.load(lessons, source: source)
         } catch let error as LessonError {
             StandardStreams.error(error.rendered + "\n")
             throw ExitCode.failure
         }
         var options = ExportOptions(directory: URL(fileURLWithPath: output, isDirectory: true),
                                     theme: figureTheme, formats: formats, progress: quiet ? false : nil)
+        options.localDerivatives = localDerivatives
         options.collapse = collapse
         let summary: ExportSummary
         do {
@@ -101,18 +106,18 @@ struct Export: ParsableCommand {
 
 /// Loads lessons by id, number or path (Lessons/README.md) through `LessonLibrary`.
 enum ExportLessonFinder {
-    static func load(_ names: [String]) throws -> [ChainRuleLessons.Lesson] {
-        let library = LessonLibrary.locate()
-        if names.isEmpty {
-            guard let library else {
-                throw LessonError(fileName: "Lessons", line: 1, column: 1,
-                                  message: "no Lessons folder found (run in the project folder or set CHAINRULE_LESSONS)", sourceLine: "")
-            }
+    static func load(_ names: [String], source: LessonSourceOptions) throws -> [ChainRuleLessons.Lesson] {
+        let needsLibrary = names.isEmpty || names.contains { name in
+            var isDirectory: ObjCBool = false
+            return !(FileManager.default.fileExists(atPath: name, isDirectory: &isDirectory) && !isDirectory.boolValue)
+        }
+        let library = needsLibrary ? try source.library() : nil
+        if names.isEmpty, let library {
             let entries = library.entries()
             guard !entries.isEmpty else {
                 throw LessonError(fileName: library.directory, line: 1, column: 1, message: "no lessons (NN-slug.md files) found", sourceLine: "")
             }
-            return try entries.map { entry throws(LessonError) in try ChainRuleLessons.Lesson.load(path: entry.path) }
+            return try entries.map { entry throws(LessonError) in try library.load(entry) }
         }
         return try names.map { name throws(LessonError) in
             var isDirectory: ObjCBool = false
@@ -123,7 +128,7 @@ enum ExportLessonFinder {
                 throw LessonError(fileName: name, line: 1, column: 1,
                                   message: "no lesson '\(name)' (see `chainrule lessons`; a path to a lesson file works too)", sourceLine: "")
             }
-            return try ChainRuleLessons.Lesson.load(path: entry.path)
+            return try library!.load(entry)
         }
     }
 }

@@ -32,12 +32,16 @@ struct Lesson: ParsableCommand {
     @Flag(name: .customLong("no-pause"), help: "Print every step without waiting for keys.")
     var noPause = false
 
+    @Flag(help: ArgumentHelp("Quiz: at each question type your answer (a number or e.g. 2*3); a wrong answer gets a hint, a second one the answer; the lesson ends with Score: k/n. Only on a terminal: otherwise every step is printed as usual."))
+    var quiz = false
+
+    @OptionGroup var source: LessonSourceOptions
+
     func run() throws {
-        let (path, displayName) = try resolve(lesson)
         let loaded: ChainRuleLessons.Lesson
         do {
-            loaded = try ChainRuleLessons.Lesson.load(path: path, fileName: displayName)
-        } catch {
+            loaded = try resolve(lesson)
+        } catch let error as LessonError {
             StandardStreams.error(error.rendered + "\n")
             throw ExitCode.failure
         }
@@ -56,7 +60,9 @@ struct Lesson: ParsableCommand {
             player.liveFigurePath = "Output/\(loaded.id)/current.svg"
         }
         do {
-            if interactive {
+            if interactive && quiz {
+                try player.playQuiz(terminal: terminal)
+            } else if interactive {
                 try player.playInteractive(terminal: terminal)
             } else {
                 try player.playAll { StandardStreams.output($0) }
@@ -68,21 +74,21 @@ struct Lesson: ParsableCommand {
         }
     }
 
-    /// A path (`….md` or containing `/`) or a lesson id/number in the lessons folder.
-    private func resolve(_ name: String) throws -> (path: String, displayName: String) {
+    /// A path (`….md` or containing `/`) or a lesson id/number in the lessons in use.
+    private func resolve(_ name: String) throws -> ChainRuleLessons.Lesson {
         if name.hasSuffix(".md") || name.contains("/") {
             guard FileManager.default.fileExists(atPath: name) else {
                 StandardStreams.error("error: \(name): no such lesson file\n")
                 throw ExitCode.failure
             }
-            return (name, name)
+            return try ChainRuleLessons.Lesson.load(path: name, fileName: name)
         }
-        guard let library = LessonLibrary.locate() else { throw lessonsFolderMissing() }
+        let library = try source.library()
         guard let entry = library.entry(named: name) else {
             let ids = library.entries().map(\.id).joined(separator: ", ")
             StandardStreams.error("error: no lesson named '\(name)' (lessons: \(ids); `chainrule lessons` lists them)\n")
             throw ExitCode.failure
         }
-        return (entry.path, entry.path)
+        return try library.load(entry)
     }
 }

@@ -8,16 +8,16 @@ struct Lessons: ParsableCommand {
         commandName: "lessons",
         abstract: "List the lessons: id and title, in order.",
         discussion: """
-        Lessons are the Markdown files Lessons/NN-slug.md, found in ./Lessons, else beside \
-        the package the chainrule executable was built from, else in $CHAINRULE_LESSONS. \
-        Play one with `chainrule lesson ID` (or its number).
+        The lessons are built into chainrule. A folder of NN-slug.md files overrides them: \
+        --lessons DIR, else $CHAINRULE_LESSONS, else ./Lessons. The last line says which \
+        lessons are in use. Play one with `chainrule lesson ID` (or its number).
         """
     )
 
+    @OptionGroup var source: LessonSourceOptions
+
     func run() throws {
-        guard let library = LessonLibrary.locate() else {
-            throw lessonsFolderMissing()
-        }
+        let library = try source.library()
         let entries = library.entries()
         let width = entries.map(\.id.count).max() ?? 0
         var out = ""
@@ -25,11 +25,7 @@ struct Lessons: ParsableCommand {
             let number = e.number.map { String(format: "%02d", $0) } ?? "  "
             out += "\(number)  \(e.id)\(String(repeating: " ", count: width - e.id.count))  \(e.title)\n"
         }
+        out += "\n\(library.sourceDescription)\n"
         StandardStreams.output(out)
     }
-}
-
-func lessonsFolderMissing() -> Error {
-    StandardStreams.error("error: no Lessons folder: looked in ./Lessons, beside the chainrule package, and $CHAINRULE_LESSONS\n")
-    return ExitCode.failure
 }

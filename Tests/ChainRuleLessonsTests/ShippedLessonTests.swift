@@ -10,7 +10,8 @@ import Testing
         let library = LessonLibrary(directory: packageRoot.appendingPathComponent("Lessons").path)
         let ids = library.entries().map(\.id)
         #expect(ids == ["apples", "chain-rule", "add-and-multiply", "fan-out", "relu-neuron", "sigmoid", "dezero",
-                        "affine", "softmax", "softmax-with-loss", "two-layer-net"])
+                        "affine", "softmax", "softmax-with-loss", "two-layer-net",
+                        "sigmoid-neuron", "affine-one-sample", "softmax-in-practice", "define-by-run", "squared-error"])
         #expect(library.entry(named: "1")?.id == "apples")
         #expect(library.entry(named: "01")?.id == "apples")
         #expect(library.entry(named: "dezero")?.number == 7)
@@ -19,7 +20,8 @@ import Testing
     }
 
     @Test(arguments: ["apples", "chain-rule", "add-and-multiply", "fan-out", "relu-neuron", "sigmoid", "dezero",
-                      "affine", "softmax", "softmax-with-loss"])
+                      "affine", "softmax", "softmax-with-loss", "sigmoid-neuron", "affine-one-sample",
+                      "softmax-in-practice", "define-by-run", "squared-error"])
     func playsToTheEnd(_ id: String) throws {
         let l = try shippedLesson(id)
         let (text, _) = try play(l)
@@ -228,5 +230,96 @@ import Testing
         #expect(text.contains("test accuracy"))
         let svg = try String(contentsOf: dir.appendingPathComponent("digits-training.svg"), encoding: .utf8)
         #expect(svg.hasPrefix("<?xml") && svg.contains("<polyline id=\"loss\"") && svg.contains("test accuracy"))
+    }
+
+    // MARK: the lessons added for the missing seed material, each checked against a second computation
+
+    private func sigma(_ z: Double) -> Double { 1 / (1 + Foundation.exp(-z)) }
+
+    @Test func sigmoidNeuron() throws {
+        let l = try shippedLesson("sigmoid-neuron")
+        #expect(l.warnings.isEmpty)
+        // Scalar neuron: closed forms σ′(n)·w, σ′(n)·x, σ′(n).
+        let n = 0.8 * 1.5 - 0.2, s = sigma(n), ds = s * (1 - s)
+        #expect(close(l.value("y")?.scalar, s))
+        #expect(close(l.gradient("x")?.scalar, ds * 0.8))
+        #expect(close(l.gradient("w")?.scalar, ds * 1.5))
+        #expect(close(l.gradient("b")?.scalar, ds))
+        // Two neurons: x1's gradient is the sum of the two chains; the matrix form gives dX = σ′·Wᵀ.
+        let m = 0.2 * 1 + 0.6 * 0.5 + 0.1, q = -0.4 * 1 + 0.1 * 0.5 - 0.3
+        let sm = sigma(m) * (1 - sigma(m)), sq = sigma(q) * (1 - sigma(q))
+        #expect(close(l.gradient("x1", section: 1)?.scalar, sm * 0.2 + sq * -0.4))
+        #expect(close(l.gradient("x2", section: 1)?.scalar, sm * 0.6 + sq * 0.1))
+        #expect(close(l.gradient("X", section: 2), [sm * 0.2 + sq * -0.4, sm * 0.6 + sq * 0.1]))
+        #expect(close(l.gradient("W", section: 2), [sm, sq, 0.5 * sm, 0.5 * sq]))
+        // And by finite differences.
+        let numeric = try numericalGradient(l, section: 2, leaf: "X")
+        #expect(close(l.gradient("X", section: 2), numeric.scalars, tolerance: 1e-7))
+        // The layer question asks for a sum: its step does not show it.
+        let ask = try #require(l.steps.first { $0.question != nil && $0.section == 1 })
+        #expect(!ask.equations.joined().contains(LessonFormat.number(sm * 0.2 + sq * -0.4)))
+    }
+
+    @Test func affineOneSample() throws {
+        let l = try shippedLesson("affine-one-sample")
+        // ∂L/∂W = Xᵀ·G is the outer product of x = (1, 2) and G = 2Y.
+        let x = [1.0, 2.0], W = [[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]], b = [0.1, 0.2, 0.3]
+        let y = (0..<3).map { j in x[0] * W[0][j] + x[1] * W[1][j] + b[j] }
+        let g = y.map { 2 * $0 }
+        #expect(close(l.value("Y"), y))
+        #expect(close(l.gradient("W"), x.flatMap { xi in g.map { xi * $0 } }))
+        #expect(close(l.gradient("X"), (0..<2).map { i in (0..<3).reduce(0.0) { $0 + g[$1] * W[i][$1] } }))
+        #expect(close(l.gradient("b"), g))
+        let numeric = try numericalGradient(l, section: 0, leaf: "W")
+        #expect(close(l.gradient("W"), numeric.scalars, tolerance: 1e-7))
+    }
+
+    @Test func softmaxInPractice() throws {
+        let l = try shippedLesson("softmax-in-practice")
+        // Shifted by the max: the softmax of [0, 1, 2] (exp(800) itself would overflow).
+        let e = [Foundation.exp(-2.0), Foundation.exp(-1.0), 1.0], sum = e.reduce(0, +)
+        let y = e.map { $0 / sum }
+        #expect(close(l.value("y"), y))
+        #expect(close(l.value("y", section: 1), y))
+        let fused = try #require(l.value("y", section: 1))
+        #expect(fused.scalars.allSatisfy { $0.isFinite })
+        #expect(close(l.gradient("z", section: 1), [y[0], y[1], y[2] - 1], tolerance: 1e-6))
+        // Adding 1e-7 makes the loss of a certain, correct prediction slightly negative: −log(1 + 1e-7).
+        #expect(close(l.value("L", section: 2)?.scalar, -Foundation.log1p(1e-7), tolerance: 1e-15))
+        // Argmax of the probabilities is argmax of the scores.
+        let p = try #require(l.value("y", section: 3))
+        #expect(p.scalars.firstIndex(of: p.scalars.max()!) == 2)
+    }
+
+    @Test func defineByRun() throws {
+        let l = try shippedLesson("define-by-run")
+        // d/dx exp(x²)² = 4x·exp(2x²), at x = 1: 4e².
+        #expect(close(l.gradient("x")?.scalar, 4 * Foundation.exp(2.0)))
+        let numeric = try numericalGradient(l, section: 0, leaf: "x")
+        #expect(close(l.gradient("x")?.scalar, numeric.scalar, tolerance: 1e-6))
+    }
+
+    @Test func squaredError() throws {
+        let l = try shippedLesson("squared-error")
+        let z = 1 * 0.4 + 0.5 * -0.6 + 0.2, y = sigma(z)
+        let dz = (y - 1) * y * (1 - y)
+        #expect(close(l.value("y")?.scalar, y))
+        #expect(close(l.gradient("z")?.scalar, dz))
+        #expect(close(l.gradient("w"), [dz * 1, dz * 0.5]))
+        #expect(close(l.gradient("b")?.scalar, dz))
+        // Targets and inputs are data: no gradient, and the check leaves them out.
+        #expect(l.gradient("t") == nil && l.gradient("x") == nil)
+        let check = try #require(l.steps.first { $0.kind == .check })
+        let checked = Set(check.checks.map { $0.name })
+        let passed = check.checks.allSatisfy { $0.passed }
+        #expect(checked == ["w", "b"])
+        #expect(passed)
+    }
+
+    /// Central differences on a lesson's section graph, independent of backprop.
+    private func numericalGradient(_ l: Lesson, section: Int, leaf: String) throws -> Tensor {
+        let s = l.sections[section]
+        let id = try #require(s.graph.node(named: leaf))
+        return try GradientCheck.numericalGradient(of: s.output, withRespectTo: id, in: s.graph, step: 1e-6)
     }
 }

@@ -122,8 +122,14 @@ struct SlideshowFollowTests {
         #expect(steps.count == lesson.steps.count)
         #expect(steps[2].mode == "step")
         #expect(toggle == "whole,true,step")
-        // Following zooms in: the window onto the figure is smaller than the figure.
-        let full = steps.filter { $0.mode != "step" }.first?.viewBox
-        if let full, full.count == 4, steps[2].viewBox.count == 4 { #expect(steps[2].viewBox[2] < full[2]) }
+        // Following zooms in: the window onto the figure covers less of it than the
+        // whole figure of the same graph (frames of one graph share their first node's
+        // place), and the followed frame reads at 10 px or more.
+        func graph(_ seen: Seen) -> String { seen.firstNode.split(separator: "@").first.map(String.init) ?? "" }
+        #expect(steps[2].pixels >= 10, "\(steps[2].pixels) px")
+        let full = steps.first { $0.mode != "step" && graph($0) == graph(steps[2]) }?.viewBox
+        if let full, full.count == 4, steps[2].viewBox.count == 4 {
+            #expect(steps[2].viewBox[2] * steps[2].viewBox[3] < full[2] * full[3], "\(steps[2].viewBox) against \(full)")
+        }
     }
 }

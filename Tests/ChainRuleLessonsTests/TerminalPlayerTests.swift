@@ -1,3 +1,4 @@
+import ChainRuleLessons
 import Foundation
 import TestSupport
 import Testing
@@ -50,17 +51,18 @@ func playFolder() throws -> (url: URL, cd: String) {
         let r = try run(bin, ["lessons"])
         #expect(r.status == 0)
         let lines = r.out.split(separator: "\n")
-        #expect(lines.count == 11)
-        #expect(lines.first?.hasPrefix("01  apples") == true)
-        #expect(lines.last?.hasPrefix("11  two-layer-net") == true)
-        // From another directory: beside the executable's package, else $CHAINRULE_LESSONS.
+        let list = lines.filter { $0.first?.isNumber == true }
+        #expect(list.count == LessonLibrary(directory: packageRoot.appendingPathComponent("Lessons").path).entries().count)
+        #expect(list.first?.hasPrefix("01  apples") == true)
+        #expect(lines.last == "lessons: ./Lessons (a Lessons folder here overrides the built-in lessons)")
+        // From another directory: $CHAINRULE_LESSONS, else the lessons built into the binary.
         let elsewhere = try run(bin, ["lessons"], cwd: URL(fileURLWithPath: "/"),
                                 env: ["CHAINRULE_LESSONS": packageRoot.appendingPathComponent("Lessons").path])
-        #expect(elsewhere.out == r.out)
-        if bin.hasPrefix(packageRoot.path + "/") {
-            let beside = try run(bin, ["lessons"], cwd: URL(fileURLWithPath: "/"), env: ["CHAINRULE_LESSONS": ""])
-            #expect(beside.out == r.out)
-        }
+        #expect(elsewhere.out.split(separator: "\n").filter { $0.first?.isNumber == true } == list)
+        #expect(elsewhere.out.contains("(from $CHAINRULE_LESSONS, overriding the built-in lessons)"))
+        let builtIn = try run(bin, ["lessons"], cwd: URL(fileURLWithPath: "/"), env: ["CHAINRULE_LESSONS": ""])
+        #expect(builtIn.out.split(separator: "\n").filter { $0.first?.isNumber == true } == list)
+        #expect(builtIn.out.contains("lessons: built into chainrule"))
     }
 
     @Test func badLessonsFailWithLocatedErrors() throws {
@@ -124,6 +126,75 @@ func playFolder() throws -> (url: URL, cd: String) {
         let modes = try String(contentsOf: stty, encoding: .utf8)
         #expect(modes.contains(" icanon") && !modes.contains("-icanon"))
         #expect(modes.contains(" echo ") && !modes.contains("-echo "))
+    }
+
+    /// `--quiz` in a terminal: an expression as a right answer, a wrong answer
+    /// then the hint and a right one, two wrong answers then the reveal, and
+    /// the final score.
+    @Test func quizInATerminal() throws {
+        let bin = try #require(chainruleBinary())
+        let tmuxPath = try #require(which("tmux"), "tmux is needed for the terminal test")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-quiz-\(getpid())-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try QuizFixture.markdown.write(to: dir.appendingPathComponent("01-quiz.md"), atomically: true, encoding: .utf8)
+        let t = try Tmux(tmux: tmuxPath)
+        defer { t.kill() }
+        try t.start("cd \(shellQuote(dir.path)) && \(shellQuote(bin)) lesson 01-quiz.md --quiz; echo EXIT=$?; sleep 60")
+        var screen = try t.waitFor { $0.contains("step 1/") }
+        try t.keys("Enter")
+        // 1. forward z: an expression, right at once.
+        screen = try t.waitFor { $0.contains("your answer") }
+        #expect(screen.contains("what is x × y?"))
+        #expect(screen.contains("z = x × y = 2 × 3 = ?"))
+        try t.keys("2*3", "Enter")
+        screen = try t.waitFor { $0.contains("✓ right") }
+        #expect(screen.contains("✓ right: 6"))
+        try t.keys("Enter")
+        screen = try t.waitFor { $0.contains("z = x × y = 2 × 3 = 6") }
+        // On to the local-derivative question about y: the equation hides the local derivative.
+        for _ in 0..<6 {
+            if screen.contains("the local derivative ∂z/∂y") { break }
+            try t.keys("Enter")
+            usleep(300_000)
+            screen = try t.screen()
+        }
+        screen = try t.waitFor { $0.contains("your answer") }
+        #expect(screen.contains("what is the local derivative ∂z/∂y?"))
+        #expect(screen.contains("= 1 × ? = ?"))
+        // 2. wrong, then the hint, then right.
+        try t.keys("7", "Enter")
+        screen = try t.waitFor { $0.contains("✗ not quite.") }
+        #expect(screen.contains("Hint: "))
+        try t.keys("1", "-", "1", "+", "2", "Enter")
+        screen = try t.waitFor { $0.contains("✓ right") }
+        #expect(screen.contains("✓ right: 2"))
+        try t.keys("Enter")
+        // 3. two wrong answers: the answer is revealed.
+        for _ in 0..<4 {
+            if screen.contains("what is ∂L/∂x?") && screen.contains("your answer") { break }
+            try t.keys("Enter")
+            usleep(300_000)
+            screen = try t.screen()
+        }
+        screen = try t.waitFor { $0.contains("what is ∂L/∂x?") && $0.contains("your answer") }
+        try t.keys("1", "Enter")
+        screen = try t.waitFor { $0.contains("Hint: ") }
+        try t.keys("5", "Enter")
+        screen = try t.waitFor { $0.contains("The answer is") }
+        #expect(screen.contains("The answer is 3"))
+        // 4. to the end: the score.
+        for _ in 0..<6 {
+            if screen.contains("Score: ") { break }
+            try t.keys("Enter")
+            usleep(300_000)
+            screen = try t.screen()
+        }
+        screen = try t.waitFor { $0.contains("Score: ") }
+        #expect(screen.contains("Score: 2/3"))
+        try t.keys("q")
+        screen = try t.waitFor { $0.contains("EXIT=") }
+        #expect(screen.contains("EXIT=0"))
     }
 
     /// Ctrl-C while playing: the terminal is restored and the player exits.

@@ -70,7 +70,7 @@ import Testing
         let doc = try SVG.parse(try Figure(try Fixtures.bigMatrix()).render())
         #expect(doc.texts.contains("⋯"))
         #expect(doc.texts.contains("⋮"))
-        #expect(doc.texts.contains("3.5"))  // the last element is shown
+        #expect(doc.texts.contains("0 … 3.5"))  // compact (default): the range reaches the last element
         #expect(!doc.texts.contains("2.1"))  // a middle one (row 3, column 3) is not
     }
 

@@ -1,0 +1,145 @@
+import ChainRule
+import ChainRuleRender
+import Foundation
+import Testing
+
+/// Every shape that is hard to lay out is either drawn within `FigureBudget`
+/// (with the limits chosen for its size) or refused with a message naming
+/// the size and the ways out. No test here runs a big layout or times anything.
+@Suite struct FigureBudgetTests {
+    func budget(_ source: String) throws -> FigureBudget {
+        FigureBudget(try Figure(try Fixtures.script(source)))
+    }
+
+    @Test func smallFiguresKeepGraphvizDefaults() throws {
+        let b = FigureBudget(try Figure(try Fixtures.apples()))
+        #expect(b.refusal == nil)
+        #expect(b.tuning == .quality)
+        #expect(b.tuning.attributes.isEmpty)
+        #expect(b.virtualNodes < b.graphvizNodes)
+    }
+
+    @Test func residualChainSplitsItsReusedLeavesAndIsDrawn() throws {
+        let pass = try Fixtures.script(StressScripts.residualChain(64))
+        let figure = try Figure(pass)
+        let split = FigureBudget.splitLeaves(figure)
+        let names = Set(split.map { figure.displayName(of: $0) })
+        #expect(names == ["w", "b"])
+        let b = FigureBudget(figure)
+        #expect(b.refusal == nil)
+        #expect(b.work <= FigureBudget.maxWork)
+        #expect(b.tuning == .quality)
+        // Each copy is drawn with the leaf's name: 64 boxes called `w`, one trunk with the sum.
+        let dot = figure.dot()
+        #expect(dot.components(separatedBy: "class=\"leaf\"").count - 1 == 1 + 64 + 64)
+        #expect(dot.contains("id=\"node-1-use-64\""))
+        #expect(dot.contains("Σ 64 branches"))
+    }
+
+    @Test func splittingIsWhatMakesTheResidualChainFit() throws {
+        // The same chain with w and b drawn once: their edges cross every column.
+        let figure = try Figure(try Fixtures.script(StressScripts.residualChain(64)))
+        let b = FigureBudget(figure)
+        // 64 uses of w spread over ~640 columns would add tens of thousands of virtual nodes.
+        #expect(b.ranks > 600)
+        #expect(b.virtualNodes < 2_000)
+    }
+
+    @Test func leavesUsedTwiceNearbyStayOneNodeWithAFork() throws {
+        let (pass, x) = try Fixtures.fanOut()
+        let figure = try Figure(pass)
+        #expect(FigureBudget.splitLeaves(figure).isEmpty)
+        #expect(figure.dot().contains("id=\"fork-\(x.index)\""))
+    }
+
+    @Test func oneValueFannedOutAThousandTimesIsRefused() throws {
+        let b = try budget(StressScripts.fanOut(1_200))
+        let refusal = try #require(b.refusal)
+        #expect(b.work > FigureBudget.maxWork)
+        #expect(refusal.contains("too large"))
+        #expect(refusal.contains("--focus"))
+        #expect(refusal.contains("--collapse"))
+        #expect(refusal.contains("limit 120 million"))
+    }
+
+    @Test func deepChainIsDrawnWithBoundedLayout() throws {
+        let b = try budget(StressScripts.deepChain(1_000))
+        #expect(b.refusal == nil)
+        #expect(b.ranks > 2_000)
+        #expect(b.tuning == .fast)
+        #expect(b.tuning.attributes["nslimit"] != nil)
+    }
+
+    @Test func twoThousandNodeMLPIsDrawnFast() throws {
+        let b = try budget(StressScripts.mlp(inputs: 4, sizes: [16, 16, 1]))
+        #expect(b.refusal == nil)
+        #expect(b.graphvizNodes > 2_400)
+        #expect(b.tuning == .fast)
+        #expect(b.tuning.attributes["mclimit"] != nil)
+    }
+
+    @Test func midSizeMLPGetsBoundedLayout() throws {
+        let b = try budget(StressScripts.mlp(inputs: 4, sizes: [12, 12, 1]))
+        #expect(b.refusal == nil)
+        #expect(b.tuning == .bounded)
+    }
+
+    @Test func largerMLPIsRefused() throws {
+        let b = try budget(StressScripts.mlp(inputs: 4, sizes: [24, 24, 1]))
+        #expect(b.refusal != nil)
+    }
+
+    @Test func tenLayerMatrixNetIsDrawnWithDefaults() throws {
+        let b = try budget(StressScripts.matrixNet(layers: 10))
+        #expect(b.refusal == nil)
+        #expect(b.tuning == .quality)
+    }
+
+    @Test func hugeScriptsAreRefusedBeforeAnyDOTIsWritten() throws {
+        let b = try budget(StressScripts.deepChain(FigureBudget.maxOperations + 10))
+        #expect(b.graphvizNodes == 0)
+        #expect(b.refusal?.contains("4,000 nodes") == true)
+    }
+
+    @Test func layoutAndRenderEnforceTheBudget() throws {
+        let figure = try Figure(try Fixtures.script(StressScripts.fanOut(1_200)))
+        #expect(throws: GraphvizError.self) { try FigureLayout(figure) }
+        do {
+            _ = try figure.render(format: .svg)
+            Issue.record("a refused figure rendered")
+        } catch {
+            #expect(error.stage == FigureBudget.refusalStage)
+            #expect(error.description.hasPrefix("the figure is too large"))
+        }
+    }
+
+    @Test func tuningReachesTheDOT() throws {
+        let figure = try Figure(try Fixtures.script(StressScripts.mlp(inputs: 4, sizes: [16, 16, 1])))
+        let dot = String(decoding: try figure.render(format: .dot), as: UTF8.self)
+        #expect(dot.contains("mclimit"))
+        #expect(!(try Figure(try Fixtures.apples())).dot().contains("mclimit"))
+    }
+
+    @Test func budgetFromDOTTextMatchesTheWritersShape() throws {
+        for source in [StressScripts.residualChain(16), StressScripts.mlp(), StressScripts.matrixNet(layers: 3)] {
+            let figure = try Figure(try Fixtures.script(source))
+            let fromWriter = FigureBudget(figure)
+            let fromText = FigureBudget(dot: figure.dot(), graphNodes: figure.graph.nodes.count)
+            #expect(fromText.graphvizNodes == fromWriter.graphvizNodes)
+            #expect(fromText.graphvizEdges == fromWriter.graphvizEdges)
+            #expect(fromText.work == fromWriter.work)
+        }
+    }
+
+    @Test func tuningIsInsertedIntoDOTText() {
+        let b = FigureBudget(dot: "digraph \"g\" {\n  \"a\" -> \"b\";\n}\n", graphNodes: 2)
+        #expect(b.graphvizNodes == 2 && b.ranks == 2 && b.refusal == nil)
+        #expect(b.tuned("digraph { }") == "digraph { }")  // quality: nothing to add
+    }
+
+    @Test func tiersAreOrderedBySize() {
+        #expect(LayoutTuning.forWork(100) == .quality)
+        #expect(LayoutTuning.forWork(40_000_000) == .bounded)
+        #expect(LayoutTuning.forWork(90_000_000) == .fast)
+    }
+}
