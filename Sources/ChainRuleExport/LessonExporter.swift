@@ -165,7 +165,8 @@ extension LessonExporter {
     /// starts (the ones already running finish), and the failure of the
     /// earliest lesson is thrown, as a one-at-a-time export would.
     /// Each worker thread gets an 8 MiB stack, like the main thread's
-    /// (Graphviz's layout recurses).
+    /// (Graphviz's layout recurses). If a thread cannot be created, the
+    /// others (the calling thread at least) do its share.
     static func exportEach(_ lessons: [Lesson], jobs: Int?,
                            _ body: @escaping @Sendable (Lesson) throws(ExportError) -> LessonOutcome) throws(ExportError) -> [LessonOutcome] {
         let workers = max(1, min(jobs ?? ProcessInfo.processInfo.activeProcessorCount, lessons.count))
@@ -180,15 +181,31 @@ extension LessonExporter {
                 do throws(ExportError) { queue.finish(i, .success(try body(lessons[i]))) } catch { queue.finish(i, .failure(error)) }
             }
         }
-        let done = DispatchSemaphore(value: 0)
+        // Joined before returning: nothing of the export (its store, whose
+        // end re-raises an interrupting signal) outlives this call.
+        var threads: [pthread_t] = []
         for _ in 1..<workers {
-            let thread = Thread { work(); done.signal() }
-            thread.stackSize = 8 << 20
-            thread.start()
+            var attributes = pthread_attr_t()
+            pthread_attr_init(&attributes)
+            pthread_attr_setstacksize(&attributes, 8 << 20)
+            let box = Unmanaged.passRetained(WorkerBox(work)).toOpaque()
+            var thread = pthread_t()
+            let status = pthread_create(&thread, &attributes, { raw in
+                Unmanaged<WorkerBox>.fromOpaque(raw!).takeRetainedValue().work()
+                return nil
+            }, box)
+            pthread_attr_destroy(&attributes)
+            if status == 0 { threads.append(thread) } else { Unmanaged<WorkerBox>.fromOpaque(box).release() }
         }
         work()
-        for _ in 1..<workers { done.wait() }
+        for thread in threads { pthread_join(thread, nil) }
         return try queue.outcomes()
+    }
+
+    /// A worker thread's body.
+    final class WorkerBox: @unchecked Sendable {
+        let work: @Sendable () -> Void
+        init(_ work: @escaping @Sendable () -> Void) { self.work = work }
     }
 
     /// The lessons' indices handed to the workers, and what each gave back.
