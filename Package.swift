@@ -37,7 +37,9 @@ let package = Package(
         // The graph script language: lexer → parser → AST → graph builder.
         .target(name: "GraphScript", dependencies: ["ChainRule", "ChainRuleSupport"]),
         // DOT writer, themes, number formatting, Graphviz wrapper, terminal views.
-        .target(name: "ChainRuleRender", dependencies: ["ChainRule", "ChainRuleSupport", "CGraphviz"]),
+        // Works around a crash in Graphviz 2.42's dot layout; only Graphviz.swift imports it.
+        .target(name: "CGraphvizGuard", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "ChainRuleRender", dependencies: ["ChainRule", "ChainRuleSupport", "CGraphviz", "CGraphvizGuard"]),
         // The lesson model: Markdown lesson parser, directives, step model, training, datasets.
         .target(name: "ChainRuleLessons", dependencies: ["ChainRule", "ChainRuleSupport", "GraphScript", "ChainRuleRender"]),
         // Files compiled into the binary (a folder → Swift source) by the EmbedFiles plugin,
