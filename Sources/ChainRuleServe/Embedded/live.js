@@ -22,6 +22,16 @@
     if (text !== undefined && text !== null) x.textContent = text;
     return x;
   }
+  // An equation line as the slideshow shows it: an indented line (a local
+  // derivative) set smaller, a trailing "   (reason)" as a muted aside.
+  function eqLine(line) {
+    var sub = line.charAt(0) === ' ', body = line.replace(/^ +/, ''), why = '';
+    var r = body.indexOf('   (');
+    if (r > 0 && body.charAt(body.length - 1) === ')') { why = body.slice(r + 4, -1); body = body.slice(0, r); }
+    var div = el('div', sub ? 'eq sub' : 'eq', body);
+    if (why) div.appendChild(el('span', 'why', why));
+    return div;
+  }
   function setLive(text, on) { live.textContent = text; live.className = 'live ' + (on ? 'on' : 'off'); }
   function loadFrame() {
     var want = version + '/' + step;
@@ -47,7 +57,7 @@
     kicker.textContent = s ? (s.kind.charAt(0).toUpperCase() + s.kind.slice(1)) : 'Finished pass';
     stepTitle.textContent = s ? s.title : 'Every value and gradient';
     equations.replaceChildren();
-    (s ? s.equations : []).forEach(function (line) { equations.appendChild(el('div', 'eq', line)); });
+    (s ? s.equations : []).forEach(function (line) { equations.appendChild(eqLine(line)); });
     equations.hidden = !s || s.equations.length === 0;
     counter.textContent = k > 0 ? 'Step ' + k + ' of ' + count : 'Finished pass (' + count + ' steps)';
     prev.disabled = k <= 1 && k !== 0;
@@ -89,7 +99,7 @@
     if (n.forward.length) {
       nodeBox.appendChild(el('p', 'eyebrow', 'Forward'));
       var f = el('div', 'equation');
-      n.forward.forEach(function (line) { f.appendChild(el('div', 'eq', line)); });
+      n.forward.forEach(function (line) { f.appendChild(eqLine(line)); });
       nodeBox.appendChild(f);
     }
     if (n.terms.length) {
@@ -97,14 +107,7 @@
       n.terms.forEach(function (t) {
         var box = el('div', 'term');
         box.appendChild(el('p', 'into', 'through ' + t.into + ': ' + t.symbolic));
-        t.lines.forEach(function (line) {
-          // An indented line is the local derivative; a trailing "   (reason)" says why.
-          var sub = line.charAt(0) === ' ', body = line.replace(/^ +/, ''), why = '';
-          var r = body.indexOf('   (');
-          if (r > 0 && body.charAt(body.length - 1) === ')') { why = body.slice(r + 4, -1); body = body.slice(0, r); }
-          box.appendChild(el('p', sub ? 'line sub' : 'line', body));
-          if (why) box.appendChild(el('p', 'why', why));
-        });
+        t.lines.forEach(function (line) { box.appendChild(eqLine(line)); });
         nodeBox.appendChild(box);
       });
     } else if (n.output) {
@@ -112,7 +115,7 @@
     }
     if (n.backward.length && n.terms.length > 1) {
       var b = el('div', 'equation');
-      n.backward.slice(-1).forEach(function (line) { b.appendChild(el('div', 'eq', line)); });
+      n.backward.slice(-1).forEach(function (line) { b.appendChild(eqLine(line)); });
       nodeBox.appendChild(b);
     }
     nodeBox.hidden = false;
