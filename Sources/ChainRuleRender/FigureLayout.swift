@@ -109,9 +109,13 @@ extension Figure {
             let better = Legibility(svg: String(decoding: tightSVG, as: UTF8.self)).medianLabelPixels() > legibility.medianLabelPixels()
             return better ? tightSVG : svg
         }
-        // Other formats: the same choice, from a layout.
+        // Other formats: the same choice, from a layout. DOT is written without
+        // Graphviz when it cannot lay out (no plugins): then it is the unfitted figure.
+        if format == .dot {
+            let figure = options.fitToSlide ? ((try? fittedLayout(tuning: budget.tuning))?.0 ?? self) : self
+            return Array(figure.dot(.complete, tuning: budget.tuning).utf8)
+        }
         let figure = options.fitToSlide ? try fittedLayout(tuning: budget.tuning).0 : self
-        if format == .dot { return Array(figure.dot(.complete, tuning: budget.tuning).utf8) }
         return try Graphviz.render(dot: figure.dot(.complete, dpi: format == .png ? options.pngDPI : nil, tuning: budget.tuning),
                                    engine: .dot, format: format)
     }
