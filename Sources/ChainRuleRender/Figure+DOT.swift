@@ -565,12 +565,6 @@ struct DOTWriter {
         text((prefixed ? theme.gradientPrefix : "") + s, color: theme.gradient, size: size ?? valueSize, italic: theme.gradientItalic)
     }
 
-    /// A one-row borderless table of cells.
-    func row(_ cells: [String]) -> String {
-        "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\"><TR>"
-            + cells.map { "<TD>\($0)</TD>" }.joined() + "</TR></TABLE>"
-    }
-
     // MARK: - Text and tensors
 
     func fmt(_ x: Double) -> String {
