@@ -466,13 +466,6 @@ struct DOTWriter {
             let word = reduction.summedAxes.count == 1 ? "axis" : "axes"
             gradientPrefix = text("(broadcast) Σ \(word) \(axes) ", color: theme.gradient, size: captionSize, italic: true)
         }
-        if figure.options.localDerivatives, edge.to != nil, gradientPrefix == nil,
-           case .elementwise(let local)? = figure.records[edge]?.local, local.count == 1 {
-            // The local derivative beside the gradient it multiplied into (CS231n style): `× 3`.
-            let l = local.scalars[0]
-            gradientPrefix = text("× " + (l < 0 ? format.minus : "") + format.string(abs(l)) + "  ",
-                                  color: theme.muted, size: captionSize, italic: true)
-        }
         if case .target = block {} else if !isScalar, gradientPrefix == nil, !theme.gradientPrefix.isEmpty {
             gradientPrefix = gradientText("")  // print theme: "∂" marks gradient matrices too
         }
@@ -537,6 +530,12 @@ struct DOTWriter {
                 gradientText(hidden ? hiddenMark : entries[i], size: entrySize, prefixed: false)
             }
             if range, let g { rows.append(rangeRow(grid, hidden ? "?" : rangeText(g), color: theme.gradient)) }
+        }
+        if figure.options.localDerivatives, let caption = figure.textCache.localCaption(edge, figure) {
+            // `--local`: the local derivative under the gradient it multiplied into (CS231n style),
+            // in the operation's own words; its number once the gradient is shown.
+            let shown = gradientKnown(edge) ? caption.text : caption.rule
+            rows.append(grid.wideRow(text(shown, color: theme.muted, size: captionSize, italic: true), padding: 1))
         }
         var html = "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\""
         if highlighted { html += " BGCOLOR=\"\(theme.highlightFill)\"" }
