@@ -533,9 +533,16 @@ struct DOTWriter {
         }
         if figure.options.localDerivatives, let caption = figure.textCache.localCaption(edge, figure) {
             // `--local`: the local derivative under the gradient it multiplied into (CS231n style),
-            // in the operation's own words; its number once the gradient is shown.
-            let shown = gradientKnown(edge) ? caption.text : caption.rule
-            rows.append(grid.wideRow(text(shown, color: theme.muted, size: captionSize, italic: true), padding: 1))
+            // in the operation's own words; its number once the gradient is shown. Under a tensor
+            // it wraps to the tensor's width (a wider cell would stretch the bracket columns), and
+            // its row is as high as the full caption needs in every frame, so the rule never moves.
+            let limit = isScalar ? Double.infinity
+                : grid.cols.reduce(8.0) { $0 + ($1.map { widths[$0] ?? minimumWidth } ?? 14) }
+            let full = LocalDerivativeCaption.wrap(caption.text, width: limit, size: captionSize)
+            let shown = gradientKnown(edge) ? full : LocalDerivativeCaption.wrap(caption.rule, width: limit, size: captionSize)
+            let lines = shown.map { text($0, color: theme.muted, size: captionSize, italic: true) }
+            rows.append(grid.wideRow(lines.joined(separator: "<BR/>"), padding: 1,
+                                     height: Int((Double(full.count) * captionSize * 1.3).rounded(.up)) + 2))
         }
         var html = "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\""
         if highlighted { html += " BGCOLOR=\"\(theme.highlightFill)\"" }

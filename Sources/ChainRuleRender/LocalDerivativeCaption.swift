@@ -49,4 +49,23 @@ struct LocalDerivativeCaption: Sendable, Hashable {
         let value = (first < 0 ? format.minus : "") + format.string(Swift.abs(first))
         number = words == value || words.hasSuffix(" = " + value) ? nil : " = " + value
     }
+
+    /// `text` in lines no wider than `width` points at `size` (estimated,
+    /// `TextWidth`), broken at spaces; a word wider than that gets a line of its own.
+    static func wrap(_ text: String, width: Double, size: Double) -> [String] {
+        guard TextWidth.estimate(text, size: size) > width else { return [text] }
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            let candidate = line.isEmpty ? String(word) : line + " " + word
+            if line.isEmpty || TextWidth.estimate(candidate, size: size) <= width {
+                line = candidate
+            } else {
+                lines.append(line)
+                line = String(word)
+            }
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
 }
