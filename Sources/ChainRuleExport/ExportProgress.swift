@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 
 /// A one-line progress bar on stderr, only when stderr is a terminal:
 ///
@@ -12,16 +13,18 @@ import Darwin
 ///
 /// Redrawn at most once per percent; cleared at the end. When stderr is not
 /// a terminal (CI logs, pipes) it prints nothing at all.
-public final class ExportProgress {
-    public let total: Int
-    public private(set) var done = 0
+/// Safe to advance from several threads (lessons exported at once).
+package final class ExportProgress: @unchecked Sendable {
+    package let total: Int
+    package private(set) var done = 0
     private let enabled: Bool
     private let width: Int
     private var lastDrawn = -1
     private var label = ""
+    private let lock = NSLock()
 
     /// `enabled: nil` decides by `isatty(2)`.
-    public init(total: Int, enabled: Bool? = nil) {
+    package init(total: Int, enabled: Bool? = nil) {
         self.total = max(total, 1)
         let tty = isatty(2) != 0
         self.enabled = enabled ?? (tty && total > 1)
@@ -34,7 +37,9 @@ public final class ExportProgress {
     }
 
     /// Advances by `count` items; `label` names what is being done.
-    public func advance(_ count: Int = 1, label: String? = nil) {
+    package func advance(_ count: Int = 1, label: String? = nil) {
+        lock.lock()
+        defer { lock.unlock() }
         done = min(done + count, total)
         var relabelled = false
         if let label, label != self.label { self.label = label; relabelled = true }
@@ -46,7 +51,9 @@ public final class ExportProgress {
     }
 
     /// Erases the bar.
-    public func finish() {
+    package func finish() {
+        lock.lock()
+        defer { lock.unlock() }
         guard enabled else { return }
         put("\r\u{1B}[2K")
     }

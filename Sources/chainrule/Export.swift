@@ -50,6 +50,9 @@ struct Export: ParsableCommand {
     @Flag(help: "No progress bar, even on a terminal.")
     var quiet = false
 
+    @Option(help: ArgumentHelp("Lessons exported at once (default: one per processor). The files are the same whatever the number.", valueName: "N"))
+    var jobs: Int?
+
     @OptionGroup var source: LessonSourceOptions
 
     @Flag(name: .customLong("local"), help: "Beside each scalar gradient, the local derivative it was multiplied by (CS231n style: × 3).")
@@ -88,6 +91,10 @@ struct Export: ParsableCommand {
                                     theme: figureTheme, formats: formats, progress: quiet ? false : nil)
         options.localDerivatives = localDerivatives
         options.collapse = collapse
+        if let jobs {
+            guard jobs >= 1 else { throw ValidationError("--jobs needs a number of at least 1") }
+            options.jobs = jobs
+        }
         let summary: ExportSummary
         do {
             summary = try LessonExporter(options: options).export(loaded)
