@@ -12,6 +12,8 @@ public struct FigureOptions: Sendable {
     /// Gradients as blank boxes to fill in (values shown; the seed at the
     /// output stays visible as the starting point).
     public var worksheet: Bool
+    /// A worksheet's answer boxes: one size for all, blank or filled in (the answer key).
+    public var answerBoxes = AnswerBoxes()
     /// A small key explaining the value and gradient labels.
     public var legend: Bool
     /// How numbers are written in labels (4 significant digits by default).

@@ -12,20 +12,22 @@ struct Export: ParsableCommand {
         abstract: "Export lessons: figures, offline slideshows, PDFs and worksheets.",
         usage: """
         chainrule export [<ID|PATH> ...] [-o <DIR>] [--theme <THEME>]
-                         [--format <FORMATS>] [--quiet]
+                         [--format <FORMATS>] [--page a4|letter] [--quiet]
         """,
         discussion: """
         For every lesson (all of them when none is named) it writes into DIR/<id>/:
           NN-<pass>-<node>.svg      every step as a figure (nodes never move)
           forward.svg, .pdf         the finished forward pass
           backward.svg, .pdf        the finished backward pass
-          worksheet.svg, .pdf       gradients left blank to fill in
+          worksheet.svg, .pdf       a printable worksheet: title, name line,
+                                    instructions, legend, answer boxes
           worksheet-answers.*       the answer key, same layout
           index.html                a slideshow that works offline
                                     (←/→, Home/End, #step)
         and DIR/index.html, the list of lessons. --format replaces the
         formats of every figure written (default: frames as SVG, the rest
-        as SVG and PDF).
+        as SVG and PDF). Worksheets are printed on --page paper (default:
+        Letter where the locale says so, else A4).
 
         The export writes each file atomically and records what it wrote
         in DIR/<id>/.chainrule-export; it refuses to overwrite any file it
@@ -46,6 +48,9 @@ struct Export: ParsableCommand {
 
     @Option(help: ArgumentHelp("Comma-separated figure formats: svg, pdf, png.", valueName: "FORMATS"))
     var format: String?
+
+    @Option(help: ArgumentHelp("Paper of the worksheets: a4 or letter (default: the locale's).", valueName: "a4|letter"))
+    var page: PaperSize?
 
     @Flag(help: "No progress bar, even on a terminal.")
     var quiet = false
@@ -85,6 +90,7 @@ struct Export: ParsableCommand {
                                     theme: figureTheme, formats: formats, progress: quiet ? false : nil)
         options.localDerivatives = localDerivatives
         options.collapse = collapse
+        if let page { options.paper = page }
         let summary: ExportSummary
         do {
             summary = try LessonExporter(options: options).export(loaded)
