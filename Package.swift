@@ -40,14 +40,22 @@ let package = Package(
         .target(name: "ChainRuleRender", dependencies: ["ChainRule", "ChainRuleSupport", "CGraphviz"]),
         // The lesson model: Markdown lesson parser, directives, step model, training, datasets.
         .target(name: "ChainRuleLessons", dependencies: ["ChainRule", "ChainRuleSupport", "GraphScript", "ChainRuleRender"]),
-        // The shipped lessons, embedded at build time (Lessons/ → Swift source) by the EmbedLessons plugin.
-        .executableTarget(name: "chainrule-embed-lessons"),
-        .plugin(name: "EmbedLessons", capability: .buildTool(), dependencies: ["chainrule-embed-lessons"]),
-        .target(name: "ShippedLessons", plugins: ["EmbedLessons"]),
+        // Files compiled into the binary (a folder → Swift source) by the EmbedFiles plugin,
+        // so an installed `chainrule` needs no resource bundle: the shipped lessons
+        // (Lessons/), and the exporter's script and styles (Sources/ChainRuleExport/Embedded).
+        .executableTarget(name: "chainrule-embed-files"),
+        .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["chainrule-embed-files"]),
+        .target(name: "ShippedLessons", plugins: ["EmbedFiles"]),
         // The terminal player: raw terminal, keys, step views.
         .target(name: "ChainRulePlayer", dependencies: ["ChainRule", "ChainRuleRender", "ChainRuleLessons"]),
         // The exporter: SVG frames, HTML slideshow, index page, atomic file store.
-        .target(name: "ChainRuleExport", dependencies: ["ChainRule", "ChainRuleSupport", "ChainRuleRender", "ChainRuleLessons"]),
+        // Its slideshow script and styles are files in Embedded/, compiled in by EmbedFiles.
+        .target(
+            name: "ChainRuleExport",
+            dependencies: ["ChainRule", "ChainRuleSupport", "ChainRuleRender", "ChainRuleLessons"],
+            exclude: ["Embedded"],
+            plugins: ["EmbedFiles"]
+        ),
         // The command-line tool.
         .executableTarget(
             name: "chainrule",

@@ -47,6 +47,8 @@ public struct NodeGroups: Hashable, Sendable {
     public private(set) var groups: [NodeGroup]
     /// The innermost group of each node (indexed by node), or -1.
     private var innermost: [Int]
+    /// Each group's children, and the top-level groups (last).
+    private var childLists: [[Int]]
 
     /// No groups.
     public static let none = NodeGroups(groups: [], nodeCount: 0)
@@ -56,9 +58,11 @@ public struct NodeGroups: Hashable, Sendable {
         self.groups = groups
         let count = max(nodeCount, (groups.flatMap(\.nodes).map(\.index).max() ?? -1) + 1)
         innermost = Array(repeating: -1, count: count)
+        childLists = Array(repeating: [], count: groups.count + 1)
         for (g, group) in groups.enumerated() {
             precondition(group.parent.map { $0 < g } ?? true, "a group's parent comes before it")
             for node in group.nodes { innermost[node.index] = g }
+            childLists[group.parent ?? groups.count].append(g)
         }
     }
 
@@ -74,7 +78,7 @@ public struct NodeGroups: Hashable, Sendable {
 
     /// The groups directly inside group `g` (or the top-level groups for `nil`).
     public func children(of g: Int?) -> [Int] {
-        groups.indices.filter { groups[$0].parent == g }
+        childLists[g ?? groups.count]
     }
 
     /// `g` and the groups it is inside, innermost first.
@@ -93,10 +97,12 @@ public struct NodeGroups: Hashable, Sendable {
     /// Every node in group `g` and the groups inside it, in node order.
     public func members(of g: Int) -> [NodeID] {
         var out: [NodeID] = []
-        for (index, inner) in innermost.enumerated() where inner >= 0 && ancestry(of: inner).contains(g) {
-            out.append(NodeID(index))
+        var stack = [g]
+        while let k = stack.popLast() {
+            out += groups[k].nodes
+            stack += childLists[k]
         }
-        return out
+        return out.sorted()
     }
 
     /// The groups `--collapse level` folds: the innermost ones (no group

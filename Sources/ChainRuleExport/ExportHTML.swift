@@ -118,86 +118,26 @@ public enum ExportHTML {
         return html.joined(separator: "\n")
     }
 
-    /// Inline Markdown on one block of text; the result is escaped HTML.
+    /// Inline Markdown (`InlineMarkdown`) on one block of text; the result is escaped HTML.
     public static func inline(_ text: String) -> String {
-        var out = ""
-        let chars = Array(text)
-        var i = 0
-        var strong = false, em = false
-        func closing(_ marker: String, from start: Int) -> Int? {
-            let m = Array(marker)
-            var j = start
-            while j + m.count <= chars.count {
-                if Array(chars[j..<(j + m.count)]) == m { return j }
-                j += 1
+        html(InlineMarkdown.parse(text)).replacingOccurrences(of: "\n", with: " ")
+    }
+
+    /// The HTML of inline spans: every piece of text escaped.
+    static func html(_ spans: [InlineMarkdown.Span]) -> String {
+        spans.map { span in
+            switch span {
+            case .text(let text): escape(text)
+            case .code(let code): "<code>" + escape(code) + "</code>"
+            case .math(let math): "<span class=\"math\">" + escape(math) + "</span>"
+            case .strongStart: "<strong>"
+            case .strongEnd: "</strong>"
+            case .emphasisStart: "<em>"
+            case .emphasisEnd: "</em>"
+            case .link(let label, let url?): "<a href=\"" + escape(url) + "\" rel=\"noopener noreferrer\">" + html(label) + "</a>"
+            case .link(let label, nil): html(label)
             }
-            return nil
-        }
-        while i < chars.count {
-            let c = chars[i]
-            if c == "\\", i + 1 < chars.count, "\\`*_$[]()#<>&-!".contains(chars[i + 1]) {
-                out += escape(String(chars[i + 1]))
-                i += 2
-                continue
-            }
-            if c == "`" {
-                var ticks = 0
-                while i + ticks < chars.count, chars[i + ticks] == "`" { ticks += 1 }
-                let marker = String(repeating: "`", count: ticks)
-                if let end = closing(marker, from: i + ticks) {
-                    let code = String(chars[(i + ticks)..<end]).trimming(" ")
-                    out += "<code>" + escape(code) + "</code>"
-                    i = end + ticks
-                    continue
-                }
-                out += escape(marker)
-                i += ticks
-                continue
-            }
-            if c == "$", i + 1 < chars.count, chars[i + 1] != " ", chars[i + 1] != "$",
-               let end = closing("$", from: i + 1), end > i + 1, chars[end - 1] != " " {
-                out += "<span class=\"math\">" + escape(String(chars[(i + 1)..<end])) + "</span>"
-                i = end + 1
-                continue
-            }
-            if c == "*" || c == "_" {
-                let double = i + 1 < chars.count && chars[i + 1] == c
-                // `_` inside a word (snake_case) is a letter, not emphasis.
-                if c == "_", i > 0, chars[i - 1].isLetter || chars[i - 1].isNumber {
-                    out += "_"; i += 1; continue
-                }
-                if double {
-                    if strong { out += "</strong>"; strong = false; i += 2; continue }
-                    if closing(String([c, c]), from: i + 2) != nil { out += "<strong>"; strong = true; i += 2; continue }
-                } else {
-                    if em { out += "</em>"; em = false; i += 1; continue }
-                    if i + 1 < chars.count, chars[i + 1] != " ", closing(String(c), from: i + 1) != nil {
-                        out += "<em>"; em = true; i += 1; continue
-                    }
-                }
-                out += escape(String(c))
-                i += 1
-                continue
-            }
-            if c == "[", let close = closing("](", from: i + 1), let end = closing(")", from: close + 2) {
-                let label = String(chars[(i + 1)..<close])
-                let url = String(chars[(close + 2)..<end]).trimming(" ")
-                let lower = url.lowercased()
-                if lower.hasPrefix("https://") || lower.hasPrefix("http://") || lower.hasPrefix("mailto:") {
-                    out += "<a href=\"" + escape(url) + "\" rel=\"noopener noreferrer\">" + inline(label) + "</a>"
-                } else {
-                    out += inline(label)
-                }
-                i = end + 1
-                continue
-            }
-            // A number's sign in prose is a minus for people (`1e-7` → `1e−7`).
-            out += NumberFormat.isNumberSign(chars, at: i) ? "−" : escape(String(c))
-            i += 1
-        }
-        if em { out += "</em>" }
-        if strong { out += "</strong>" }
-        return out.replacingOccurrences(of: "\n", with: " ")
+        }.joined()
     }
 
     private static func fenceMarker(_ s: Substring) -> String? {

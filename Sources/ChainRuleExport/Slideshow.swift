@@ -205,165 +205,13 @@ public struct Slideshow: Sendable {
         return ExportHTML.escape(line[..<r.upperBound]) + "<strong>" + ExportHTML.escape(line[r.upperBound...]) + "</strong>"
     }
 
-    /// The page's one script: show one step, follow the hash, keys, buttons.
-    static let script = """
-    (function () {
-      var slides = Array.prototype.slice.call(document.querySelectorAll('.slide'));
-      var dots = Array.prototype.slice.call(document.querySelectorAll('.track a'));
-      var n = slides.length, current = 0;
-      var counter = document.getElementById('counter');
-      var prev = document.getElementById('prev'), next = document.getElementById('next');
-      document.documentElement.classList.add('js');
-      function fromHash() {
-        var m = /^#(\\d+)$/.exec(location.hash);
-        return m ? Math.min(Math.max(parseInt(m[1], 10), 1), n) : 1;
-      }
-      function show(k) {
-        k = Math.min(Math.max(k, 1), n);
-        if (k === current) return;
-        current = k;
-        slides.forEach(function (s, i) { s.hidden = i + 1 !== k; });
-        dots.forEach(function (d, i) {
-          if (i + 1 === k) d.setAttribute('aria-current', 'step'); else d.removeAttribute('aria-current');
-          d.classList.toggle('done', i + 1 < k);
-        });
-        counter.textContent = 'Step ' + k + ' of ' + n;
-        prev.disabled = k === 1;
-        next.disabled = k === n;
-        if (location.hash !== '#' + k) history.replaceState(null, '', '#' + k);
-      }
-      function zoom() {
-        var f = slides[current - 1].querySelector('.figure');
-        var svg = f && f.querySelector('svg');
-        if (!svg) return;
-        var on = !f.classList.contains('zoomed');
-        f.classList.toggle('zoomed', on);
-        var w = svg.viewBox && svg.viewBox.baseVal ? svg.viewBox.baseVal.width : 0;
-        svg.style.width = on && w ? Math.round(w * 4 / 3) + 'px' : '';
-      }
-      slides.forEach(function (s) {
-        var f = s.querySelector('.figure');
-        if (f) f.addEventListener('click', zoom);
-      });
-      document.getElementById('print').addEventListener('click', function () { window.print(); });
-      window.addEventListener('hashchange', function () { show(fromHash()); });
-      prev.addEventListener('click', function () { show(current - 1); });
-      next.addEventListener('click', function () { show(current + 1); });
-      document.addEventListener('keydown', function (ev) {
-        if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
-        var t = ev.target && ev.target.tagName;
-        if (t === 'INPUT' || t === 'TEXTAREA') return;
-        var k = null;
-        switch (ev.key) {
-          case 'ArrowRight': case 'ArrowDown': case 'PageDown': case 'n': k = current + 1; break;
-          case ' ': k = ev.shiftKey ? current - 1 : current + 1; break;
-          case 'ArrowLeft': case 'ArrowUp': case 'PageUp': case 'p': k = current - 1; break;
-          case 'Home': k = 1; break;
-          case 'End': k = n; break;
-          case 'z': zoom(); ev.preventDefault(); return;
-          case 'f':
-            // Full screen for the room; f again (or Esc) leaves it.
-            if (document.fullscreenElement) { document.exitFullscreen(); }
-            else if (document.documentElement.requestFullscreen) { document.documentElement.requestFullscreen(); }
-            ev.preventDefault(); return;
-          case '?':
-            var keys = document.getElementById('keymap');
-            if (keys) keys.hidden = !keys.hidden;
-            ev.preventDefault(); return;
-          case 'Escape':
-            var open = document.getElementById('keymap');
-            if (open && !open.hidden) { open.hidden = true; ev.preventDefault(); }
-            return;
-        }
-        if (k !== null) { ev.preventDefault(); show(k); }
-      });
-      // Quiz: typed answers are read as numbers by a small parser (never as HTML or code),
-      // right within 1 % (or 1e-6 of 0); a wrong answer gets the hint, a second one the answer.
-      var quizzes = Array.prototype.slice.call(document.querySelectorAll('.quiz'));
-      var right = 0, done = 0;
-      function parseAnswer(text) {
-        var parts = String(text).replace(/[\\[\\]]/g, '').split(','), out = [];
-        for (var i = 0; i < parts.length; i++) {
-          var v = parseExpr(parts[i]);
-          if (v === null || !isFinite(v)) return null;
-          out.push(v);
-        }
-        return out;
-      }
-      function parseExpr(src) {
-        var s = src.replace(/\\u2212/g, '-').replace(/[\\u00d7\\u00b7]/g, '*').replace(/\\u00f7/g, '/'), k = 0, depth = 0;
-        function ws() { while (k < s.length && (s[k] === ' ' || s[k] === '\\t')) k++; }
-        function atom() {
-          ws();
-          if (s[k] === '(') {
-            if (++depth > 50) return null;
-            k++; var v = sum(); ws();
-            if (v === null || s[k] !== ')') return null;
-            k++; depth--; return v;
-          }
-          var m = /^(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?/.exec(s.slice(k));
-          if (!m) return null;
-          k += m[0].length; return parseFloat(m[0]);
-        }
-        function power() {
-          var b = atom(); if (b === null) return null; ws();
-          if (s[k] === '^') { k++; var e = unary(); return e === null ? null : Math.pow(b, e); }
-          return b;
-        }
-        function unary() {
-          ws();
-          if (s[k] === '-') { k++; var v = unary(); return v === null ? null : -v; }
-          if (s[k] === '+') { k++; return unary(); }
-          return power();
-        }
-        function product() {
-          var v = unary(); if (v === null) return null;
-          for (;;) { ws(); var op = s[k]; if (op !== '*' && op !== '/') return v; k++; var r = unary(); if (r === null) return null; v = op === '*' ? v * r : v / r; }
-        }
-        function sum() {
-          var v = product(); if (v === null) return null;
-          for (;;) { ws(); var op = s[k]; if (op !== '+' && op !== '-') return v; k++; var r = product(); if (r === null) return null; v = op === '+' ? v + r : v - r; }
-        }
-        if (s.length > 200) return null;
-        var v = sum(); ws();
-        return v === null || k !== s.length ? null : v;
-      }
-      function showScore() {
-        quizzes.forEach(function (q) { q.querySelector('.quiz-score').textContent = 'Score: ' + right + '/' + quizzes.length; });
-      }
-      quizzes.forEach(function (q) {
-        var answer = q.getAttribute('data-answer').split(' ').map(parseFloat);
-        var input = q.querySelector('.quiz-input'), verdict = q.querySelector('.quiz-verdict');
-        var wrong = 0, finished = false;
-        function finish(ok, text) {
-          finished = true; done++; if (ok) right++;
-          input.disabled = true;
-          q.querySelector('.quiz-check').disabled = true;
-          q.querySelector('.quiz-reveal').disabled = true;
-          verdict.textContent = text;
-          q.classList.add(ok ? 'right' : 'revealed');
-          showScore();
-        }
-        function check() {
-          if (finished) return;
-          var typed = parseAnswer(input.value);
-          if (typed === null) { verdict.textContent = 'Type a number or an expression like 2*3.'; return; }
-          if (typed.length !== answer.length) { verdict.textContent = answer.length === 1 ? 'Type one number.' : 'Type ' + answer.length + ' numbers separated by commas.'; return; }
-          var ok = typed.every(function (v, i) { return Math.abs(v - answer[i]) <= Math.max(0.01 * Math.abs(answer[i]), 1e-6); });
-          if (ok) { finish(true, '\\u2713 Right: ' + q.getAttribute('data-shown')); return; }
-          wrong++;
-          if (wrong === 1) verdict.textContent = '\\u2717 Not quite. Hint: ' + q.getAttribute('data-hint');
-          else finish(false, '\\u2717 Not quite. The answer is ' + q.getAttribute('data-shown'));
-        }
-        q.querySelector('.quiz-check').addEventListener('click', check);
-        q.querySelector('.quiz-reveal').addEventListener('click', function () {
-          if (!finished) finish(false, 'The answer is ' + q.getAttribute('data-shown'));
-        });
-        input.addEventListener('keydown', function (ev) { if (ev.key === 'Enter') { ev.preventDefault(); check(); } });
-      });
-      show(fromHash());
-    })();
-    """
+    /// The page's main script (`Embedded/slideshow.js`): show one step,
+    /// follow the hash, keys, buttons.
+    static var script: String { WebAssets.text("slideshow.js") }
+
+    /// Pans and zooms figures too large for their box to the current step
+    /// (`Embedded/follow.js`, which describes how).
+    static var followScript: String { WebAssets.text("follow.js") }
 
     /// Page colours follow the figure theme, so a dark export is dark throughout.
     struct Palette {
@@ -387,6 +235,7 @@ public struct Slideshow: Sendable {
         }
     }
 
+    /// The page's styles: the theme's colours, then `Embedded/slideshow.css`.
     static func style(_ theme: FigureTheme) -> String {
         let p = palette(theme)
         return """
@@ -394,115 +243,10 @@ public struct Slideshow: Sendable {
           --page: \(p.page); --card: \(p.card); --text: \(p.text); --muted: \(p.muted);
           --border: \(p.border); --accent: \(p.accent); --accent-soft: \(p.accentSoft);
           --gradient: \(p.gradient); --forward: \(p.forward);
-          --sans: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "DejaVu Sans", Arial, sans-serif;
-          --math: "STIX Two Math", "Cambria Math", "Latin Modern Math", "DejaVu Serif", Georgia, serif;
-          --mono: ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", monospace;
           color-scheme: \(theme.name == "dark" ? "dark" : "light");
         }
-        * { box-sizing: border-box; }
-        html, body { margin: 0; height: 100%; }
-        /* Sizes follow the window, from a laptop to a 4K projector: 16 px up
-           to 1280 px wide, 18.5 px at 1920, 29 px at 3840 (1rem). */
-        html { font-size: clamp(16px, calc(0.55vw + 8px), 34px); }
-        body { background: var(--page); color: var(--text); font: 1rem/1.55 var(--sans); -webkit-font-smoothing: antialiased; }
-        .deck { display: grid; grid-template-rows: auto 1fr auto auto; min-height: 100vh; margin: 0 auto; padding: 0 1.5rem; }
-        .bar { display: flex; align-items: flex-end; justify-content: space-between; gap: 24px; padding: 22px 0 14px; }
-        .eyebrow { margin: 0; font-size: .75rem; letter-spacing: .12em; text-transform: uppercase; color: var(--muted); font-weight: 600; }
-        h1 { margin: 2px 0 0; font-size: 1.6rem; line-height: 1.2; font-weight: 700; letter-spacing: -.01em; }
-        .where { display: flex; align-items: center; gap: 1rem; color: var(--muted); font-size: .875rem; white-space: nowrap; font-variant-numeric: tabular-nums; }
-        .home { color: var(--muted); text-decoration: none; border: 1px solid var(--border); border-radius: 999px; padding: 3px 12px; }
-        .home:hover { color: var(--text); border-color: var(--muted); }
-        main { min-height: 0; display: flex; flex-direction: column; }
-        /* The figure takes the room the side panel leaves (the panel: about 27 % of the width). */
-        .slide { flex: 1; display: grid; grid-template-columns: minmax(0, 1fr) minmax(18rem, 27vw); gap: 1.2rem; align-items: stretch; margin-bottom: 1rem; }
-        .slide[hidden] { display: none; }
-        .print-head { display: none; }
-        .figure { margin: 0; background: var(--card); border: 1px solid var(--border); border-radius: 14px; padding: 20px; display: flex; align-items: center; justify-content: center; min-height: 360px; box-shadow: 0 1px 2px rgba(0,0,0,.04), 0 8px 24px rgba(0,0,0,.05); }
-        .figure svg { display: block; width: 100%; height: auto; max-height: calc(100vh - 9.5rem - 60px); }
-        .figure { cursor: zoom-in; }
-        .figure.zoomed { cursor: zoom-out; overflow: auto; align-items: flex-start; justify-content: flex-start; max-height: calc(100vh - 7.5rem - 60px); }
-        .figure.zoomed svg { max-width: none !important; max-height: none; height: auto; flex: none; }
-        .panel { min-width: 0; background: var(--card); border: 1px solid var(--border); border-radius: 14px; padding: 1.2rem 1.3rem; overflow-x: hidden; overflow-y: auto; max-height: calc(100vh - 7.5rem - 60px); box-shadow: 0 1px 2px rgba(0,0,0,.04), 0 8px 24px rgba(0,0,0,.05); }
-        .kicker { margin: 0 0 10px; }
-        .chip { display: inline-block; font-size: .75rem; font-weight: 600; letter-spacing: .04em; padding: 3px 10px; border-radius: 999px; background: var(--accent-soft); color: var(--forward); }
-        .pass-backward .chip { color: var(--gradient); background: color-mix(in srgb, var(--gradient) 12%, var(--card)); }
-        /* Equations break only at spaces, which sit around operators and
-           between tensor elements: never inside ∂total/∂tax or a number. */
-        h2 { margin: 0 0 .8rem; font: 600 1.3rem/1.3 var(--math); overflow-wrap: normal; word-break: normal; }
-        .equation { margin: 0 0 1rem; padding: .7rem .8rem; border-left: 3px solid var(--forward); background: color-mix(in srgb, var(--forward) 6%, var(--card)); border-radius: 0 8px 8px 0; font: 1.06rem/1.6 var(--math); overflow-x: auto; }
-        .pass-backward .equation { border-left-color: var(--gradient); background: color-mix(in srgb, var(--gradient) 6%, var(--card)); }
-        .eq { overflow-wrap: normal; word-break: normal; }
-        .eq + .eq { margin-top: 4px; }
-        .eq.sub { padding-left: .8rem; font-size: 1rem; color: color-mix(in srgb, var(--text) 80%, var(--card)); }
-        .why { display: block; font: 1rem/1.45 var(--sans); color: var(--muted); margin-top: 1px; }
-        .prose { font-size: 1rem; }
-        .prose p { margin: 0 0 .8em; }
-        .prose h3, .prose h4, .prose h5, .prose h6 { margin: 1em 0 .4em; font-size: 1.05rem; }
-        .prose ul, .prose ol, .note ul, .note ol { padding-left: 1.3em; margin: 0 0 .8em; }
-        .prose pre, .note pre { background: var(--page); border: 1px solid var(--border); padding: 8px 10px; border-radius: 6px; overflow-x: auto; max-width: 100%; font-size: .8rem; }
-        code { font: .9em var(--mono); background: var(--page); padding: .05em .3em; border-radius: 4px; }
-        pre code { background: none; padding: 0; }
-        .math { font-family: var(--math); font-style: italic; }
-        blockquote { margin: 0 0 .8em; padding-left: 12px; border-left: 3px solid var(--border); color: var(--muted); }
-        .note { position: relative; margin: .7rem 0 0; padding: .6rem .8rem 2px; border-radius: 8px; background: var(--accent-soft); font-size: 1rem; }
-        .note-mark { display: block; font-size: .7rem; font-weight: 700; letter-spacing: .1em; text-transform: uppercase; color: var(--accent); margin-bottom: 2px; }
-        .note p { margin: 0 0 .6em; }
-        .note.ask { background: color-mix(in srgb, var(--gradient) 10%, var(--card)); }
-        .note.ask .note-mark { color: var(--gradient); }
-        .quiz { margin-top: .5em; }
-        .quiz input { font: inherit; width: 12em; padding: .15em .3em; }
-        .quiz-verdict:empty, .quiz-score:empty, html:not(.js) .quiz { display: none; }
-        .quiz.right .quiz-verdict { font-weight: 600; }
-        a { color: var(--accent); }
-        .controls { display: flex; align-items: center; gap: 14px; padding: 6px 0 8px; }
-        button { font: 600 .875rem var(--sans); color: var(--text); background: var(--card); border: 1px solid var(--border); border-radius: 10px; padding: 9px 16px; cursor: pointer; min-width: 44px; }
-        button:hover:not(:disabled) { border-color: var(--accent); color: var(--accent); }
-        button:focus-visible, .dot:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
-        button:disabled { opacity: .35; cursor: default; }
-        .track { flex: 1; display: flex; gap: 4px; list-style: none; margin: 0; padding: 0; }
-        .track li { flex: 1; }
-        .dot { display: block; height: 8px; border-radius: 4px; background: var(--border); transition: background .15s, transform .15s; }
-        .dot.done, .dot[aria-current] { background: color-mix(in srgb, var(--muted) 45%, var(--card)); }
-        .dot.done.pass-forward, .dot[aria-current].pass-forward { background: color-mix(in srgb, var(--forward) 55%, var(--card)); }
-        .dot.done.pass-backward, .dot[aria-current].pass-backward { background: color-mix(in srgb, var(--gradient) 55%, var(--card)); }
-        .dot[aria-current] { transform: scaleY(1.6); }
-        .dot[aria-current].pass-forward { background: var(--forward); }
-        .dot[aria-current].pass-backward { background: var(--gradient); }
-        .dot[aria-current]:not(.pass-forward):not(.pass-backward) { background: var(--muted); }
-        .foot { display: flex; justify-content: space-between; gap: 20px; flex-wrap: wrap; color: var(--muted); font-size: .8rem; padding: 4px 0 18px; }
-        .foot p { margin: 0; }
-        .files a { margin-left: 12px; }
-        button.link { background: none; border: 0; padding: 0; margin-left: 12px; min-width: 0; font: inherit; color: var(--accent); text-decoration: underline; cursor: pointer; }
-        kbd { font: .75rem var(--mono); border: 1px solid var(--border); border-bottom-width: 2px; border-radius: 4px; padding: 0 5px; background: var(--card); }
-        .keymap { position: fixed; inset: 0; display: flex; align-items: center; justify-content: center; background: rgba(0,0,0,.45); z-index: 10; }
-        .keymap[hidden] { display: none; }
-        .keymap dl { background: var(--card); color: var(--text); border-radius: 14px; padding: 1.2rem 1.6rem; display: grid; grid-template-columns: auto auto; gap: .3rem 1.2rem; margin: 0; font-size: 1.1rem; box-shadow: 0 8px 40px rgba(0,0,0,.3); }
-        .keymap dt { font-weight: 600; text-align: right; }
-        .keymap dd { margin: 0; }
-        .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-        @media (max-width: 900px) {
-          .deck { padding: 0 14px; }
-          .slide { grid-template-columns: 1fr; }
-          .panel { max-height: none; }
-          .figure svg { max-height: 60vh; }
-          .label { display: none; }
-        }
-        @media print {
-          @page { size: A4 landscape; margin: 12mm; }
-          :root { color-scheme: light; }
-          html, body { height: auto; background: #fff; }
-          .deck { display: block; max-width: none; padding: 0; min-height: 0; }
-          .bar, .controls, .foot { display: none; }
-          .slide, .slide[hidden] { display: grid !important; grid-template-columns: minmax(0, 1.7fr) minmax(0, 1fr); grid-template-rows: auto 1fr; break-after: page; page-break-after: always; break-inside: avoid; margin: 0; }
-          .slide:last-child { break-after: auto; page-break-after: auto; }
-          .print-head { display: block; grid-column: 1 / -1; margin: 0 0 6mm; font-size: 11pt; color: #555; }
-          .figure, .panel { box-shadow: none; border-color: #ccc; max-height: none; }
-          .slide, .slide[hidden] { height: 180mm; }
-          .figure { min-height: 0; }
-          .figure svg { max-height: 100%; height: 100% !important; width: 100% !important; }
-          .keymap { display: none !important; }
-        }
-        """
+
+        """ + WebAssets.text("slideshow.css")
     }
 }
 
@@ -558,9 +302,18 @@ public struct LessonIndexPage: Sendable {
         """
     }
 
+    /// The page's styles: the theme's colours, then `Embedded/index.css`.
+    static func style(_ theme: FigureTheme) -> String {
+        let p = Slideshow.palette(theme)
+        return """
+        :root { --page: \(p.page); --card: \(p.card); --text: \(p.text); --muted: \(p.muted); --border: \(p.border); --accent: \(p.accent);
+          color-scheme: \(theme.name == "dark" ? "dark" : "light"); }
+
+        """ + WebAssets.text("index.css")
+    }
+
     public func html() -> String {
         let cards = self.cards.map(\.html).joined()
-        let p = Slideshow.palette(theme)
         return """
         <!DOCTYPE html>
         <html lang="en">
@@ -572,27 +325,7 @@ public struct LessonIndexPage: Sendable {
         <meta name="generator" content="chainrule export">
         <title>ChainRule lessons</title>
         <style>
-        :root { --page: \(p.page); --card: \(p.card); --text: \(p.text); --muted: \(p.muted); --border: \(p.border); --accent: \(p.accent);
-          --sans: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "DejaVu Sans", Arial, sans-serif;
-          color-scheme: \(theme.name == "dark" ? "dark" : "light"); }
-        * { box-sizing: border-box; }
-        body { margin: 0; background: var(--page); color: var(--text); font: 16px/1.5 var(--sans); }
-        .wrap { max-width: 1180px; margin: 0 auto; padding: 40px 28px 60px; }
-        .eyebrow { margin: 0; font-size: 12px; letter-spacing: .12em; text-transform: uppercase; color: var(--muted); font-weight: 600; }
-        h1 { margin: 4px 0 6px; font-size: 32px; letter-spacing: -.015em; }
-        .lede { margin: 0 0 30px; color: var(--muted); max-width: 60ch; }
-        ol.cards { list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 20px; }
-        .card { background: var(--card); border: 1px solid var(--border); border-radius: 14px; overflow: hidden; display: flex; flex-direction: column; box-shadow: 0 1px 2px rgba(0,0,0,.04), 0 8px 24px rgba(0,0,0,.05); }
-        .thumb { display: flex; align-items: center; justify-content: center; height: 190px; padding: 14px; border-bottom: 1px solid var(--border); }
-        .thumb svg { width: 100%; height: 100%; }
-        .text { padding: 14px 18px 16px; }
-        .num { margin: 0; font-size: 12px; color: var(--muted); font-weight: 600; letter-spacing: .08em; text-transform: uppercase; }
-        h2 { margin: 2px 0 4px; font-size: 19px; line-height: 1.3; }
-        h2 a { color: var(--text); text-decoration: none; }
-        h2 a:hover { color: var(--accent); }
-        .summary { margin: 0 0 10px; color: var(--muted); font-size: 14px; }
-        .files { margin: 0; font-size: 13px; display: flex; flex-wrap: wrap; gap: 4px 14px; }
-        .files a { color: var(--accent); }
+        \(Self.style(theme))
         </style>
         </head>
         <body>

@@ -207,9 +207,10 @@ public struct Directive: Sendable {
             }
             return make(.train(parameters: args, options: opts))
         default:
-            let hint = Suggestion.note(for: keyword.text, in: Directive.keywords).map { "; " + $0 } ?? ""
-            throw fail("unknown directive '\(keyword.text)'\(hint) (directives: \(Directive.keywords.joined(separator: ", ")); every '>' line is a directive)",
-                       at: keyword.column)
+            var error = fail("unknown directive '\(keyword.text)'", at: keyword.column)
+            error.notes = Suggestion.note(for: keyword.text, in: Directive.keywords).map { [$0] } ?? []
+            error.notes.append("directives: \(Directive.keywords.joined(separator: ", ")); every '>' line is a directive")
+            throw error
         }
     }
 }

@@ -30,8 +30,8 @@ struct SectionValues {
     func quantity(_ kind: Directive.ExpectQuantity, _ name: String) -> Result<Tensor, SectionValueError> {
         guard let id = node(name) else {
             let names = graph.nodes.compactMap(\.name)
-            let hint = Suggestion.note(for: name, in: names).map { "; " + $0 } ?? ""
-            return .failure(SectionValueError(message: "no node named '\(name)' in the graph of this step\(hint)"))
+            return .failure(SectionValueError(message: "no node named '\(name)' in the graph of this step",
+                                              notes: Suggestion.note(for: name, in: names).map { [$0] } ?? []))
         }
         switch kind {
         case .value: return .success(value(id))
@@ -46,7 +46,11 @@ struct SectionValues {
     }
 }
 
-struct SectionValueError: Error { let message: String }
+/// Why a quantity has no value: the message, and its `note:` lines ("did you mean").
+struct SectionValueError: Error {
+    let message: String
+    var notes: [String] = []
+}
 
 /// `{{NAME}}`, `{{grad NAME}}`, `{{check NAME}}`, each optionally with
 /// `:DIGITS` (significant digits), replaced by the engine's numbers in the
@@ -68,7 +72,11 @@ enum Interpolation {
                     throw fail("unterminated '{{': write {{NAME}}, {{grad NAME}} or {{check NAME}}", k)
                 }
                 let inside = String(chars[(k + 2)..<j])
-                out += try render(inside, values: values) { message throws(LessonError) in throw fail(message, k) }
+                out += try render(inside, values: values) { message, notes throws(LessonError) in
+                    var error = fail(message, k)
+                    error.notes = notes
+                    throw error
+                }
                 k = j + 2
                 continue
             }
@@ -79,12 +87,12 @@ enum Interpolation {
     }
 
     static func render(_ inside: String, values: SectionValues,
-                       fail: (String) throws(LessonError) -> Never) throws(LessonError) -> String {
+                       fail: (String, [String]) throws(LessonError) -> Never) throws(LessonError) -> String {
         var body = String(inside.trimmingWhitespace())
         var digits: Int?
         if let colon = body.lastIndex(of: ":") {
             guard let d = Int(body[body.index(after: colon)...].trimmingWhitespace()), (1...17).contains(d) else {
-                try fail("expected significant digits (1 to 17) after ':', as in {{r:4}}")
+                try fail("expected significant digits (1 to 17) after ':', as in {{r:4}}", [])
             }
             digits = d
             body = String(body[..<colon].trimmingWhitespace())
@@ -96,14 +104,14 @@ enum Interpolation {
         case 1: name = words[0]
         case 2:
             guard let k = Directive.ExpectQuantity(rawValue: words[0]) else {
-                try fail("expected {{NAME}}, {{grad NAME}} or {{check NAME}}, found '{{\(inside)}}'")
+                try fail("expected {{NAME}}, {{grad NAME}} or {{check NAME}}, found '{{\(inside)}}'", [])
             }
             kind = k
             name = words[1]
-        default: try fail("expected {{NAME}}, {{grad NAME}} or {{check NAME}}, found '{{\(inside)}}'")
+        default: try fail("expected {{NAME}}, {{grad NAME}} or {{check NAME}}, found '{{\(inside)}}'", [])
         }
         switch values.quantity(kind, name) {
-        case .failure(let e): try fail(e.message)
+        case .failure(let e): try fail(e.message, e.notes)
         case .success(let t):
             if t.rank == 0 { return LessonFormat.number(t.scalar, digits: digits ?? (kind == .check ? 2 : 6)) }
             return LessonFormat.tensor(t, digits: digits ?? 4)

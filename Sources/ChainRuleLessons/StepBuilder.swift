@@ -244,8 +244,9 @@ struct StepBuilder {
         func lookup(_ w: Directive.Word, _ d: Directive) throws(LessonError) -> NodeID {
             guard let id = graph.node(named: w.text) else {
                 let names = graph.nodes.compactMap(\.name)
-                let hint = Suggestion.note(for: w.text, in: names).map { "; " + $0 } ?? ""
-                throw error("no node named '\(w.text)' in the graph above\(hint)", at: w, in: d)
+                var e = error("no node named '\(w.text)' in the graph above", at: w, in: d)
+                e.notes = Suggestion.note(for: w.text, in: names).map { [$0] } ?? []
+                throw e
             }
             return id
         }
@@ -447,7 +448,10 @@ struct StepBuilder {
         guard case .expect(let quantity, let name, let value, let tolerance) = d.kind else { return }
         let actual: Tensor
         switch values.quantity(quantity, name.text) {
-        case .failure(let e): throw error(e.message, at: name, in: d)
+        case .failure(let e):
+            var located = error(e.message, at: name, in: d)
+            located.notes = e.notes
+            throw located
         case .success(let t): actual = t
         }
         let stated = LessonNumber.parseTensor(value.text)!

@@ -268,57 +268,31 @@ public enum StepView {
         return out
     }
 
-    /// Inline Markdown emphasis: `**bold**`, `*italic*` / `_italic_`, `` `code` ``.
-    /// A mark counts only where Markdown would read it as one (`**` or `*`
-    /// before a non-space and closed after one; `2*3` and `a * b` stay as
-    /// written). With colour they become styles, without it they vanish.
+    /// Inline Markdown (`InlineMarkdown`: `**bold**`, `*italic*`, `` `code` ``,
+    /// `$math$`, links) for a terminal. With colour the marks become styles,
+    /// without it they vanish and the words stay; a link shows its label and,
+    /// when it is http, https or mailto, its address in parentheses.
     static func inline(_ s: String, style: TextStyle) -> String {
-        let chars = Array(s)
         var out = ""
-        var i = 0
-        var openBold = false, openItalic = false
-        func closes(_ mark: String, from k: Int) -> Bool {
-            // Is there a closing `mark` after position k, preceded by a non-space?
-            let m = Array(mark)
-            var j = k
-            while j + m.count <= chars.count {
-                if Array(chars[j..<(j + m.count)]) == m, j > k, chars[j - 1] != " " { return true }
-                j += 1
+        var bold = false, italic = false
+        func reopen() -> String { (bold ? "\u{1B}[1m" : "") + (italic ? "\u{1B}[3m" : "") }
+        func restyle() { if style.color { out += "\u{1B}[0m" + reopen() } }
+        func render(_ spans: [InlineMarkdown.Span]) {
+            for span in spans {
+                switch span {
+                case .text(let text), .math(let text): out += text
+                case .code(let code): out += style.color ? "\u{1B}[36m" + code + "\u{1B}[0m" + reopen() : code
+                case .strongStart: bold = true; restyle()
+                case .strongEnd: bold = false; restyle()
+                case .emphasisStart: italic = true; restyle()
+                case .emphasisEnd: italic = false; restyle()
+                case .link(let label, let url):
+                    render(label)
+                    if let url { out += " (" + url + ")" }
+                }
             }
-            return false
         }
-        func code(_ c: String) -> String { style.color ? "\u{1B}[36m" + c + "\u{1B}[0m" + reopen() : c }
-        func reopen() -> String { (openBold ? "\u{1B}[1m" : "") + (openItalic ? "\u{1B}[3m" : "") }
-        func toggle(_ bold: Bool) {
-            if bold { openBold.toggle() } else { openItalic.toggle() }
-            guard style.color else { return }
-            out += "\u{1B}[0m" + reopen()
-        }
-        while i < chars.count {
-            let c = chars[i]
-            if c == "`", let end = chars[(i + 1)...].firstIndex(of: "`") {
-                out += code(String(chars[(i + 1)..<end]))
-                i = end + 1
-                continue
-            }
-            let prevSpace = i == 0 || chars[i - 1] == " " || chars[i - 1] == "("
-            let next: Character? = i + 1 < chars.count ? chars[i + 1] : nil
-            if c == "*", next == "*" {
-                let after: Character? = i + 2 < chars.count ? chars[i + 2] : nil
-                if openBold, i > 0, chars[i - 1] != " " { toggle(true); i += 2; continue }
-                if !openBold, prevSpace, let a = after, a != " ", closes("**", from: i + 2) { toggle(true); i += 2; continue }
-            }
-            if c == "*" || c == "_" {
-                let mark = String(c)
-                let endOK = i + 1 >= chars.count || !(chars[i + 1].isLetter || chars[i + 1].isNumber)
-                if openItalic, i > 0, chars[i - 1] != " ", endOK { toggle(false); i += 1; continue }
-                if !openItalic, prevSpace, let n = next, n != " ", n != c, closes(mark, from: i + 1) { toggle(false); i += 1; continue }
-            }
-            // A number's sign in prose is a minus for people (`1e-7` → `1e−7`).
-            out.append(NumberFormat.isNumberSign(chars, at: i) ? "−" : c)
-            i += 1
-        }
-        if style.color && (openBold || openItalic) { out += "\u{1B}[0m" }
+        render(InlineMarkdown.parse(s))
         return out
     }
 }

@@ -146,6 +146,8 @@ struct Parser: Sendable {
 
     /// Every group opened so far, in order.
     private(set) var groups: [GroupDeclaration] = []
+    /// Each group's index in `groups`, by name (names are used once).
+    private var groupIndex: [String: Int] = [:]
     /// The groups open at `current`, outermost first (indices into `groups`).
     private(set) var openGroups: [Int] = []
     /// How deep groups may nest.
@@ -178,7 +180,7 @@ struct Parser: Sendable {
             throw error(at: current, "expected '{' after 'group \(name)', found \(source.describe(current))",
                         notes: ["a group is 'group \(name) {', its statements, then '}' on a line of its own"])
         }
-        if let earlier = groups.first(where: { $0.name == name }) {
+        if let earlier = groupIndex[name].map({ groups[$0] }) {
             throw error(at: nameToken, "group '\(name)' is already defined",
                         notes: ["the first 'group \(name)' is at \(earlier.nameSite.line):\(earlier.nameSite.column)"])
         }
@@ -187,6 +189,7 @@ struct Parser: Sendable {
         }
         try advance()
         try expectEndOfGroupLine(after: "'{'")
+        groupIndex[name] = groups.count
         groups.append(GroupDeclaration(name: name, keywordSite: keyword.site, nameSite: nameToken.site, parent: openGroups.last))
         openGroups.append(groups.count - 1)
         return true

@@ -21,8 +21,10 @@ import Testing
     @Test func unknownDirective() throws {
         let e = try #require(lessonError(good + "> nte backward x: hello\n"))
         #expect(e.line == 9 && e.column == 3)
-        #expect(e.rendered.hasPrefix("Lessons/99-test.md:9:3: error: unknown directive 'nte'; did you mean 'note'?"))
-        #expect(e.rendered.hasSuffix("  > nte backward x: hello\n    ^"))
+        #expect(e.rendered.hasPrefix("Lessons/99-test.md:9:3: error: unknown directive 'nte'\n  > nte backward x: hello\n    ^\n"))
+        // "Did you mean" is a note, as in script diagnostics.
+        #expect(e.notes.first == "did you mean 'note'?")
+        #expect(e.rendered.contains("\n    ^\nnote: did you mean 'note'?\nnote: directives: note, ask,"))
     }
 
     @Test func brokenGraphBlockPointsAtTheMarkdownLine() throws {
@@ -50,7 +52,8 @@ import Testing
         #expect(e.line == 9 && e.column == 16)
         #expect(e.message.hasPrefix("no node named 'z' in the graph above"))
         let near = try #require(lessonError(good + "> note backward xx: hello\n"))
-        #expect(near.message.contains("did you mean 'x'?"))
+        #expect(near.notes == ["did you mean 'x'?"] && !near.message.contains("did you mean"))
+        #expect(near.rendered.hasSuffix("^\nnote: did you mean 'x'?"))
     }
 
     @Test func malformedDirectives() throws {

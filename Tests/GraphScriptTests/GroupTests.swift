@@ -79,6 +79,14 @@ import Testing
         expectError(deep, Parser.maxGroupDepth + 1, 1, "groups nest too deeply (more than \(Parser.maxGroupDepth) levels)")
     }
 
+    /// Many groups compile in linear time (names are looked up, not searched).
+    @Test func manyGroups() throws {
+        let text = (0..<5_000).map { "group g\($0) {\nx\($0) = \($0)\n}" }.joined(separator: "\n")
+        let script = try compile(text)
+        #expect(script.groups.groups.count == 5_000)
+        #expect(script.groups.group(of: script.node(named: "x4999")!) == 4_999)
+    }
+
     @Test func renderedDiagnosticHasCaret() throws {
         let d = try #require(diagnostic("x = 1\ngroup n1 {\ny = x\n", file: "mlp.graph"))
         #expect(d.rendered.hasPrefix("mlp.graph:2:1: error: group 'n1' is never closed\n  group n1 {\n  ^"))
