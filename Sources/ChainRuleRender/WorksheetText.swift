@@ -106,11 +106,13 @@ struct SheetText: Sendable {
     func header(width: Double, answerKey: Bool, page: Int, of pages: Int, theme: FigureTheme, unit u: Double) -> String {
         var heading = (answerKey ? "Answer key · " : "Worksheet · ") + title
         let pageText = pages > 1 ? "page \(page) of \(pages)" : ""
-        while heading.count > 8 && Self.estimate(heading, size: Self.titleSize) * 1.15 > width { heading = String(heading.dropLast(2)) + "…" }
+        // A long title is set smaller (down to 12 pt), then shortened.
+        let size = max(12, min(Self.titleSize, width / (Double(heading.count) * 0.56 * 1.12)))
+        while heading.count > 8 && Self.estimate(heading, size: size) * 1.12 > width { heading = String(heading.dropLast(2)) + "…" }
         var html = "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\" WIDTH=\"\(points(width * u))\">"
         let blanks = "Name " + String(repeating: "_", count: 34) + "     Date " + String(repeating: "_", count: 16)
         let titleCell = "<TD ALIGN=\"LEFT\" VALIGN=\"TOP\" HEIGHT=\"\(points(titleHeight * u))\">"
-            + font(heading, size: Self.titleSize, color: theme.text, unit: u, bold: true) + "</TD>"
+            + font(heading, size: size, color: theme.text, unit: u, bold: true) + "</TD>"
         let nameCell = "<TD ALIGN=\"LEFT\" VALIGN=\"TOP\" HEIGHT=\"\(points(nameHeight(width) * u))\">"
             + font(blanks, size: Self.nameSize, color: theme.text, unit: u) + "</TD>"
         let pageCell = "<TD ALIGN=\"RIGHT\" VALIGN=\"TOP\">" + (pageText.isEmpty ? "" : font(pageText, size: 11, color: theme.muted, unit: u)) + "</TD>"
