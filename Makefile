@@ -16,8 +16,8 @@ BUILD_FLAGS ?= -Xcc -gdwarf-4
 .PHONY: demo test check build install lint build-tests swift deps examples docs warnings conformance fuzz-quick fuzz gallery bench clean memcheck memcheck-quick
 
 # The suites `make check` leaves out: they drive tmux or Chromium, fault the
-# filesystem, or export every lesson (minutes on two cores).
-SLOW_TESTS := ExportBrowserTests|TerminalPlayerTests|TerminalInjectionTests|FaultTests|LessonHardeningTests|ShippedLessonTests|ExportTests|ExportCommandTests
+# filesystem, run `chainrule serve`, or export every lesson (minutes on two cores).
+SLOW_TESTS := ExportBrowserTests|SlideshowRoomTests|SlideshowFollowTests|SlideshowQuizBrowserTests|ServeTests|TerminalPlayerTests|PlayerScreenTests|TerminalInjectionTests|FaultTests|LessonHardeningTests|ShippedLessonTests|ExportTests|ExportCommandTests
 
 swift:
 	@scripts/check-swift.sh $(SWIFT)

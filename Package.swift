@@ -10,11 +10,14 @@ let package = Package(
         .library(name: "ChainRuleLessons", targets: ["ChainRuleLessons"]),
         .library(name: "ChainRulePlayer", targets: ["ChainRulePlayer"]),
         .library(name: "ChainRuleExport", targets: ["ChainRuleExport"]),
+        .library(name: "ChainRuleServe", targets: ["ChainRuleServe"]),
         .executable(name: "chainrule", targets: ["chainrule"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        // `chainrule serve`'s HTTP server (docs/SERVE.md says why this one).
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // C: Graphviz's cgraph + gvc. Only ChainRuleRender/Graphviz*.swift imports it.
@@ -37,7 +40,9 @@ let package = Package(
         // The graph script language: lexer → parser → AST → graph builder.
         .target(name: "GraphScript", dependencies: ["ChainRule", "ChainRuleSupport"]),
         // DOT writer, themes, number formatting, Graphviz wrapper, terminal views.
-        .target(name: "ChainRuleRender", dependencies: ["ChainRule", "ChainRuleSupport", "CGraphviz"]),
+        // Works around a crash in Graphviz 2.42's dot layout; only Graphviz.swift imports it.
+        .target(name: "CGraphvizGuard", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "ChainRuleRender", dependencies: ["ChainRule", "ChainRuleSupport", "CGraphviz", "CGraphvizGuard"]),
         // The lesson model: Markdown lesson parser, directives, step model, training, datasets.
         .target(name: "ChainRuleLessons", dependencies: ["ChainRule", "ChainRuleSupport", "GraphScript", "ChainRuleRender"]),
         // Files compiled into the binary (a folder → Swift source) by the EmbedFiles plugin,
@@ -56,11 +61,20 @@ let package = Package(
             exclude: ["Embedded"],
             plugins: ["EmbedFiles"]
         ),
+        // `chainrule serve`: the live graph view, lessons on demand, follow mode (docs/SERVE.md).
+        // Only ServeServer.swift imports FlyingFox; the routes are plain Swift.
+        .target(
+            name: "ChainRuleServe",
+            dependencies: [
+                "ChainRule", "ChainRuleSupport", "GraphScript", "ChainRuleRender", "ChainRuleLessons", "ChainRuleExport",
+                .product(name: "FlyingFox", package: "FlyingFox"),
+            ]
+        ),
         // The command-line tool.
         .executableTarget(
             name: "chainrule",
             dependencies: [
-                "ChainRule", "ChainRuleSupport", "GraphScript", "ChainRuleRender", "ChainRuleLessons", "ChainRulePlayer", "ChainRuleExport", "ShippedLessons",
+                "ChainRule", "ChainRuleSupport", "GraphScript", "ChainRuleRender", "ChainRuleLessons", "ChainRulePlayer", "ChainRuleExport", "ChainRuleServe", "ShippedLessons",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -103,25 +103,8 @@ public struct Backward: Sendable {
             guard let op = node.operation, let g = grads[index], needed?[index] ?? true else { continue }
             reached[index] = true
             let inputs = node.inputs
-            // Fast path: an elementwise operation on operands of the output's
-            // shape. Same numbers as `Operation.backward` (local ⊙ g), without
-            // building the local-derivative tensors.
-            if let rule = op.unaryRule {
-                let x = values[inputs[0].index]
-                if x.count == 1 && g.count == 1 && x.shape == g.shape {
-                    let local = rule.derivative(x.scalars[0], values[index].scalars[0])
-                    Backward.accumulate(local * g.scalars[0], into: inputs[0].index, shape: x.shape, &grads)
-                    continue
-                }
-            } else if let rule = op.binaryRule {
-                let a = values[inputs[0].index], b = values[inputs[1].index]
-                if a.count == 1 && b.count == 1 && g.count == 1 && a.shape == g.shape && b.shape == g.shape {
-                    let av = a.scalars[0], bv = b.scalars[0], gv = g.scalars[0]
-                    if wanted(inputs[0]) { Backward.accumulate(rule.da(av, bv) * gv, into: inputs[0].index, shape: a.shape, &grads) }
-                    if wanted(inputs[1]) { Backward.accumulate(rule.db(av, bv) * gv, into: inputs[1].index, shape: b.shape, &grads) }
-                    continue
-                }
-            }
+            // One-element operands (scalar scripts) take the kernels' fast path.
+            if Elementwise.scalarBackward(op, inputs, node: index, values, g, wanted: wanted, &grads) { continue }
             let contributions: [Tensor?]
             if op.unaryRule != nil {
                 contributions = [Elementwise.backward(op, values[inputs[0].index], values[index], g)]
@@ -148,16 +131,6 @@ public struct Backward: Sendable {
             }
         }
         return (grads, reached)
-    }
-
-    /// `grads[index] += contribution` for a one-element contribution.
-    @inline(__always)
-    private static func accumulate(_ contribution: Double, into index: Int, shape: [Int], _ grads: inout [Tensor?]) {
-        if grads[index] != nil {
-            grads[index]!.scalars[0] += contribution
-        } else {
-            grads[index] = Tensor(shape: shape, scalars: [contribution])
-        }
     }
 
     /// `total += contribution`, elementwise, in place.

@@ -131,20 +131,10 @@ public struct Graph: Sendable {
         values.reserveCapacity(nodes.count)
         for node in nodes {
             if let op = node.operation {
-                // Fast path for one-element operands (scalar scripts): the
-                // same rule `Operation.forward` applies, without the operand array.
-                if node.inputs.count == 1, let rule = op.unaryRule {
-                    let x = values[node.inputs[0].index]
-                    if x.count == 1 {
-                        values.append(Tensor(shape: x.shape, scalars: [rule.forward(x.scalars[0])]))
-                        continue
-                    }
-                } else if node.inputs.count == 2, let rule = op.binaryRule {
-                    let a = values[node.inputs[0].index], b = values[node.inputs[1].index]
-                    if a.count == 1 && b.count == 1 && a.shape == b.shape {
-                        values.append(Tensor(shape: node.shape, scalars: [rule.forward(a.scalars[0], b.scalars[0])]))
-                        continue
-                    }
+                // One-element operands (scalar scripts) take the kernels' fast path.
+                if let value = Elementwise.scalarForward(op, node.inputs, shape: node.shape, values) {
+                    values.append(value)
+                    continue
                 }
                 do {
                     values.append(try op.forward(node.inputs.map { values[$0.index] }, shape: node.shape))

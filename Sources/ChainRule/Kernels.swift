@@ -70,6 +70,60 @@ extension Elementwise {
         }
     }
 
+    /// The value of an elementwise operation whose operands have one
+    /// element each (scalar scripts), or `nil` when this fast path does not
+    /// apply: the rule `Operation.forward` applies, without the operand array.
+    @inline(__always)
+    static func scalarForward(_ op: Operation, _ inputs: [NodeID], shape: [Int], _ values: [Tensor]) -> Tensor? {
+        if inputs.count == 1, let rule = op.unaryRule {
+            let x = values[inputs[0].index]
+            guard x.count == 1 else { return nil }
+            return Tensor(shape: x.shape, scalars: [rule.forward(x.scalars[0])])
+        }
+        if inputs.count == 2, let rule = op.binaryRule {
+            let a = values[inputs[0].index], b = values[inputs[1].index]
+            guard a.count == 1 && b.count == 1 && a.shape == b.shape else { return nil }
+            return Tensor(shape: shape, scalars: [rule.forward(a.scalars[0], b.scalars[0])])
+        }
+        return nil
+    }
+
+    /// The backward step of node `index`, an elementwise operation on
+    /// one-element operands of the upstream gradient's shape: adds `local · g`
+    /// into each wanted operand's gradient and returns `true`; `false` when
+    /// this fast path does not apply. Same numbers as `Operation.backward`
+    /// (`local ⊙ g`), without building the local-derivative tensors.
+    @inline(__always)
+    static func scalarBackward(_ op: Operation, _ inputs: [NodeID], node index: Int, _ values: [Tensor], _ g: Tensor,
+                               wanted: (NodeID) -> Bool, _ grads: inout [Tensor?]) -> Bool {
+        if let rule = op.unaryRule {
+            let x = values[inputs[0].index]
+            guard x.count == 1 && g.count == 1 && x.shape == g.shape else { return false }
+            let local = rule.derivative(x.scalars[0], values[index].scalars[0])
+            accumulate(local * g.scalars[0], into: inputs[0].index, shape: x.shape, &grads)
+            return true
+        }
+        if let rule = op.binaryRule {
+            let a = values[inputs[0].index], b = values[inputs[1].index]
+            guard a.count == 1 && b.count == 1 && g.count == 1 && a.shape == g.shape && b.shape == g.shape else { return false }
+            let av = a.scalars[0], bv = b.scalars[0], gv = g.scalars[0]
+            if wanted(inputs[0]) { accumulate(rule.da(av, bv) * gv, into: inputs[0].index, shape: a.shape, &grads) }
+            if wanted(inputs[1]) { accumulate(rule.db(av, bv) * gv, into: inputs[1].index, shape: b.shape, &grads) }
+            return true
+        }
+        return false
+    }
+
+    /// `grads[index] += contribution` for a one-element contribution.
+    @inline(__always)
+    private static func accumulate(_ contribution: Double, into index: Int, shape: [Int], _ grads: inout [Tensor?]) {
+        if grads[index] != nil {
+            grads[index]!.scalars[0] += contribution
+        } else {
+            grads[index] = Tensor(shape: shape, scalars: [contribution])
+        }
+    }
+
     @inline(__always)
     private static func map(_ x: Tensor, _ f: (Double) -> Double) -> Tensor {
         let out = [Double](unsafeUninitializedCapacity: x.count) { o, count in

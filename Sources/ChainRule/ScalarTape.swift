@@ -26,6 +26,12 @@ import RealModule
 /// t.gradient(of: a)   // (1 − tanh²(−6)) · (−3)
 /// ```
 ///
+/// Every elementwise operation works on the tape. The common ones (`add`,
+/// `mul`, `tanh`, …) have op codes whose rule the compiler inlines; any
+/// other (`abs`, `maximum`, `leaky_relu`, `pow(x, y)`, …) is a `unary` or
+/// `binary` node whose rule, built once from its definition, is kept beside
+/// it — so a new operation needs nothing here.
+///
 /// The per-operation rules are the operations' definitions
 /// (Operations/Definitions+*.swift), the same the graph engine uses;
 /// `ScalarTapeTests` checks that both engines give identical values and
@@ -51,11 +57,19 @@ public struct ScalarTape: Sendable {
         case identity, neg, exp, log, recip, square, sqrt, sigmoid, relu, tanh, pow
         /// Two operands, as the `Operation` of the same name (no broadcasting: scalars).
         case add, sub, mul, div
+        /// Any other one-operand elementwise operation (`abs`, `leaky_relu`,
+        /// …): its rule, from the operation's definition, is kept beside the node.
+        case unary
+        /// Any other two-operand elementwise operation (`maximum`, `pow(x, y)`,
+        /// …): its rule is kept beside the node.
+        case binary
 
-        /// The equivalent graph operation (`pow` needs its exponent).
+        /// The equivalent graph operation (`pow` needs its exponent); `nil`
+        /// for a leaf and for `unary`/`binary`, whose operation is the node's
+        /// (`ScalarTape.operation(of:)`).
         public func operation(exponent: Double = 0) -> Operation? {
             switch self {
-            case .leaf: return nil
+            case .leaf, .unary, .binary: return nil
             case .identity: return .identity
             case .neg: return .neg
             case .exp: return .exp
@@ -93,7 +107,11 @@ public struct ScalarTape: Sendable {
             case .sub: self = .sub
             case .mul: self = .mul
             case .div: self = .div
-            default: return nil
+            default:
+                // Every other elementwise operation runs its definition's rule.
+                if operation.unaryRule != nil { self = .unary }
+                else if operation.binaryRule != nil { self = .binary }
+                else { return nil }
             }
         }
 
@@ -101,7 +119,7 @@ public struct ScalarTape: Sendable {
         @inlinable public var arity: Int {
             switch self {
             case .leaf: return 0
-            case .add, .sub, .mul, .div: return 2
+            case .add, .sub, .mul, .div, .binary: return 2
             default: return 1
             }
         }
@@ -171,7 +189,25 @@ public struct ScalarTape: Sendable {
     /// before it, which reads as zeros.
     @usableFromInline var storedGradients: ContiguousArray<Double> = []
     /// The literal exponents of `pow` nodes.
-    @usableFromInline var exponents: ContiguousArray<Double> = []
+    /// The rules kept beside `pow`, `unary` and `binary` nodes (their `b`
+    /// field is the slot here), each built once from its operation's definition.
+    var sideRules: ContiguousArray<SideRule> = []
+
+    /// A rule kept beside a node: a power's exponent, or another
+    /// elementwise operation, with its rule and (for two operands) the
+    /// second operand.
+    struct SideRule: Sendable {
+        let operation: Operation
+        let unary: UnaryRule?
+        let binary: BinaryRule?
+        let second: Int32
+        init(_ operation: Operation, second: Int32 = 0) {
+            self.operation = operation
+            unary = operation.unaryRule
+            binary = operation.binaryRule
+            self.second = second
+        }
+    }
 
     /// An empty tape; `capacity` reserves room for that many nodes.
     public init(capacity: Int = 0) {
@@ -225,35 +261,52 @@ public struct ScalarTape: Sendable {
     /// Adds a one-operand operation and computes its value.
     @inlinable @inline(__always) @discardableResult
     public mutating func apply(_ op: Op, _ a: Variable) -> Variable {
-        precondition(op.arity == 1 && op != .pow, "not a one-operand operation (use pow(_:_:) for powers)")
+        precondition(op.arity == 1 && op != .pow && op != .unary,
+                     "not a one-operand operation with a fast path (use pow(_:_:), or apply(_:_:) with the Operation)")
         let x = checkedValue(a.index)
-        return append(op, a.index, 0, Self.forward(op, x, 0, 0))
+        return append(op, a.index, 0, Self.forward(op, x, 0))
     }
 
     /// Adds a two-operand operation and computes its value.
     @inlinable @inline(__always) @discardableResult
     public mutating func apply(_ op: Op, _ a: Variable, _ b: Variable) -> Variable {
-        precondition(op.arity == 2, "not a two-operand operation")
+        precondition(op.arity == 2 && op != .binary, "not a two-operand operation with a fast path (use apply(_:_:) with the Operation)")
         let x = checkedValue(a.index), y = checkedValue(b.index)
-        return append(op, a.index, b.index, Self.forward(op, x, y, 0))
+        return append(op, a.index, b.index, Self.forward(op, x, y))
     }
 
     /// Adds `a ^ p` for a literal exponent `p`.
     @discardableResult
     public mutating func pow(_ a: Variable, _ p: Double) -> Variable {
+        appendSide(.pow, SideRule(.pow(p)), a)
+    }
+
+    /// Appends a node whose rule is kept beside it (`pow`, `unary`, `binary`).
+    mutating func appendSide(_ op: Op, _ rule: SideRule, _ a: Variable) -> Variable {
         let x = checkedValue(a.index)
-        let slot = Int32(exponents.count)
-        exponents.append(p)
-        return append(.pow, a.index, slot, Self.forward(.pow, x, 0, p))
+        let value = rule.unary.map { $0.forward(x) } ?? rule.binary!.forward(x, checkedValue(rule.second))
+        let slot = Int32(sideRules.count)
+        sideRules.append(rule)
+        return append(op, a.index, slot, value)
     }
 
     /// Adds any elementwise graph operation (`.add`, `.tanh`, `.pow(2)`, …).
     @discardableResult
     public mutating func apply(_ operation: Operation, _ operands: Variable...) -> Variable {
+        apply(operation, operands: operands)
+    }
+
+    @discardableResult
+    mutating func apply(_ operation: Operation, operands: [Variable]) -> Variable {
         guard let op = Op(operation) else { preconditionFailure("\(operation) is not a scalar operation") }
         precondition(operands.count == op.arity, "\(operation) takes \(op.arity) operand(s)")
-        if case .pow(let p) = operation { return pow(operands[0], p) }
-        return op.arity == 1 ? apply(op, operands[0]) : apply(op, operands[0], operands[1])
+        switch op {
+        case .pow, .unary: return appendSide(op, SideRule(operation), operands[0])
+        case .binary:
+            _ = checkedValue(operands[1].index)
+            return appendSide(op, SideRule(operation, second: operands[1].index), operands[0])
+        default: return op.arity == 1 ? apply(op, operands[0]) : apply(op, operands[0], operands[1])
+        }
     }
 
     @inlinable @inline(__always)
@@ -282,16 +335,26 @@ public struct ScalarTape: Sendable {
     /// The operands of a node (none for a leaf, one or two otherwise).
     public func operands(of v: Variable) -> [Variable] {
         let e = entry(v)
-        switch e.op.arity {
-        case 0: return []
-        case 1: return [Variable(raw: e.a)]
+        switch e.op {
+        case .leaf: return []
+        case .binary: return [Variable(raw: e.a), Variable(raw: sideRules[Int(e.b)].second)]
+        case _ where e.op.arity == 1: return [Variable(raw: e.a)]
         default: return [Variable(raw: e.a), Variable(raw: e.b)]
+        }
+    }
+    /// The graph operation of a node (`nil` for a leaf).
+    public func operation(of v: Variable) -> Operation? {
+        let e = entry(v)
+        switch e.op {
+        case .pow, .unary, .binary: return sideRules[Int(e.b)].operation
+        default: return e.op.operation()
         }
     }
     /// The exponent of a `pow` node.
     public func exponent(of v: Variable) -> Double? {
         let e = entry(v)
-        return e.op == .pow ? exponents[Int(e.b)] : nil
+        guard e.op == .pow, case .pow(let p) = sideRules[Int(e.b)].operation else { return nil }
+        return p
     }
 
     /// Replaces a leaf's value; call `forward()` to update the rest.
@@ -306,13 +369,16 @@ public struct ScalarTape: Sendable {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy(minimumCapacity: storage.capacity) }
         let n = storage.count
         let e = storage.entries, v = storage.values
-        exponents.withUnsafeBufferPointer { p in
+        sideRules.withUnsafeBufferPointer { side in
             for i in 0..<n {
                 let o = e[i].op
-                switch o.arity {
-                case 0: continue
-                case 1: v[i] = Self.forward(o, v[Int(e[i].a)], 0, o == .pow ? p[Int(e[i].b)] : 0)
-                default: v[i] = Self.forward(o, v[Int(e[i].a)], v[Int(e[i].b)], 0)
+                switch o {
+                case .leaf: continue
+                case .pow, .unary: v[i] = side[Int(e[i].b)].unary!.forward(v[Int(e[i].a)])
+                case .binary:
+                    let r = side[Int(e[i].b)]
+                    v[i] = r.binary!.forward(v[Int(e[i].a)], v[Int(r.second)])
+                default: v[i] = Self.forward(o, v[Int(e[i].a)], o.arity == 2 ? v[Int(e[i].b)] : 0)
                 }
             }
         }
@@ -332,7 +398,7 @@ public struct ScalarTape: Sendable {
         var reached = ContiguousArray<Bool>(repeating: false, count: n)
         let e = storage.entries, v = storage.values
         withExtendedLifetime(storage) {
-        exponents.withUnsafeBufferPointer { p in
+        sideRules.withUnsafeBufferPointer { side in
         storedGradients.withUnsafeMutableBufferPointer { g in
         reached.withUnsafeMutableBufferPointer { r in
             g[out] = seed
@@ -345,16 +411,27 @@ public struct ScalarTape: Sendable {
                 guard r[i] else { continue }
                 let entry = e[i]
                 let up = g[i]
-                switch entry.op.arity {
-                case 0: continue
-                case 1:
+                switch entry.op {
+                case .leaf: continue
+                case .pow, .unary:
                     let ia = Int(entry.a)
-                    let d = Self.derivative(entry.op, v[ia], 0, v[i], entry.op == .pow ? p[Int(entry.b)] : 0)
+                    g[ia] += side[Int(entry.b)].unary!.derivative(v[ia], v[i]) * up
+                    r[ia] = true
+                case .binary:
+                    let rule = side[Int(entry.b)]
+                    let ia = Int(entry.a), ib = Int(rule.second)
+                    g[ia] += rule.binary!.da(v[ia], v[ib]) * up
+                    g[ib] += rule.binary!.db(v[ia], v[ib]) * up
+                    r[ia] = true
+                    r[ib] = true
+                case _ where entry.op.arity == 1:
+                    let ia = Int(entry.a)
+                    let d = Self.derivative(entry.op, v[ia], 0, v[i])
                     g[ia] += d.da * up
                     r[ia] = true
                 default:
                     let ia = Int(entry.a), ib = Int(entry.b)
-                    let d = Self.derivative(entry.op, v[ia], v[ib], v[i], 0)
+                    let d = Self.derivative(entry.op, v[ia], v[ib], v[i])
                     // Same order as Graph.backward: operand 0's contribution first.
                     g[ia] += d.da * up
                     g[ib] += d.db * up
@@ -369,9 +446,11 @@ public struct ScalarTape: Sendable {
     // Each op code names its operation; the rule is the definition's (no
     // rule is written here).
 
-    /// `y = op(a)` or `y = a ∘ b`; `p` is `pow`'s exponent. A leaf's value is `a`.
+    /// `y = op(a)` or `y = a ∘ b` for the op codes with a fast path. A
+    /// leaf's value is `a`; `pow`, `unary` and `binary` use the rule kept
+    /// beside their node.
     @usableFromInline
-    static func forward(_ op: Op, _ a: Double, _ b: Double, _ p: Double) -> Double {
+    static func forward(_ op: Op, _ a: Double, _ b: Double) -> Double {
         switch op {
         case .leaf:     return a
         case .identity: return Operation.identity.unaryRule!.forward(a)
@@ -384,7 +463,7 @@ public struct ScalarTape: Sendable {
         case .sigmoid:  return Operation.sigmoid.unaryRule!.forward(a)
         case .relu:     return Operation.relu.unaryRule!.forward(a)
         case .tanh:     return Operation.tanh.unaryRule!.forward(a)
-        case .pow:      return Operation.pow(p).unaryRule!.forward(a)
+        case .pow, .unary, .binary: preconditionFailure("the rule is kept beside the node")
         case .add:      return Operation.add.binaryRule!.forward(a, b)
         case .sub:      return Operation.sub.binaryRule!.forward(a, b)
         case .mul:      return Operation.mul.binaryRule!.forward(a, b)
@@ -394,7 +473,7 @@ public struct ScalarTape: Sendable {
 
     /// The local derivatives `∂y/∂a` and `∂y/∂b` given the operands and the output `y`.
     @usableFromInline
-    static func derivative(_ op: Op, _ a: Double, _ b: Double, _ y: Double, _ p: Double) -> (da: Double, db: Double) {
+    static func derivative(_ op: Op, _ a: Double, _ b: Double, _ y: Double) -> (da: Double, db: Double) {
         @inline(__always) func unary(_ operation: Operation) -> (da: Double, db: Double) { (operation.unaryRule!.derivative(a, y), 0) }
         @inline(__always) func binary(_ operation: Operation) -> (da: Double, db: Double) {
             let rule = operation.binaryRule!
@@ -412,7 +491,7 @@ public struct ScalarTape: Sendable {
         case .sigmoid:  return unary(.sigmoid)
         case .relu:     return unary(.relu)
         case .tanh:     return unary(.tanh)
-        case .pow:      return unary(.pow(p))
+        case .pow, .unary, .binary: preconditionFailure("the rule is kept beside the node")
         case .add:      return binary(.add)
         case .sub:      return binary(.sub)
         case .mul:      return binary(.mul)
@@ -431,11 +510,8 @@ extension ScalarTape {
         for node in graph.nodes {
             guard node.shape.isEmpty else { return nil }
             if let operation = node.operation {
-                guard let op = Op(operation) else { return nil }
-                let xs = node.inputs.map { Variable($0.index) }
-                if case .pow(let p) = operation { pow(xs[0], p) }
-                else if op.arity == 1 { apply(op, xs[0]) }
-                else { apply(op, xs[0], xs[1]) }
+                guard Op(operation) != nil else { return nil }
+                apply(operation, operands: node.inputs.map { Variable($0.index) })
             } else {
                 leaf(graph.initialValues[node.id.index]!.scalar)
             }

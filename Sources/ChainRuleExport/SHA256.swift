@@ -3,7 +3,7 @@ import Foundation
 /// SHA-256 (FIPS 180-4), for the slideshow's Content-Security-Policy: the
 /// page allows exactly one script, its own, named by its hash, so no
 /// script or event handler that slipped into lesson text could ever run.
-enum SHA256 {
+package enum SHA256 {
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -15,7 +15,7 @@ enum SHA256 {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    static func digest(_ message: [UInt8]) -> [UInt8] {
+    package static func digest(_ message: [UInt8]) -> [UInt8] {
         var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
         var data = message
         let bitLength = UInt64(message.count) * 8
@@ -51,5 +51,5 @@ enum SHA256 {
     private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
 
     /// `'sha256-…'`, a CSP source expression for `text`.
-    static func cspSource(_ text: String) -> String { "'sha256-" + Data(digest(Array(text.utf8))).base64EncodedString() + "'" }
+    package static func cspSource(_ text: String) -> String { "'sha256-" + Data(digest(Array(text.utf8))).base64EncodedString() + "'" }
 }

@@ -7,6 +7,7 @@
 // The `dot` program is never spawned: layout and rendering happen in-process.
 
 import CGraphviz
+import CGraphvizGuard
 import Foundation
 
 /// An output format Graphviz renders to.
@@ -110,6 +111,16 @@ package enum Graphviz {
                 return readGeometry(g)
             }
         }
+    }
+
+    /// Whether the guard against Graphviz 2.42's `decompose` crash is in
+    /// place, and how many extra `decompose` calls it has made (see
+    /// `Sources/CGraphvizGuard/guard.c`).
+    package static var crashGuard: (installed: Bool, extraCalls: Int) {
+        let installed = (try? GraphvizRuntime.shared.withContext { _ throws(GraphvizError) in
+            GraphvizRuntime.shared.guardInstalled
+        }) ?? false
+        return (installed, chainrule_graphviz_guard_skips())
     }
 
     /// Graphviz's version, e.g. `"2.43.0"`.
@@ -231,6 +242,10 @@ final class GraphvizRuntime: @unchecked Sendable {
     /// Created on first use, under `lock`; never freed (one per process).
     private var context: OpaquePointer?
     private var contextError: GraphvizError?
+    /// Whether the guard around dot's `decompose` is in place (Linux x86-64
+    /// with the plugin loaded by us first); `CHAINRULE_GRAPHVIZ_GUARD=off`
+    /// leaves it out, to reproduce the crash it prevents.
+    private(set) var guardInstalled = false
     /// Attribute names handed to `agget` (it wants `char *`), kept for the process's life.
     private var names: [String: UnsafeMutablePointer<CChar>] = [:]
 
@@ -253,6 +268,11 @@ final class GraphvizRuntime: @unchecked Sendable {
             if let created {
                 context = created
                 _ = endCall(stage: "context", status: 0)
+                // Before any layout: Graphviz 2.42's dot crashes after a few
+                // hundred layouts in one process (see Sources/CGraphvizGuard).
+                if ProcessInfo.processInfo.environment["CHAINRULE_GRAPHVIZ_GUARD"] != "off" {
+                    guardInstalled = chainrule_graphviz_guard_install() == 1
+                }
             } else {
                 contextError = endCall(stage: "context", status: -1)
                     ?? GraphvizError(stage: "context", message: "gvContext() returned NULL")

@@ -9,7 +9,7 @@ struct ChainRuleCommand: ParsableCommand {
         commandName: "chainrule",
         abstract: "Forward and backward passes of small graphs, drawn like a textbook.",
         version: chainruleVersion,
-        subcommands: [Eval.self, Check.self, Draw.self, Lessons.self, Lesson.self, Lint.self, Export.self, Doctor.self]
+        subcommands: [Eval.self, Check.self, Draw.self, Lessons.self, Lesson.self, Lint.self, Export.self, Serve.self, Doctor.self]
     )
 
     /// A root flag rather than `CommandConfiguration(version:)`, so that the

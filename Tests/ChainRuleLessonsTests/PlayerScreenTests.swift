@@ -7,7 +7,7 @@ import Testing
 /// 60×20 keeps the title and `step k/n` in view, no line is wider than the
 /// terminal, no number is split across lines; long steps page with a marker;
 /// a resize redraws; `g` N, Home/End, `?` and `e` work.
-@Suite(.serialized) struct PlayerScreenTests {
+@Suite(.serialized, .enabled(if: Tmux.path != nil, "tmux is not installed")) struct PlayerScreenTests {
     /// Problems with one captured screen, as messages (empty when fine).
     static func problems(_ screen: String, columns: Int, rows: Int, title: String, step: Int, of count: Int) -> [String] {
         var found: [String] = []
@@ -37,12 +37,9 @@ import Testing
     /// Plays `lesson` to its end at `columns`×`rows`, checking every page of every step.
     func playThrough(_ lesson: String, title: String, steps count: Int, columns: Int, rows: Int,
                      resizeAt: Int? = nil, timeout: Double = 240) throws {
-        let bin = try #require(Repository.chainrule, "build the chainrule executable first")
-        let t = try Tmux(session: "screens")
-        defer { t.kill() }
-        let (folder, cd) = try playFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try t.start("\(cd) && \(Repository.shellQuote(bin)) lesson \(lesson); echo EXIT=$?; sleep 120", width: columns, height: rows)
+        let play = try PlayerSession(["lesson", lesson], session: "screens", width: columns, height: rows)
+        defer { play.close() }
+        let t = play.tmux
         var size = (columns: columns, rows: rows)
         var pages = 0
         for step in 1...count {
@@ -98,12 +95,9 @@ import Testing
 
     /// `g` N, End/Home, `?` and `e` (the explanation comes from the operation's definition).
     @Test func navigationAndExplain() throws {
-        let bin = try #require(Repository.chainrule)
-        let t = try Tmux(session: "keys")
-        defer { t.kill() }
-        let (folder, cd) = try playFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try t.start("\(cd) && \(Repository.shellQuote(bin)) lesson apples; echo EXIT=$?; sleep 60", width: 80, height: 24)
+        let play = try PlayerSession(["lesson", "apples"], session: "keys", width: 80, height: 24)
+        defer { play.close() }
+        let t = play.tmux
         var screen = try t.waitFor { $0.contains("step 1/24") }
         #expect(screen.contains("Output/apples/current.svg"), "the first screen says where the live figure is")
         try t.keys("g", "1", "8", "Enter")

@@ -3,9 +3,10 @@ import ChainRuleLessons
 import ChainRulePlayer
 import Foundation
 import Testing
+import TestSupport
 
-/// The package root (three levels above this file).
-let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+/// The package root.
+let packageRoot: URL = Repository.root
 
 /// Loads a shipped lesson by id, naming it `Lessons/NN-id.md` in messages.
 func shippedLesson(_ id: String) throws -> Lesson {

@@ -3,39 +3,19 @@ import Foundation
 import TestSupport
 import Testing
 
-/// The built `chainrule` executable.
-private func chainruleBinary() -> String? { Repository.chainrule }
-
-private func which(_ tool: String) -> String? { Repository.which(tool) }
-
 /// Runs a program through the shared runner (clean environment, time limit),
 /// returning its exit status, stdout and stderr.
 @discardableResult
-private func run(_ path: String, _ args: [String], cwd: URL = packageRoot, env: [String: String] = [:]) throws
+private func run(_ path: String, _ args: [String], cwd: URL = Repository.root, env: [String: String] = [:]) throws
     -> (status: Int32, out: String, err: String) {
     let r = try ProcessRunner.run(path, args, environment: env, directory: cwd)
     return (r.status, r.stdout, r.stderr)
 }
 
-private extension Tmux {
-    convenience init(tmux: String) throws { try self.init(session: "lesson") }
-}
-
-private func shellQuote(_ s: String) -> String { Repository.shellQuote(s) }
-
-/// A new temporary folder for a played lesson to write `Output/<id>/current.svg`
-/// into (never the checkout), and the shell words that enter it with the
-/// package's lessons at hand.
-func playFolder() throws -> (url: URL, cd: String) {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-play-\(getpid())-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    let lessons = packageRoot.appendingPathComponent("Lessons").path
-    return (dir, "cd \(shellQuote(dir.path)) && export CHAINRULE_LESSONS=\(shellQuote(lessons))")
-}
-
+/// The player on a real terminal (tmux, `PlayerSession`), and without one.
 @Suite(.serialized) struct TerminalPlayerTests {
     @Test func notATerminalPrintsEveryStep() throws {
-        let bin = try #require(chainruleBinary(), "build the chainrule executable first")
+        let bin = try #require(Repository.chainrule, "build the chainrule executable first")
         let r = try run(bin, ["lesson", "apples"])
         #expect(r.status == 0)
         #expect(r.out.contains("step 1/24") && r.out.contains("step 24/24"))
@@ -47,7 +27,7 @@ func playFolder() throws -> (url: URL, cd: String) {
     }
 
     @Test func listsLessons() throws {
-        let bin = try #require(chainruleBinary())
+        let bin = try #require(Repository.chainrule, "build the chainrule executable first")
         let r = try run(bin, ["lessons"])
         #expect(r.status == 0)
         let lines = r.out.split(separator: "\n")
@@ -66,11 +46,10 @@ func playFolder() throws -> (url: URL, cd: String) {
     }
 
     @Test func badLessonsFailWithLocatedErrors() throws {
-        let bin = try #require(chainruleBinary())
+        let bin = try #require(Repository.chainrule, "build the chainrule executable first")
         let missing = try run(bin, ["lesson", "no-such-lesson"])
         #expect(missing.status != 0 && missing.err.contains("no lesson named 'no-such-lesson'"))
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-cli-\(getpid())-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Repository.temporaryDirectory("bad-lesson")
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("01-bad.md")
         try "# Bad\n\n```graph\nx = 2\ny = x +\n```\n".write(to: file, atomically: true, encoding: .utf8)
@@ -85,17 +64,11 @@ func playFolder() throws -> (url: URL, cd: String) {
 
     /// Drives the interactive player in tmux: next (Enter, Space, →), back (b, ←), quit (q),
     /// and checks the terminal is back in canonical mode with echo afterwards.
-    @Test func interactiveNextBackQuit() throws {
-        let bin = try #require(chainruleBinary())
-        let tmuxPath = try #require(which("tmux"), "tmux is needed for the terminal test")
-        let t = try Tmux(tmux: tmuxPath)
-        defer { t.kill() }
-        let stty = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-stty-\(getpid())-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: stty) }
-        let play = try playFolder()
-        defer { try? FileManager.default.removeItem(at: play.url) }
-        let cmd = "\(play.cd) && \(shellQuote(bin)) lesson apples; echo EXIT=$?; stty -a > \(shellQuote(stty.path)); sleep 60"
-        try t.start(cmd)
+    @Test(.enabled(if: Tmux.path != nil, "tmux is not installed"))
+    func interactiveNextBackQuit() throws {
+        let play = try PlayerSession(["lesson", "apples"], recordsTerminalModes: true)
+        defer { play.close() }
+        let t = play.tmux
         var screen = try t.waitFor { $0.contains("step 1/24") }
         #expect(screen.contains("step 1/24"))
         #expect(screen.contains("Enter/Space/→ next · b/← back · q quit"))
@@ -116,14 +89,12 @@ func playFolder() throws -> (url: URL, cd: String) {
         screen = try t.waitFor { $0.contains("step 2/24") }
         #expect(screen.contains("step 2/24"))
         // The frame of the step on screen is written for a viewer.
-        let frame = play.url.appendingPathComponent("Output/apples/current.svg")
+        let frame = play.folder.appendingPathComponent("Output/apples/current.svg")
         #expect(FileManager.default.fileExists(atPath: frame.path))
         try t.keys("q")
         screen = try t.waitFor { $0.contains("EXIT=") }
         #expect(screen.contains("EXIT=0"))
-        let settings = try t.waitFor(5) { _ in FileManager.default.fileExists(atPath: stty.path) }
-        _ = settings
-        let modes = try String(contentsOf: stty, encoding: .utf8)
+        let modes = try play.terminalModes()
         #expect(modes.contains(" icanon") && !modes.contains("-icanon"))
         #expect(modes.contains(" echo ") && !modes.contains("-echo "))
     }
@@ -131,16 +102,13 @@ func playFolder() throws -> (url: URL, cd: String) {
     /// `--quiz` in a terminal: an expression as a right answer, a wrong answer
     /// then the hint and a right one, two wrong answers then the reveal, and
     /// the final score.
-    @Test func quizInATerminal() throws {
-        let bin = try #require(chainruleBinary())
-        let tmuxPath = try #require(which("tmux"), "tmux is needed for the terminal test")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-quiz-\(getpid())-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        try QuizFixture.markdown.write(to: dir.appendingPathComponent("01-quiz.md"), atomically: true, encoding: .utf8)
-        let t = try Tmux(tmux: tmuxPath)
-        defer { t.kill() }
-        try t.start("cd \(shellQuote(dir.path)) && \(shellQuote(bin)) lesson 01-quiz.md --quiz; echo EXIT=$?; sleep 60")
+    @Test(.enabled(if: Tmux.path != nil, "tmux is not installed"))
+    func quizInATerminal() throws {
+        let play = try PlayerSession(["lesson", "01-quiz.md", "--quiz"]) { folder in
+            try QuizFixture.markdown.write(to: folder.appendingPathComponent("01-quiz.md"), atomically: true, encoding: .utf8)
+        }
+        defer { play.close() }
+        let t = play.tmux
         var screen = try t.waitFor { $0.contains("step 1/") }
         try t.keys("Enter")
         // 1. forward z: an expression, right at once.
@@ -198,38 +166,27 @@ func playFolder() throws -> (url: URL, cd: String) {
     }
 
     /// Ctrl-C while playing: the terminal is restored and the player exits.
-    @Test func interruptRestoresTheTerminal() throws {
-        let bin = try #require(chainruleBinary())
-        let tmuxPath = try #require(which("tmux"))
-        let t = try Tmux(tmux: tmuxPath)
-        defer { t.kill() }
-        let stty = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-stty-\(getpid())-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: stty) }
-        let play = try playFolder()
-        defer { try? FileManager.default.removeItem(at: play.url) }
-        let cmd = "\(play.cd) && \(shellQuote(bin)) lesson chain-rule; echo EXIT=$?; stty -a > \(shellQuote(stty.path)); sleep 60"
-        try t.start(cmd)
+    @Test(.enabled(if: Tmux.path != nil, "tmux is not installed"))
+    func interruptRestoresTheTerminal() throws {
+        let play = try PlayerSession(["lesson", "chain-rule"], recordsTerminalModes: true)
+        defer { play.close() }
+        let t = play.tmux
         _ = try t.waitFor { $0.contains("step 1/") }
         try t.keys("Enter")
         _ = try t.waitFor { $0.contains("step 2/") }
         try t.keys("C-c")
         let screen = try t.waitFor { $0.contains("EXIT=") }
         #expect(screen.contains("EXIT=130") || screen.contains("EXIT=0"))
-        _ = try t.waitFor(5) { _ in FileManager.default.fileExists(atPath: stty.path) }
-        let modes = try String(contentsOf: stty, encoding: .utf8)
+        let modes = try play.terminalModes()
         #expect(!modes.contains("-icanon") && !modes.contains("-echo "))
     }
 
     /// NO_COLOR turns colour off even on a terminal.
-    @Test func noColorOnATerminal() throws {
-        let bin = try #require(chainruleBinary())
-        let tmuxPath = try #require(which("tmux"))
-        let t = try Tmux(tmux: tmuxPath)
-        defer { t.kill() }
-        let play = try playFolder()
-        defer { try? FileManager.default.removeItem(at: play.url) }
-        let cmd = "\(play.cd) && NO_COLOR=1 \(shellQuote(bin)) lesson apples; sleep 60"
-        try t.start(cmd)
+    @Test(.enabled(if: Tmux.path != nil, "tmux is not installed"))
+    func noColorOnATerminal() throws {
+        let play = try PlayerSession(["lesson", "apples"], environment: ["NO_COLOR": "1"])
+        defer { play.close() }
+        let t = play.tmux
         _ = try t.waitFor { $0.contains("step 1/24") }
         let colored = try t.screen(colors: true)
         #expect(!colored.contains("\u{1B}[31m") && !colored.contains("\u{1B}[1;33m"))

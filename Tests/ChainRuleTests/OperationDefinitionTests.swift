@@ -86,11 +86,17 @@ import Testing
         }
     }
 
-    /// The scalar tape runs the same definitions: every scalar operation it
-    /// has gives the graph engine's values and gradients.
+    /// The scalar tape runs the same definitions: every elementwise
+    /// operation, with an op code of its own or not, gives the graph
+    /// engine's values and gradients.
     @Test func scalarTapeUsesTheDefinitions() throws {
-        for code in ScalarTape.Op.allCases where code != .leaf {
-            let op = code.operation(exponent: 3)!
+        let elementwise = Operation.catalog.filter { ScalarTape.Op($0) != nil }
+        #expect(elementwise.count == Operation.catalog.filter { $0.unaryRule != nil || $0.binaryRule != nil }.count)
+        #expect(elementwise.contains(.abs) && elementwise.contains(.maximum) && elementwise.contains(.power))
+        for code in ScalarTape.Op.allCases where code != .leaf && code != .unary && code != .binary {
+            #expect(elementwise.contains { ScalarTape.Op($0) == code }, "\(code)")
+        }
+        for op in elementwise + [.pow(3), .leakyRelu(slope: 0.2)] {
             var g = Graph()
             let x = g.leaf("x", Tensor(0.8)), w = g.leaf("w", Tensor(-1.7))
             let y = try g.apply(op, op.arity == 1 ? [x] : [x, w])
@@ -99,6 +105,14 @@ import Testing
             tape.backward(from: ScalarTape.Variable(y.index))
             #expect(tape.value(of: ScalarTape.Variable(y.index)) == pass.forward.value(of: y).scalar, "\(op)")
             #expect(tape.gradient(of: ScalarTape.Variable(x.index)) == pass.gradient(of: x)!.scalar, "\(op)")
+            if op.arity == 2 {
+                #expect(tape.gradient(of: ScalarTape.Variable(w.index)) == pass.gradient(of: w)!.scalar, "\(op)")
+            }
+            #expect(tape.operation(of: ScalarTape.Variable(y.index)) == op)
+            var tape2 = tape
+            tape2.setValue(0.3, of: ScalarTape.Variable(x.index))
+            tape2.forward()
+            #expect(tape2.value(of: ScalarTape.Variable(y.index)) == (op.arity == 1 ? op.unaryRule!.forward(0.3) : op.binaryRule!.forward(0.3, -1.7)))
         }
     }
 }
