@@ -17,7 +17,7 @@ BUILD_FLAGS ?= -Xcc -gdwarf-4
 
 # The suites `make check` leaves out: they drive tmux or Chromium, fault the
 # filesystem, run `chainrule serve`, or export every lesson (minutes on two cores).
-SLOW_TESTS := ExportBrowserTests|SlideshowRoomTests|SlideshowFollowTests|SlideshowQuizBrowserTests|ServeTests|TerminalPlayerTests|PlayerScreenTests|TerminalInjectionTests|FaultTests|LessonHardeningTests|ShippedLessonTests|ExportTests|ExportCommandTests
+SLOW_TESTS := ExportBrowserTests|HandoutPrintTests|SlideshowRoomTests|SlideshowFollowTests|SlideshowQuizBrowserTests|ServeTests|TerminalPlayerTests|PlayerScreenTests|TerminalInjectionTests|FaultTests|LessonHardeningTests|ShippedLessonTests|ExportTests|ExportCommandTests
 
 swift:
 	@scripts/check-swift.sh $(SWIFT)
