@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 
 /// A one-line progress bar on stderr, only when stderr is a terminal:
 ///
@@ -12,13 +13,15 @@ import Darwin
 ///
 /// Redrawn at most once per percent; cleared at the end. When stderr is not
 /// a terminal (CI logs, pipes) it prints nothing at all.
-public final class ExportProgress {
+/// Safe to advance from several threads (lessons exported at once).
+public final class ExportProgress: @unchecked Sendable {
     public let total: Int
     public private(set) var done = 0
     private let enabled: Bool
     private let width: Int
     private var lastDrawn = -1
     private var label = ""
+    private let lock = NSLock()
 
     /// `enabled: nil` decides by `isatty(2)`.
     public init(total: Int, enabled: Bool? = nil) {
@@ -35,6 +38,8 @@ public final class ExportProgress {
 
     /// Advances by `count` items; `label` names what is being done.
     public func advance(_ count: Int = 1, label: String? = nil) {
+        lock.lock()
+        defer { lock.unlock() }
         done = min(done + count, total)
         var relabelled = false
         if let label, label != self.label { self.label = label; relabelled = true }
@@ -47,6 +52,8 @@ public final class ExportProgress {
 
     /// Erases the bar.
     public func finish() {
+        lock.lock()
+        defer { lock.unlock() }
         guard enabled else { return }
         put("\r\u{1B}[2K")
     }

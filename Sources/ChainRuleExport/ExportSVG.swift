@@ -1,3 +1,4 @@
+import ChainRuleSupport
 import Foundation
 
 /// Post-processing of the SVG that Graphviz writes, for files and for
@@ -8,14 +9,23 @@ public enum ExportSVG {
 
     /// A standalone SVG file: Graphviz's output with the export marker after
     /// the XML declaration.
+    ///
+    /// Works on the bytes (every cut is at an ASCII character): a frame's
+    /// SVG is tens of kilobytes and an export writes hundreds of them.
     public static func file(_ svg: [UInt8]) -> [UInt8] {
-        var text = String(decoding: svg, as: UTF8.self)
-        if text.hasPrefix("<?xml"), let end = text.range(of: "?>") {
-            text.insert(contentsOf: "\n" + marker, at: end.upperBound)
+        var out: [UInt8] = []
+        out.reserveCapacity(svg.count + marker.utf8.count + 1)
+        if svg.starts(with: xmlDeclaration), let end = firstIndex(of: declarationEnd, in: svg) {
+            out += svg[..<(end + 2)]
+            out.append(UInt8(ascii: "\n"))
+            out += marker.utf8
+            out += svg[(end + 2)...]
         } else {
-            text = marker + "\n" + text
+            out += marker.utf8
+            out.append(UInt8(ascii: "\n"))
+            out += svg
         }
-        return Array(text.utf8)
+        return out
     }
 
     /// The `<svg>…</svg>` element for an HTML page: no XML declaration,
@@ -23,44 +33,65 @@ public enum ExportSVG {
     /// keeps the aspect), an accessible name, and `id`s made unique with
     /// `idPrefix` so many figures can share one page.
     public static func inline(_ svg: [UInt8], idPrefix: String, label: String) -> String {
-        var text = String(decoding: svg, as: UTF8.self)
-        text = removingComments(text)
-        guard let start = text.range(of: "<svg") else { return "" }
-        text = String(text[start.lowerBound...])
-        if let end = text.range(of: "</svg>", options: .backwards) {
-            text = String(text[..<end.upperBound])
-        }
+        let text = removingComments(svg)
+        guard let start = firstIndex(of: svgOpen, in: text) else { return "" }
+        var end = text.count
+        if let close = lastIndex(of: svgClose, in: text, from: start) { end = close + svgClose.count }
+        var element = text[start..<end]
         // The root element's attributes: drop width/height, add role and label.
-        if let close = text.firstIndex(of: ">") {
-            var head = String(text[text.startIndex..<close])
+        if let close = element.firstIndex(of: UInt8(ascii: ">")) {
+            var head = String(decoding: element[..<close], as: UTF8.self)
             // Let small figures grow, but not past 1.8× their natural size.
             let points = Double(attribute("width", in: head).filter { $0.isNumber || $0 == "." }) ?? 0
             let cap = points > 0 ? " style=\"max-width: \(Int((points * 4 / 3 * 1.8).rounded()))px\"" : ""
             head = removingAttribute("width", from: head)
             head = removingAttribute("height", from: head)
             head += " class=\"figure-svg\" role=\"img\" aria-label=\"\(ExportHTML.escape(label))\" preserveAspectRatio=\"xMidYMid meet\"" + cap
-            text = head + text[close...]
+            element = ArraySlice(Array(head.utf8) + element[close...])
         }
         // Unique ids (Graphviz writes id="graph0", id="node1", …; the render
         // library may write its own). Rewrite id="…" and url(#…)/href="#…".
-        text = prefixingIDs(text, prefix: idPrefix)
-        return text
+        return String(decoding: prefixingIDs(Array(element), prefix: idPrefix), as: UTF8.self)
     }
 
-    static func removingComments(_ text: String) -> String {
-        var out = ""
-        var rest = Substring(text)
-        while let open = rest.range(of: "<!--") {
-            out += rest[..<open.lowerBound]
-            guard let close = rest[open.upperBound...].range(of: "-->") else { rest = ""; break }
-            rest = rest[close.upperBound...]
+    private static let xmlDeclaration = Array("<?xml".utf8)
+    private static let declarationEnd = Array("?>".utf8)
+    private static let svgOpen = Array("<svg".utf8)
+    private static let svgClose = Array("</svg>".utf8)
+    private static let commentOpen = Array("<!--".utf8)
+    private static let commentClose = Array("-->".utf8)
+    private static let doctype = Array("<!DOCTYPE".utf8)
+
+    /// `svg` without its `<!-- … -->` comments (an unclosed one runs to the
+    /// end) and without the first `<!DOCTYPE …>` left after that.
+    static func removingComments(_ svg: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(svg.count)
+        var rest = 0
+        while let open = firstIndex(of: commentOpen, in: svg, from: rest) {
+            out += svg[rest..<open]
+            guard let close = firstIndex(of: commentClose, in: svg, from: open + commentOpen.count) else {
+                rest = svg.count
+                break
+            }
+            rest = close + commentClose.count
         }
-        out += rest
-        // The DOCTYPE too.
-        if let d = out.range(of: "<!DOCTYPE"), let e = out[d.upperBound...].firstIndex(of: ">") {
-            out.removeSubrange(d.lowerBound...e)
+        out += svg[rest...]
+        if let d = firstIndex(of: doctype, in: out),
+           let e = out[(d + doctype.count)...].firstIndex(of: UInt8(ascii: ">")) {
+            out.removeSubrange(d...e)
         }
         return out
+    }
+
+    /// Where `needle` last occurs in `haystack` at or after `start`.
+    static func lastIndex(of needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+        var i = haystack.count - needle.count
+        while i >= start {
+            if haystack[i] == needle[0] && haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
+            i -= 1
+        }
+        return nil
     }
 
     static func removingAttribute(_ name: String, from head: String) -> String {
@@ -75,11 +106,26 @@ public enum ExportSVG {
         return head
     }
 
-    static func prefixingIDs(_ text: String, prefix: String) -> String {
-        var out = text
-        out = out.replacingAll(" id=\"", with: " id=\"\(prefix)")
-        out = out.replacingAll("url(#", with: "url(#\(prefix)")
-        out = out.replacingAll("href=\"#", with: "href=\"#\(prefix)")
+    static func prefixingIDs(_ svg: [UInt8], prefix: String) -> [UInt8] {
+        var out = svg
+        for target in [" id=\"", "url(#", "href=\"#"] {
+            out = replacingAll(Array(target.utf8), with: Array((target + prefix).utf8), in: out)
+        }
+        return out
+    }
+
+    /// Every occurrence of `target` in `bytes` replaced, left to right.
+    static func replacingAll(_ target: [UInt8], with replacement: [UInt8], in bytes: [UInt8]) -> [UInt8] {
+        guard !target.isEmpty else { return bytes }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 8)
+        var rest = 0
+        while let r = firstIndex(of: target, in: bytes, from: rest) {
+            out += bytes[rest..<r]
+            out += replacement
+            rest = r + target.count
+        }
+        out += bytes[rest...]
         return out
     }
 
@@ -150,20 +196,5 @@ public enum ExportSVG {
         guard let r = tag.range(of: " \(name)=\"") else { return "" }
         let value = tag[r.upperBound...].prefix { $0 != "\"" }
         return String(value)
-    }
-}
-
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var out = ""
-        var rest = Substring(self)
-        while let r = rest.range(of: target) {
-            out += rest[..<r.lowerBound]
-            out += replacement
-            rest = rest[r.upperBound...]
-        }
-        out += rest
-        return out
     }
 }

@@ -20,8 +20,16 @@ public struct ExportOptions: Sendable {
     /// Also write each graph with inferred neurons folded at this level
     /// (`collapsed.svg` …, see `CollapsedFigure`) and end the slideshow with it.
     public var collapse: CollapseLevel?
+<<<<<<< HEAD
     /// The paper of the worksheets and answer keys (`--page`; the locale's by default).
     public var paper: PaperSize = .forLocale()
+=======
+    /// How many lessons are exported at once, on as many threads (`--jobs`).
+    /// `nil`: one per processor. The files are the same bytes whatever the
+    /// number: each lesson is exported on its own, Graphviz calls are
+    /// serialized, and the results are gathered in the lessons' order.
+    public var jobs: Int?
+>>>>>>> main
 
     /// Export into `directory` with `theme`; `formats` and `progress` as above.
     public init(directory: URL, theme: FigureTheme = .light, formats: [GraphvizFormat]? = nil, progress: Bool? = nil) {
@@ -100,22 +108,34 @@ public struct LessonExporter {
         var renders = 0
         var training = 0.0
         do throws(ExportError) {
+            // A repeated id stops the export at that lesson (the ones before it are exported).
             var ids: Set<String> = []
-            for lesson in lessons {
-                guard ids.insert(lesson.id).inserted else {
-                    throw ExportError("two lessons have the id '\(lesson.id)'; export them separately with -o")
-                }
+            var repeated: ExportError?
+            var count = lessons.count
+            for (i, lesson) in lessons.enumerated() where !ids.insert(lesson.id).inserted {
+                repeated = ExportError("two lessons have the id '\(lesson.id)'; export them separately with -o")
+                count = i
+                break
+            }
+            let options = self.options
+            let outcomes = try Self.exportEach(Array(lessons[..<count]), jobs: options.jobs) { lesson throws(ExportError) in
                 let exported = try LessonExport(lesson: lesson, options: options, store: store, progress: progress)
                 try exported.run()
-                renders += exported.renders
-                training += exported.trainingSeconds
-                results.append(ExportSummary.LessonResult(id: lesson.id, title: lesson.title,
-                                                          frames: lesson.steps.count, frameFiles: exported.frameFiles,
-                                                          slideshow: lesson.id + "/index.html"))
                 let card = LessonIndexPage.Card(sortKey: Self.sortKey(lesson), html: LessonIndexPage.card(exported.indexEntry))
                 try store.write("<!-- \(Self.cardMarker) \(card.sortKey) -->\n" + card.html, to: lesson.id + "/" + Self.cardName)
-                cards.append(card)
+                return LessonOutcome(renders: exported.renders, trainingSeconds: exported.trainingSeconds,
+                                     result: ExportSummary.LessonResult(id: lesson.id, title: lesson.title,
+                                                                        frames: lesson.steps.count, frameFiles: exported.frameFiles,
+                                                                        slideshow: lesson.id + "/index.html"),
+                                     card: card)
             }
+            for outcome in outcomes {
+                renders += outcome.renders
+                training += outcome.trainingSeconds
+                results.append(outcome.result)
+                cards.append(outcome.card)
+            }
+            if let repeated { throw repeated }
             // Lessons exported earlier into this folder stay in the list.
             cards += Self.earlierCards(in: options.directory, except: ids)
             let index = LessonIndexPage(cards: cards, theme: options.theme)
@@ -134,7 +154,103 @@ public struct LessonExporter {
     }
 }
 
+/// What the export of one lesson gives back to the summary and the lesson list.
+struct LessonOutcome: Sendable {
+    var renders: Int
+    var trainingSeconds: Double
+    var result: ExportSummary.LessonResult
+    var card: LessonIndexPage.Card
+}
+
 extension LessonExporter {
+    /// Runs `body` for every lesson, `jobs` at a time (`nil`: one per
+    /// processor), and returns the outcomes in the lessons' order.
+    ///
+    /// Lessons are handed out in order. After a failure no further lesson
+    /// starts (the ones already running finish), and the failure of the
+    /// earliest lesson is thrown, as a one-at-a-time export would.
+    /// Each worker thread gets an 8 MiB stack, like the main thread's
+    /// (Graphviz's layout recurses). If a thread cannot be created, the
+    /// others (the calling thread at least) do its share.
+    static func exportEach(_ lessons: [Lesson], jobs: Int?,
+                           _ body: @escaping @Sendable (Lesson) throws(ExportError) -> LessonOutcome) throws(ExportError) -> [LessonOutcome] {
+        let workers = max(1, min(jobs ?? ProcessInfo.processInfo.activeProcessorCount, lessons.count))
+        if workers == 1 {
+            var outcomes: [LessonOutcome] = []
+            for lesson in lessons { outcomes.append(try body(lesson)) }
+            return outcomes
+        }
+        let queue = LessonQueue(count: lessons.count)
+        let work: @Sendable () -> Void = {
+            while let i = queue.next() {
+                do throws(ExportError) { queue.finish(i, .success(try body(lessons[i]))) } catch { queue.finish(i, .failure(error)) }
+            }
+        }
+        // Joined before returning: nothing of the export (its store, whose
+        // end re-raises an interrupting signal) outlives this call.
+        var threads: [pthread_t] = []
+        for _ in 1..<workers {
+            var attributes = pthread_attr_t()
+            pthread_attr_init(&attributes)
+            pthread_attr_setstacksize(&attributes, 8 << 20)
+            let box = Unmanaged.passRetained(WorkerBox(work)).toOpaque()
+            var thread = pthread_t()
+            let status = pthread_create(&thread, &attributes, { raw in
+                Unmanaged<WorkerBox>.fromOpaque(raw!).takeRetainedValue().work()
+                return nil
+            }, box)
+            pthread_attr_destroy(&attributes)
+            if status == 0 { threads.append(thread) } else { Unmanaged<WorkerBox>.fromOpaque(box).release() }
+        }
+        work()
+        for thread in threads { pthread_join(thread, nil) }
+        return try queue.outcomes()
+    }
+
+    /// A worker thread's body.
+    final class WorkerBox: @unchecked Sendable {
+        let work: @Sendable () -> Void
+        init(_ work: @escaping @Sendable () -> Void) { self.work = work }
+    }
+
+    /// The lessons' indices handed to the workers, and what each gave back.
+    final class LessonQueue: @unchecked Sendable {
+        private let lock = NSLock()
+        private var nextIndex = 0
+        private var firstFailure = Int.max
+        private var results: [Result<LessonOutcome, ExportError>?]
+
+        init(count: Int) { results = Array(repeating: nil, count: count) }
+
+        /// The next lesson to export, or nil when all are handed out or one failed.
+        func next() -> Int? {
+            lock.lock(); defer { lock.unlock() }
+            guard nextIndex < results.count, firstFailure == .max else { return nil }
+            nextIndex += 1
+            return nextIndex - 1
+        }
+
+        func finish(_ i: Int, _ result: Result<LessonOutcome, ExportError>) {
+            lock.lock(); defer { lock.unlock() }
+            results[i] = result
+            if case .failure = result { firstFailure = min(firstFailure, i) }
+        }
+
+        /// The outcomes in order, or the earliest lesson's failure.
+        func outcomes() throws(ExportError) -> [LessonOutcome] {
+            lock.lock(); defer { lock.unlock() }
+            var all: [LessonOutcome] = []
+            for result in results {
+                switch result {
+                case .success(let outcome)?: all.append(outcome)
+                case .failure(let error)?: throw error
+                case nil: break  // not started after a failure
+                }
+            }
+            return all
+        }
+    }
+
     /// Each lesson folder keeps its card for the lesson list, so exporting
     /// one lesson later keeps the others in `index.html`.
     static let cardName = ".chainrule-card.html"

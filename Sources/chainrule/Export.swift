@@ -55,6 +55,9 @@ struct Export: ParsableCommand {
     @Flag(help: "No progress bar, even on a terminal.")
     var quiet = false
 
+    @Option(help: ArgumentHelp("Lessons exported at once (default: one per processor). The files are the same whatever the number.", valueName: "N"))
+    var jobs: Int?
+
     @OptionGroup var source: LessonSourceOptions
 
     @Flag(name: .customLong("local"), help: "Beside each scalar gradient, the local derivative it was multiplied by (CS231n style: × 3).")
@@ -91,6 +94,10 @@ struct Export: ParsableCommand {
         options.localDerivatives = localDerivatives
         options.collapse = collapse
         if let page { options.paper = page }
+        if let jobs {
+            guard jobs >= 1 else { throw ValidationError("--jobs needs a number of at least 1") }
+            options.jobs = jobs
+        }
         let summary: ExportSummary
         do {
             summary = try LessonExporter(options: options).export(loaded)
