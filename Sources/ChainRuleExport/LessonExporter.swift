@@ -20,16 +20,13 @@ public struct ExportOptions: Sendable {
     /// Also write each graph with inferred neurons folded at this level
     /// (`collapsed.svg` …, see `CollapsedFigure`) and end the slideshow with it.
     public var collapse: CollapseLevel?
-<<<<<<< HEAD
     /// The paper of the worksheets and answer keys (`--page`; the locale's by default).
     public var paper: PaperSize = .forLocale()
-=======
     /// How many lessons are exported at once, on as many threads (`--jobs`).
     /// `nil`: one per processor. The files are the same bytes whatever the
     /// number: each lesson is exported on its own, Graphviz calls are
     /// serialized, and the results are gathered in the lessons' order.
     public var jobs: Int?
->>>>>>> main
 
     /// Export into `directory` with `theme`; `formats` and `progress` as above.
     public init(directory: URL, theme: FigureTheme = .light, formats: [GraphvizFormat]? = nil, progress: Bool? = nil) {
