@@ -73,6 +73,8 @@ public struct WorksheetPage: Sendable {
         options.worksheet = true
         options.legend = false
         options.collapse = nil
+        // Fitted to the page here, not to a slide (a slide fit stands vectors up as columns: taller).
+        options.fitToSlide = false
         // A tensor larger than 3 × 3 shows (and asks for) its top-left 2 × 2, then ⋯ and ⋮.
         options.tensors = .compact
         options.maxMatrixRows = AnswerBoxes.largestAskedWhole
