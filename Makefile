@@ -28,6 +28,8 @@ deps: swift
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgraphviz-dev pkg-config; \
 	fi
 	@command -v python3 >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3; }  # memcheck's table
+	@# Static builds (install, bench: --static-swift-stdlib) link FoundationNetworking, which FlyingFox (serve) imports: it needs libcurl.
+	@pkg-config --exists libcurl 2>/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcurl4-openssl-dev; }
 
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS)
