@@ -26,3 +26,5 @@ draw relu-neuron relu-neuron-dark --theme dark
 draw apples apples-print --theme print --legend
 draw two-layer two-layer-collapsed --collapse layers
 draw mlp mlp-collapsed --collapse neurons
+draw two-layer-digits two-layer-digits
+draw mlp mlp-focus --focus t47 --radius 2

@@ -14,6 +14,7 @@ import GraphScript
 ///   time, size and legibility (the cost of each tier in time and quality).
 /// - `legibility`: the median label height (CSS px at 1280×720) of every
 ///   shipped lesson's backward figures, the MLP whole and focused on each node.
+///   `CHAINRULE_BENCH_SVG_DIR=DIR` also writes each lesson figure there, to look at.
 enum ScaleChild {
     static let shapes: [(id: String, what: String, source: String)] = [
         ("residual-64", "64-statement residual chain reusing w and b", StressScripts.residualChain(64)),
@@ -104,6 +105,9 @@ enum ScaleChild {
                       let svg = try? layout.svg() else { print("| \(lesson.id) | \(i + 1) | (not drawn) | | |"); continue }
                 let l = Legibility(svg: svg)
                 let px = l.medianLabelPixels()
+                if let out = ProcessInfo.processInfo.environment["CHAINRULE_BENCH_SVG_DIR"] {  // to look at them
+                    _ = FileManager.default.createFile(atPath: out + "/\(lesson.id)-\(i + 1).svg", contents: Data(svg.utf8))
+                }
                 print("| \(lesson.id) | \(i + 1) | \(Int(l.width)) × \(Int(l.height)) | \(String(format: "%.1f", px)) | \(px >= 10 ? "yes" : "**no**") |")
             }
         }

@@ -7,16 +7,16 @@ import ChainRuleSupport
 /// goes through `escape` before it reaches HTML; Markdown syntax is applied
 /// to already-escaped text, so no character of the lesson can open a tag,
 /// an attribute or a CDATA section.
-public enum ExportHTML {
+package enum ExportHTML {
     /// `&`, `<`, `>`, `"` and `'` as character references: safe in text and
     /// in quoted attribute values (`Escape.html`).
-    public static func escape(_ s: some StringProtocol) -> String { Escape.html(s) }
+    package static func escape(_ s: some StringProtocol) -> String { Escape.html(s) }
 
     /// Lesson prose (Markdown) as HTML: paragraphs, `#` headings (shifted
     /// down to `h3`–`h6`), bullet and numbered lists, block quotes, fenced
     /// and indented code, and inline `code`, **strong**, *emphasis*, `$math$`
     /// and links (http, https and mailto only; others become plain text).
-    public static func markdown(_ text: String) -> String {
+    package static func markdown(_ text: String) -> String {
         var html: [String] = []
         var paragraph: [String] = []
         var list: (ordered: Bool, items: [String])?
@@ -119,7 +119,7 @@ public enum ExportHTML {
     }
 
     /// Inline Markdown (`InlineMarkdown`) on one block of text; the result is escaped HTML.
-    public static func inline(_ text: String) -> String {
+    package static func inline(_ text: String) -> String {
         html(InlineMarkdown.parse(text)).replacingOccurrences(of: "\n", with: " ")
     }
 

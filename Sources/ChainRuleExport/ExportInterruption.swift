@@ -20,7 +20,7 @@ import Synchronization
 /// (status 130 for Ctrl-C in a shell). A second signal stops at once: the
 /// temporary file in progress, if any, is removed first, so even then no
 /// half-written file is left behind.
-public enum ExportInterruption {
+package enum ExportInterruption {
     /// The signal received (0: none). Lock-free, so the handler may touch it.
     static let received = Atomic<Int32>(0)
     /// The temporary file being written, for the handler (second signal).
@@ -37,7 +37,7 @@ public enum ExportInterruption {
     static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
     /// The signal that interrupted the export, if one did.
-    public static var signal: Int32? {
+    package static var signal: Int32? {
         let s = received.load(ordering: .sequentiallyConsistent)
         return s == 0 ? nil : s
     }

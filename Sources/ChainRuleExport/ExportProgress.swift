@@ -14,9 +14,9 @@ import Foundation
 /// Redrawn at most once per percent; cleared at the end. When stderr is not
 /// a terminal (CI logs, pipes) it prints nothing at all.
 /// Safe to advance from several threads (lessons exported at once).
-public final class ExportProgress: @unchecked Sendable {
-    public let total: Int
-    public private(set) var done = 0
+package final class ExportProgress: @unchecked Sendable {
+    package let total: Int
+    package private(set) var done = 0
     private let enabled: Bool
     private let width: Int
     private var lastDrawn = -1
@@ -24,7 +24,7 @@ public final class ExportProgress: @unchecked Sendable {
     private let lock = NSLock()
 
     /// `enabled: nil` decides by `isatty(2)`.
-    public init(total: Int, enabled: Bool? = nil) {
+    package init(total: Int, enabled: Bool? = nil) {
         self.total = max(total, 1)
         let tty = isatty(2) != 0
         self.enabled = enabled ?? (tty && total > 1)
@@ -37,7 +37,7 @@ public final class ExportProgress: @unchecked Sendable {
     }
 
     /// Advances by `count` items; `label` names what is being done.
-    public func advance(_ count: Int = 1, label: String? = nil) {
+    package func advance(_ count: Int = 1, label: String? = nil) {
         lock.lock()
         defer { lock.unlock() }
         done = min(done + count, total)
@@ -51,7 +51,7 @@ public final class ExportProgress: @unchecked Sendable {
     }
 
     /// Erases the bar.
-    public func finish() {
+    package func finish() {
         lock.lock()
         defer { lock.unlock() }
         guard enabled else { return }

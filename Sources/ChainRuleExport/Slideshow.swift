@@ -8,33 +8,33 @@ import Foundation
 /// hash (`index.html#3`); a print style with one step per page. No network:
 /// no external scripts, styles, fonts or images. A Content-Security-Policy
 /// allows only the page's own script (by hash) and inline styles.
-public struct Slideshow: Sendable {
+package struct Slideshow: Sendable {
     /// One step of the slideshow.
-    public struct Slide: Sendable {
+    package struct Slide: Sendable {
         /// `forward`, `backward`, or any other word (used as a CSS class).
-        public var pass: String
+        package var pass: String
         /// "Forward pass · 2 of 5".
-        public var kicker: String
+        package var kicker: String
         /// The step's heading, plain text (`price = apple × n`).
-        public var heading: String
+        package var heading: String
         /// The step's equation, plain text, one line per entry.
-        public var equations: [String]
+        package var equations: [String]
         /// Prose for this step (Markdown).
-        public var prose: String
+        package var prose: String
         /// Notes attached to the step (Markdown), shown as call-outs.
-        public var notes: [String]
+        package var notes: [String]
         /// A question the step asks before revealing the answer (Markdown).
-        public var question: String?
+        package var question: String?
         /// A question's answer to type (an answer box with Check and Reveal), when it has one.
-        public var quiz: Quiz?
+        package var quiz: Quiz?
         /// The figure, an inline `<svg>` element (see `ExportSVG.inline`).
-        public var figure: String
+        package var figure: String
         /// The accessible description of the figure.
-        public var figureLabel: String
+        package var figureLabel: String
         /// Short name for the progress track's tooltip.
-        public var shortName: String
+        package var shortName: String
 
-        public init(pass: String, kicker: String, heading: String, equations: [String], prose: String,
+        package init(pass: String, kicker: String, heading: String, equations: [String], prose: String,
                     notes: [String], question: String? = nil, quiz: Quiz? = nil, figure: String, figureLabel: String, shortName: String) {
             self.question = question
             self.quiz = quiz
@@ -53,30 +53,30 @@ public struct Slideshow: Sendable {
     /// The answer box of a question slide: the numbers to type (checked in
     /// the page within `QuizAnswer.relativeTolerance`), a hint for a first
     /// wrong answer, and the answer as shown when revealed.
-    public struct Quiz: Sendable {
-        public var answer: [Double]
-        public var hint: String
-        public var shown: String
-        public init(answer: [Double], hint: String, shown: String) { self.answer = answer; self.hint = hint; self.shown = shown }
+    package struct Quiz: Sendable {
+        package var answer: [Double]
+        package var hint: String
+        package var shown: String
+        package init(answer: [Double], hint: String, shown: String) { self.answer = answer; self.hint = hint; self.shown = shown }
     }
 
     /// A file next to the slideshow (a PDF, the worksheet).
-    public struct Link: Sendable {
-        public var label: String
-        public var href: String
-        public init(label: String, href: String) { self.label = label; self.href = href }
+    package struct Link: Sendable {
+        package var label: String
+        package var href: String
+        package init(label: String, href: String) { self.label = label; self.href = href }
     }
 
-    public var title: String
+    package var title: String
     /// Above the title: "Lesson 1".
-    public var eyebrow: String
-    public var slides: [Slide]
-    public var links: [Link]
-    public var theme: FigureTheme
+    package var eyebrow: String
+    package var slides: [Slide]
+    package var links: [Link]
+    package var theme: FigureTheme
     /// The lesson list (`../index.html`), if there is one.
-    public var homeHref: String?
+    package var homeHref: String?
 
-    public init(title: String, eyebrow: String, slides: [Slide], links: [Link], theme: FigureTheme, homeHref: String?) {
+    package init(title: String, eyebrow: String, slides: [Slide], links: [Link], theme: FigureTheme, homeHref: String?) {
         self.title = title
         self.eyebrow = eyebrow
         self.slides = slides
@@ -86,7 +86,7 @@ public struct Slideshow: Sendable {
     }
 
     /// The page.
-    public func html() -> String {
+    package func html() -> String {
         let e: (String) -> String = { ExportHTML.escape($0) }
         let n = slides.count
         var body = ""
@@ -252,15 +252,15 @@ public struct Slideshow: Sendable {
 
 /// `Output/index.html`: the exported lessons, with links to each slideshow
 /// and its files.
-public struct LessonIndexPage: Sendable {
-    public struct Entry: Sendable {
-        public var number: String
-        public var title: String
-        public var href: String
-        public var summary: String
-        public var thumbnail: String
-        public var links: [Slideshow.Link]
-        public init(number: String, title: String, href: String, summary: String, thumbnail: String, links: [Slideshow.Link]) {
+package struct LessonIndexPage: Sendable {
+    package struct Entry: Sendable {
+        package var number: String
+        package var title: String
+        package var href: String
+        package var summary: String
+        package var thumbnail: String
+        package var links: [Slideshow.Link]
+        package init(number: String, title: String, href: String, summary: String, thumbnail: String, links: [Slideshow.Link]) {
             self.number = number
             self.title = title
             self.href = href
@@ -271,22 +271,22 @@ public struct LessonIndexPage: Sendable {
     }
 
     /// A lesson's card, ready to place in the list, and the key that orders it.
-    public struct Card: Sendable {
-        public var sortKey: String
-        public var html: String
-        public init(sortKey: String, html: String) { self.sortKey = sortKey; self.html = html }
+    package struct Card: Sendable {
+        package var sortKey: String
+        package var html: String
+        package init(sortKey: String, html: String) { self.sortKey = sortKey; self.html = html }
     }
 
     /// The cards, in order.
-    public var cards: [Card]
-    public var theme: FigureTheme
-    public init(cards: [Card], theme: FigureTheme) {
+    package var cards: [Card]
+    package var theme: FigureTheme
+    package init(cards: [Card], theme: FigureTheme) {
         self.cards = cards.sorted { $0.sortKey < $1.sortKey }
         self.theme = theme
     }
 
     /// One lesson's card (all text escaped).
-    public static func card(_ entry: Entry) -> String {
+    package static func card(_ entry: Entry) -> String {
         let e: (String) -> String = { ExportHTML.escape($0) }
         return """
         <li class="card">
@@ -312,7 +312,7 @@ public struct LessonIndexPage: Sendable {
         """ + WebAssets.text("index.css")
     }
 
-    public func html() -> String {
+    package func html() -> String {
         let cards = self.cards.map(\.html).joined()
         return """
         <!DOCTYPE html>

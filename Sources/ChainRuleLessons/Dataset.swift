@@ -3,25 +3,25 @@ import Foundation
 
 /// Rows of a CSV file split into features and an integer class label, then
 /// shuffled (seeded) and split into training and test rows.
-public struct Dataset: Sendable {
+package struct Dataset: Sendable {
     /// The file as named in the lesson.
-    public let file: String
+    package let file: String
     /// Feature column names, in order.
-    public let featureNames: [String]
-    public let labelName: String
+    package let featureNames: [String]
+    package let labelName: String
     /// Every row's features (already scaled), row-major.
-    public let features: [Double]
-    public let labels: [Int]
+    package let features: [Double]
+    package let labels: [Int]
     /// Row indices of the training and test rows.
-    public let train: [Int]
-    public let test: [Int]
+    package let train: [Int]
+    package let test: [Int]
 
-    public var featureCount: Int { featureNames.count }
-    public var classCount: Int { (labels.max() ?? 0) + 1 }
-    public var rowCount: Int { labels.count }
+    package var featureCount: Int { featureNames.count }
+    package var classCount: Int { (labels.max() ?? 0) + 1 }
+    package var rowCount: Int { labels.count }
 
     /// Features and labels of the given rows as tensors `(n, features)` and `(n,)`.
-    public func batch(_ rows: some Collection<Int>) -> (x: Tensor, t: Tensor) {
+    package func batch(_ rows: some Collection<Int>) -> (x: Tensor, t: Tensor) {
         var xs: [Double] = []
         xs.reserveCapacity(rows.count * featureCount)
         var ts: [Double] = []
@@ -34,18 +34,18 @@ public struct Dataset: Sendable {
     }
 
     /// A problem with the CSV text, at a 1-based line and column of the CSV file.
-    public struct LoadError: Error { public let line: Int; public let message: String }
+    package struct LoadError: Error { public let line: Int; public let message: String }
 
     /// Parses CSV text with a header row. Every column except `label` is a feature.
     /// Parses CSV text with a header row. The features are the columns from
     /// `features.first` through `features.last` (inclusive, in header order),
     /// or every column except `label` when `features` is `nil`.
-    public init(csv: String, file: String, label: String, features range: (first: String, last: String)?,
+    package init(csv: String, file: String, label: String, features range: (first: String, last: String)?,
                 scale: Double, trainFraction: Double, seed: UInt64) throws(LoadError) {
         try self.init(csv: csv, file: file, label: label, scale: scale, trainFraction: trainFraction, seed: seed, range: range)
     }
 
-    public init(csv: String, file: String, label: String, scale: Double, trainFraction: Double, seed: UInt64) throws(LoadError) {
+    package init(csv: String, file: String, label: String, scale: Double, trainFraction: Double, seed: UInt64) throws(LoadError) {
         try self.init(csv: csv, file: file, label: label, scale: scale, trainFraction: trainFraction, seed: seed, range: nil)
     }
 

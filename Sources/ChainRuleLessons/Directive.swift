@@ -18,25 +18,25 @@ import ChainRuleSupport
 /// > batch X t
 /// > train W1 b1 W2 b2: batch=100 lr=0.5 iterations=600 report=100 seed=1 curve=digits-training.svg
 /// ```
-public struct Directive: Sendable {
+package struct Directive: Sendable {
     /// Which pass a note or question belongs to.
-    public enum Phase: String, Sendable { case forward, backward }
+    package enum Phase: String, Sendable { case forward, backward }
 
     /// What an `ask` step hides: the forward value, or for a backward step
     /// the local derivative, the upstream gradient or their product (the gradient).
-    public enum AskTarget: String, Sendable { case value, local, upstream, product }
+    package enum AskTarget: String, Sendable { case value, local, upstream, product }
 
     /// What an `expect` line checks: a node's value, its gradient, or the
     /// largest |backprop − numerical| difference of a gradient check.
-    public enum ExpectQuantity: String, Sendable { case value, grad, check }
+    package enum ExpectQuantity: String, Sendable { case value, grad, check }
 
     /// A name (or other word) and the file column where it starts.
-    public struct Word: Sendable, Hashable {
-        public let text: String
-        public let column: Int
+    package struct Word: Sendable, Hashable {
+        package let text: String
+        package let column: Int
     }
 
-    public enum Kind: Sendable {
+    package enum Kind: Sendable {
         /// Text shown with a node's forward or backward step.
         case note(Phase, node: Word, text: String)
         /// A question shown before the node's value (forward) or gradient
@@ -59,16 +59,16 @@ public struct Directive: Sendable {
         case train(parameters: [Word], options: [String: Word])
     }
 
-    public private(set) var kind: Kind
+    package private(set) var kind: Kind
     /// The file line of the `>` line and the column of the keyword.
-    public let line: Int
-    public let column: Int
-    public let sourceLine: String
+    package let line: Int
+    package let column: Int
+    package let sourceLine: String
     /// The keyword (`note`, `check`, …).
-    public let keyword: String
+    package let keyword: String
 
     /// Every keyword a lesson understands.
-    public static let keywords = ["note", "ask", "expect", "check", "expand", "data", "batch", "train"]
+    package static let keywords = ["note", "ask", "expect", "check", "expand", "data", "batch", "train"]
 
     mutating func appendContinuation(_ text: String) {
         switch kind {

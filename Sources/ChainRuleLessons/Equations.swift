@@ -4,11 +4,11 @@ import ChainRule
 ///
 /// Named nodes use their names; a constant is its value; an unnamed
 /// operation is its expression (`x×w`, `Σ(x×w)`) or, when that is long, `v7`.
-public struct NodeLabels: Sendable {
-    public let labels: [String]
+package struct NodeLabels: Sendable {
+    package let labels: [String]
     let graph: Graph
 
-    public init(graph: Graph, values: [Tensor]? = nil) {
+    package init(graph: Graph, values: [Tensor]? = nil) {
         self.graph = graph
         var labels: [String] = []
         var unnamed = 0
@@ -32,10 +32,10 @@ public struct NodeLabels: Sendable {
         self.labels = labels
     }
 
-    public subscript(id: NodeID) -> String { labels[id.index] }
+    package subscript(id: NodeID) -> String { labels[id.index] }
 
     /// `∂L/∂x`, parenthesising composite labels: `∂L/∂(x×w)`.
-    public func partial(_ of: NodeID, _ wrt: NodeID) -> String {
+    package func partial(_ of: NodeID, _ wrt: NodeID) -> String {
         "∂" + NodeLabels.wrap(labels[of.index]) + "/∂" + NodeLabels.wrap(labels[wrt.index])
     }
 
@@ -47,7 +47,7 @@ public struct NodeLabels: Sendable {
 
     /// The operation applied to operand labels: `apple × n`, `exp(a)`, `Σ(x×w)`,
     /// as the operation's definition writes it (`OperationText.expression`).
-    public static func expression(_ op: ChainRule.Operation, _ x: [String], compact: Bool = false) -> String {
+    package static func expression(_ op: ChainRule.Operation, _ x: [String], compact: Bool = false) -> String {
         if op == .mul, x[1] == "-1" || x[1] == "−1" {
             // A product with the constant −1 (an expanded sigmoid) reads as a negation.
             return compact ? "−" + wrap(x[0]) : wrap(x[0]) + " × (−1)"
@@ -59,7 +59,7 @@ public struct NodeLabels: Sendable {
 
     /// `∂y/∂x` for operand `k` of node `y`, in words of the labels, and a
     /// short reason a learner can remember.
-    public func localRule(of node: NodeID, operand k: Int) -> (rule: String, reason: String?) {
+    package func localRule(of node: NodeID, operand k: Int) -> (rule: String, reason: String?) {
         let n = graph[node]
         guard let op = n.operation else { return ("1", nil) }
         let x = n.inputs.map { labels[$0.index] }

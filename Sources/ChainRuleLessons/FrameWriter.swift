@@ -7,11 +7,14 @@ import Foundation
 /// section is laid out once; every frame reuses that layout, so nodes never
 /// move between steps.
 public final class FrameWriter {
+    /// The lesson being played.
     public let lesson: Lesson
+    /// The folder the frames go into: `<outputDirectory>/<lesson id>`.
     public let directory: URL
     private var layouts: [Int: FigureLayout] = [:]
     private var failed: Set<Int> = []
 
+    /// A writer of `lesson`'s frames into `outputDirectory/<lesson id>/current.svg`.
     public init(lesson: Lesson, outputDirectory: URL) {
         self.lesson = lesson
         self.directory = outputDirectory.appendingPathComponent(lesson.id, isDirectory: true)

@@ -3,21 +3,29 @@ import Foundation
 
 /// One ```graph block of a lesson, evaluated.
 public struct LessonSection: Sendable {
+    /// The block's position among the lesson's graph blocks, from 0.
     public let index: Int
-    /// The block's source and the file line of its first line.
+    /// The block's source.
     public let source: String
+    /// The line of the Markdown file where the block's source begins.
     public let firstLine: Int
     /// The graph as played: expanded when the section has `> expand`.
     public let graph: Graph
     /// The graph as written, and for each of its nodes the node of `graph`
     /// that holds its value (identity unless expanded).
     public let written: Graph
+    /// For each node of `written`, the node of `graph` that holds its value.
     public let mapping: [NodeID]
+    /// Whether the section has `> expand` (fused operations shown as their primitives).
     public let expanded: Bool
+    /// The node whose gradient the lesson follows (the script's last node).
     public let output: NodeID
+    /// The backward pass from `output` (and through it the forward pass).
     public let backward: Backward
+    /// The forward pass: every node's value.
     public var forward: Forward { backward.forward }
-    public let labels: NodeLabels
+    /// The names the lesson shows for the nodes.
+    package let labels: NodeLabels
 }
 
 /// A lesson: a Markdown file turned into steps.
@@ -26,18 +34,21 @@ public struct Lesson: Sendable {
     public let id: String
     /// `1` for `Lessons/01-apples.md`.
     public let number: Int?
+    /// The lesson's title, from its first `#` heading.
     public let title: String
     /// The file as the user named it (used in messages).
     public let fileName: String
-    public let document: LessonDocument
+    package let document: LessonDocument
+    /// The evaluated graph blocks, in order.
     public let sections: [LessonSection]
+    /// Every step, in playing order.
     public let steps: [LessonStep]
     /// Numbers in the prose or notes that look like a node's value or
     /// gradient but differ from it (`chainrule lint` reports them).
     public let warnings: [LessonError]
 
     /// The id and number encoded in a file name: `01-apples.md` → (`apples`, 1).
-    public static func idAndNumber(fileName: String) -> (id: String, number: Int?) {
+    package static func idAndNumber(fileName: String) -> (id: String, number: Int?) {
         var base = (fileName as NSString).lastPathComponent
         if base.hasSuffix(".md") { base.removeLast(3) }
         let digits = base.prefix { $0.isNumber }

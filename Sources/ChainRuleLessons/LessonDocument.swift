@@ -2,9 +2,9 @@
 /// prose, ```graph blocks and `>` directive lines, each with its line
 /// number in the file. Parsing never fails on prose; it fails (with a
 /// located error) on an unknown or malformed directive or an unclosed block.
-public struct LessonDocument: Sendable {
+package struct LessonDocument: Sendable {
     /// One piece of the lesson, in file order.
-    public enum Element: Sendable {
+    package enum Element: Sendable {
         /// Prose lines (Markdown), starting at `line`.
         case prose(text: String, line: Int)
         /// A ```graph block: its source and the file line of its first source line.
@@ -14,15 +14,15 @@ public struct LessonDocument: Sendable {
     }
 
     /// The text of the first `# ` heading.
-    public let title: String
-    public let elements: [Element]
+    package let title: String
+    package let elements: [Element]
     /// The file name used in error messages.
-    public let fileName: String
+    package let fileName: String
     /// Every line of the file (for error messages).
-    public let lines: [String]
+    package let lines: [String]
 
     /// Parses lesson Markdown.
-    public init(markdown: String, fileName: String) throws(LessonError) {
+    package init(markdown: String, fileName: String) throws(LessonError) {
         self.fileName = fileName
         let lines = markdown.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
@@ -128,7 +128,7 @@ public struct LessonDocument: Sendable {
     }
 
     /// Reads only the title (for `chainrule lessons`): the first `# ` line.
-    public static func title(ofMarkdown markdown: String) -> String? {
+    package static func title(ofMarkdown markdown: String) -> String? {
         var inFence = false
         for raw in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
             let line = raw.drop { $0 == " " }

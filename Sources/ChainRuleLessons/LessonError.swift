@@ -15,6 +15,7 @@ public struct LessonError: Error, Sendable, CustomStringConvertible {
     public let line: Int
     /// 1-based column, counted in characters (a tab is one column).
     public let column: Int
+    /// What is wrong, in one line.
     public let message: String
     /// The offending line (empty when the error is about the whole file).
     public let sourceLine: String
@@ -23,6 +24,7 @@ public struct LessonError: Error, Sendable, CustomStringConvertible {
     /// A warning (`chainrule lint`) rather than an error.
     public var isWarning = false
 
+    /// An error (or, with `isWarning`, a warning) at `line`:`column` of `fileName`.
     public init(fileName: String, line: Int, column: Int, message: String, sourceLine: String, notes: [String] = [],
                 isWarning: Bool = false) {
         self.isWarning = isWarning

@@ -11,6 +11,7 @@ public struct LessonLibrary: Sendable {
         case builtIn
     }
 
+    /// Where the lessons come from.
     public let source: Source
     /// The `Lessons` folder (`Lessons` for the built-in lessons, used in messages).
     public let directory: String
@@ -34,8 +35,11 @@ public struct LessonLibrary: Sendable {
 
     /// An entry of the lesson list.
     public struct Entry: Sendable, Hashable {
+        /// `apples` for `01-apples.md`.
         public let id: String
+        /// `1` for `01-apples.md`.
         public let number: Int?
+        /// The lesson's title (its first `#` heading).
         public let title: String
         /// Path of the Markdown file (`Lessons/01-apples.md` for a built-in lesson).
         public let path: String
@@ -138,5 +142,6 @@ public struct LessonLibrary: Sendable {
 
 /// Why no lessons could be found.
 public struct LessonLibraryError: Error, Sendable {
+    /// A one-line reason, ready for stderr.
     public let message: String
 }

@@ -9,12 +9,12 @@ import Foundation
 /// tolerance is half a unit of the last digit (`0.0989` → ± 0.00005,
 /// `8.8e-8` → ± 5e-10). A whole number (`-2`, `220`, `1e-7`) claims the
 /// value exactly (up to `exactRelativeTolerance`).
-public enum LessonNumber {
+package enum LessonNumber {
     /// Relative slack for "exact" numbers: room for floating-point rounding only.
-    public static let exactRelativeTolerance = 1e-9
+    package static let exactRelativeTolerance = 1e-9
 
     /// A single number; accepts the Unicode minus `−` and a leading `+`.
-    public static func parse(_ text: String) -> Double? {
+    package static func parse(_ text: String) -> Double? {
         var s = text.trimmingWhitespace().replacingOccurrences(of: "−", with: "-")
         if s.hasPrefix("+") { s.removeFirst() }
         guard let first = s.first, first == "-" || first == "." || first.isNumber else { return nil }
@@ -23,7 +23,7 @@ public enum LessonNumber {
     }
 
     /// A number or a rectangular array of rank 1 or 2: `3`, `[1, −2]`, `[[1, 2], [3, 4]]`.
-    public static func parseTensor(_ text: String) -> Tensor? {
+    package static func parseTensor(_ text: String) -> Tensor? {
         let s = String(text.trimmingWhitespace())
         if !s.hasPrefix("[") { return parse(s).map { Tensor($0) } }
         guard s.hasSuffix("]") else { return nil }
@@ -50,7 +50,7 @@ public enum LessonNumber {
 
     /// Half a unit of the last written decimal (0 for a whole number); for an
     /// array, the largest of its elements'.
-    public static func impliedTolerance(_ text: String) -> Double {
+    package static func impliedTolerance(_ text: String) -> Double {
         var best = 0.0
         for token in text.split(whereSeparator: { $0 == "," || $0 == "[" || $0 == "]" || $0 == " " }) {
             let s = token.replacingOccurrences(of: "−", with: "-").lowercased()
@@ -65,7 +65,7 @@ public enum LessonNumber {
 
     /// `true` when `actual` matches the stated number within `tolerance`
     /// (plus floating-point slack).
-    public static func matches(_ actual: Double, _ stated: Double, tolerance: Double) -> Bool {
+    package static func matches(_ actual: Double, _ stated: Double, tolerance: Double) -> Bool {
         if actual.isNaN || stated.isNaN { return actual.isNaN && stated.isNaN }
         if actual.isInfinite || stated.isInfinite { return actual == stated }
         return abs(actual - stated) <= tolerance * (1 + 1e-12) + exactRelativeTolerance * max(1, abs(stated))

@@ -2,10 +2,15 @@ import ChainRule
 
 /// An edge of a section's graph: operand `operand` of node `to` is `from`.
 public struct EdgeKey: Hashable, Sendable {
+    /// The operand node: where the value comes from.
     public let from: NodeID
+    /// The node that uses it.
     public let to: NodeID
+    /// Which operand of `to` (0 for the first).
     public let operand: Int
+    /// The edge from `from` into operand `operand` of `to`.
     public init(from: NodeID, to: NodeID, operand: Int) { self.from = from; self.to = to; self.operand = operand }
+    /// The edge the engine's record describes.
     public init(_ record: EdgeRecord) { self.init(from: record.from, to: record.to, operand: record.operand) }
 }
 
@@ -27,12 +32,17 @@ public struct BackwardTerm: Sendable {
 
 /// One row of a numerical gradient check.
 public struct CheckRow: Sendable {
+    /// The input checked.
     public let node: NodeID
+    /// Its name in the lesson.
     public let name: String
+    /// Its gradient from the backward pass.
     public let backprop: Tensor
+    /// Its gradient from central differences.
     public let numerical: Tensor
     /// `max |backprop − numerical|` over the elements.
     public let maxAbsoluteError: Double
+    /// Whether the two agree within the check's tolerance.
     public let passed: Bool
 }
 
@@ -43,6 +53,7 @@ public struct CheckRow: Sendable {
 /// step per node in reverse order (each with a `BackwardTerm` per use of the
 /// node and, for fan-out, the sum), then any `check` or `train` steps.
 public struct LessonStep: Sendable {
+    /// What a step shows.
     public enum Kind: Sendable, Hashable {
         /// A graph appears; its inputs are known.
         case overview
@@ -62,6 +73,7 @@ public struct LessonStep: Sendable {
 
     /// 1-based position in the lesson.
     public let number: Int
+    /// What the step shows.
     public let kind: Kind
     /// Index into `Lesson.sections` (`nil` for a summary after the last graph).
     public let section: Int?
@@ -94,11 +106,11 @@ public struct LessonStep: Sendable {
     /// Extra text lines (e.g. the check table).
     public let table: [String]
     /// Training steps: what to run.
-    public let training: TrainingPlan?
+    package let training: TrainingPlan?
     /// Question steps: the number the question asks for (what the equation hides).
     public let answer: Tensor?
     /// Question steps: a hint for a wrong answer (the rule to apply).
     public let hint: String?
     /// Question steps: what is asked (the value, the local derivative, the upstream gradient or their product).
-    public let asked: Directive.AskTarget?
+    package let asked: Directive.AskTarget?
 }

@@ -11,15 +11,15 @@ import Foundation
 /// matrix are optional, entries row by row). An answer is right when every
 /// entry is within `relativeTolerance` (1 %) of the engine's number, or
 /// within `absoluteTolerance` of it when that number is (nearly) zero.
-public enum QuizAnswer {
+package enum QuizAnswer {
     /// An entry is right within 1 % of the answer…
-    public static let relativeTolerance = 0.01
+    package static let relativeTolerance = 0.01
     /// …or within 1e-6 of it (answers that are 0).
-    public static let absoluteTolerance = 1e-6
+    package static let absoluteTolerance = 1e-6
     /// Longest input considered (anything longer is refused at once).
-    public static let maximumLength = 200
+    package static let maximumLength = 200
 
-    public enum Verdict: Equatable, Sendable {
+    package enum Verdict: Equatable, Sendable {
         case right
         case wrong
         /// Not an answer the checker can read (the message says why); not counted as a try.
@@ -27,7 +27,7 @@ public enum QuizAnswer {
     }
 
     /// Checks `input` against `answer`.
-    public static func check(_ input: String, against answer: Tensor) -> Verdict {
+    package static func check(_ input: String, against answer: Tensor) -> Verdict {
         let entries: [Double]
         switch parse(input) {
         case .failure(let error): return .unreadable(error.message)
@@ -45,7 +45,7 @@ public enum QuizAnswer {
     }
 
     /// The numbers of an answer: one per comma-separated expression.
-    public static func parse(_ input: String) -> Result<[Double], QuizParseError> {
+    package static func parse(_ input: String) -> Result<[Double], QuizParseError> {
         guard input.count <= maximumLength else { return .failure(QuizParseError("the answer is too long")) }
         let cleaned = input.filter { $0 != "[" && $0 != "]" }
         let parts = cleaned.split(separator: ",", omittingEmptySubsequences: false)
@@ -58,10 +58,10 @@ public enum QuizAnswer {
         return .success(out)
     }
 
-    public struct QuizParseError: Error, Sendable, Equatable, ExpressibleByStringLiteral {
-        public let message: String
-        public init(_ message: String) { self.message = message }
-        public init(stringLiteral value: String) { self.message = value }
+    package struct QuizParseError: Error, Sendable, Equatable, ExpressibleByStringLiteral {
+        package let message: String
+        package init(_ message: String) { self.message = message }
+        package init(stringLiteral value: String) { self.message = value }
     }
 
     /// `+ -` < `* /` < unary minus < `^` (right), parentheses; numbers only.

@@ -5,17 +5,17 @@ import ChainRuleRender
 /// rounding; the rule is `RoundingNoise`'s).
 extension LessonSection {
     /// For the value of `id`.
-    public func valueZero(_ id: NodeID) -> Double {
+    package func valueZero(_ id: NodeID) -> Double {
         RoundingNoise.threshold(scale: RoundingNoise.valueScale(of: id, in: forward))
     }
 
     /// For the gradient of `id`.
-    public func gradientZero(_ id: NodeID) -> Double {
+    package func gradientZero(_ id: NodeID) -> Double {
         RoundingNoise.threshold(scale: RoundingNoise.gradientScale(of: id, in: backward))
     }
 
     /// For the gradient along one edge.
-    public func edgeZero(_ record: EdgeRecord) -> Double {
+    package func edgeZero(_ record: EdgeRecord) -> Double {
         RoundingNoise.threshold(scale: RoundingNoise.edgeScale(record, in: forward))
     }
 }

@@ -6,12 +6,12 @@ import ChainRuleRender
 /// `chainrule draw FILE --steps` lists the steps, `--step N` draws one.
 /// The steps, frames and highlights are exactly those the player and the
 /// exporter show for a lesson holding the script as its one graph.
-public struct ScriptSteps: Sendable {
+package struct ScriptSteps: Sendable {
     /// The one-graph lesson the steps come from.
-    public let lesson: Lesson
+    package let lesson: Lesson
 
     /// Builds the steps of `source` (`expand`: fused operations drawn as primitives).
-    public init(source: String, fileName: String, expand: Bool = false) throws(LessonError) {
+    package init(source: String, fileName: String, expand: Bool = false) throws(LessonError) {
         // A fence longer than any backtick run in the script keeps it one block.
         var longest = 0, run = 0
         for c in source { if c == "`" { run += 1; longest = max(longest, run) } else { run = 0 } }
@@ -21,28 +21,28 @@ public struct ScriptSteps: Sendable {
         lesson = try Lesson(markdown: markdown, fileName: fileName)
     }
 
-    public var steps: [LessonStep] { lesson.steps }
+    package var steps: [LessonStep] { lesson.steps }
 
     /// `1–12`: the valid step numbers.
-    public var range: ClosedRange<Int> { 1...max(1, steps.count) }
+    package var range: ClosedRange<Int> { 1...max(1, steps.count) }
 
     /// The step numbered `number` (1-based), or `nil` when out of range.
-    public func step(_ number: Int) -> LessonStep? {
+    package func step(_ number: Int) -> LessonStep? {
         steps.indices.contains(number - 1) ? steps[number - 1] : nil
     }
 
     /// The section (graph) a step draws.
-    public func section(of step: LessonStep) -> LessonSection {
+    package func section(of step: LessonStep) -> LessonSection {
         lesson.sections[step.section ?? lesson.sections.count - 1]
     }
 
     /// The frame of `step` for `figure` (values, gradients, highlights), as the player draws it.
-    public func frame(of step: LessonStep, figure: Figure) -> FigureFrame {
+    package func frame(of step: LessonStep, figure: Figure) -> FigureFrame {
         FrameWriter.frame(for: step, figure: figure)
     }
 
     /// One word for a step's kind: `overview`, `forward`, `seed`, `backward`, …
-    public static func kindName(_ kind: LessonStep.Kind) -> String {
+    package static func kindName(_ kind: LessonStep.Kind) -> String {
         switch kind {
         case .overview: return "overview"
         case .forward: return "forward"
@@ -55,7 +55,7 @@ public struct ScriptSteps: Sendable {
     }
 
     /// The listing `--steps` prints: number, kind, node, one-line equation.
-    public func listing() -> [String] {
+    package func listing() -> [String] {
         let numberWidth = String(steps.count).count
         let rows: [(String, String, String, String)] = steps.map { step in
             let section = section(of: step)

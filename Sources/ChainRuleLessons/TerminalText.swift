@@ -12,7 +12,7 @@ import ChainRuleSupport
 /// visible stand-in: U+2400 + code for C0 (ESC shows as `␛`, BEL as `␇`),
 /// `␡` for DEL, `�` for C1. One scalar becomes one scalar, so line and
 /// column numbers in messages stay right.
-public enum TerminalText {
+package enum TerminalText {
     /// `text` with its control characters replaced (`Escape.terminal`).
-    public static func inert(_ text: String) -> String { Escape.terminal(text) }
+    package static func inert(_ text: String) -> String { Escape.terminal(text) }
 }

@@ -5,7 +5,7 @@ import Foundation
 extension Graph {
     /// The same graph with some leaves given new values, possibly of a new
     /// shape (a bigger batch): every operation is re-applied so shapes follow.
-    public func rebinding(_ values: [NodeID: Tensor]) throws(ShapeError) -> Graph {
+    package func rebinding(_ values: [NodeID: Tensor]) throws(ShapeError) -> Graph {
         var g = Graph()
         for node in nodes {
             switch node.kind {
@@ -20,31 +20,35 @@ extension Graph {
 
 /// Everything `> train` needs: the graph, which leaves are parameters,
 /// which leaves take the inputs and the labels, and the SGD settings.
-public struct TrainingPlan: Sendable {
-    public var graph: Graph
-    public var loss: NodeID
+package struct TrainingPlan: Sendable {
+    package var graph: Graph
+    package var loss: NodeID
     /// The node whose row-wise argmax is the prediction (the logits).
-    public var scores: NodeID
-    public var features: NodeID
-    public var labels: NodeID
-    public var parameters: [NodeID]
-    public var dataset: Dataset
-    public var batchSize: Int
-    public var learningRate: Double
-    public var iterations: Int
-    public var reportEvery: Int
-    public var seed: UInt64
+    package var scores: NodeID
+    package var features: NodeID
+    package var labels: NodeID
+    package var parameters: [NodeID]
+    package var dataset: Dataset
+    package var batchSize: Int
+    package var learningRate: Double
+    package var iterations: Int
+    package var reportEvery: Int
+    package var seed: UInt64
     /// File name of the loss/accuracy curve, written into the output directory.
-    public var curveFileName: String?
+    package var curveFileName: String?
 }
 
 /// One line of the training log.
 public struct TrainingReport: Sendable, Hashable {
+    /// The iteration (mini-batch) the report follows.
     public let iteration: Int
+    /// How many passes over the training rows that is.
     public let epoch: Double
     /// Mean mini-batch loss since the previous report.
     public let loss: Double
+    /// The fraction of training rows classified right.
     public let trainAccuracy: Double
+    /// The fraction of test rows classified right.
     public let testAccuracy: Double
 
     public var line: String {
@@ -62,7 +66,9 @@ private func pad(_ n: Int, _ width: Int) -> String {
 public struct TrainingResult: Sendable {
     /// Mini-batch loss of every iteration.
     public let losses: [Double]
+    /// The periodic reports.
     public let reports: [TrainingReport]
+    /// The test accuracy of the last report (0 without reports).
     public var finalTestAccuracy: Double { reports.last?.testAccuracy ?? 0 }
     /// The loss/accuracy curve as a standalone SVG document.
     public let curveSVG: String
@@ -74,7 +80,7 @@ public struct TrainingResult: Sendable {
 
 extension TrainingPlan {
     /// Accuracy of the graph's predictions on the given rows.
-    public func accuracy(of graph: Graph, rows: [Int]) throws -> Double {
+    package func accuracy(of graph: Graph, rows: [Int]) throws -> Double {
         guard !rows.isEmpty else { return 0 }
         let (x, t) = dataset.batch(rows)
         let g = try graph.rebinding([features: x, labels: t])
@@ -94,7 +100,7 @@ extension TrainingPlan {
     /// and moves every parameter by `−learningRate × gradient`. Every
     /// `reportEvery` iterations it measures train and test accuracy and calls
     /// `progress` with the log line.
-    public func run(outputDirectory: URL? = nil, progress: (String) -> Void = { _ in }) throws -> TrainingResult {
+    package func run(outputDirectory: URL? = nil, progress: (String) -> Void = { _ in }) throws -> TrainingResult {
         var rng = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15)
         var order = dataset.train
         order.shuffle(using: &rng)
@@ -160,8 +166,8 @@ func writeAtomically(_ text: String, to url: URL) throws {
 
 /// A small pure-Swift SVG line chart: loss per iteration (left axis) and
 /// train/test accuracy at each report (right axis, 0–100 %).
-public enum TrainingCurve {
-    public static func svg(losses: [Double], reports: [TrainingReport], title: String, credit: String) -> String {
+package enum TrainingCurve {
+    package static func svg(losses: [Double], reports: [TrainingReport], title: String, credit: String) -> String {
         let w = 640.0, h = 400.0, left = 60.0, right = 60.0, top = 40.0, bottom = 70.0
         let pw = w - left - right, ph = h - top - bottom
         let n = max(losses.count, 1)

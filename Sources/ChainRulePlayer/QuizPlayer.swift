@@ -10,8 +10,11 @@ import Glibc
 /// one gets a hint and a second try; a second wrong answer shows the
 /// answer. The lesson ends with `Score: k/n`.
 public struct QuizScore: Sendable, Equatable {
+    /// Questions answered right.
     public var right = 0
+    /// Questions asked.
     public var questions = 0
+    /// `Score: k/n`.
     public var text: String { "Score: \(right)/\(questions)" }
 }
 

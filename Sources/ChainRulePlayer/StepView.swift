@@ -224,9 +224,10 @@ public enum StepView {
         return out
     }
 
-    /// Markdown prose for a terminal: headings bold, `**bold**`, `*emphasis*`
-    /// and `` `code` `` as terminal styles (without colour the marks are
-    /// dropped and the words stay), paragraphs wrapped to the width.
+    /// Markdown prose for a terminal: headings bold, the inline marks
+    /// (strong, emphasis, code; see `inline(_:style:)`) as terminal styles
+    /// (without colour the marks are dropped and the words stay), paragraphs
+    /// wrapped to the width.
     public static func renderProse(_ text: String, style: TextStyle) -> [String] {
         var out: [String] = []
         var inCode = false

@@ -10,19 +10,35 @@ public enum TensorDisplay: String, Sendable, CaseIterable {
     case compact
     /// No entries for a large tensor: a bracketed `⋱`, its shape and range.
     case shape
+    /// A large tensor as a small grid of coloured cells (its signs and
+    /// magnitudes, `Heatmap.swift`) with its range `min … max`.
+    case heatmap
+    /// `compact`, or `heatmap` when the whole figure would otherwise read
+    /// below 10 px on a 1280 × 720 slide (see `FigureOptions.fitToSlide`).
+    case auto
 }
 
 // Compact tensors in the DOT writer: which rows and columns an edge label
 // shows, and the `min … max` line under a truncated value or gradient.
 extension DOTWriter {
-    var tensorDisplay: TensorDisplay { figure.options.tensors }
+    /// The display in effect (`auto` resolved: heatmaps in a figure fitted to a slide).
+    var tensorDisplay: TensorDisplay {
+        switch figure.options.tensors {
+        case .auto: return figure.options.slideFit == nil ? .compact : .heatmap
+        case let d: return d
+        }
+    }
+
+    /// Whether a tensor of `shape` is drawn as a heatmap glyph (past the limit, with `heatmap`).
+    func isHeatmap(_ shape: [Int]) -> Bool { tensorDisplay == .heatmap && isTruncated(shape) }
 
     /// Rows or columns to show of `n` with at most `limit` cells (nil = the ellipsis).
     func shown(_ n: Int, max limit: Int, truncated: Bool) -> [Int?] {
         switch tensorDisplay {
         case .full: return visible(n, max: limit)
-        case .compact: return n <= limit ? Array(0..<n) : Array(0..<(limit - 1)) + [nil]
+        case .compact, .auto: return n <= limit ? Array(0..<n) : Array(0..<(limit - 1)) + [nil]
         case .shape: return truncated ? [nil] : Array(0..<n)
+        case .heatmap: return n <= limit ? Array(0..<n) : Array(0..<(limit - 1)) + [nil]  // a tensor left as numbers: compact
         }
     }
 
@@ -33,8 +49,9 @@ extension DOTWriter {
         return rows > figure.options.maxMatrixRows || (shape.last ?? 1) > figure.options.maxMatrixColumns
     }
 
-    /// The rows and columns of a label grid for `shape`.
+    /// The rows and columns of a label grid for `shape` (a heatmap glyph: one cell).
     func gridIndices(_ shape: [Int]) -> (rows: [Int?], cols: [Int?]) {
+        if isHeatmap(shape) { return ([0], [0]) }
         let truncated = isTruncated(shape)
         return (shown(shape.count == 2 ? shape[0] : 1, max: figure.options.maxMatrixRows, truncated: truncated),
                 shown(shape.last ?? 1, max: figure.options.maxMatrixColumns, truncated: truncated))

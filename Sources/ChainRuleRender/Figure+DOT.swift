@@ -138,7 +138,7 @@ struct DOTWriter {
             "bgcolor": .string(theme.background),
             "pad": .string("0.3"),
             "nodesep": .string("0.3"),
-            "ranksep": .string("0.22"),
+            "ranksep": .string(figure.options.slideFit == nil ? "0.22" : SlideFit.rankSeparation),
             "fontname": .string(theme.fontName),
             "fontcolor": .string(theme.text),
             "outputorder": .string("edgesfirst"),
@@ -402,8 +402,10 @@ struct DOTWriter {
     /// metrics, so a frame with `?`s has exactly the layout's geometry.
     func edgeLabel(_ edge: FigureEdge, name: String, highlighted: Bool) -> String {
         let from = graph[edge.from]
-        let shape = from.shape
+        // A figure fitted to a slide may stand vectors as columns: an (n, 1) grid.
+        let shape = figure.options.slideFit?.columnVectors == true && from.shape.count == 1 ? [from.shape[0], 1] : from.shape
         let isScalar = shape.isEmpty
+        let heat = isHeatmap(shape)
         let uses = figure.consumers[edge.from.index].count
         let isBranch = edge.to != nil && uses > 1
         let override = frame.overrides[edge]
@@ -423,7 +425,7 @@ struct DOTWriter {
         }
         if !isBranch, from.operation != nil, !isScalar {
             // Leaves show their shape under their name; results show it here.
-            let caption = text(describeShape(shape), color: theme.muted, size: captionSize)
+            let caption = text(describeShape(from.shape), color: theme.muted, size: captionSize)
             valuePrefix = valuePrefix.map { $0 + "<BR/>" + caption } ?? caption
         }
 
@@ -444,7 +446,9 @@ struct DOTWriter {
                     let s = format.string(abs(c))
                     if k == 0 { expr = c < 0 ? format.minus + s : s } else { expr += (c < 0 ? " − " : " + ") + s }
                 }
-                finalEntries = [theme.gradientPrefix + expr + " = " + numbers.gradient(edge, figure)![0]]
+                // Fitted to a slide, the sum stands on two lines (narrower).
+                let equals = figure.options.slideFit == nil ? " = " : "\n= "
+                finalEntries = [theme.gradientPrefix + expr + equals + numbers.gradient(edge, figure)![0]]
             } else {
                 gradientPrefix = gradientText("Σ \(sum.edges.count) branches = ", size: valueSize - 2)
             }
@@ -486,14 +490,15 @@ struct DOTWriter {
         var widths: [Int: Double] = [:]
         func widen(_ flat: Int, _ s: String) {
             let col = isScalar ? 0 : flat % (shape.last ?? 1)
-            widths[col] = max(widths[col] ?? minimumWidth, TextWidth.estimate(s, size: entrySize) + 4)
+            let widest = s.split(separator: "\n").map { TextWidth.estimate(String($0), size: entrySize) }.max() ?? 0
+            widths[col] = max(widths[col] ?? minimumWidth, widest + 4)
         }
-        for i in shownEntries(grid) {
+        for i in shownEntries(grid) where !heat {
             if !isBranch { widen(i, valueStrings[i]); widen(i, "?") }
             if let e = finalEntries { widen(i, e[isScalar ? 0 : i]); widen(i, hiddenMark) }
         }
         grid.columnWidths = widths
-        grid.cellHeight = isScalar ? 21 : 18
+        grid.cellHeight = isScalar ? (finalEntries?.first?.contains("\n") == true ? 38 : 21) : 18
         let blockHeight = grid.cellHeight * (isScalar ? 1 : grid.rows.count)
 
         var rows: [String] = []
@@ -502,8 +507,13 @@ struct DOTWriter {
                 rows.append(grid.wideRow(text(t, color: theme.text, size: valueSize), padding: 2, height: blockHeight))
             } else {
                 let hidden = !valueKnown(edge.from)
-                rows += grid.tensorRows(prefix: valuePrefix, color: theme.text) { i in
-                    text(hidden ? "?" : valueStrings[i], color: theme.text, size: entrySize)
+                if heat {
+                    rows.append(grid.blockRow(prefix: valuePrefix, heatmapTable(value, shape: shape, strings: valueStrings,
+                                                                                hidden: hidden, border: theme.muted)))
+                } else {
+                    rows += grid.tensorRows(prefix: valuePrefix, color: theme.text) { i in
+                        text(hidden ? "?" : valueStrings[i], color: theme.text, size: entrySize)
+                    }
                 }
                 if range { rows.append(rangeRow(grid, hidden ? "?" : rangeText(value), color: theme.text)) }
             }
@@ -522,6 +532,9 @@ struct DOTWriter {
             rows.append(grid.wideRow(note, padding: 2, height: grid.cellHeight))
         case _ where override?.gradient != nil:
             rows.append(grid.wideRow(gradientText(override!.gradient!), padding: 2, height: blockHeight))
+        case .blanks where heat:
+            rows.append(grid.blockRow(prefix: gradientPrefix, heatmapTable(nil, shape: shape, strings: nil, hidden: true, border: theme.gradient)))
+            if range { rows.append(rangeRow(grid, "\u{00A0}", color: theme.gradient)) }
         case .blanks:
             rows += grid.tensorRows(prefix: gradientPrefix, color: theme.gradient) { i in
                 let col = isScalar ? 0 : i % (shape.last ?? 1)
@@ -533,8 +546,13 @@ struct DOTWriter {
             if range { rows.append(rangeRow(grid, "\u{00A0}", color: theme.gradient)) }
         case .entries(let entries):
             let hidden = !gradientKnown(edge)
-            rows += grid.tensorRows(prefix: gradientPrefix, color: theme.gradient) { i in
-                gradientText(hidden ? hiddenMark : entries[i], size: entrySize, prefixed: false)
+            if heat {
+                rows.append(grid.blockRow(prefix: gradientPrefix, heatmapTable(g, shape: shape, strings: entries,
+                                                                               hidden: hidden, border: theme.gradient)))
+            } else {
+                rows += grid.tensorRows(prefix: gradientPrefix, color: theme.gradient) { i in
+                    gradientText(hidden ? hiddenMark : entries[i], size: entrySize, prefixed: false)
+                }
             }
             if range, let g { rows.append(rangeRow(grid, hidden ? "?" : rangeText(g), color: theme.gradient)) }
         }
@@ -545,12 +563,6 @@ struct DOTWriter {
 
     func gradientText(_ s: String, size: Double? = nil, prefixed: Bool = true) -> String {
         text((prefixed ? theme.gradientPrefix : "") + s, color: theme.gradient, size: size ?? valueSize, italic: theme.gradientItalic)
-    }
-
-    /// A one-row borderless table of cells.
-    func row(_ cells: [String]) -> String {
-        "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\"><TR>"
-            + cells.map { "<TD>\($0)</TD>" }.joined() + "</TR></TABLE>"
     }
 
     // MARK: - Text and tensors
@@ -569,7 +581,9 @@ struct DOTWriter {
     }
 
     func text(_ s: String, color: String, size: Double, italic: Bool = false, bold: Bool = false) -> String {
-        var inner = DOT.html(s)
+        // A line break in `s` is a `<BR/>` (a fan-out sum on two lines).
+        var inner = s.contains("\n") ? s.split(separator: "\n", omittingEmptySubsequences: false).map { DOT.html(String($0)) }.joined(separator: "<BR/>")
+                                      : DOT.html(s)
         if inner.isEmpty { return "" }
         if italic { inner = "<I>" + inner + "</I>" }
         if bold { inner = "<B>" + inner + "</B>" }
@@ -711,6 +725,12 @@ struct LabelGrid {
     func wideRow(_ content: String, padding: Int, height: Int? = nil) -> String {
         let h = height.map { " HEIGHT=\"\($0)\"" } ?? ""
         return "<TR>\(edgeCell)<TD COLSPAN=\"\(innerCount)\" CELLPADDING=\"\(padding)\"\(h)>\(content)</TD>\(edgeCell)</TR>"
+    }
+
+    /// One block (a heatmap glyph) beside the prefix column, across the entry columns.
+    func blockRow(prefix: String?, _ content: String) -> String {
+        let prefixCell = hasPrefix ? "<TD ALIGN=\"RIGHT\" CELLPADDING=\"2\">\(prefix ?? "")</TD>" : ""
+        return "<TR>\(edgeCell)\(prefixCell)<TD COLSPAN=\"\(innerCount - (hasPrefix ? 1 : 0))\" CELLPADDING=\"2\">\(content)</TD>\(edgeCell)</TR>"
     }
 
     /// An empty row `height` points high.

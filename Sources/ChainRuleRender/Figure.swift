@@ -20,8 +20,15 @@ public struct FigureOptions: Sendable {
     public var maxMatrixRows: Int
     /// Matrices with more columns than this are truncated with ⋯.
     public var maxMatrixColumns: Int
-    /// How tensors larger than that are shown (`CompactTensor.swift`).
-    public var tensors: TensorDisplay = .compact
+    /// How tensors larger than that are shown (`CompactTensor.swift`):
+    /// `auto` is `compact`, with heatmaps when the figure is fitted to a slide.
+    public var tensors: TensorDisplay = .auto
+    /// Lay the figure out again, tightened (`SlideFit`), when its first
+    /// layout would read below 10 px on a 1280 × 720 slide and the tightened
+    /// one reads better (`FigureLayout` and `render` do this; off: `--no-fit`).
+    public var fitToSlide = true
+    /// The tightening in effect (set by fitting, not by callers).
+    package var slideFit: SlideFit? = nil
     /// Line the inputs (leaves) up in the first column, textbook style (those
     /// first used within two operations of the inputs; later ones sit next to their use).
     public var alignInputs: Bool

@@ -30,10 +30,12 @@ public struct FigureLayout: Sendable {
     /// Lays `figure` out once, with every label at its widest.
     /// Refused (a `GraphvizError` of stage `size`) when the figure is over
     /// `FigureBudget`; big figures get `dot` attributes tuned to their size.
+    /// A figure that would read below 10 px on a 1280 × 720 slide is laid
+    /// out again tightened (`SlideFit`) when that reads better; `figure` is
+    /// then the tightened figure (`options.slideFit` set).
     public init(_ figure: Figure) throws(GraphvizError) {
-        self.figure = figure
         let budget = try FigureBudget.checked(figure)
-        self.geometry = try Graphviz.layout(dot: figure.dot(.complete, tuning: budget.tuning))
+        (self.figure, self.geometry) = try figure.fittedLayout(tuning: budget.tuning)
     }
 
     /// A figure pinned to an existing layout (same graph, other options).
@@ -97,8 +99,24 @@ extension Figure {
             return try Graphviz.render(dot: text, engine: .dot, format: format)
         }
         let budget = try FigureBudget.checked(self)
-        if format == .dot { return Array(dot(.complete, tuning: budget.tuning).utf8) }
-        return try Graphviz.render(dot: dot(.complete, dpi: format == .png ? options.pngDPI : nil, tuning: budget.tuning),
+        if format == .svg {
+            // Drawn as is when it reads on a slide; otherwise tightened when that reads better.
+            let svg = try Graphviz.render(dot: dot(.complete, tuning: budget.tuning), engine: .dot, format: .svg)
+            let legibility = Legibility(svg: String(decoding: svg, as: UTF8.self))
+            guard let tight = slideFitCandidate(pixels: legibility.medianLabelPixels(), width: legibility.width,
+                                                height: legibility.height, tuning: budget.tuning) else { return svg }
+            let tightSVG = try Graphviz.render(dot: tight.dot(.complete, tuning: budget.tuning), engine: .dot, format: .svg)
+            let better = Legibility(svg: String(decoding: tightSVG, as: UTF8.self)).medianLabelPixels() > legibility.medianLabelPixels()
+            return better ? tightSVG : svg
+        }
+        // Other formats: the same choice, from a layout. DOT is written without
+        // Graphviz when it cannot lay out (no plugins): then it is the unfitted figure.
+        if format == .dot {
+            let figure = options.fitToSlide ? ((try? fittedLayout(tuning: budget.tuning))?.0 ?? self) : self
+            return Array(figure.dot(.complete, tuning: budget.tuning).utf8)
+        }
+        let figure = options.fitToSlide ? try fittedLayout(tuning: budget.tuning).0 : self
+        return try Graphviz.render(dot: figure.dot(.complete, dpi: format == .png ? options.pngDPI : nil, tuning: budget.tuning),
                                    engine: .dot, format: format)
     }
 }

@@ -13,6 +13,13 @@ package struct Legibility: Sendable {
     /// Every `<text>`'s font size in points, in document order.
     package let fontSizes: [Double]
 
+    /// A figure of `width` × `height` points with labels of `fontSizes` points.
+    package init(width: Double, height: Double, fontSizes: [Double]) {
+        self.width = width
+        self.height = height
+        self.fontSizes = fontSizes
+    }
+
     /// Reads the size and the labels of a Graphviz SVG.
     package init(svg: String) {
         func attribute(_ name: String, in tag: Substring) -> Double? {

@@ -21,8 +21,11 @@ struct FigureScaleOptions: ParsableArguments {
     @Option(help: ArgumentHelp("With --focus: how many edges away from the node to draw (default 1).", valueName: "k"))
     var radius: Int?
 
-    @Option(help: ArgumentHelp("How vectors and matrices larger than --max-entries are shown: full (first and last rows and columns), compact (top-left corner, ⋯ ⋮, and the range min … max) or shape (only the shape and range).", valueName: "full|compact|shape"))
-    var tensors: TensorDisplay = .compact
+    @Option(help: ArgumentHelp("How vectors and matrices larger than --max-entries are shown: full (first and last rows and columns), compact (top-left corner, ⋯ ⋮, and the range min … max), shape (only the shape and range), heatmap (a small grid of coloured cells: blue negative, orange positive; with the range) or auto (compact; heatmap when the figure would read below 10 px on a 1280×720 slide).", valueName: "auto|full|compact|shape|heatmap"))
+    var tensors: TensorDisplay = .auto
+
+    @Flag(name: .customLong("no-fit"), help: "Keep the first layout even when the figure would read below 10 px on a 1280×720 slide (by default it is tightened: closer columns, sums on two lines, vectors as columns, heatmaps).")
+    var noFit = false
 
     @Option(name: .customLong("max-entries"), help: ArgumentHelp("The most rows × columns of a tensor shown (default 4x4).", valueName: "RxC"))
     var maxEntries: String?
@@ -47,6 +50,7 @@ struct FigureScaleOptions: ParsableArguments {
     /// Applies --tensors and --max-entries.
     func apply(to options: inout FigureOptions) throws {
         options.tensors = tensors
+        options.fitToSlide = !noFit
         if let (r, c) = try entryLimits() {
             options.maxMatrixRows = r
             options.maxMatrixColumns = c

@@ -108,5 +108,50 @@ struct DrawScaleTests {
         let bad = try CLI.run(["draw", file.path, "--max-entries", "3"])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("--max-entries wants ROWSxCOLUMNS"))
+        let heat = try CLI.run(["draw", file.path, "--format", "dot", "--tensors", "heatmap"])
+        #expect(heat.stdout.contains("BGCOLOR=\"#e69f00\""))  // the largest entries, full orange
+        #expect(heat.stdout.contains("1 … 6") && !heat.stdout.contains("⋯"))
+        let unknown = try CLI.run(["draw", file.path, "--tensors", "checkerboard"])
+        #expect(unknown.status != 0)
+    }
+
+    /// Lesson 11's network (64 → 50 → 10), drawn whole: fitted to a slide it
+    /// reads at 10 px or more (6.6 px with `--no-fit`), the same bytes every time, as SVG and PDF.
+    @Test func bigNetworkIsFittedToASlide() throws {
+        let file = try CLI.scriptFile("""
+            X = randn(3, 64, seed=3)
+            t = [3, 1, 4]
+            W1 = randn(64, 50, scale=0.1, seed=1)
+            b1 = zeros(50)
+            W2 = randn(50, 10, scale=0.1, seed=2)
+            b2 = zeros(10)
+            Z1 = relu(X @ W1 + b1)
+            L = softmax_cross_entropy(Z1 @ W2 + b2, t)
+            """)
+        func pixels(_ svg: String) -> Double {
+            // The median <text> font size, scaled to fit 1280 × 720 (never enlarged), 1 pt = 4/3 px.
+            func number(after key: String, in s: Substring) -> Double? {
+                guard let r = s.range(of: key) else { return nil }
+                return Double(s[r.upperBound...].prefix { $0.isNumber || $0 == "." })
+            }
+            let head = Substring(svg)
+            let w = number(after: "width=\"", in: head) ?? 0, h = number(after: "height=\"", in: head) ?? 0
+            let sizes = svg.components(separatedBy: "<text").dropFirst().compactMap { number(after: "font-size=\"", in: Substring($0)) }.sorted()
+            guard w > 0, h > 0, !sizes.isEmpty else { return 0 }
+            return sizes[sizes.count / 2] * 4 / 3 * min(1, 960 / w, 540 / h)
+        }
+        let fitted = try CLI.run(["draw", file.path])
+        #expect(fitted.status == 0)
+        #expect(pixels(fitted.stdout) >= 10)
+        #expect(fitted.stdout.contains("fill=\"#0072b2\"") || fitted.stdout.contains("fill=\"#e69f00\""))
+        #expect(try CLI.run(["draw", file.path]).stdout == fitted.stdout)
+        let plain = try CLI.run(["draw", file.path, "--no-fit"])
+        #expect(pixels(plain.stdout) < 10)
+        let dir = file.deletingLastPathComponent()
+        for name in ["a.pdf", "b.pdf"] {
+            #expect(try CLI.run(["draw", file.path, "-o", dir.appendingPathComponent(name).path]).status == 0)
+        }
+        let a = try Data(contentsOf: dir.appendingPathComponent("a.pdf")), b = try Data(contentsOf: dir.appendingPathComponent("b.pdf"))
+        #expect(a.starts(with: Data("%PDF".utf8)) && a == b)
     }
 }

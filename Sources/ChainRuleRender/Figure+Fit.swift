@@ -1,0 +1,75 @@
+import ChainRule
+
+/// How a figure is tightened to read on a 1280 × 720 slide when its first
+/// layout would not (`FigureOptions.fitToSlide`): columns closer together,
+/// fan-out sums on two lines, large tensors as heatmaps (`--tensors auto`)
+/// and, for a figure wider than 16:9, vectors drawn as columns.
+package struct SlideFit: Sendable, Hashable {
+    /// Vectors stand as columns (value above the rule, gradient below it).
+    package var columnVectors: Bool
+    /// Space between columns, in inches (0.22 without fitting).
+    package static let rankSeparation = "0.12"
+}
+
+extension Figure {
+    /// The median label height a figure must reach on a 1280 × 720 slide (CSS px).
+    package static let slideLegibility = 10.0
+
+    /// The same figure with `options.slideFit` set (no recomputation).
+    init(_ figure: Figure, slideFit: SlideFit) {
+        var options = figure.options
+        options.slideFit = slideFit
+        self.options = options
+        backward = figure.backward
+        mapping = figure.mapping
+        edges = figure.edges
+        groups = figure.groups
+        consumers = figure.consumers
+        records = figure.records
+        sums = figure.sums
+    }
+
+    /// The tightened figure to try when a layout of `width` × `height` points
+    /// reads at `pixels` px, or nil: readable already, fitting off, or a
+    /// figure too big for fitting to matter (not laid out at `.quality`).
+    func slideFitCandidate(pixels: Double, width: Double, height: Double, tuning: LayoutTuning) -> Figure? {
+        guard options.fitToSlide, options.slideFit == nil, options.collapse == nil, tuning == .quality,
+              pixels < Self.slideLegibility, width > 0, height > 0 else { return nil }
+        let wide = width / height > 16.0 / 9.0
+        let hasVectors = graph.nodes.contains { $0.shape.count == 1 && $0.kind != .constant }
+        return Figure(self, slideFit: SlideFit(columnVectors: wide && hasVectors))
+    }
+
+    /// Lays the figure out, tightened for a slide when that reads better:
+    /// the figure drawn and its geometry. Deterministic (a function of the graph).
+    func fittedLayout(tuning: LayoutTuning) throws(GraphvizError) -> (Figure, GraphvizLayout) {
+        let text = dot(.complete, tuning: tuning)
+        let layout = try Graphviz.layout(dot: text)
+        let legibility = Legibility(dot: text, layout: layout)
+        guard let tight = slideFitCandidate(pixels: legibility.medianLabelPixels(), width: legibility.width,
+                                            height: legibility.height, tuning: tuning) else { return (self, layout) }
+        let tightText = tight.dot(.complete, tuning: tuning)
+        let tightLayout = try Graphviz.layout(dot: tightText)
+        let better = Legibility(dot: tightText, layout: tightLayout).medianLabelPixels() > legibility.medianLabelPixels()
+        return better ? (tight, tightLayout) : (self, layout)
+    }
+}
+
+extension Legibility {
+    /// The legibility of a laid-out figure before rendering it: label sizes
+    /// from the DOT text (`POINT-SIZE`), size from the layout's bounding box
+    /// plus the figure's padding (what the SVG's `width` and `height` say).
+    init(dot: String, layout: GraphvizLayout, padding: Double = 0.3 * 72) {
+        var sizes: [Double] = []
+        var rest = Substring(dot)
+        while let r = rest.range(of: "POINT-SIZE=\"") {
+            let digits = rest[r.upperBound...].prefix { $0 != "\"" }
+            if let size = Double(digits) { sizes.append(size) }
+            rest = rest[r.upperBound...]
+        }
+        let box = layout.boundingBox.split(separator: ",").compactMap { Double($0) }
+        let width = box.count == 4 ? box[2] - box[0] + 2 * padding : 0
+        let height = box.count == 4 ? box[3] - box[1] + 2 * padding : 0
+        self.init(width: width, height: height, fontSizes: sizes)
+    }
+}
