@@ -15,7 +15,7 @@ public struct ExportOptions: Sendable {
     public var formats: [GraphvizFormat]?
     /// Draw a progress bar on stderr: `nil` decides by `isatty(2)`.
     public var progress: Bool?
-    /// Local derivatives beside the scalar gradients of every figure (`--local`).
+    /// Local derivatives under the gradients of every figure, from the operations' definitions (`--local`).
     public var localDerivatives = false
     /// Also write each graph with inferred neurons folded at this level
     /// (`collapsed.svg` …, see `CollapsedFigure`) and end the slideshow with it.

@@ -39,7 +39,8 @@ public struct FigureOptions: Sendable {
     public var groups: NodeGroups
     /// Fold each group of this level into one box (`--collapse`); nil draws every node.
     public var collapse: CollapseLevel?
-    /// Beside each scalar gradient, the edge's local derivative, CS231n style (`× 3`): `--local`.
+    /// Under each gradient, the edge's local derivative, CS231n style, in the words of the
+    /// operation's definition (`∂price/∂apple = n = 2`, `∂L/∂W = Xᵀ · ∂L/∂A`): `--local`.
     public var localDerivatives = false
 
     /// Options for a figure; every one has the default `chainrule draw` uses.

@@ -61,7 +61,7 @@ struct Draw: ParsableCommand {
     @Flag(help: "Draw no clusters (by default a script's groups, else the neurons and layers found in its structure, are boxed).")
     var noGroups = false
 
-    @Flag(name: .customLong("local"), help: "Beside each scalar gradient, the local derivative it was multiplied by (CS231n style: × 3).")
+    @Flag(name: .customLong("local"), help: "Under each gradient, the local derivative it was multiplied by, CS231n style (∂price/∂apple = n = 2; ∂L/∂W = Xᵀ · ∂L/∂A for a matrix product).")
     var localDerivatives = false
     @OptionGroup(title: "Big figures") var scale: FigureScaleOptions
 

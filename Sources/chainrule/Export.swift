@@ -55,7 +55,7 @@ struct Export: ParsableCommand {
 
     @OptionGroup var source: LessonSourceOptions
 
-    @Flag(name: .customLong("local"), help: "Beside each scalar gradient, the local derivative it was multiplied by (CS231n style: × 3).")
+    @Flag(name: .customLong("local"), help: "Under each gradient, the local derivative it was multiplied by, CS231n style (∂price/∂apple = n = 2; ∂L/∂W = Xᵀ · ∂L/∂A for a matrix product).")
     var localDerivatives = false
     @Option(help: ArgumentHelp("For graphs with neurons (tanh/relu/sigmoid networks): also write the finished pass with each neuron or layer folded into one box (collapsed.svg …) and end the slideshow with it.", valueName: "neurons|layers"))
     var collapse: CollapseLevel?
