@@ -195,7 +195,11 @@ import Testing
         }
         #expect(close(l.gradient("z", section: 1), expected, tolerance: 1e-12))
         #expect(close(l.gradient("z", section: 0), expected, tolerance: 1e-6))
-        #expect(l.gradient("t", section: 1) == nil)
+        // The targets are data in both graphs: no gradient, and the checks leave them out.
+        #expect(l.gradient("t", section: 0) == nil && l.gradient("t", section: 1) == nil)
+        #expect(l.sections.allSatisfy { $0.graph[$0.graph.node(named: "t")!].isData })
+        let checks = l.steps.filter { $0.kind == .check }
+        #expect(checks.count == 2 && checks.allSatisfy { $0.checks.map(\.name) == ["z"] && $0.checks.allSatisfy(\.passed) })
         #expect(close(l.value("L", section: 0)?.scalar, 0.4303355372542059))
         let text = try play(l).text
         #expect(text.contains("(softmax(z) − t)/N"))
@@ -207,6 +211,9 @@ import Testing
         let s = l.sections[0]
         #expect(s.graph[s.graph.node(named: "W1")!].shape == [64, 50])
         #expect(s.graph[s.graph.node(named: "W2")!].shape == [50, 10])
+        // The images and labels are data: only the weights and biases get gradients.
+        #expect(l.gradient("X") == nil && l.gradient("t") == nil)
+        #expect(l.gradient("W1") != nil && l.gradient("b2") != nil)
         // Backprop vs numerical for every parameter, DLfS style.
         let check = try #require(l.steps.first { $0.kind == .check })
         #expect(check.checks.map(\.name) == ["W1", "b1", "W2", "b2"])
