@@ -62,13 +62,16 @@ let package = Package(
             plugins: ["EmbedFiles"]
         ),
         // `chainrule serve`: the live graph view, lessons on demand, follow mode (docs/SERVE.md).
-        // Only ServeServer.swift imports FlyingFox; the routes are plain Swift.
+        // Only ServeServer.swift imports FlyingFox; the routes are plain Swift. Its
+        // scripts and styles are files in Embedded/, compiled in by EmbedFiles.
         .target(
             name: "ChainRuleServe",
             dependencies: [
                 "ChainRule", "ChainRuleSupport", "GraphScript", "ChainRuleRender", "ChainRuleLessons", "ChainRuleExport",
                 .product(name: "FlyingFox", package: "FlyingFox"),
-            ]
+            ],
+            exclude: ["Embedded"],
+            plugins: ["EmbedFiles"]
         ),
         // The command-line tool.
         .executableTarget(

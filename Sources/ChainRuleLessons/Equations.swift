@@ -10,26 +10,7 @@ package struct NodeLabels: Sendable {
 
     package init(graph: Graph, values: [Tensor]? = nil) {
         self.graph = graph
-        var labels: [String] = []
-        var unnamed = 0
-        for node in graph.nodes {
-            if let name = node.name { labels.append(name); continue }
-            switch node.kind {
-            case .leaf: labels.append("v\(node.id.index)")
-            case .constant:
-                let v = graph.initialValues[node.id.index]!
-                labels.append(v.rank == 0 ? LessonFormat.number(v.scalar) : "const\(node.id.index)")
-            case .operation(let op):
-                let expression = NodeLabels.expression(op, node.inputs.map { labels[$0.index] }, compact: true)
-                if expression.count <= 10 {
-                    labels.append(expression)
-                } else {
-                    unnamed += 1
-                    labels.append("u\(unnamed)")
-                }
-            }
-        }
-        self.labels = labels
+        self.labels = graph.displayLabels(number: { LessonFormat.number($0) })
     }
 
     package subscript(id: NodeID) -> String { labels[id.index] }
@@ -48,13 +29,7 @@ package struct NodeLabels: Sendable {
     /// The operation applied to operand labels: `apple × n`, `exp(a)`, `Σ(x×w)`,
     /// as the operation's definition writes it (`OperationText.expression`).
     package static func expression(_ op: ChainRule.Operation, _ x: [String], compact: Bool = false) -> String {
-        if op == .mul, x[1] == "-1" || x[1] == "−1" {
-            // A product with the constant −1 (an expanded sigmoid) reads as a negation.
-            return compact ? "−" + wrap(x[0]) : wrap(x[0]) + " × (−1)"
-        }
-        let definition = op.definition
-        return definition.text.expression(definition.name, TextLabels(operands: x, output: "", number: { LessonFormat.number($0) }),
-                                          compact: compact)
+        op.displayExpression(x, number: { LessonFormat.number($0) }, compact: compact)
     }
 
     /// `∂y/∂x` for operand `k` of node `y`, in words of the labels, and a

@@ -1,3 +1,4 @@
+import ChainRuleSupport
 import Foundation
 
 /// The lessons `chainrule` can play: a folder of `NN-slug.md` files, or the
@@ -120,6 +121,15 @@ public struct LessonLibrary: Sendable {
         let all = entries()
         if let n = Int(name) { return all.first { $0.number == n } }
         return all.first { $0.id == name }
+    }
+
+    /// What to print for an id or number that names no lesson here: the
+    /// error, the ids in use, and for a likely typo `note: did you mean 'apples'?`.
+    package func unknownLessonMessage(_ name: String) -> String {
+        let ids = entries().map(\.id)
+        var text = "error: no lesson named '\(name)' (lessons: \(ids.joined(separator: ", ")); `chainrule lessons` lists them)\n"
+        if let note = Suggestion.note(for: name, in: ids) { text += "note: \(note)\n" }
+        return text
     }
 
     /// Reads and builds a lesson of this library; its `> data` files come

@@ -205,192 +205,252 @@ struct StepBuilder {
 
     // MARK: sections
 
+    /// One ```graph block and the directives after it: its graph (expanded
+    /// if asked), its data, its evaluation, then its steps — the overview,
+    /// one forward step per operation, the seed and one backward step per
+    /// node, and the checks and training in document order.
     private mutating func buildSection(source: String, firstLine: Int, fenceLine: Int,
                                        items: [LessonDocument.Element]) throws(LessonError) {
         let script = try compileGraphBlock(source, fileName: fileName, firstLine: firstLine)
-        let written = script.graph, writtenOutput = script.output
         let directives = items.compactMap { item -> Directive? in
             if case .directive(let d) = item { return d }
             return nil
         }
-        // 1. expand
-        var graph = written
-        var mapping = written.nodes.map(\.id)
-        var expanded = false
-        let expandDirectives = directives.filter { if case .expand = $0.kind { return true } else { return false } }
-        if !expandDirectives.isEmpty {
-            var names: Set<String> = []
-            var all = false
-            for d in expandDirectives {
-                guard case .expand(let nodes) = d.kind else { continue }
-                if nodes.isEmpty { all = true }
-                for w in nodes {
-                    guard let id = written.node(named: w.text) else {
-                        throw error("no node named '\(w.text)' in the graph above", at: w, in: d)
-                    }
-                    guard let op = written[id].operation, op.isFused else {
-                        throw error("'\(w.text)' is not a fused operation (sigmoid, softmax or softmax_cross_entropy); nothing to expand", at: w, in: d)
-                    }
-                    names.insert(w.text)
-                }
-            }
-            let result = written.expanded { all || ($0.name.map { names.contains($0) } ?? false) }
-            graph = result.graph
-            mapping = result.mapping
-            expanded = true
-        }
-        let output = mapping[writtenOutput.index]
-
-        func lookup(_ w: Directive.Word, _ d: Directive) throws(LessonError) -> NodeID {
-            guard let id = graph.node(named: w.text) else {
-                let names = graph.nodes.compactMap(\.name)
-                var e = error("no node named '\(w.text)' in the graph above", at: w, in: d)
-                e.notes = Suggestion.note(for: w.text, in: names).map { [$0] } ?? []
-                throw e
-            }
-            return id
-        }
-
-        // 2. data, batch; notes and questions are checked here too.
-        var rawNotes: [(Directive.Phase, NodeID, String, Directive)] = []
-        var rawAsks: [(Directive.Phase, NodeID, Directive.AskTarget, String, Directive)] = []
-        var expects: [Directive] = []
-        var batchLeaves: (x: NodeID, t: NodeID, directive: Directive)?
-        for d in directives {
-            switch d.kind {
-            case .data: try loadData(d)
-            case .note(let phase, let w, let text):
-                let id = try lookup(w, d)
-                rawNotes.append((phase, id, text, d))
-            case .ask(let phase, let w, let target, let text):
-                let id = try lookup(w, d)
-                if phase == .forward, graph[id].operation == nil {
-                    throw error("'\(w.text)' is an input: its value is given, there is no forward step to ask about", at: w, in: d)
-                }
-                rawAsks.append((phase, id, target, text, d))
-            case .expect(_, let w, _, _):
-                _ = try lookup(w, d)
-                expects.append(d)
-            case .batch(let xw, let tw):
-                guard let dataset else {
-                    throw error("'batch' needs a '> data FILE: label=…' line before it", line: d.line, column: d.column)
-                }
-                let x = try lookup(xw, d), t = try lookup(tw, d)
-                for (id, w) in [(x, xw), (t, tw)] where graph[id].kind != .leaf {
-                    throw error("'\(w.text)' is not an input (a leaf like 'X = zeros(3, 64)'), so data cannot fill it", at: w, in: d)
-                }
-                let xs = graph[x].shape
-                guard xs.count == 2, xs[1] == dataset.featureCount else {
-                    throw error("'\(xw.text)' has shape \(describeShape(xs)); the data needs (rows, \(dataset.featureCount))", at: xw, in: d)
-                }
-                guard graph[t].shape == [xs[0]] else {
-                    throw error("'\(tw.text)' has shape \(describeShape(graph[t].shape)); class labels for \(xs[0]) rows need (\(xs[0]),)", at: tw, in: d)
-                }
-                guard xs[0] <= dataset.train.count else {
-                    throw error("the batch has \(xs[0]) rows but only \(dataset.train.count) training rows exist", at: xw, in: d)
-                }
-                let (bx, bt) = dataset.batch(dataset.train.prefix(xs[0]))
-                graph.setValue(bx, of: x)
-                graph.setValue(bt, of: t)
-                batchLeaves = (x, t, d)
-            default: break
-            }
-        }
-
-        // 3. evaluate
+        let (graph, mapping, expanded) = try expand(script.graph, directives)
+        var section = SectionDraft(written: script.graph, graph: graph, mapping: mapping, expanded: expanded,
+                                   output: mapping[script.output.index])
+        let uses = try readDirectives(directives, &section)
+        // Evaluate.
         let backward: Backward
         do {
-            backward = try graph.forward().backward(from: output)
+            backward = try section.graph.forward().backward(from: section.output)
         } catch {
             if !expanded { throw LessonError(diagnostic: script.diagnostic(for: error)) }
-            let name = graph[error.node].name.map { "'\($0)'" } ?? "a node"
+            let name = section.graph[error.node].name.map { "'\($0)'" } ?? "a node"
             throw self.error("cannot evaluate \(name): \(error.message)", line: fenceLine, column: 1)
         }
-        let labels = NodeLabels(graph: graph).with(output: output)
-        let section = LessonSection(index: sections.count, source: source, firstLine: firstLine, graph: graph,
-                                    written: written, mapping: mapping, expanded: expanded, output: output,
-                                    backward: backward, labels: labels)
-        sections.append(section)
-        let s = section.index
-        let values = backward.forward.values
+        let built = LessonSection(index: sections.count, source: source, firstLine: firstLine, graph: section.graph,
+                                  written: section.written, mapping: mapping, expanded: expanded, output: section.output,
+                                  backward: backward, labels: NodeLabels(graph: section.graph).with(output: section.output))
+        sections.append(built)
         let checkSteps = directives.compactMap { d -> (names: [String], h: Double?)? in
             if case .check(let nodes, let h) = d.kind { return (nodes.map(\.text), h) }
             return nil
         }
-        let sectionValues = SectionValues(graph: graph, backward: backward, output: output) { leaf in
-            let name = graph[leaf].name ?? ""
+        let values = SectionValues(graph: section.graph, backward: backward, output: section.output) { leaf in
+            let name = section.graph[leaf].name ?? ""
             let h = checkSteps.first { $0.names.isEmpty || $0.names.contains(name) }?.h
             return h ?? GradientCheck.defaultStep
         }
-        lastValues = sectionValues
+        lastValues = values
+        let text = try directiveTexts(uses, values)
+        var known = try appendOverview(built, text, values)
+        appendForwardSteps(built, text, &known)
+        let gradients = try appendBackwardSteps(built, text, known)
+        try appendChecksAndTraining(items, built, values, known: known, gradients: gradients, batch: uses.batch)
+    }
 
-        // Notes, questions and expectations: their numbers come from this section.
+    /// A section's graph before it is evaluated: as written, as played, and
+    /// how the nodes of one map to the other.
+    private struct SectionDraft {
+        let written: Graph
+        var graph: Graph
+        let mapping: [NodeID]
+        let expanded: Bool
+        let output: NodeID
+    }
+
+    /// The notes, questions, expectations and batch leaves of a section, as read.
+    private struct DirectiveUses {
+        var notes: [(Directive.Phase, NodeID, String, Directive)] = []
+        var asks: [(Directive.Phase, NodeID, Directive.AskTarget, String, Directive)] = []
+        var expects: [Directive] = []
+        var batch: (x: NodeID, t: NodeID, directive: Directive)?
+    }
+
+    /// The notes and questions of a section with their `{{…}}` filled in,
+    /// by phase and node.
+    private struct DirectiveTexts {
         var notes: [Directive.Phase: [NodeID: [String]]] = [.forward: [:], .backward: [:]]
         var asks: [Directive.Phase: [NodeID: (target: Directive.AskTarget, text: String, directive: Directive)]] = [.forward: [:], .backward: [:]]
-        for (phase, id, text, d) in rawNotes {
-            notes[phase]![id, default: []].append(try directiveText(text, d, sectionValues, subject: .init(node: id, phase: phase)))
-        }
-        for (phase, id, target, text, d) in rawAsks {
-            asks[phase]![id] = (target, try directiveText(text, d, sectionValues, subject: nil), d)
-        }
-        for d in expects { try checkExpectation(d, sectionValues) }
+    }
 
-        // 4. overview
-        var known: Set<NodeID> = Set(graph.nodes.filter { $0.operation == nil }.map(\.id))
+    /// `written` with the fused operations that `> expand` names (all of
+    /// them for a bare `> expand`) replaced by their primitives.
+    private func expand(_ written: Graph, _ directives: [Directive]) throws(LessonError)
+        -> (graph: Graph, mapping: [NodeID], expanded: Bool) {
+        let expandDirectives = directives.filter { if case .expand = $0.kind { return true } else { return false } }
+        guard !expandDirectives.isEmpty else { return (written, written.nodes.map(\.id), false) }
+        var names: Set<String> = []
+        var all = false
+        for d in expandDirectives {
+            guard case .expand(let nodes) = d.kind else { continue }
+            if nodes.isEmpty { all = true }
+            for w in nodes {
+                guard let id = written.node(named: w.text) else {
+                    throw error("no node named '\(w.text)' in the graph above", at: w, in: d)
+                }
+                guard let op = written[id].operation, op.isFused else {
+                    throw error("'\(w.text)' is not a fused operation (sigmoid, softmax or softmax_cross_entropy); nothing to expand", at: w, in: d)
+                }
+                names.insert(w.text)
+            }
+        }
+        let result = written.expanded { all || ($0.name.map { names.contains($0) } ?? false) }
+        return (result.graph, result.mapping, true)
+    }
+
+    /// The node a directive names, or a located error with a "did you mean" note.
+    private func lookup(_ w: Directive.Word, _ d: Directive, in graph: Graph) throws(LessonError) -> NodeID {
+        guard let id = graph.node(named: w.text) else {
+            let names = graph.nodes.compactMap(\.name)
+            var e = error("no node named '\(w.text)' in the graph above", at: w, in: d)
+            e.notes = Suggestion.note(for: w.text, in: names).map { [$0] } ?? []
+            throw e
+        }
+        return id
+    }
+
+    /// Loads `> data`, fills the `> batch` leaves of `section.graph` with the
+    /// first training rows, and checks the nodes every note, question and
+    /// expectation names.
+    private mutating func readDirectives(_ directives: [Directive], _ section: inout SectionDraft) throws(LessonError) -> DirectiveUses {
+        var uses = DirectiveUses()
+        for d in directives {
+            switch d.kind {
+            case .data: try loadData(d)
+            case .note(let phase, let w, let text):
+                uses.notes.append((phase, try lookup(w, d, in: section.graph), text, d))
+            case .ask(let phase, let w, let target, let text):
+                let id = try lookup(w, d, in: section.graph)
+                if phase == .forward, section.graph[id].operation == nil {
+                    throw error("'\(w.text)' is an input: its value is given, there is no forward step to ask about", at: w, in: d)
+                }
+                uses.asks.append((phase, id, target, text, d))
+            case .expect(_, let w, _, _):
+                _ = try lookup(w, d, in: section.graph)
+                uses.expects.append(d)
+            case .batch(let xw, let tw):
+                let (x, t) = try fillBatch(xw, tw, d, &section.graph)
+                uses.batch = (x, t, d)
+            default: break
+            }
+        }
+        return uses
+    }
+
+    /// `> batch X t`: the input and label leaves, filled with the first
+    /// training rows of the section's data.
+    private func fillBatch(_ xw: Directive.Word, _ tw: Directive.Word, _ d: Directive,
+                           _ graph: inout Graph) throws(LessonError) -> (NodeID, NodeID) {
+        guard let dataset else {
+            throw error("'batch' needs a '> data FILE: label=…' line before it", line: d.line, column: d.column)
+        }
+        let x = try lookup(xw, d, in: graph), t = try lookup(tw, d, in: graph)
+        for (id, w) in [(x, xw), (t, tw)] where graph[id].kind != .leaf {
+            throw error("'\(w.text)' is not an input (a leaf like 'X = zeros(3, 64)'), so data cannot fill it", at: w, in: d)
+        }
+        let xs = graph[x].shape
+        guard xs.count == 2, xs[1] == dataset.featureCount else {
+            throw error("'\(xw.text)' has shape \(describeShape(xs)); the data needs (rows, \(dataset.featureCount))", at: xw, in: d)
+        }
+        guard graph[t].shape == [xs[0]] else {
+            throw error("'\(tw.text)' has shape \(describeShape(graph[t].shape)); class labels for \(xs[0]) rows need (\(xs[0]),)", at: tw, in: d)
+        }
+        guard xs[0] <= dataset.train.count else {
+            throw error("the batch has \(xs[0]) rows but only \(dataset.train.count) training rows exist", at: xw, in: d)
+        }
+        let (bx, bt) = dataset.batch(dataset.train.prefix(xs[0]))
+        graph.setValue(bx, of: x)
+        graph.setValue(bt, of: t)
+        return (x, t)
+    }
+
+    /// Notes, questions and expectations: their numbers come from this section.
+    private mutating func directiveTexts(_ uses: DirectiveUses, _ values: SectionValues) throws(LessonError) -> DirectiveTexts {
+        var texts = DirectiveTexts()
+        for (phase, id, text, d) in uses.notes {
+            texts.notes[phase]![id, default: []].append(try directiveText(text, d, values, subject: .init(node: id, phase: phase)))
+        }
+        for (phase, id, target, text, d) in uses.asks {
+            texts.asks[phase]![id] = (target, try directiveText(text, d, values, subject: nil), d)
+        }
+        for d in uses.expects { try checkExpectation(d, values) }
+        return texts
+    }
+
+    /// The overview step: every input with its value (and what an expanded
+    /// fused operation became). Returns the nodes known so far: the inputs.
+    private mutating func appendOverview(_ section: LessonSection, _ text: DirectiveTexts,
+                                         _ sectionValues: SectionValues) throws(LessonError) -> Set<NodeID> {
+        let graph = section.graph, labels = section.labels, values = section.forward.values
+        let known: Set<NodeID> = Set(graph.nodes.filter { $0.operation == nil }.map(\.id))
         var overview: [String] = []
         for node in graph.nodes where node.kind == .leaf {
             overview.append(leafLine(node, values[node.id.index], labels))
         }
-        if expanded {
-            for node in written.nodes {
-                guard let op = node.operation, op.isFused, graph[mapping[node.id.index]].operation != op else { continue }
-                overview.append("\(labels[mapping[node.id.index]]) = \(op.scriptName)(…) is drawn expanded: \(expansionText(op))")
+        if section.expanded {
+            for node in section.written.nodes {
+                let played = section.mapping[node.id.index]
+                guard let op = node.operation, op.isFused, graph[played].operation != op else { continue }
+                overview.append("\(labels[played]) = \(op.scriptName)(…) is drawn expanded: \(expansionText(op))")
             }
         }
-        let leafNotes = graph.nodes.filter { $0.operation == nil }.flatMap { notes[.forward]![$0.id] ?? [] }
-        append(kind: .overview, section: s, title: "the graph" + (expanded ? " (fused operations expanded)" : ""),
+        let leafNotes = graph.nodes.filter { $0.operation == nil }.flatMap { text.notes[.forward]![$0.id] ?? [] }
+        append(kind: .overview, section: section.index, title: "the graph" + (section.expanded ? " (fused operations expanded)" : ""),
                prose: try takeProse(sectionValues), notes: leafNotes, equations: overview, values: known,
                edges: [])
+        return known
+    }
 
-        // 5. forward
-        for node in graph.nodes {
-            guard node.operation != nil else { continue }
+    /// One forward step per operation (preceded by its question, if asked).
+    private mutating func appendForwardSteps(_ section: LessonSection, _ text: DirectiveTexts, _ known: inout Set<NodeID>) {
+        let labels = section.labels, values = section.forward.values, s = section.index
+        for node in section.graph.nodes {
+            guard let op = node.operation else { continue }
             let incoming = node.inputs.enumerated().map { EdgeKey(from: $0.element, to: node.id, operand: $0.offset) }
-            let title = "forward · \(labels[node.id]) = \(NodeLabels.expression(node.operation!, node.inputs.map { labels[$0] }))"
-            if let q = asks[.forward]![node.id] {
+            let expression = NodeLabels.expression(op, node.inputs.map { labels[$0] })
+            let title = "forward · \(labels[node.id]) = \(expression)"
+            if let q = text.asks[.forward]![node.id] {
                 append(kind: .forward(node.id), section: s, title: title, question: q.text,
                        equations: forwardEquation(node, values, labels, hide: true), values: known, focus: node.id, edges: incoming,
-                       answer: values[node.id.index], hint: "compute " + NodeLabels.expression(node.operation!, node.inputs.map { labels[$0] }) + " from the values above",
+                       answer: values[node.id.index], hint: "compute " + expression + " from the values above",
                        asked: .value)
             }
             known.insert(node.id)
-            append(kind: .forward(node.id), section: s, title: title, notes: notes[.forward]![node.id] ?? [],
+            append(kind: .forward(node.id), section: s, title: title, notes: text.notes[.forward]![node.id] ?? [],
                    equations: forwardEquation(node, values, labels, hide: false), values: known, focus: node.id, edges: incoming)
         }
+    }
 
-        // 6. backward
+    /// The seed, then one backward step per node in reverse order (each
+    /// preceded by its question, if asked). Returns the nodes whose
+    /// gradients are known at the end.
+    private mutating func appendBackwardSteps(_ section: LessonSection, _ text: DirectiveTexts,
+                                              _ known: Set<NodeID>) throws(LessonError) -> Set<NodeID> {
+        let graph = section.graph, labels = section.labels, output = section.output, backward = section.backward
+        let s = section.index
         var grads: Set<NodeID> = []
         let outLabel = labels[output]
         let seedText = graph[output].shape.isEmpty
             ? "\(labels.partial(output, output)) = 1 (the seed)"
             : "\(labels.partial(output, output)) = ones\(describeShape(graph[output].shape)) (the seed; a non-scalar output: the gradient of the sum of \(outLabel))"
-        if let q = asks[.backward]![output] {
+        if let q = text.asks[.backward]![output] {
             append(kind: .seed(output), section: s, title: "backward · start at \(outLabel)", question: q.text,
                    equations: [labels.partial(output, output) + " = ?"], values: known, gradients: grads, focus: output,
                    answer: backward.gradient(of: output), hint: "how fast does a value change with itself?", asked: .product)
         }
         grads.insert(output)
         append(kind: .seed(output), section: s, title: "backward · start at \(outLabel)",
-               notes: notes[.backward]![output] ?? [], equations: [seedText], values: known, gradients: grads, focus: output)
+               notes: text.notes[.backward]![output] ?? [], equations: [seedText], values: known, gradients: grads, focus: output)
         for index in stride(from: output.index - 1, through: 0, by: -1) {
             let id = NodeID(index)
-            let node = graph[id]
-            guard node.kind != .constant, let total = backward.gradient(of: id) else { continue }
+            guard graph[id].kind != .constant, let total = backward.gradient(of: id) else { continue }
             let records = backward.edges(into: id).sorted { ($0.to, $0.operand) < ($1.to, $1.operand) }
             guard !records.isEmpty else { continue }
             let title = "backward · \(labels.partial(output, id))" + (records.count > 1 ? " (used \(records.count) times: the gradients add)" : "")
             let edges = records.map(EdgeKey.init)
-            if let q = asks[.backward]![id] {
+            if let q = text.asks[.backward]![id] {
                 let (answer, hint, hidden) = try askedQuantity(q.target, id: id, records: records, total: total, labels: labels,
                                                                 directive: q.directive)
                 let (terms, eq) = backwardEquations(id, records, total, labels, ask: q.target)
@@ -400,11 +460,17 @@ struct StepBuilder {
             }
             grads.insert(id)
             let (terms, eq) = backwardEquations(id, records, total, labels, ask: nil)
-            append(kind: .backward(id), section: s, title: title, notes: notes[.backward]![id] ?? [], equations: eq,
+            append(kind: .backward(id), section: s, title: title, notes: text.notes[.backward]![id] ?? [], equations: eq,
                    terms: terms, sum: records.count > 1 ? total : nil, values: known, gradients: grads, focus: id, edges: edges)
         }
+        return grads
+    }
 
-        // 7. check and train, in document order, with the prose before them.
+    /// `> check` and `> train` steps, in document order, each with the prose before it.
+    private mutating func appendChecksAndTraining(_ items: [LessonDocument.Element], _ section: LessonSection,
+                                                  _ values: SectionValues, known: Set<NodeID>, gradients: Set<NodeID>,
+                                                  batch: (x: NodeID, t: NodeID, directive: Directive)?) throws(LessonError) {
+        let graph = section.graph, backward = section.backward
         for item in items {
             switch item {
             case .prose(let text, let line): pendingProse.append((text, line))
@@ -413,7 +479,7 @@ struct StepBuilder {
                 case .check(let nodes, let h):
                     var leaves: [NodeID] = []
                     for w in nodes {
-                        let id = try lookup(w, d)
+                        let id = try lookup(w, d, in: graph)
                         guard graph[id].kind == .leaf else {
                             throw error("'\(w.text)' is not an input; a gradient check varies inputs (leaves)", at: w, in: d)
                         }
@@ -423,19 +489,19 @@ struct StepBuilder {
                         leaves.append(id)
                     }
                     if leaves.isEmpty { leaves = graph.leaves.filter { backward.gradient(of: $0) != nil } }
-                    let (rows, table) = try check(graph, output: output, leaves: leaves, step: h, labels: labels, directive: d)
-                    append(kind: .check, section: s, title: "gradient check · backprop vs numerical", prose: try takeProse(sectionValues),
+                    let (rows, table) = try check(graph, output: section.output, leaves: leaves, step: h, labels: section.labels, directive: d)
+                    append(kind: .check, section: section.index, title: "gradient check · backprop vs numerical", prose: try takeProse(values),
                            equations: ["numerical: (f(x + h) − f(x − h)) / 2h with h = \(LessonFormat.number(h ?? GradientCheck.defaultStep)), one element at a time"],
-                           values: known, gradients: grads, checks: rows, table: table)
+                           values: known, gradients: gradients, checks: rows, table: table)
                 case .train(let params, let options):
-                    guard let batchLeaves else {
+                    guard let batch else {
                         throw error("'train' needs a '> batch X t' line in this section naming the input and label leaves", line: d.line, column: d.column)
                     }
-                    let plan = try trainingPlan(d, params: params, options: options, graph: graph, output: output,
-                                                x: batchLeaves.x, t: batchLeaves.t, lookup: lookup)
-                    append(kind: .training, section: s, title: "training · mini-batch gradient descent", prose: try takeProse(sectionValues),
+                    let plan = try trainingPlan(d, params: params, options: options, graph: graph, output: section.output,
+                                                x: batch.x, t: batch.t) { w, d throws(LessonError) in try lookup(w, d, in: graph) }
+                    append(kind: .training, section: section.index, title: "training · mini-batch gradient descent", prose: try takeProse(values),
                            equations: ["for each batch: forward, backward, then every parameter p ← p − \(LessonFormat.number(plan.learningRate)) · ∂L/∂p"],
-                           values: known, gradients: grads, training: plan)
+                           values: known, gradients: gradients, training: plan)
                 default: break
                 }
             case .graph: break

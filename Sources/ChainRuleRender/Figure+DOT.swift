@@ -470,13 +470,6 @@ struct DOTWriter {
             let word = reduction.summedAxes.count == 1 ? "axis" : "axes"
             gradientPrefix = text("(broadcast) Σ \(word) \(axes) ", color: theme.gradient, size: captionSize, italic: true)
         }
-        if figure.options.localDerivatives, edge.to != nil, gradientPrefix == nil,
-           case .elementwise(let local)? = figure.records[edge]?.local, local.count == 1 {
-            // The local derivative beside the gradient it multiplied into (CS231n style): `× 3`.
-            let l = local.scalars[0]
-            gradientPrefix = text("× " + (l < 0 ? format.minus : "") + format.string(abs(l)) + "  ",
-                                  color: theme.muted, size: captionSize, italic: true)
-        }
         if case .target = block {} else if !isScalar, gradientPrefix == nil, !theme.gradientPrefix.isEmpty {
             gradientPrefix = gradientText("")  // print theme: "∂" marks gradient matrices too
         }
@@ -555,6 +548,19 @@ struct DOTWriter {
                 }
             }
             if range, let g { rows.append(rangeRow(grid, hidden ? "?" : rangeText(g), color: theme.gradient)) }
+        }
+        if figure.options.localDerivatives, let caption = figure.textCache.localCaption(edge, figure) {
+            // `--local`: the local derivative under the gradient it multiplied into (CS231n style),
+            // in the operation's own words; its number once the gradient is shown. Under a tensor
+            // it wraps to the tensor's width (a wider cell would stretch the bracket columns), and
+            // its row is as high as the full caption needs in every frame, so the rule never moves.
+            let limit = isScalar ? Double.infinity
+                : grid.cols.reduce(8.0) { $0 + ($1.map { widths[$0] ?? minimumWidth } ?? 14) }
+            let full = LocalDerivativeCaption.wrap(caption.text, width: limit, size: captionSize)
+            let shown = gradientKnown(edge) ? full : LocalDerivativeCaption.wrap(caption.rule, width: limit, size: captionSize)
+            let lines = shown.map { text($0, color: theme.muted, size: captionSize, italic: true) }
+            rows.append(grid.wideRow(lines.joined(separator: "<BR/>"), padding: 1,
+                                     height: Int((Double(full.count) * captionSize * 1.3).rounded(.up)) + 2))
         }
         var html = "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\""
         if highlighted { html += " BGCOLOR=\"\(theme.highlightFill)\"" }

@@ -11,6 +11,9 @@ final class FigureTextCache: @unchecked Sendable {
     private var values: [Int: [String]] = [:]
     private var gradients: [String: [String]] = [:]
     private var nodeGradients: [Int: [String]] = [:]
+    /// Display names of the graph's nodes and the `--local` captions by edge key.
+    private var nodeLabels: [String]?
+    private var captions: [String: LocalDerivativeCaption?] = [:]
     /// DOT names by object `id`, and object `id` by DOT name.
     private var titles: (names: [String: String], keyOf: [String: String])?
 
@@ -41,6 +44,18 @@ final class FigureTextCache: @unchecked Sendable {
         let s = g.scalars.map { format.string($0, zeroBelow: zero) }
         gradients[key] = s
         return s
+    }
+
+    /// The `--local` caption of an edge (`LocalDerivativeCaption`), or nil.
+    func localCaption(_ edge: FigureEdge, _ figure: Figure) -> LocalDerivativeCaption? {
+        lock.lock(); defer { lock.unlock() }
+        if let caption = captions[edge.key] { return caption }
+        let format = figure.options.numberFormat
+        let labels = nodeLabels ?? figure.graph.displayLabels(number: { format.string($0) })
+        nodeLabels = labels
+        let caption = LocalDerivativeCaption(edge, in: figure, labels: labels)
+        captions[edge.key] = caption
+        return caption
     }
 
     /// `figure.backward.gradient(of: id)` formatted.

@@ -83,6 +83,9 @@ struct Export: ParsableCommand {
         } catch let error as LessonError {
             StandardStreams.error(error.rendered + "\n")
             throw ExitCode.failure
+        } catch let error as ExportLessonFinder.UnknownLesson {
+            StandardStreams.error(error.message)
+            throw ExitCode.failure
         }
         var options = ExportOptions(directory: URL(fileURLWithPath: output, isDirectory: true),
                                     theme: figureTheme, formats: formats, progress: quiet ? false : nil)
@@ -113,6 +116,9 @@ struct Export: ParsableCommand {
 
 /// Loads lessons by id, number or path (Lessons/README.md) through `LessonLibrary`.
 enum ExportLessonFinder {
+    /// An id or number that names no lesson (the message says which exist, and the likely one).
+    struct UnknownLesson: Error { let message: String }
+
     static func load(_ names: [String], source: LessonSourceOptions) throws -> [ChainRuleLessons.Lesson] {
         let needsLibrary = names.isEmpty || names.contains { name in
             var isDirectory: ObjCBool = false
@@ -126,16 +132,15 @@ enum ExportLessonFinder {
             }
             return try entries.map { entry throws(LessonError) in try library.load(entry) }
         }
-        return try names.map { name throws(LessonError) in
+        return try names.map { name in
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: name, isDirectory: &isDirectory), !isDirectory.boolValue {
                 return try ChainRuleLessons.Lesson.load(path: name)
             }
-            guard let entry = library?.entry(named: name) else {
-                throw LessonError(fileName: name, line: 1, column: 1,
-                                  message: "no lesson '\(name)' (see `chainrule lessons`; a path to a lesson file works too)", sourceLine: "")
+            guard let library, let entry = library.entry(named: name) else {
+                throw UnknownLesson(message: library?.unknownLessonMessage(name) ?? "error: no lesson '\(name)'\n")
             }
-            return try library!.load(entry)
+            return try library.load(entry)
         }
     }
 }

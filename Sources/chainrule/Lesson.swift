@@ -85,8 +85,7 @@ struct Lesson: ParsableCommand {
         }
         let library = try source.library()
         guard let entry = library.entry(named: name) else {
-            let ids = library.entries().map(\.id).joined(separator: ", ")
-            StandardStreams.error("error: no lesson named '\(name)' (lessons: \(ids); `chainrule lessons` lists them)\n")
+            StandardStreams.error(library.unknownLessonMessage(name))
             throw ExitCode.failure
         }
         return try library.load(entry)

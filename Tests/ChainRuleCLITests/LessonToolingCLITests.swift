@@ -48,6 +48,24 @@ import Testing
         #expect(missing.status == 1 && missing.stderr == "error: --lessons /no/such/folder: no such folder\n")
     }
 
+    /// A lesson id with a typo gets "did you mean", from `lesson` and `export` alike.
+    @Test func unknownLessonIdSuggestsTheNearestOne() throws {
+        let play = try Harden.run(["lesson", "aples"])
+        #expect(play.status == 1)
+        #expect(play.stderr.hasPrefix("error: no lesson named 'aples' (lessons: apples, chain-rule,"), "\(play.stderr)")
+        #expect(play.stderr.hasSuffix("\nnote: did you mean 'apples'?\n"), "\(play.stderr)")
+        let out = try Harden.temporaryDirectory("export-typo")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let export = try Harden.run(["export", "softmax-in-practise", "-o", out.path])
+        #expect(export.status == 1)
+        #expect(export.stderr.hasPrefix("error: no lesson named 'softmax-in-practise'"), "\(export.stderr)")
+        #expect(export.stderr.hasSuffix("\nnote: did you mean 'softmax-in-practice'?\n"), "\(export.stderr)")
+        #expect(Harden.files(under: out).isEmpty)
+        // Nothing close: no guess.
+        let far = try Harden.run(["lesson", "backprop"])
+        #expect(far.status == 1 && !far.stderr.contains("did you mean"))
+    }
+
     @Test func shippedLessonsPassLint() throws {
         let r = try Harden.run(["lint", "--strict", "Lessons"])
         #expect(r.status == 0, "\(r.stderr)")

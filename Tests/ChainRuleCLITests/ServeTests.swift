@@ -146,6 +146,30 @@ struct ServeTests {
         #expect(late.contains("{\"step\":4}"))
     }
 
+    @Test("a small room: 20 followers each get every one of 5 presenter steps, in order (Benchmarks/serve-load.py runs 200 and times it)")
+    func smallRoom() throws {
+        let (server, folder) = try start(["--present"])
+        defer { server.interrupt(); try? FileManager.default.removeItem(at: folder) }
+        let token = try #require(server.bannerValue("presenter")?.split(separator: "/").last.map(String.init))
+        var followers: [Int32] = []
+        defer { for fd in followers { close(fd) } }
+        for _ in 0..<20 {
+            let fd = try HTTPSocket.dial(port: server.port)
+            followers.append(fd)
+            try HTTPSocket.sendAll(fd, Array("GET /graph/1/events HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+            _ = HTTPSocket.readUntil(fd, timeout: 20) { String(decoding: $0, as: UTF8.self).contains("event: graph") }
+        }
+        let steps = [3, 4, 5, 1, 8]
+        for k in steps { #expect(try server.request("POST", "/present/\(token)/graph/1/step?n=\(k)").status == 204) }
+        for fd in followers {
+            let text = String(decoding: HTTPSocket.readUntil(fd, timeout: 20) {
+                String(decoding: $0, as: UTF8.self).components(separatedBy: "event: step").count > steps.count
+            }, as: UTF8.self)
+            let got = text.components(separatedBy: "data: {\"step\":").dropFirst().compactMap { Int($0.prefix { $0.isNumber }) }
+            #expect(got == steps, "a follower got \(got)")
+        }
+    }
+
     @Test("live pages are bounded (--max-followers): beyond it 503 with a message saying why")
     func followerLimit() throws {
         let (server, folder) = try start(["--max-followers", "2"])

@@ -89,7 +89,7 @@ import Testing
 
     @Test(arguments: [(80, 24), (60, 20)])
     func twoLayerNet(_ columns: Int, _ rows: Int) throws {
-        try playThrough("two-layer-net", title: "A two-layer network on real handwritten digits", steps: 21,
+        try playThrough("two-layer-net", title: "A two-layer network on real handwritten digits", steps: 20,
                         columns: columns, rows: rows)
     }
 

@@ -195,7 +195,11 @@ import Testing
         }
         #expect(close(l.gradient("z", section: 1), expected, tolerance: 1e-12))
         #expect(close(l.gradient("z", section: 0), expected, tolerance: 1e-6))
-        #expect(l.gradient("t", section: 1) == nil)
+        // The targets are data in both graphs: no gradient, and the checks leave them out.
+        #expect(l.gradient("t", section: 0) == nil && l.gradient("t", section: 1) == nil)
+        #expect(l.sections.allSatisfy { $0.graph[$0.graph.node(named: "t")!].isData })
+        let checks = l.steps.filter { $0.kind == .check }
+        #expect(checks.count == 2 && checks.allSatisfy { $0.checks.map(\.name) == ["z"] && $0.checks.allSatisfy(\.passed) })
         #expect(close(l.value("L", section: 0)?.scalar, 0.4303355372542059))
         let text = try play(l).text
         #expect(text.contains("(softmax(z) − t)/N"))
@@ -207,6 +211,9 @@ import Testing
         let s = l.sections[0]
         #expect(s.graph[s.graph.node(named: "W1")!].shape == [64, 50])
         #expect(s.graph[s.graph.node(named: "W2")!].shape == [50, 10])
+        // The images and labels are data: only the weights and biases get gradients.
+        #expect(l.gradient("X") == nil && l.gradient("t") == nil)
+        #expect(l.gradient("W1") != nil && l.gradient("b2") != nil)
         // Backprop vs numerical for every parameter, DLfS style.
         let check = try #require(l.steps.first { $0.kind == .check })
         #expect(check.checks.map(\.name) == ["W1", "b1", "W2", "b2"])
@@ -284,10 +291,22 @@ import Testing
         let fused = try #require(l.value("y", section: 1))
         #expect(fused.scalars.allSatisfy { $0.isFinite })
         #expect(close(l.gradient("z", section: 1), [y[0], y[1], y[2] - 1], tolerance: 1e-6))
-        // Adding 1e-7 makes the loss of a certain, correct prediction slightly negative: −log(1 + 1e-7).
-        #expect(close(l.value("L", section: 2)?.scalar, -Foundation.log1p(1e-7), tolerance: 1e-15))
+        // Rows: certain and right (p = 1), certain and wrong (p = 0), ordinary (p = 0.7); class 2 is correct.
+        // Adding δ = 1e-7: a certain, right row's loss is slightly negative, −log(1 + δ), and every gradient flows.
+        let delta = 1e-7
+        #expect(close(l.value("l", section: 2), [-Foundation.log1p(delta), -Foundation.log(delta), -Foundation.log(0.7 + delta)],
+                      tolerance: 1e-12))
+        #expect(close(l.gradient("p", section: 2), [0, 0, -1 / (3 * (1 + delta)), 0, 0, -1 / (3 * delta), 0, 0, -1 / (3 * (0.7 + delta))],
+                      tolerance: 1e-9))
+        // Clipping to [δ, 1 − δ]: the loss is −log of the clipped value, and no gradient flows where p was clipped.
+        #expect(close(l.value("c", section: 3), [delta, delta, 1 - delta, 0.98, 0.02, delta, 0.1, 0.2, 0.7], tolerance: 1e-15))
+        #expect(close(l.value("l", section: 3), [-Foundation.log1p(-delta), -Foundation.log(delta), -Foundation.log(0.7)], tolerance: 1e-12))
+        #expect(close(l.gradient("p", section: 3), [0, 0, 0, 0, 0, 0, 0, 0, -1 / (3 * 0.7)], tolerance: 1e-12))
+        // The lesson's gradient check of the clipped graph (h = 1e-8 stays on one side of each clip end) passes.
+        let clipCheck = try #require(l.steps.first { $0.kind == .check && $0.section == 3 })
+        #expect(clipCheck.checks.map(\.name) == ["p"] && clipCheck.checks.allSatisfy(\.passed))
         // Argmax of the probabilities is argmax of the scores.
-        let p = try #require(l.value("y", section: 3))
+        let p = try #require(l.value("y", section: 4))
         #expect(p.scalars.firstIndex(of: p.scalars.max()!) == 2)
     }
 

@@ -148,7 +148,7 @@ extension FigureTheme: CustomTestStringConvertible {
             .map { $0.attributes["points"] ?? "" }
     }
 
-    @Test(arguments: ["apples", "affine", "fan-out", "sigmoid-expanded", "big"])
+    @Test(arguments: ["apples", "affine", "fan-out", "sigmoid-expanded", "big", "apples-local", "affine-local", "clip-local"])
     func framesAndWorksheetKeepEveryRuleInPlace(_ name: String) throws {
         let pass: Backward
         var options = FigureOptions()
@@ -157,6 +157,11 @@ extension FigureTheme: CustomTestStringConvertible {
         case "affine": pass = try Fixtures.affine()
         case "fan-out": pass = try Fixtures.fanOut().0
         case "sigmoid-expanded": pass = try Fixtures.sigmoid(); options.expandFused = true
+        case "apples-local": pass = try Fixtures.apples(); options.localDerivatives = true
+        case "affine-local": pass = try Fixtures.affine(); options.localDerivatives = true
+        case "clip-local":  // a caption far wider than its tensor wraps onto three lines
+            pass = try Fixtures.script("p = [0, 0.5, 1]\nc = clip(p, 1e-7, 0.9999999)\nL = sum(square(c))")
+            options.localDerivatives = true
         default: pass = try Fixtures.bigMatrix()
         }
         let layout = try FigureLayout(try Figure(pass, options: options))

@@ -62,6 +62,18 @@ import Testing
         try expectGradientsMatchFiniteDifferences("x = [[-2, 0.5], [1.5, -0.75]]\nW = [[1, 2], [3, -4]]\nL = sum(leaky_relu(W @ x, 0.2) * x)")
     }
 
+    // MARK: clip
+
+    @Test func clipValuesAndGradientOnlyWhereNotClipped() throws {
+        #expect(try values("x = [-2, 0.5, 3, 1]\ny = clip(x, 0, 1)", "y").value == [0, 0.5, 1, 1])
+        // Inside [lo, hi] (the ends included) the gradient passes; outside it stops.
+        #expect(try values("x = [-2, 0.5, 3, 1, 0]\nw = [1, 2, 3, 4, 5]\nL = sum(clip(x, 0, 1) * w)", "x").grad == [0, 2, 0, 4, 5])
+        #expect(try values("p = [0, 0.3, 1]\ny = clip(p, 1e-7, 0.9999999)", "y").value == [1e-7, 0.3, 0.9999999])
+        // No element at a corner (lo or hi), where central differences average the two slopes.
+        try expectGradientsMatchFiniteDifferences("x = [[-2, 0.5, 3.5], [0.25, -0.25, 0.9]]\nw = [1, 2, 3]\nL = sum(square(clip(x, -0.5, 1) * w))")
+        try expectGradientsMatchFiniteDifferences("p = [[0.2, 0.7, 0.1], [0.05, 0.15, 0.8]]\ndata t = [[0, 1, 0], [0, 0, 1]]\nL = -sum(t * log(clip(p, 0.1, 0.75))) / 2")
+    }
+
     // MARK: log_softmax
 
     @Test(arguments: ["x = [0.5, -1, 2]", "x = [[0.5, -1, 2], [3, 0.1, -0.7]]", "x = [4]"])
@@ -149,6 +161,9 @@ import Testing
         ("x = [1, 2]\ny = x[0", 2, 8, "expected ',' or ']' after the index, found end of line"),
         ("x = [1, 2]\ns = 0.1\ny = leaky_relu(x, s)", 3, 19, "slope must be a numeric literal"),
         ("x = [1, 2]\ny = leaky_relu(x)", 2, 5, "leaky_relu takes two arguments, got 1"),
+        ("x = [1, 2]\nlo = 0\ny = clip(x, lo, 1)", 3, 13, "lo must be a numeric literal"),
+        ("x = [1, 2]\ny = clip(x, 0, x)", 2, 16, "hi must be a numeric literal"),
+        ("x = [1, 2]\ny = clip(x, 1, 0)", 2, 16, "hi must not be below lo (1)"),
         ("x = [1, 2]\ny = maximum(x, [1, 2])", 2, 16, "array literals are only allowed as the whole right side of an assignment"),
         ("a = [1, 2]\nb = [1, 2, 3]\ny = maximum(a, b)", 3, 5, "cannot apply maximum to shapes (2,) and (3,)"),
         ("a = [1, 2]\nb = [1, 2, 3]\ny = pow(a, b)", 3, 5, "cannot apply pow to shapes (2,) and (3,)"),

@@ -79,6 +79,30 @@ extension OperationDefinition {
                           parameter: slope),
               rule: .unary(forward: { $0 > 0 ? $0 : slope * $0 }, derivative: { x, _ in x > 0 ? 1 : slope }))
     }
+
+    /// `clip(x, lo, hi)`: `x` limited to `[lo, hi]`, like NumPy's `np.clip`.
+    /// The gradient passes where `lo ≤ x ≤ hi` and stops where the value was
+    /// clipped (as in PyTorch's `clamp`); NaN stays NaN, with gradient 0.
+    static func clip(_ lo: Double, _ hi: Double) -> OperationDefinition {
+        .init(name: "clip", symbol: "clip",
+              call: .init("clip", signature: "clip(x, lo, hi)", literals: ["lo", "hi"]) { args throws(ArgumentError) in
+                  guard let lo = args.literals[0] else {
+                      throw ArgumentError(.literal(0), "lo must be a numeric literal", notes: ["write 'clip(p, 1e-7, 0.9999999)'"])
+                  }
+                  guard let hi = args.literals[1] else {
+                      throw ArgumentError(.literal(1), "hi must be a numeric literal", notes: ["write 'clip(p, 1e-7, 0.9999999)'"])
+                  }
+                  guard lo <= hi else {
+                      throw ArgumentError(.literal(1), "hi must not be below lo (\(formatParameter(lo)))")
+                  }
+                  return .clip(lo: lo, hi: hi)
+              },
+              text: .init("clip", forward: "y = min(max(x, \(formatParameter(lo))), \(formatParameter(hi)))",
+                          local: [.init("1 where \(formatParameter(lo)) ≤ {a} ≤ \(formatParameter(hi)), else 0",
+                                        "clipping stops the gradient wherever it changed the value")]),
+              rule: .unary(forward: { Swift.min(Swift.max($0, lo), hi) },
+                           derivative: { x, _ in x >= lo && x <= hi ? 1 : 0 }))
+    }
 }
 
 /// `1 / (1 + e^(−x))` without overflow for large |x|.

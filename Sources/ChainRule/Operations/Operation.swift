@@ -46,6 +46,8 @@ public enum Operation: Hashable, Sendable {
     case abs
     /// `leaky_relu(x, slope)`.
     case leakyRelu(slope: Double)
+    /// `clip(x, lo, hi)`: `x` limited to `[lo, hi]`; no gradient where clipped.
+    case clip(lo: Double, hi: Double)
     // Linear algebra.
     /// The matrix product `a @ b`, with NumPy `matmul` rules for rank 1 and 2
     /// (vector · vector is their dot product, a scalar).
@@ -100,6 +102,7 @@ public enum Operation: Hashable, Sendable {
         case .tanh: return .tanh
         case .abs: return .abs
         case .leakyRelu(let slope): return .leakyRelu(slope)
+        case .clip(let lo, let hi): return .clip(lo, hi)
         case .matmul: return .matmul
         case .transpose: return .transpose
         case .sum(let axis, let keepDims): return .sum(axis: axis, keepDims: keepDims)
@@ -119,7 +122,7 @@ public enum Operation: Hashable, Sendable {
     package static let catalog: [Operation] = [
         .add, .sub, .mul, .div, .matmul, .neg, .pow(2), .identity,
         .exp, .log, .recip, .square, .sqrt, .sigmoid, .relu, .tanh, .abs, .leakyRelu(slope: 0.01),
-        .maximum, .minimum, .power,
+        .clip(lo: 1e-7, hi: 0.9999999), .maximum, .minimum, .power,
         .sum(axis: nil), .mean(axis: nil), .transpose, .softmax, .logSoftmax,
         .crossEntropy, .softmaxCrossEntropy, .reshape([2, 3]), .index([0]),
     ]

@@ -172,5 +172,7 @@ extension OperationDefinition {
 
 /// A parameter as the explain view writes it: `2`, `0.01`.
 @Sendable func formatParameter(_ p: Double) -> String {
-    p == p.rounded() && Swift.abs(p) < 1e15 ? String(Int(p)) : String(p)
+    if p == p.rounded() && Swift.abs(p) < 1e15 { return String(Int(p)) }
+    // Swift writes 1e-07; a reader writes 1e-7.
+    return String(p).replacing("e-0", with: "e-")
 }
