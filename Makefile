@@ -17,7 +17,7 @@ BUILD_FLAGS ?= -Xcc -gdwarf-4
 
 # The suites `make check` leaves out: they drive tmux or Chromium, fault the
 # filesystem, run `chainrule serve`, install with `make install`, or export every lesson (minutes on two cores).
-SLOW_TESTS := InstallTests|ExportBrowserTests|SlideshowRoomTests|SlideshowFollowTests|SlideshowQuizBrowserTests|ServeTests|ServeBrowserTests|TerminalPlayerTests|PlayerScreenTests|TerminalInjectionTests|FaultTests|LessonHardeningTests|ShippedLessonTests|ExportTests|ExportCommandTests
+SLOW_TESTS := InstallTests|ExportBrowserTests|HandoutPrintTests|SlideshowRoomTests|SlideshowFollowTests|SlideshowQuizBrowserTests|ServeTests|ServeBrowserTests|TerminalPlayerTests|PlayerScreenTests|TerminalInjectionTests|FaultTests|LessonHardeningTests|ShippedLessonTests|ExportTests|ExportCommandTests
 
 swift:
 	@scripts/check-swift.sh $(SWIFT)
@@ -28,6 +28,9 @@ deps: swift
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgraphviz-dev pkg-config; \
 	fi
 	@command -v python3 >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3; }  # memcheck's table
+	@command -v pdfinfo >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq poppler-utils; }  # worksheet tests: pdfinfo, pdftotext
+	@# Static builds (install, bench: --static-swift-stdlib) link FoundationNetworking, which FlyingFox (serve) imports: it needs libcurl.
+	@pkg-config --exists libcurl 2>/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcurl4-openssl-dev; }
 
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS)

@@ -15,11 +15,13 @@ public struct ExportOptions: Sendable {
     public var formats: [GraphvizFormat]?
     /// Draw a progress bar on stderr: `nil` decides by `isatty(2)`.
     public var progress: Bool?
-    /// Local derivatives beside the scalar gradients of every figure (`--local`).
+    /// Local derivatives under the gradients of every figure, from the operations' definitions (`--local`).
     public var localDerivatives = false
     /// Also write each graph with inferred neurons folded at this level
     /// (`collapsed.svg` …, see `CollapsedFigure`) and end the slideshow with it.
     public var collapse: CollapseLevel?
+    /// The paper of the worksheets and answer keys (`--page`; the locale's by default).
+    public var paper: PaperSize = .forLocale()
     /// How many lessons are exported at once, on as many threads (`--jobs`).
     /// `nil`: one per processor. The files are the same bytes whatever the
     /// number: each lesson is exported on its own, Graphviz calls are
@@ -377,15 +379,14 @@ final class LessonExport {
         for index in lesson.sections.indices {
             let layout = try layout(index)
             let suffix = lesson.sections.count == 1 ? "" : "-\(index + 1)"
-            let worksheet: FigureLayout
-            do { worksheet = try layout.worksheet() } catch { throw fail("the worksheet", error) }
+            let worksheet = try worksheetPage(index)
             for format in options.figureFormats {
                 let ext = format.rawValue
                 try write(try render(layout, .forwardOnly, format, "the forward figure"), "forward\(suffix).\(ext)", format)
                 let backward = try render(layout, .complete, format, "the backward figure")
                 try write(backward, "backward\(suffix).\(ext)", format)
-                try write(try render(worksheet, .complete, format, "the worksheet"), "worksheet\(suffix).\(ext)", format)
-                try write(backward, "worksheet\(suffix)-answers.\(ext)", format)
+                try write(try render(worksheet, answerKey: false, format), "worksheet\(suffix).\(ext)", format)
+                try write(try render(worksheet, answerKey: true, format), "worksheet\(suffix)-answers.\(ext)", format)
                 if format == .svg && thumbnail.isEmpty {
                     thumbnail = ExportSVG.inline(backward, idPrefix: "\(lesson.id)-thumb-", label: "\(lesson.title): the finished backward pass")
                 }

@@ -5,7 +5,7 @@ import Foundation
 /// One self-contained HTML page per lesson: every step's figure inline as
 /// SVG, the prose and the step's equation beside it; keyboard (←/→,
 /// Home/End, Space, PageUp/PageDown) and buttons; the step number in the URL
-/// hash (`index.html#3`); a print style with one step per page. No network:
+/// hash (`index.html#3`); a print style with two steps per page. No network:
 /// no external scripts, styles, fonts or images. A Content-Security-Policy
 /// allows only the page's own script (by hash) and inline styles.
 package struct Slideshow: Sendable {
@@ -168,7 +168,7 @@ package struct Slideshow: Sendable {
         <footer class="foot">
         <p class="keys"><kbd>←</kbd> <kbd>→</kbd> step · <kbd>Home</kbd> <kbd>End</kbd> · <kbd>z</kbd> zoom · <kbd>f</kbd> full screen · <kbd>?</kbd> keys · <code>#</code><i>n</i> in the address opens step <i>n</i></p>
         <p class="files">\(links)
-        <button type="button" id="print" class="link" title="One step per page">Print</button></p>
+        <button type="button" id="print" class="link" title="A handout: two steps per page">Print</button></p>
         </footer>
         </div>
         <div class="keymap" id="keymap" hidden role="dialog" aria-label="Keys"><dl>
@@ -332,7 +332,7 @@ package struct LessonIndexPage: Sendable {
         <div class="wrap">
         <p class="eyebrow">ChainRule</p>
         <h1>Backpropagation, step by step</h1>
-        <p class="lede">Each lesson opens as a slideshow that works offline: use the arrow keys, and print it for one step per page. Figures, PDFs and worksheets with answer keys sit beside each slideshow.</p>
+        <p class="lede">Each lesson opens as a slideshow that works offline: use the arrow keys, and print it as a handout, two steps per page. Figures, PDFs and worksheets with answer keys sit beside each slideshow.</p>
         <ol class="cards">
         \(cards)</ol>
         </div>

@@ -1,4 +1,5 @@
 import ChainRule
+import ChainRuleRender
 import ChainRuleSupport
 import Foundation
 
@@ -51,10 +52,26 @@ public struct TrainingReport: Sendable, Hashable {
     /// The fraction of test rows classified right.
     public let testAccuracy: Double
 
+    /// `iteration   100  epoch  0.533  loss 0.2731  train accuracy  92.1 %  test accuracy  91.5 %`:
+    /// numbers through the shared `NumberFormat` (4 significant digits,
+    /// Unicode minus, `NaN`), padded so the columns line up.
     public var line: String {
-        "iteration \(pad(iteration, 5))  epoch \(String(format: "%5.2f", epoch))  loss \(String(format: "%.4f", loss))  "
-            + "train accuracy \(String(format: "%5.1f", trainAccuracy * 100)) %  test accuracy \(String(format: "%5.1f", testAccuracy * 100)) %"
+        "iteration \(pad(iteration, 5))  epoch \(pad(Self.format.string(epoch), 6))  loss \(pad(Self.format.string(loss), 6))  "
+            + "train accuracy \(pad(Self.percent(trainAccuracy), 5)) %  test accuracy \(pad(Self.percent(testAccuracy), 5)) %"
     }
+
+    /// The figures' number format.
+    static let format = NumberFormat.figure
+
+    /// A fraction as a percentage with one decimal (`91.5`, `100`, `0`).
+    static func percent(_ fraction: Double) -> String {
+        guard fraction.isFinite else { return format.string(fraction) }
+        return format.string((fraction * 1000).rounded() / 10)
+    }
+}
+
+private func pad(_ s: String, _ width: Int) -> String {
+    String(repeating: " ", count: max(0, width - s.count)) + s
 }
 
 private func pad(_ n: Int, _ width: Int) -> String {
@@ -177,6 +194,7 @@ package enum TrainingCurve {
         func x(_ i: Double) -> Double { left + pw * (n > 1 ? (i - 1) / Double(n - 1) : 0) }
         func yl(_ l: Double) -> Double { top + ph * (1 - min(max(l / maxLoss, 0), 1)) }
         func ya(_ a: Double) -> Double { top + ph * (1 - a) }
+        // Coordinates: machine-readable SVG (ASCII, one decimal); text: the shared format.
         func f(_ v: Double) -> String { String(format: "%.1f", v) }
         func esc(_ s: String) -> String { Escape.html(s) }
         var out = """
@@ -196,7 +214,7 @@ package enum TrainingCurve {
         for k in 0...max(lossTicks, 1) {
             let frac = Double(k) / Double(max(lossTicks, 1))
             out += "<line x1=\"\(f(left))\" y1=\"\(f(top + ph * (1 - frac)))\" x2=\"\(f(left + pw))\" y2=\"\(f(top + ph * (1 - frac)))\" stroke=\"#e4e4e4\"/>\n"
-            out += "<text x=\"\(f(left - 6))\" y=\"\(f(top + ph * (1 - frac) + 4))\" text-anchor=\"end\" fill=\"#c0392b\">\(LessonFormat.number(lossStep * Double(k), digits: 3))</text>\n"
+            out += "<text x=\"\(f(left - 6))\" y=\"\(f(top + ph * (1 - frac) + 4))\" text-anchor=\"end\" fill=\"#c0392b\">\(TrainingReport.format.string(lossStep * Double(k)))</text>\n"
         }
         for k in 0...4 {
             let frac = Double(k) / 4
@@ -217,7 +235,7 @@ package enum TrainingCurve {
         out += "<polyline id=\"train-accuracy\" fill=\"none\" stroke=\"#0072b2\" stroke-width=\"2\" stroke-dasharray=\"6 3\" points=\"\(trainPoints)\"><title>train accuracy</title></polyline>\n"
         out += "<polyline id=\"test-accuracy\" fill=\"none\" stroke=\"#009e73\" stroke-width=\"2\" points=\"\(testPoints)\"><title>test accuracy</title></polyline>\n"
         for r in reports {
-            out += "<circle cx=\"\(f(x(Double(r.iteration))))\" cy=\"\(f(ya(r.testAccuracy)))\" r=\"3\" fill=\"#009e73\"><title>iteration \(r.iteration): test accuracy \(String(format: "%.1f", r.testAccuracy * 100)) %</title></circle>\n"
+            out += "<circle cx=\"\(f(x(Double(r.iteration))))\" cy=\"\(f(ya(r.testAccuracy)))\" r=\"3\" fill=\"#009e73\"><title>iteration \(r.iteration): test accuracy \(TrainingReport.percent(r.testAccuracy)) %</title></circle>\n"
         }
         let ly = h - 24
         out += """

@@ -51,6 +51,12 @@ extension DOTWriter {
 
     /// The rows and columns of a label grid for `shape` (a heatmap glyph: one cell).
     func gridIndices(_ shape: [Int]) -> (rows: [Int?], cols: [Int?]) {
+        if figure.options.worksheet, AnswerBoxes.asksBlock(shape) {
+            // A worksheet shows what it asks of a large tensor: the top-left block, then ⋯ and ⋮.
+            let n = AnswerBoxes.askedBlock
+            func axis(_ length: Int) -> [Int?] { length <= n ? Array(0..<length) : Array(0..<n) + [nil] }
+            return (axis(shape.count == 2 ? shape[0] : 1), axis(shape.last ?? 1))
+        }
         if isHeatmap(shape) { return ([0], [0]) }
         let truncated = isTruncated(shape)
         return (shown(shape.count == 2 ? shape[0] : 1, max: figure.options.maxMatrixRows, truncated: truncated),
@@ -67,7 +73,9 @@ extension DOTWriter {
     }
 
     /// Whether labels of `shape` get a range line (`min … max`).
-    func showsRange(_ shape: [Int]) -> Bool { tensorDisplay != .full && isTruncated(shape) }
+    func showsRange(_ shape: [Int]) -> Bool {
+        tensorDisplay != .full && (isTruncated(shape) || (figure.options.worksheet && AnswerBoxes.asksBlock(shape)))
+    }
 
     /// `−0.87 … 0.62` for a tensor (NaN entries are skipped; all NaN: `nan`).
     func rangeText(_ t: Tensor) -> String {

@@ -486,9 +486,15 @@ struct DOTWriter {
             let widest = s.split(separator: "\n").map { TextWidth.estimate(String($0), size: entrySize) }.max() ?? 0
             widths[col] = max(widths[col] ?? minimumWidth, widest + 4)
         }
+        let boxes = figure.options.answerBoxes
         for i in shownEntries(grid) where !heat {
             if !isBranch { widen(i, valueStrings[i]); widen(i, "?") }
-            if let e = finalEntries { widen(i, e[isScalar ? 0 : i]); widen(i, hiddenMark) }
+            if case .blanks = block {
+                // Every box one size, whatever its answer (which fits in it: `WorksheetPage`).
+                let col = isScalar ? 0 : i % (shape.last ?? 1)
+                if AnswerBoxes.asks(i, of: shape) { widths[col] = max(widths[col] ?? minimumWidth, boxes.width + 6) }
+                else { widen(i, "·") }
+            } else if let e = finalEntries { widen(i, e[isScalar ? 0 : i]); widen(i, hiddenMark) }
         }
         grid.columnWidths = widths
         grid.cellHeight = isScalar ? (finalEntries?.first?.contains("\n") == true ? 38 : 21) : 18
@@ -529,14 +535,18 @@ struct DOTWriter {
             rows.append(grid.blockRow(prefix: gradientPrefix, heatmapTable(nil, shape: shape, strings: nil, hidden: true, border: theme.gradient)))
             if range { rows.append(rangeRow(grid, "\u{00A0}", color: theme.gradient)) }
         case .blanks:
-            rows += grid.tensorRows(prefix: gradientPrefix, color: theme.gradient) { i in
-                let col = isScalar ? 0 : i % (shape.last ?? 1)
-                let w = Int((widths[col] ?? minimumWidth).rounded(.down)) - 6
-                let h = isScalar ? 15 : 12
-                return "<TABLE BORDER=\"1\" CELLBORDER=\"0\" CELLSPACING=\"0\" COLOR=\"\(theme.gradient)\" FIXEDSIZE=\"TRUE\" WIDTH=\"\(w)\" HEIGHT=\"\(h)\"><TR><TD> </TD></TR></TABLE>"
+            // Uniform answer boxes (filled in on the answer key); a large
+            // tensor asks for its highlighted top-left block, the rest greyed.
+            var boxGrid = grid
+            boxGrid.cellHeight = Int(boxes.height.rounded()) + 4
+            boxGrid.ellipsisHeight = 12
+            let corner = AnswerBoxes.asksBlock(shape)
+            let answers = boxes.filled ? numbers.gradient(edge, figure) : nil
+            rows += boxGrid.tensorRows(prefix: gradientPrefix, color: theme.gradient) { i in
+                guard AnswerBoxes.asks(i, of: shape) else { return greyedEntry() }
+                return answerBox(answers.map { (isScalar ? theme.gradientPrefix : "") + $0[i] }, highlighted: corner)
             }
-            // The range is not given away, but its row keeps the answer key's geometry.
-            if range { rows.append(rangeRow(grid, "\u{00A0}", color: theme.gradient)) }
+            // No range line: it would give the answers away (the legend says what to fill in).
         case .entries(let entries):
             let hidden = !gradientKnown(edge)
             if heat {
@@ -711,6 +721,8 @@ struct LabelGrid {
     /// Height (points) of every entry cell: more than any text or box in it
     /// needs, so rows are equally tall in every frame and the rule never moves.
     var cellHeight = 0
+    /// Height of a row of ellipses (⋮ ⋱), if lower than `cellHeight` (worksheet boxes).
+    var ellipsisHeight: Int? = nil
 
     init(shape: [Int], rows: [Int?], cols: [Int?]) {
         self.shape = shape
@@ -750,8 +762,9 @@ struct LabelGrid {
         return "<TR>\(end)<TD PORT=\"r\" HEIGHT=\"2\"\(width.map { " WIDTH=\"\($0)\"" } ?? "") COLSPAN=\"\(innerCount)\" BGCOLOR=\"\(color)\"></TD>\(end)</TR>"
     }
 
-    func widthAttribute(_ col: Int) -> String {
-        let h = cellHeight > 0 ? " HEIGHT=\"\(cellHeight)\"" : ""
+    func widthAttribute(_ col: Int, ellipsisRow: Bool = false) -> String {
+        let height = ellipsisRow ? (ellipsisHeight ?? cellHeight) : cellHeight
+        let h = height > 0 ? " HEIGHT=\"\(height)\"" : ""
         guard let w = columnWidths[col] else { return h }
         return " WIDTH=\"\(Int(w.rounded(.up)))\"" + h
     }
@@ -776,7 +789,7 @@ struct LabelGrid {
                     tr += "<TD ALIGN=\"RIGHT\" CELLPADDING=\"2\"\(widthAttribute(j))>\(entry(i * width + j))</TD>"
                 default:
                     let mark = row == nil ? (col == nil ? "⋱" : "⋮") : "⋯"
-                    tr += "<TD CELLPADDING=\"2\"\(widthAttribute(-1))><FONT COLOR=\"\(color)\" POINT-SIZE=\"10\">\(mark)</FONT></TD>"
+                    tr += "<TD CELLPADDING=\"2\"\(widthAttribute(-1, ellipsisRow: row == nil))><FONT COLOR=\"\(color)\" POINT-SIZE=\"10\">\(mark)</FONT></TD>"
                 }
             }
             if r == 0 {

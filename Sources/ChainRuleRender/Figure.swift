@@ -12,6 +12,8 @@ public struct FigureOptions: Sendable {
     /// Gradients as blank boxes to fill in (values shown; the seed at the
     /// output stays visible as the starting point).
     public var worksheet: Bool
+    /// A worksheet's answer boxes: one size for all, blank or filled in (the answer key).
+    public var answerBoxes = AnswerBoxes()
     /// A small key explaining the value and gradient labels.
     public var legend: Bool
     /// How numbers are written in labels (4 significant digits by default).
@@ -39,7 +41,8 @@ public struct FigureOptions: Sendable {
     public var groups: NodeGroups
     /// Fold each group of this level into one box (`--collapse`); nil draws every node.
     public var collapse: CollapseLevel?
-    /// Beside each scalar gradient, the edge's local derivative, CS231n style (`× 3`): `--local`.
+    /// Under each gradient, the edge's local derivative, CS231n style, in the words of the
+    /// operation's definition (`∂price/∂apple = n = 2`, `∂L/∂W = Xᵀ · ∂L/∂A`): `--local`.
     public var localDerivatives = false
 
     /// Options for a figure; every one has the default `chainrule draw` uses.

@@ -45,11 +45,23 @@ public struct FigureLayout: Sendable {
     }
 
     /// The same figure as a worksheet (values shown, gradients as blank
-    /// boxes), pinned to this layout: it lines up with the answer key.
-    public func worksheet() throws(EvaluationError) -> FigureLayout {
+    /// answer boxes of one size, `AnswerBoxes`), laid out for its boxes —
+    /// a box as wide as its answer would give the answer away. Its answer
+    /// key is `answerKey()`; `WorksheetPage` prints it.
+    public func worksheet() throws -> FigureLayout {
         var options = figure.options
         options.worksheet = true
         options.expandFused = false  // `figure.backward` is already expanded if it was
+        return try FigureLayout(try Figure(figure.backward, options: options))
+    }
+
+    /// A worksheet's answer key: the same boxes with the answers in them,
+    /// pinned to this layout so it lines up with the worksheet.
+    public func answerKey() throws(EvaluationError) -> FigureLayout {
+        var options = figure.options
+        options.worksheet = true
+        options.answerBoxes.filled = true
+        options.expandFused = false
         return FigureLayout(figure: try Figure(figure.backward, options: options), geometry: geometry)
     }
 

@@ -14,7 +14,8 @@ struct Draw: ParsableCommand {
         usage: """
         chainrule draw [<file>] [-e <statement> ...] [-o <out>]
                        [--format svg|pdf|png|dot] [--theme <theme>]
-                       [--expand] [--worksheet] [--legend]
+                       [--expand] [--worksheet [--answer-key] [--page a4|letter]]
+                       [--legend]
                        [--collapse neurons|layers] [--no-groups]
         """,
         discussion: """
@@ -22,6 +23,12 @@ struct Draw: ParsableCommand {
             OUT's extension: .svg, .pdf, .png, .dot). The file is written atomically: a \
             failed render leaves nothing behind. Rendering happens in-process through \
             Graphviz's libraries; the dot program is never run.
+
+            --worksheet draws a printable page: a title, a Name and Date line, \
+            instructions, a legend and the figure fitted to the paper, the gradients \
+            as answer boxes of one size (a large matrix asks for its top-left 2×2). \
+            A PDF has more pages only when the figure would print too small. \
+            --answer-key fills the boxes in, on the same layout.
             """
     )
 
@@ -49,8 +56,17 @@ struct Draw: ParsableCommand {
     @Flag(help: "Draw fused operations (sigmoid, softmax, softmax_cross_entropy) expanded into primitives.")
     var expand = false
 
-    @Flag(help: "A worksheet: values shown, gradients as blank boxes to fill in.")
+    @Flag(help: "A printable worksheet: values shown, gradients as blank boxes to fill in.")
     var worksheet = false
+
+    @Flag(help: "With --worksheet: its answer key (the same page, the boxes filled in).")
+    var answerKey = false
+
+    @Option(help: ArgumentHelp("With --worksheet: the paper, a4 or letter (default: the locale's).", valueName: "a4|letter"))
+    var page: PaperSize?
+
+    @Option(help: ArgumentHelp("With --worksheet: the title printed on it (default: the file's name).", valueName: "text"))
+    var title: String?
 
     @Flag(help: "Add a small legend explaining the labels.")
     var legend = false
@@ -61,7 +77,7 @@ struct Draw: ParsableCommand {
     @Flag(help: "Draw no clusters (by default a script's groups, else the neurons and layers found in its structure, are boxed).")
     var noGroups = false
 
-    @Flag(name: .customLong("local"), help: "Beside each scalar gradient, the local derivative it was multiplied by (CS231n style: × 3).")
+    @Flag(name: .customLong("local"), help: "Under each gradient, the local derivative it was multiplied by, CS231n style (∂price/∂apple = n = 2; ∂L/∂W = Xᵀ · ∂L/∂A for a matrix product).")
     var localDerivatives = false
     @OptionGroup(title: "Big figures") var scale: FigureScaleOptions
 
@@ -82,6 +98,8 @@ struct Draw: ParsableCommand {
         do {
             if let n = scale.step {
                 bytes = try drawStep(n, script, format: format, options: options)
+            } else if worksheet && collapse == nil && scale.focus == nil {
+                bytes = try drawWorksheet(script, pass, format: format, options: options)
             } else if let name = scale.focus {
                 bytes = try drawFocus(name, script, pass, format: format, options: options)
             } else {
@@ -109,6 +127,21 @@ struct Draw: ParsableCommand {
         } else {
             StandardStreams.output(bytes)
         }
+    }
+
+    func validate() throws {
+        if !worksheet && (answerKey || page != nil || title != nil) {
+            throw ValidationError("--answer-key, --page and --title go with --worksheet")
+        }
+    }
+
+    /// `--worksheet`: the printable page (`WorksheetPage`), or its answer key.
+    func drawWorksheet(_ script: Script, _ pass: Backward, format: Format, options: FigureOptions) throws -> [UInt8] {
+        let name = (script.fileName as NSString).lastPathComponent
+        let stem = (name as NSString).deletingPathExtension
+        let sheet = try WorksheetPage(pass, options: options, title: title ?? (stem.isEmpty || stem == "-" ? "graph" : stem),
+                                      paper: page ?? .forLocale())
+        return try sheet.render(answerKey: answerKey, format: format.graphviz)
     }
 
     /// `--format`, else OUT's extension, else SVG.
@@ -152,6 +185,7 @@ enum FigureFile {
 }
 
 extension CollapseLevel: ExpressibleByArgument {}
+extension PaperSize: ExpressibleByArgument {}
 
 extension Script {
     /// The groups a figure of this script draws: the script's own `group`

@@ -12,20 +12,22 @@ struct Export: ParsableCommand {
         abstract: "Export lessons: figures, offline slideshows, PDFs and worksheets.",
         usage: """
         chainrule export [<ID|PATH> ...] [-o <DIR>] [--theme <THEME>]
-                         [--format <FORMATS>] [--quiet]
+                         [--format <FORMATS>] [--page a4|letter] [--quiet]
         """,
         discussion: """
         For every lesson (all of them when none is named) it writes into DIR/<id>/:
           NN-<pass>-<node>.svg      every step as a figure (nodes never move)
           forward.svg, .pdf         the finished forward pass
           backward.svg, .pdf        the finished backward pass
-          worksheet.svg, .pdf       gradients left blank to fill in
+          worksheet.svg, .pdf       a printable worksheet: title, name line,
+                                    instructions, legend, answer boxes
           worksheet-answers.*       the answer key, same layout
           index.html                a slideshow that works offline
                                     (←/→, Home/End, #step)
         and DIR/index.html, the list of lessons. --format replaces the
         formats of every figure written (default: frames as SVG, the rest
-        as SVG and PDF).
+        as SVG and PDF). Worksheets are printed on --page paper (default:
+        Letter where the locale says so, else A4).
 
         The export writes each file atomically and records what it wrote
         in DIR/<id>/.chainrule-export; it refuses to overwrite any file it
@@ -47,6 +49,9 @@ struct Export: ParsableCommand {
     @Option(help: ArgumentHelp("Comma-separated figure formats: svg, pdf, png.", valueName: "FORMATS"))
     var format: String?
 
+    @Option(help: ArgumentHelp("Paper of the worksheets: a4 or letter (default: the locale's).", valueName: "a4|letter"))
+    var page: PaperSize?
+
     @Flag(help: "No progress bar, even on a terminal.")
     var quiet = false
 
@@ -55,7 +60,7 @@ struct Export: ParsableCommand {
 
     @OptionGroup var source: LessonSourceOptions
 
-    @Flag(name: .customLong("local"), help: "Beside each scalar gradient, the local derivative it was multiplied by (CS231n style: × 3).")
+    @Flag(name: .customLong("local"), help: "Under each gradient, the local derivative it was multiplied by, CS231n style (∂price/∂apple = n = 2; ∂L/∂W = Xᵀ · ∂L/∂A for a matrix product).")
     var localDerivatives = false
     @Option(help: ArgumentHelp("For graphs with neurons (tanh/relu/sigmoid networks): also write the finished pass with each neuron or layer folded into one box (collapsed.svg …) and end the slideshow with it.", valueName: "neurons|layers"))
     var collapse: CollapseLevel?
@@ -91,6 +96,7 @@ struct Export: ParsableCommand {
                                     theme: figureTheme, formats: formats, progress: quiet ? false : nil)
         options.localDerivatives = localDerivatives
         options.collapse = collapse
+        if let page { options.paper = page }
         if let jobs {
             guard jobs >= 1 else { throw ValidationError("--jobs needs a number of at least 1") }
             options.jobs = jobs

@@ -84,7 +84,7 @@ struct SlideshowRoomTests {
         #expect(!css.contains("max-width: 1500px"))
         #expect(css.contains("clamp(16px"))
         #expect(css.contains(".eq { overflow-wrap: normal; word-break: normal; }"))
-        #expect(css.contains("@page { size: A4 landscape"))
+        #expect(css.contains("@page { size: A4 portrait"))
         #expect(Slideshow.script.contains("case 'f':") && Slideshow.script.contains("requestFullscreen"))
         #expect(Slideshow.script.contains("case '?':"))
     }
