@@ -312,6 +312,8 @@ final class LessonExport {
             // The section's graph is already expanded when the lesson says `> expand`.
             var figureOptions = FigureOptions(theme: options.theme)
             figureOptions.localDerivatives = options.localDerivatives
+            // Neurons and layers found in a scalar net are boxed on every frame, as `draw` boxes them.
+            figureOptions.groups = section.backward.forward.graph.inferredGroups()
             figure = try Figure(section.backward, options: figureOptions)
         } catch {
             throw fail("graph \(index + 1)", error)

@@ -1,3 +1,4 @@
+import ChainRuleSupport
 import Foundation
 
 /// The exporter's web files: the slideshow's script and styles and the
@@ -5,18 +6,9 @@ import Foundation
 /// and diffed as JavaScript and CSS), compiled into the binary by the
 /// EmbedFiles plugin, so an installed `chainrule` needs no resource bundle.
 enum WebAssets {
-    /// File name (`slideshow.js`) → text.
-    static let files: [String: String] = {
-        var out: [String: String] = [:]
-        for entry in embeddedFiles {
-            if let data = Data(base64Encoded: entry.base64) { out[entry.path] = String(decoding: data, as: UTF8.self) }
-        }
-        return out
-    }()
-
+    static let embedded = EmbeddedTexts(embeddedFiles)
+    /// File name → text.
+    static var files: [String: String] { embedded.files }
     /// The text of `name`; every name the exporter asks for is in `Embedded/`.
-    static func text(_ name: String) -> String {
-        guard let text = files[name] else { preconditionFailure("Embedded/\(name) was not compiled in") }
-        return text
-    }
+    static func text(_ name: String) -> String { embedded.text(name) }
 }

@@ -11,6 +11,10 @@ package final class ServeServer: Sendable {
     package let host: String
     package let port: UInt16
     private let server: HTTPServer
+    /// The longest a request may take to answer (not to stream): a lesson
+    /// that trains a network is exported on its first view, which can take
+    /// a while on a slow machine.
+    static let handlerTimeout: TimeInterval = 300
 
     /// A server for `routes` on `host:port` (port 0: the system picks a free one).
     package init(routes: ServeRoutes, host: String, port: UInt16) throws(ServeFailure) {
@@ -21,10 +25,10 @@ package final class ServeServer: Sendable {
         do {
             if host.contains(":") {
                 let address = try sockaddr_in6.inet6(ip6: host, port: port)
-                server = HTTPServer(config: .init(address: address, timeout: 15, logger: .disabled), handler: handler)
+                server = HTTPServer(config: .init(address: address, timeout: Self.handlerTimeout, logger: .disabled), handler: handler)
             } else {
                 let address = try sockaddr_in.inet(ip4: host, port: port)
-                server = HTTPServer(config: .init(address: address, timeout: 15, logger: .disabled), handler: handler)
+                server = HTTPServer(config: .init(address: address, timeout: Self.handlerTimeout, logger: .disabled), handler: handler)
             }
         } catch {
             throw ServeFailure(message: "'\(host)' is not an IP address to listen on (use 127.0.0.1, 0.0.0.0, ::1 or ::)")

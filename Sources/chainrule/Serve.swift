@@ -74,6 +74,13 @@ struct Serve: ParsableCommand {
     func run() throws {
         let figureTheme = FigureTheme.named(theme)!
         let (graphFiles, lessonNames) = split(items)
+        for path in graphFiles {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                  FileManager.default.isReadableFile(atPath: path) else {
+                throw exit("cannot read '\(path)': \(isDirectory.boolValue ? "it is a directory" : "no such file, or no permission to read it")")
+            }
+        }
         var served: [ServedLesson] = []
         if !lessonNames.isEmpty || graphFiles.isEmpty {
             served = try lessons(lessonNames)

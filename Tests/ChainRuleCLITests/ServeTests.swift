@@ -78,6 +78,21 @@ struct ServeTests {
         #expect(text.contains("\"version\":2") && text.contains("double"), "the last good graph stays")
     }
 
+    @Test("--host 0.0.0.0 serves the room and prints the address to share; a bad --host or --port is refused")
+    func roomAddress() throws {
+        let (server, folder) = try start(["--host", "0.0.0.0"])
+        defer { server.interrupt(); try? FileManager.default.removeItem(at: folder) }
+        #expect(server.banner.contains { $0.hasPrefix("share with the room: http://") && $0.hasSuffix(":\(server.port)/") }, "\(server.banner)")
+        #expect(try server.request("GET", "/").status == 200)
+        let binary = try #require(CLI.binary)
+        let bad = try CLI.run(["serve", "apples.graph", "--host", "not-an-address", "--port", "0"], directory: folder)
+        #expect(bad.status == 1 && bad.stderr.contains("'not-an-address' is not an IP address"), "\(bad)")
+        let port = try CLI.run(["serve", "x.graph", "--port", "70000"], executable: binary)
+        #expect(port.status != 0 && port.stderr.contains("--port must be 0…65535"), "\(port)")
+        let missing = try CLI.run(["serve", "missing.graph", "--port", "0"], directory: folder)
+        #expect(missing.status == 1 && missing.stderr.contains("cannot read 'missing.graph'"), "\(missing)")
+    }
+
     @Test("path traversal (also percent-encoded), unknown paths and methods are refused; nothing outside is read")
     func traversalAndUnknownPaths() throws {
         let (server, folder) = try start()

@@ -30,6 +30,26 @@ struct ExportCollapsedTests {
         ```
         """
 
+    /// Step frames and the finished figures box the inferred neurons and layers
+    /// (one layout for every frame, so the boxes stay put), like `draw` and `draw --step`.
+    @Test func stepFramesShowTheClusters() throws {
+        let folder = exportTemporaryFolder("clusters")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("01-tiny-mlp.md")
+        try Data(Self.lessonText.utf8).write(to: path)
+        let lesson = try Lesson.load(path: path.path)
+        let options = ExportOptions(directory: folder.appendingPathComponent("out"), formats: [.svg], progress: false)
+        _ = try LessonExporter(options: options).export([lesson])
+        let out = folder.appendingPathComponent("out/\(lesson.id)")
+        let frames = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.first?.isNumber == true && $0.hasSuffix(".svg") }
+        #expect(frames.count >= lesson.steps.count - 1)
+        for name in frames + ["backward.svg"] {
+            let svg = try exportReadText(out.appendingPathComponent(name))
+            #expect(svg.contains("neuron 1.1") && svg.contains("neuron 2.1"), "\(name)")
+            #expect(svg.components(separatedBy: "class=\"cluster").count - 1 >= 3, "\(name)")
+        }
+    }
+
     @Test func collapsedFigureSlideAndLink() throws {
         let folder = exportTemporaryFolder("collapsed")
         defer { try? FileManager.default.removeItem(at: folder) }
