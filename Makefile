@@ -13,7 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # build and test command uses the same flags, so none of them rebuilds.
 BUILD_FLAGS ?= -Xcc -gdwarf-4
 
-.PHONY: demo test check build install lint build-tests swift deps examples docs warnings conformance fuzz-quick fuzz gallery bench clean memcheck memcheck-quick
+.PHONY: demo test check build install lint build-tests swift deps examples docs warnings conformance fuzz-quick fuzz gallery bench bench-smoke clean memcheck memcheck-quick
 
 # The suites `make check` leaves out: they drive tmux or Chromium, fault the
 # filesystem, run `chainrule serve`, install with `make install`, or export every lesson (minutes on two cores).
@@ -104,7 +104,14 @@ bench: deps
 	@command -v dot >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq graphviz; }
 	@test -x $(BENCH_VENV)/bin/python || { python3 -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install -q micrograd numpy graphviz; }
 	$(SWIFT) build -c release --product chainrule --static-swift-stdlib
-	$(SWIFT) run -c release --static-swift-stdlib chainrule-bench $(BENCH_ARGS)
+	$(SWIFT) build -c release --product chainrule-bench --static-swift-stdlib
+	.build/release/chainrule-bench $(BENCH_ARGS)
+
+# CI's smoke run of the benchmark suite: the debug build make test made, ChainRule's
+# rows only, short (about 90 s). It checks the suite still runs; no number is judged.
+bench-smoke:
+	$(SWIFT) build $(BUILD_FLAGS) --product chainrule-bench
+	.build/debug/chainrule-bench --quick --no-peers
 
 # Leaks and memory errors under valgrind (scripts/memcheck.sh, suppressions in
 # scripts/valgrind.supp): every conformance case in every format plus an export.

@@ -36,12 +36,14 @@ public struct FigureBudget: Sendable, Equatable {
     public static let splitMinimumUses = 3
     /// …and its uses lie more than this many operations apart (or it has more than `splitAlwaysUses`).
     public static let splitDepthSpread = 4
+    /// A leaf used more than this many times is always drawn once per use.
     public static let splitAlwaysUses = 16
 
     /// Nodes of the engine's graph (leaves, constants, operations).
     public let graphNodes: Int
     /// Nodes and edges of the DOT graph (labels, forks, copies included); 0 if not counted.
     public let graphvizNodes: Int
+    /// Edges of the DOT graph; 0 if not counted.
     public let graphvizEdges: Int
     /// Ranks (columns) of the estimated layout.
     public let ranks: Int

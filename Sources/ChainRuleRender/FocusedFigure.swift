@@ -9,6 +9,7 @@ import ChainRule
 public struct FigureFocus: Sendable, Equatable {
     /// The node in the middle (a node of `Figure.graph`).
     public let center: NodeID
+    /// How many edges away from `center` nodes are still drawn (at least 1).
     public let radius: Int
     /// The nodes drawn.
     public let nodes: Set<NodeID>
