@@ -127,13 +127,15 @@ public struct WorksheetPage: Sendable {
         return (v[0], v[1], v[2], v[3])
     }
 
-    /// Every node's box: left, right and top edges (figure points).
+    /// Every node's box: left, right and top edges (figure points), sorted,
+    /// so that the page cuts never depend on the dictionary's order (which
+    /// differs between dictionaries with the same contents).
     static func nodeSpans(_ geometry: GraphvizLayout) -> [(left: Double, right: Double, top: Double)] {
-        geometry.nodes.values.compactMap { node in
+        geometry.nodes.values.compactMap { node -> (left: Double, right: Double, top: Double)? in
             let pos = node.pos.split(separator: ",").compactMap { Double($0) }
             guard pos.count == 2, let w = Double(node.width), let h = Double(node.height) else { return nil }
             return (pos[0] - w * 36, pos[0] + w * 36, pos[1] + h * 36)
-        }
+        }.sorted { ($0.left, $0.right, $0.top) < ($1.left, $1.right, $1.top) }
     }
 
     // MARK: - Rendering
@@ -320,15 +322,14 @@ extension WorksheetPage {
                 var end = start + w
                 if end >= figure.x1 { columns.append((start, nil)); break }
                 // Move the cut left out of any node it would split (not past half a page).
-                var moved = true
+                // Each round moves to the leftmost edge of the nodes the cut splits,
+                // so the result does not depend on the order of `nodes`.
                 var rounds = 0
-                while moved && rounds < 1000 {
-                    moved = false
+                while rounds < 1000 {
                     rounds += 1
-                    for (a, b, _) in nodes where a < end && end < b && a - 4 > start + w / 2 {
-                        end = a - 4
-                        moved = true
-                    }
+                    let split = nodes.lazy.filter { $0.left < end && end < $0.right && $0.left - 4 > start + w / 2 }
+                    guard let leftmost = split.map(\.left).min() else { break }
+                    end = leftmost - 4
                 }
                 columns.append((start, end))
                 start = end

@@ -128,15 +128,7 @@ import FoundationXML
         for files in parallel {
             #expect(files.keys.sorted() == serial.keys.sorted())
             for (name, data) in serial where files[name] != data {
-                if name.contains("worksheet") || name.hasSuffix(".chainrule-export") {
-                    // Open bug: a worksheet PDF of a concurrent export differed from
-                    // the serial one once in CI (softmax, worksheet-2); not yet found.
-                    withKnownIssue("worksheet PDFs can differ under concurrent exports", isIntermittent: true) {
-                        Issue.record("\(name) differs from the serial export")
-                    }
-                } else {
-                    Issue.record("\(name) differs from the serial export")
-                }
+                Issue.record("\(name) differs from the serial export")
             }
         }
     }

@@ -135,6 +135,30 @@ import Testing
         #expect(PDFPages.renumber("/Widths [ 0 0 0 666 ]", map) == "/Widths [ 0 0 0 666 ]")
     }
 
+    /// The cuts between pages depend only on where the nodes are, never on
+    /// the order they come in (the layout's dictionary order varies between
+    /// runs: a concurrent export once cut a page 3 pt away from the serial one).
+    @Test func pageCutsDoNotDependOnTheOrderOfNodes() throws {
+        let figure = try Figure(try Fixtures.apples())
+        let text = SheetText(figure, title: "Order")
+        let plan = WorksheetPage.Plan(figure: (0, 0, 3000, 200), paper: .a4, text: text)
+        let area = WorksheetPage.Plan.area(.a4, landscape: true, text)
+        let end = area.width
+        // Both nodes straddle the first cut; their left edges are 2 pt apart.
+        let nodes: [(left: Double, right: Double, top: Double)] = [
+            (end - 48, end + 14, 100), (end - 46, end + 4, 120), (end + 400, end + 460, 90),
+        ]
+        func cuts(_ nodes: [(left: Double, right: Double, top: Double)]) -> [String] {
+            plan.layoutTiles(scale: 1, area: area, nodes: nodes).map { "\($0.left) \($0.top) \($0.cut ?? -1)" }
+        }
+        let expected = cuts(nodes)
+        #expect(expected.count > 1)
+        #expect(expected.first?.hasSuffix(" \(end - 52)") == true, "\(expected)")
+        for order in [[1, 0, 2], [2, 1, 0], [2, 0, 1], [0, 2, 1], [1, 2, 0]] {
+            #expect(cuts(order.map { nodes[$0] }) == expected, "order \(order)")
+        }
+    }
+
     @Test func paperFollowsTheLocale() {
         #expect(PaperSize.forLocale(["LANG": "en_US.UTF-8"]) == .letter)
         #expect(PaperSize.forLocale(["LANG": "fr_CA.UTF-8"]) == .letter)
