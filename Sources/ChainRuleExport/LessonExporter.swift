@@ -296,6 +296,10 @@ final class LessonExport {
     var renders = 0
     var frameFiles: [(name: String, section: Int?)] = []
     var trainingSeconds = 0.0
+    /// Per section, whether its figure is too big to read whole (`ExportFocused.swift`).
+    var focusDecisions: [Int: Bool] = [:]
+    /// Focused frame files written.
+    var focusedFrames = 0
     var indexEntry = LessonIndexPage.Entry(number: "", title: "", href: "", summary: "", thumbnail: "", links: [])
 
     init(lesson: Lesson, options: ExportOptions, store: ExportFileStore, progress: ExportProgress) throws(ExportError) {
@@ -320,8 +324,9 @@ final class LessonExport {
             // The section's graph is already expanded when the lesson says `> expand`.
             var figureOptions = FigureOptions(theme: options.theme)
             figureOptions.localDerivatives = options.localDerivatives
-            // Neurons and layers found in a scalar net are boxed on every frame, as `draw` boxes them.
-            figureOptions.groups = section.backward.forward.graph.inferredGroups()
+            // The block's own `group`s, else the neurons and layers found in a scalar net,
+            // are boxed on every frame, as `draw` boxes them.
+            figureOptions.groups = section.figureGroups
             figure = try Figure(section.backward, options: figureOptions)
         } catch {
             throw fail("graph \(index + 1)", error)
@@ -375,6 +380,7 @@ final class LessonExport {
                     let bytes = format == .svg ? svg : try render(layout, frame, format, "step \(step.number)")
                     try write(bytes, name + "." + format.rawValue, format)
                 }
+                try writeFocusedFrame(step, section: sectionIndex, layout: layout, frame: frame, name: name)
             }
             frameFiles.append((name, step.kind == .training && step.training != nil ? nil : sectionIndex))
             slides.append(slide(for: step, svg: svg, training: training))

@@ -231,7 +231,8 @@ struct StepBuilder {
         }
         let built = LessonSection(index: sections.count, source: source, firstLine: firstLine, graph: section.graph,
                                   written: section.written, mapping: mapping, expanded: expanded, output: section.output,
-                                  backward: backward, labels: NodeLabels(graph: section.graph).with(output: section.output))
+                                  backward: backward, labels: NodeLabels(graph: section.graph).with(output: section.output),
+                                  groups: expanded ? script.groups.mapped(through: mapping, in: section.graph) : script.groups)
         sections.append(built)
         let checkSteps = directives.compactMap { d -> (names: [String], h: Double?)? in
             if case .check(let nodes, let h) = d.kind { return (nodes.map(\.text), h) }

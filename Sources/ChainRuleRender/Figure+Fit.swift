@@ -84,3 +84,11 @@ extension Legibility {
         self.init(width: width, height: height, fontSizes: sizes)
     }
 }
+
+extension FigureLayout {
+    /// The median label height, in CSS px, of the whole figure fitted to a
+    /// 1280 × 720 slide (`Legibility`), from the layout (nothing rendered).
+    package var slidePixels: Double {
+        Legibility(dot: figure.dot(.complete), layout: geometry).medianLabelPixels()
+    }
+}
