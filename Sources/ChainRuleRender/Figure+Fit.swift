@@ -71,10 +71,11 @@ extension Figure {
 
     /// Lays the figure out, tightened for a slide when that reads better:
     /// the figure drawn and its geometry. Deterministic (a function of the graph).
-    /// At most three layouts, all at `.quality` (≤ 25 M of work each): as
+    /// At most three layouts, all at `.quality` (≤ 8 M of work each): as
     /// drawn, tightened, and tightened with dense heatmaps if still < 10 px.
-    func fittedLayout(tuning: LayoutTuning) throws(GraphvizError) -> (Figure, GraphvizLayout) {
-        let text = dot(.complete, tuning: tuning)
+    /// `text`: this figure's complete DOT with `tuning`, if already written.
+    func fittedLayout(tuning: LayoutTuning, dot written: String? = nil) throws(GraphvizError) -> (Figure, GraphvizLayout) {
+        let text = written ?? dot(.complete, tuning: tuning)
         let layout = try Graphviz.layout(dot: text)
         guard mayFitToSlide(tuning: tuning) else { return (self, layout) }
         let legibility = Legibility(dot: text, layout: layout)
@@ -90,6 +91,28 @@ extension Figure {
             candidate = best.pixels < Self.slideLegibility ? next.denserSlideFit() : nil
         }
         return (best.figure, best.layout)
+    }
+}
+
+extension Figure {
+    /// The figure's budget (refusal as a `GraphvizError`) and its complete
+    /// DOT for `dot` with the budget's tuning. One DOT write serves both when
+    /// the tuning adds no attributes (`.quality`, `.defaults`: the text the budget measured is that DOT);
+    /// a bigger figure's DOT is written again with its tuning attributes.
+    func budgetedDOT() throws(GraphvizError) -> (FigureBudget, String) {
+        let n = graph.nodes.count
+        guard n <= FigureBudget.maxOperations else {
+            _ = try FigureBudget.checked(self)  // refused before any DOT is written
+            return (FigureBudget(self), "")
+        }
+        if let early = FigureBudget.refusedFromGraph(self), let refusal = early.refusal {
+            throw GraphvizError(stage: FigureBudget.refusalStage, message: refusal)  // no DOT written
+        }
+        var writer = DOTWriter(figure: self, frame: .complete, layout: nil)
+        let text = writer.write()
+        let budget = FigureBudget(shape: writer.shape, graphNodes: n)
+        if let refusal = budget.refusal { throw GraphvizError(stage: FigureBudget.refusalStage, message: refusal) }
+        return (budget, budget.tuning.attributes.isEmpty ? text : dot(.complete, tuning: budget.tuning))
     }
 }
 

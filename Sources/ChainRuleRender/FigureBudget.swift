@@ -64,18 +64,24 @@ public struct FigureBudget: Sendable, Equatable {
     /// milliseconds, not after labelling thousands of edges).
     public init(_ figure: Figure) {
         let n = figure.graph.nodes.count
-        if n <= Self.maxOperations {
-            let bound = Self.lowerBound(figure)
-            let work = bound.weight * (bound.weight + Self.rankFactor * bound.ranks)
-            if work > Self.maxWork {
-                self.init(graphNodes: n, graphvizNodes: bound.weight, ranks: bound.ranks, tuning: LayoutTuning.forWork(work),
-                          refusal: "the figure is too large to lay out: at least \(Self.count(bound.weight)) Graphviz nodes in "
-                            + "\(Self.count(bound.ranks)) columns (estimated layout work at least \(Self.millions(work)), "
-                            + "limit \(Self.millions(Self.maxWork))). " + Self.wayOut)
-                return
-            }
+        if n <= Self.maxOperations, let early = Self.refusedFromGraph(figure) {
+            self = early
+            return
         }
         self.init(shape: n > Self.maxOperations ? nil : figure.dotShape(), graphNodes: n)
+    }
+
+    /// The refusal of a figure whose `lowerBound` is already over the limit
+    /// (decided without writing its DOT), or nil: measure its DOT.
+    package static func refusedFromGraph(_ figure: Figure) -> FigureBudget? {
+        let bound = lowerBound(figure)
+        let work = bound.weight * (bound.weight + rankFactor * bound.ranks)
+        guard work > maxWork else { return nil }
+        return FigureBudget(graphNodes: figure.graph.nodes.count, graphvizNodes: bound.weight, ranks: bound.ranks,
+                            tuning: LayoutTuning.forWork(work),
+                            refusal: "the figure is too large to lay out: at least \(count(bound.weight)) Graphviz nodes in "
+                                + "\(count(bound.ranks)) columns (estimated layout work at least \(millions(work)), "
+                                + "limit \(millions(maxWork))). " + wayOut)
     }
 
     /// A budget decided from the graph alone (no DOT written: no edges counted, no virtual nodes).
