@@ -71,16 +71,6 @@ package struct GraphvizLayout: Sendable, Equatable {
     package var edges: [String: String]
     /// Graph-label position (`lp`), if the graph has a label.
     package var labelPosition: String?
-    /// Per edge `id` attribute, its label's box, for edges with a label.
-    package var edgeLabels: [String: LabelBox] = [:]
-
-    /// A label's box: centre and size, in points.
-    package struct LabelBox: Sendable, Equatable {
-        package var x: Double
-        package var y: Double
-        package var width: Double
-        package var height: Double
-    }
 
     package struct NodeGeometry: Sendable, Equatable {
         package var pos: String
@@ -235,14 +225,7 @@ package enum Graphviz {
             var edge = agfstout(g, n)
             while let e = edge {
                 let eraw = UnsafeMutableRawPointer(e)
-                if let id = attribute(eraw, "id"), let pos = attribute(eraw, "pos") {
-                    layout.edges[id] = pos
-                    // ED_label(e): the label's centre and size after layout.
-                    if let info = e.pointee.base.data?.withMemoryRebound(to: Agedgeinfo_t.self, capacity: 1, { $0.pointee }),
-                       let label = info.label?.pointee, label.set != 0 {
-                        layout.edgeLabels[id] = .init(x: label.pos.x, y: label.pos.y, width: label.dimen.x, height: label.dimen.y)
-                    }
-                }
+                if let id = attribute(eraw, "id"), let pos = attribute(eraw, "pos") { layout.edges[id] = pos }
                 edge = agnxtout(g, e)
             }
             node = agnxtnode(g, n)

@@ -19,8 +19,7 @@ import Foundation
 /// highlighted top-left 2 × 2 block (`AnswerBoxes`). The figure fills the
 /// page, up to `maximumScale`; a figure that would print smaller than
 /// `minimumScale` (labels under 9 pt) is drawn at that scale over several
-/// pages, each with the header and legend, cut between nodes and edge
-/// labels. A long, low figure is cut into strips stacked down portrait pages
+/// pages, each with the header and legend, cut between nodes. A long, low figure is cut into strips stacked down portrait pages
 /// like lines of text, when that takes fewer pages (`WorksheetStrips.swift`).
 /// A wide figure is drawn landscape on the portrait page (the PDF page is
 /// marked `/Rotate 90`, so viewers show it upright).
@@ -148,21 +147,17 @@ public struct WorksheetPage: Sendable {
         return (v[0], v[1], v[2], v[3])
     }
 
-    /// The box of every node and edge label: left, right, top and bottom
-    /// edges (figure points), sorted, so that the page cuts never depend on
-    /// the dictionary's order (which differs between dictionaries with the
-    /// same contents). Cuts go between these boxes: never through a node or
-    /// through an edge's value or answer box.
+    /// The box of every node: left, right, top and bottom edges (figure
+    /// points), sorted, so that the page cuts never depend on the
+    /// dictionary's order (which differs between dictionaries with the same
+    /// contents). An edge's value and answer box is a node of its own in the
+    /// middle of the edge, so cuts between nodes never split a box.
     static func nodeSpans(_ geometry: GraphvizLayout) -> [Span] {
-        let nodes = geometry.nodes.values.compactMap { node -> Span? in
+        geometry.nodes.values.compactMap { node -> Span? in
             let pos = node.pos.split(separator: ",").compactMap { Double($0) }
             guard pos.count == 2, let w = Double(node.width), let h = Double(node.height) else { return nil }
             return (pos[0] - w * 36, pos[0] + w * 36, pos[1] + h * 36, pos[1] - h * 36)
-        }
-        let labels = geometry.edgeLabels.values.map { box -> Span in
-            (box.x - box.width / 2, box.x + box.width / 2, box.y + box.height / 2, box.y - box.height / 2)
-        }
-        return (nodes + labels).sorted { ($0.left, $0.right, $0.top, $0.bottom) < ($1.left, $1.right, $1.top, $1.bottom) }
+        }.sorted { ($0.left, $0.right, $0.top, $0.bottom) < ($1.left, $1.right, $1.top, $1.bottom) }
     }
 
     /// A box on the figure: left, right, top and bottom edges (figure points).
