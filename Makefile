@@ -29,8 +29,6 @@ deps: swift
 	fi
 	@command -v python3 >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3; }  # memcheck's table
 	@command -v pdfinfo >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq poppler-utils; }  # worksheet tests: pdfinfo, pdftotext
-	@# Static builds (install, bench: --static-swift-stdlib) link FoundationNetworking, which FlyingFox (serve) imports: it needs libcurl.
-	@pkg-config --exists libcurl 2>/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcurl4-openssl-dev; }
 
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS)

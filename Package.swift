@@ -10,13 +10,13 @@ let package = Package(
         .library(name: "ChainRuleLessons", targets: ["ChainRuleLessons"]),
         .library(name: "ChainRulePlayer", targets: ["ChainRulePlayer"]),
         .library(name: "ChainRuleExport", targets: ["ChainRuleExport"]),
-        .library(name: "ChainRuleServe", targets: ["ChainRuleServe"]),
         .executable(name: "chainrule", targets: ["chainrule"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
-        // `chainrule serve`'s HTTP server (docs/SERVE.md says why this one).
+        // `chainrule serve`'s sockets: FlyingSocks, the lower module of FlyingFox
+        // (docs/SERVE.md says why this one, and why not FlyingFox's HTTP module).
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
@@ -62,13 +62,15 @@ let package = Package(
             plugins: ["EmbedFiles"]
         ),
         // `chainrule serve`: the live graph view, lessons on demand, follow mode (docs/SERVE.md).
-        // Only ServeServer.swift imports FlyingFox; the routes are plain Swift. Its
-        // scripts and styles are files in Embedded/, compiled in by EmbedFiles.
+        // Not a product: only the CLI uses it (everything in it has `package` access).
+        // Its HTTP/1.1 framing (ServeServer, ServeConnection) sits on FlyingSocks' async
+        // sockets; the routes are plain Swift. Its scripts and styles are files in
+        // Embedded/, compiled in by EmbedFiles.
         .target(
             name: "ChainRuleServe",
             dependencies: [
                 "ChainRule", "ChainRuleSupport", "GraphScript", "ChainRuleRender", "ChainRuleLessons", "ChainRuleExport",
-                .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "FlyingSocks", package: "FlyingFox"),
             ],
             exclude: ["Embedded"],
             plugins: ["EmbedFiles"]

@@ -2,8 +2,8 @@ import ChainRule
 import ChainRuleRender
 
 extension LessonExport {
-    /// With `ExportOptions.collapse`: per graph whose neurons can be
-    /// inferred (`Graph.inferredGroups()`), the finished pass with every
+    /// With `ExportOptions.collapse`: per graph with groups (its own
+    /// `group` blocks, or neurons inferred by `Graph.inferredGroups()`), the finished pass with every
     /// neuron or layer folded into one box (`collapsed.svg`, `collapsed-2.pdf` …),
     /// linked from the slideshow and shown as its last slide. A big network
     /// then has one frame that reads whole on a slide.
@@ -12,7 +12,7 @@ extension LessonExport {
         var slides: [Slideshow.Slide] = []
         for index in lesson.sections.indices {
             let backward = lesson.sections[index].backward
-            let groups = backward.forward.graph.inferredGroups()
+            let groups = lesson.sections[index].figureGroups
             guard !groups.isEmpty else { continue }
             let figure: Figure
             do {

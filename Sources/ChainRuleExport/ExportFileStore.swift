@@ -46,19 +46,31 @@ package final class ExportFileStore: @unchecked Sendable {
     /// Bytes written so far (manifests excluded).
     package private(set) var byteCount = 0
     private let lock = NSLock()
+    /// Keeps files in `memoryFiles` instead of writing them (no folders, no manifests).
+    let inMemory: Bool
+    /// With `inMemory`: every file written, by relative path.
+    package private(set) var memoryFiles: [String: [UInt8]] = [:]
 
-    package init(root: URL) {
+    package init(root: URL, inMemory: Bool = false) {
         self.root = root.standardizedFileURL
-        ExportInterruption.begin()
+        self.inMemory = inMemory
+        if !inMemory { ExportInterruption.begin() }
     }
 
-    deinit { ExportInterruption.end() }
+    deinit { if !inMemory { ExportInterruption.end() } }
 
     /// Writes `bytes` to `relativePath` (e.g. `apples/01-forward-price.svg`)
     /// under the root, creating folders as needed.
     package func write(_ bytes: [UInt8], to relativePath: String) throws(ExportError) {
         lock.lock()
         defer { lock.unlock() }
+        if inMemory {
+            _ = try locate(relativePath)
+            memoryFiles[relativePath] = bytes
+            fileCount += 1
+            byteCount += bytes.count
+            return
+        }
         try ExportInterruption.check()
         let (folder, name) = try locate(relativePath)
         try createFolder(folder)
@@ -100,6 +112,7 @@ package final class ExportFileStore: @unchecked Sendable {
     package func finish(removingStale: Bool = true) throws(ExportError) {
         lock.lock()
         defer { lock.unlock() }
+        guard !inMemory else { return }
         for folder in written.keys.sorted() {
             var entries = written[folder] ?? [:]
             for (name, sum) in previous[folder] ?? [:] where entries[name] == nil {

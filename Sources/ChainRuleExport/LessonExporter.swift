@@ -27,6 +27,9 @@ public struct ExportOptions: Sendable {
     /// number: each lesson is exported on its own, Graphviz calls are
     /// serialized, and the results are gathered in the lessons' order.
     public var jobs: Int?
+    /// Keep the files in memory (`ExportSummary.memoryFiles`) instead of
+    /// writing them under `directory` (`chainrule serve`).
+    package var inMemory = false
 
     /// Export into `directory` with `theme`; `formats` and `progress` as above.
     public init(directory: URL, theme: FigureTheme = .light, formats: [GraphvizFormat]? = nil, progress: Bool? = nil) {
@@ -74,6 +77,9 @@ public struct ExportSummary: Sendable {
     /// Milliseconds per step frame, training excluded (it runs once per lesson,
     /// not per frame); includes finished figures, worksheets and pages.
     public var millisecondsPerFrame: Double { frames == 0 ? 0 : (seconds - trainingSeconds) * 1000 / Double(frames) }
+    /// With `ExportOptions.inMemory`: every file, by path relative to the
+    /// export folder (`apples/index.html`); otherwise empty.
+    package var memoryFiles: [String: [UInt8]] = [:]
 }
 
 /// Exports lessons for instructors: per lesson a folder with every step as
@@ -97,7 +103,7 @@ public struct LessonExporter {
     public func export(_ lessons: [Lesson]) throws(ExportError) -> ExportSummary {
         let clock = ContinuousClock()
         let start = clock.now
-        let store = ExportFileStore(root: options.directory)
+        let store = ExportFileStore(root: options.directory, inMemory: options.inMemory)
         let totalFrames = lessons.reduce(0) { $0 + $1.steps.count }
         let progress = ExportProgress(total: totalFrames, enabled: options.progress)
         var results: [ExportSummary.LessonResult] = []
@@ -134,7 +140,7 @@ public struct LessonExporter {
             }
             if let repeated { throw repeated }
             // Lessons exported earlier into this folder stay in the list.
-            cards += Self.earlierCards(in: options.directory, except: ids)
+            if !options.inMemory { cards += Self.earlierCards(in: options.directory, except: ids) }
             let index = LessonIndexPage(cards: cards, theme: options.theme)
             try store.write(index.html(), to: "index.html")
             progress.finish()
@@ -146,8 +152,10 @@ public struct LessonExporter {
         }
         let elapsed = start.duration(to: clock.now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        return ExportSummary(lessons: results, frames: totalFrames, renders: renders,
-                             files: store.fileCount, bytes: store.byteCount, seconds: seconds, trainingSeconds: training)
+        var summary = ExportSummary(lessons: results, frames: totalFrames, renders: renders,
+                                    files: store.fileCount, bytes: store.byteCount, seconds: seconds, trainingSeconds: training)
+        summary.memoryFiles = store.memoryFiles
+        return summary
     }
 }
 
@@ -288,6 +296,10 @@ final class LessonExport {
     var renders = 0
     var frameFiles: [(name: String, section: Int?)] = []
     var trainingSeconds = 0.0
+    /// Per section, whether its figure is too big to read whole (`ExportFocused.swift`).
+    var focusDecisions: [Int: Bool] = [:]
+    /// Focused frame files written.
+    var focusedFrames = 0
     var indexEntry = LessonIndexPage.Entry(number: "", title: "", href: "", summary: "", thumbnail: "", links: [])
 
     init(lesson: Lesson, options: ExportOptions, store: ExportFileStore, progress: ExportProgress) throws(ExportError) {
@@ -312,8 +324,9 @@ final class LessonExport {
             // The section's graph is already expanded when the lesson says `> expand`.
             var figureOptions = FigureOptions(theme: options.theme)
             figureOptions.localDerivatives = options.localDerivatives
-            // Neurons and layers found in a scalar net are boxed on every frame, as `draw` boxes them.
-            figureOptions.groups = section.backward.forward.graph.inferredGroups()
+            // The block's own `group`s, else the neurons and layers found in a scalar net,
+            // are boxed on every frame, as `draw` boxes them.
+            figureOptions.groups = section.figureGroups
             figure = try Figure(section.backward, options: figureOptions)
         } catch {
             throw fail("graph \(index + 1)", error)
@@ -367,6 +380,7 @@ final class LessonExport {
                     let bytes = format == .svg ? svg : try render(layout, frame, format, "step \(step.number)")
                     try write(bytes, name + "." + format.rawValue, format)
                 }
+                try writeFocusedFrame(step, section: sectionIndex, layout: layout, frame: frame, name: name)
             }
             frameFiles.append((name, step.kind == .training && step.training != nil ? nil : sectionIndex))
             slides.append(slide(for: step, svg: svg, training: training))

@@ -26,6 +26,15 @@ public struct LessonSection: Sendable {
     public var forward: Forward { backward.forward }
     /// The names the lesson shows for the nodes.
     package let labels: NodeLabels
+    /// The block's own `group NAME { … }` blocks, on `graph` (mapped through
+    /// `mapping` when expanded); empty when it has none. Figures box these,
+    /// or the neurons and layers `Graph.inferredGroups()` finds when empty
+    /// (`figureGroups`).
+    public let groups: NodeGroups
+
+    /// The groups a figure of this section boxes: the block's own, else the
+    /// neurons and layers inferred from the graph's structure.
+    public var figureGroups: NodeGroups { groups.isEmpty ? graph.inferredGroups() : groups }
 }
 
 /// A lesson: a Markdown file turned into steps.

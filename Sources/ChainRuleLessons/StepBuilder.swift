@@ -231,7 +231,8 @@ struct StepBuilder {
         }
         let built = LessonSection(index: sections.count, source: source, firstLine: firstLine, graph: section.graph,
                                   written: section.written, mapping: mapping, expanded: expanded, output: section.output,
-                                  backward: backward, labels: NodeLabels(graph: section.graph).with(output: section.output))
+                                  backward: backward, labels: NodeLabels(graph: section.graph).with(output: section.output),
+                                  groups: expanded ? script.groups.mapped(through: mapping, in: section.graph) : script.groups)
         sections.append(built)
         let checkSteps = directives.compactMap { d -> (names: [String], h: Double?)? in
             if case .check(let nodes, let h) = d.kind { return (nodes.map(\.text), h) }
@@ -612,104 +613,168 @@ struct StepBuilder {
 
     private func backwardEquations(_ id: NodeID, _ records: [EdgeRecord], _ total: Tensor, _ labels: NodeLabels,
                                    ask: Directive.AskTarget?) -> ([BackwardTerm], [String]) {
-        let hide = ask != nil
-        let out = labels.output!
-        let lhs = labels.partial(out, id)
         let section = sections.last!
+        let lhs = labels.partial(labels.output!, id)
         var terms: [BackwardTerm] = []
         var lines: [String] = []
-        let many = records.count > 1
         for (k, e) in records.enumerated() {
-            let (rule, reason) = labels.localRule(of: e.to, operand: e.operand)
-            let fromSeed = e.to == out
-            let dUp = labels.partial(out, e.to)
-            let dLocal = labels.partial(e.to, id)
-            // From the seed the chain has one factor: ∂total/∂tax = 1 × 200, never ∂total/∂total · ∂total/∂tax.
-            let symbolic = fromSeed ? dLocal : "\(dUp) · \(dLocal)"
-            let prefix = many ? "use \(k + 1) (via \(labels[e.to])): " : "\(lhs) = "
-            let chain = fromSeed ? "" : symbolic + " = "
-            var termLines: [String] = []
-            let contributionText = LessonFormat.tensor(e.contribution, maxItems: e.contribution.rank == 2 ? 5 : 6, maxRows: 4,
-                                                       zeroBelow: section.edgeZero(e))
-            // A question hides what it asks, and any factor that shows the same number.
-            let hideProduct = hide && (!many || ask != .product)
-            let contribution = hideProduct ? "?" : contributionText
-            let upShown = LessonFormat.tensor(e.upstream, zeroBelow: section.gradientZero(e.to))
-            let hideUpstream = ask == .upstream || (hideProduct && upShown == contributionText)
-            let up = hideUpstream ? "?" : upShown
-            switch e.local {
-            case .elementwise(let local):
-                let localShown = LessonFormat.tensor(local)
-                let hideLocal = ask == .local || (hideProduct && localShown == contributionText)
-                let localText = hideLocal ? "?" : localShown
-                if local.count == 1 && e.upstream.count == 1 {
-                    termLines.append(prefix + chain + up + " × " + localText + " = " + contribution)
-                } else if e.upstream.count == 1 {
-                    // A scalar upstream stays a scalar: it scales the local derivative.
-                    let what = "      scalar × tensor, shapes () × \(describeShape(local.shape))"
-                    if fromSeed {
-                        termLines.append(prefix + up + " × " + rule + what)
-                    } else {
-                        termLines.append(prefix + symbolic + what)
-                        termLines.append("    = " + up + " × " + localText)
-                    }
-                    termLines.append(contentsOf: reduced(e, contribution: contribution))
-                } else {
-                    // Elementwise: upstream ⊙ local in the output's shape, then any broadcast sum.
-                    let shown = local.count == 1 ? e.upstream : Broadcasting.expand(e.upstream, to: local.shape)
-                    let operator_ = local.count == 1 ? " × " : " ⊙ "
-                    let what = local.count == 1 ? "tensor × scalar, shapes \(describeShape(shown.shape)) × ()"
-                                                : "elementwise product, shapes \(describeShape(shown.shape)) ⊙ \(describeShape(local.shape))"
-                    termLines.append(prefix + (fromSeed ? "" : "\(dUp)\(operator_)\(dLocal)      ") + what)
-                    termLines.append("    = " + (hideUpstream ? "?" : LessonFormat.tensor(shown, zeroBelow: section.gradientZero(e.to))) + operator_ + localText)
-                    termLines.append(contentsOf: reduced(e, contribution: contribution))
-                }
-                var ruleText = "    local derivative \(dLocal) = \(rule)"
-                if local.count == 1, !hideLocal, rule != localShown {
-                    ruleText += " = " + LessonFormat.tensor(local.rank == 0 ? local : Tensor(local.scalars[0]))
-                }
-                termLines.append(ruleText + (reason.map { "   (\($0))" } ?? ""))
-            case .rule:
-                let node = labels.graph[e.to]
-                switch node.operation {
-                case .matmul?:
-                    let a = labels.graph[node.inputs[0]].shape, b = labels.graph[node.inputs[1]].shape
-                    let g = describeShape(e.upstream.shape)
-                    let shapes = e.operand == 0
-                        ? "\(g) · \(describeShape(b.reversed())) → \(describeShape(a))"
-                        : "\(describeShape(a.reversed())) · \(g) → \(describeShape(b))"
-                    termLines.append(prefix + rule + "      matrix product, shapes " + shapes)
-                    termLines.append("    = " + contribution)
-                    if let reason { termLines.append("    (\(reason))") }
-                case .softmax?:
-                    termLines.append(prefix + "Jᵀ · \(dUp),   \(rule)")
-                    let y = section.forward.value(of: e.to)
-                    if y.rank == 1 && y.count <= 6 {
-                        let n = y.count
-                        var j = [Double](repeating: 0, count: n * n)
-                        for r in 0..<n { for c in 0..<n { j[r * n + c] = (r == c ? y.scalars[r] : 0) - y.scalars[r] * y.scalars[c] } }
-                        let jt = Tensor(shape: [n, n], scalars: j)
-                        termLines.append("    J = " + LessonFormat.tensor(jt, digits: 3, maxRows: n))
-                        termLines.append("    \(dUp) = " + up)
-                    } else {
-                        termLines.append("    one Jacobian per row; in practice y ⊙ (G − Σ(G ⊙ y) along the row)")
-                    }
-                    termLines.append("    = " + contribution)
-                    if let reason { termLines.append("    (\(reason))") }
-                default:
-                    termLines.append(prefix + rule)
-                    termLines.append("    = " + contribution)
-                }
-            }
-            terms.append(BackwardTerm(edge: e, symbolic: symbolic, localRule: rule, reason: reason, lines: termLines))
-            lines.append(contentsOf: termLines)
+            let term = backwardTerm(e, of: id, use: k, of: records.count, lhs: lhs, labels, ask: ask)
+            terms.append(term)
+            lines.append(contentsOf: term.lines)
         }
-        if many {
+        if records.count > 1 {
             let parts = records.map { LessonFormat.tensor($0.contribution, zeroBelow: section.edgeZero($0)) }.joined(separator: " + ")
-            lines.append("\(lhs) = " + parts + " = " + (hide ? "?" : LessonFormat.tensor(total, zeroBelow: section.gradientZero(id)))
+            lines.append("\(lhs) = " + parts + " = " + (ask != nil ? "?" : LessonFormat.tensor(total, zeroBelow: section.gradientZero(id)))
                          + "   (fan-out: the gradients of every use add up)")
         }
         return (terms, lines)
+    }
+
+    /// The pieces of one term's equation (one use of a node), with what a question hides.
+    private struct TermText {
+        let rule: String
+        let reason: String?
+        /// The use is the output itself: the chain has one factor.
+        let fromSeed: Bool
+        /// `∂L/∂price` and `∂price/∂apple`.
+        let dUp: String, dLocal: String
+        /// `∂L/∂price · ∂price/∂apple` (just the local factor from the seed).
+        let symbolic: String
+        /// `∂L/∂apple = ` or, for one of several uses, `use 2 (via price): `.
+        let prefix: String
+        /// `symbolic = `, empty from the seed.
+        let chain: String
+        /// The product, as shown when nothing is hidden.
+        let contributionText: String
+        /// The product is hidden (`?`) by a question.
+        let hideProduct: Bool
+        let contribution: String
+        let hideUpstream: Bool
+        /// The upstream gradient (or `?`).
+        let up: String
+    }
+
+    /// One term of a backward step: upstream × local = contribution, in symbols and numbers.
+    private func backwardTerm(_ e: EdgeRecord, of id: NodeID, use k: Int, of count: Int, lhs: String, _ labels: NodeLabels,
+                              ask: Directive.AskTarget?) -> BackwardTerm {
+        let section = sections.last!
+        let out = labels.output!
+        let many = count > 1
+        let (rule, reason) = labels.localRule(of: e.to, operand: e.operand)
+        let fromSeed = e.to == out
+        let dUp = labels.partial(out, e.to)
+        let dLocal = labels.partial(e.to, id)
+        // From the seed the chain has one factor: ∂total/∂tax = 1 × 200, never ∂total/∂total · ∂total/∂tax.
+        let symbolic = fromSeed ? dLocal : "\(dUp) · \(dLocal)"
+        let contributionText = LessonFormat.tensor(e.contribution, maxItems: e.contribution.rank == 2 ? 5 : 6, maxRows: 4,
+                                                   zeroBelow: section.edgeZero(e))
+        // A question hides what it asks, and any factor that shows the same number.
+        let hideProduct = ask != nil && (!many || ask != .product)
+        let upShown = LessonFormat.tensor(e.upstream, zeroBelow: section.gradientZero(e.to))
+        let hideUpstream = ask == .upstream || (hideProduct && upShown == contributionText)
+        let t = TermText(rule: rule, reason: reason, fromSeed: fromSeed, dUp: dUp, dLocal: dLocal, symbolic: symbolic,
+                         prefix: many ? "use \(k + 1) (via \(labels[e.to])): " : "\(lhs) = ",
+                         chain: fromSeed ? "" : symbolic + " = ", contributionText: contributionText,
+                         hideProduct: hideProduct, contribution: hideProduct ? "?" : contributionText,
+                         hideUpstream: hideUpstream, up: hideUpstream ? "?" : upShown)
+        let lines: [String]
+        switch e.local {
+        case .elementwise(let local): lines = elementwiseTermLines(e, local, t, labels, ask: ask)
+        case .rule: lines = ruleTermLines(e, t, labels)
+        }
+        return BackwardTerm(edge: e, symbolic: symbolic, localRule: rule, reason: reason, lines: lines)
+    }
+
+    /// A term whose local derivative is one number per element: scalar × scalar,
+    /// scalar × tensor, or upstream ⊙ local; then any broadcast sum and the local rule.
+    private func elementwiseTermLines(_ e: EdgeRecord, _ local: Tensor, _ t: TermText, _ labels: NodeLabels,
+                                      ask: Directive.AskTarget?) -> [String] {
+        let section = sections.last!
+        var lines: [String] = []
+        let localShown = LessonFormat.tensor(local)
+        let hideLocal = ask == .local || (t.hideProduct && localShown == t.contributionText)
+        let localText = hideLocal ? "?" : localShown
+        if local.count == 1 && e.upstream.count == 1 {
+            lines.append(t.prefix + t.chain + t.up + " × " + localText + " = " + t.contribution)
+        } else if e.upstream.count == 1 {
+            // A scalar upstream stays a scalar: it scales the local derivative.
+            let what = "      scalar × tensor, shapes () × \(describeShape(local.shape))"
+            if t.fromSeed {
+                lines.append(t.prefix + t.up + " × " + t.rule + what)
+            } else {
+                lines.append(t.prefix + t.symbolic + what)
+                lines.append("    = " + t.up + " × " + localText)
+            }
+            lines.append(contentsOf: reduced(e, contribution: t.contribution))
+        } else {
+            // Elementwise: upstream ⊙ local in the output's shape, then any broadcast sum.
+            let shown = local.count == 1 ? e.upstream : upstream(e, spreadTo: local.shape, labels)
+            let operator_ = local.count == 1 ? " × " : " ⊙ "
+            let what = local.count == 1 ? "tensor × scalar, shapes \(describeShape(shown.shape)) × ()"
+                                        : "elementwise product, shapes \(describeShape(shown.shape)) ⊙ \(describeShape(local.shape))"
+            lines.append(t.prefix + (t.fromSeed ? "" : "\(t.dUp)\(operator_)\(t.dLocal)      ") + what)
+            lines.append("    = " + (t.hideUpstream ? "?" : LessonFormat.tensor(shown, zeroBelow: section.gradientZero(e.to))) + operator_ + localText)
+            lines.append(contentsOf: reduced(e, contribution: t.contribution))
+        }
+        var ruleText = "    local derivative \(t.dLocal) = \(t.rule)"
+        if local.count == 1, !hideLocal, t.rule != localShown {
+            ruleText += " = " + LessonFormat.tensor(local.rank == 0 ? local : Tensor(local.scalars[0]))
+        }
+        lines.append(ruleText + (t.reason.map { "   (\($0))" } ?? ""))
+        return lines
+    }
+
+    /// The upstream gradient in the shape of the local derivative: broadcast,
+    /// or, under a sum or mean along an axis, copied back along that axis.
+    private func upstream(_ e: EdgeRecord, spreadTo shape: [Int], _ labels: NodeLabels) -> Tensor {
+        var g = e.upstream
+        switch labels.graph[e.to].operation {
+        case .sum(let axis?, false)?, .mean(let axis?)?:
+            var kept = g.shape
+            kept.insert(1, at: min(axis, kept.count))
+            g = Tensor(shape: kept, scalars: g.scalars)
+        default: break
+        }
+        return Broadcasting.expand(g, to: shape)
+    }
+
+    /// A term whose local derivative is a rule (a matrix product, softmax's Jacobian, …).
+    private func ruleTermLines(_ e: EdgeRecord, _ t: TermText, _ labels: NodeLabels) -> [String] {
+        let node = labels.graph[e.to]
+        var lines: [String] = []
+        switch node.operation {
+        case .matmul?:
+            let a = labels.graph[node.inputs[0]].shape, b = labels.graph[node.inputs[1]].shape
+            let g = describeShape(e.upstream.shape)
+            let shapes = e.operand == 0
+                ? "\(g) · \(describeShape(b.reversed())) → \(describeShape(a))"
+                : "\(describeShape(a.reversed())) · \(g) → \(describeShape(b))"
+            lines.append(t.prefix + t.rule + "      matrix product, shapes " + shapes)
+            lines.append("    = " + t.contribution)
+            if let reason = t.reason { lines.append("    (\(reason))") }
+        case .softmax?:
+            lines.append(t.prefix + "Jᵀ · \(t.dUp),   \(t.rule)")
+            lines.append(contentsOf: softmaxJacobianLines(e, t))
+            lines.append("    = " + t.contribution)
+            if let reason = t.reason { lines.append("    (\(reason))") }
+        default:
+            lines.append(t.prefix + t.rule)
+            lines.append("    = " + t.contribution)
+        }
+        return lines
+    }
+
+    /// Softmax's Jacobian J = diag(y) − y yᵀ written out for a short vector, else in words.
+    private func softmaxJacobianLines(_ e: EdgeRecord, _ t: TermText) -> [String] {
+        let y = sections.last!.forward.value(of: e.to)
+        guard y.rank == 1 && y.count <= 6 else {
+            return ["    one Jacobian per row; in practice y ⊙ (G − Σ(G ⊙ y) along the row)"]
+        }
+        let n = y.count
+        var j = [Double](repeating: 0, count: n * n)
+        for r in 0..<n { for c in 0..<n { j[r * n + c] = (r == c ? y.scalars[r] : 0) - y.scalars[r] * y.scalars[c] } }
+        let jt = Tensor(shape: [n, n], scalars: j)
+        return ["    J = " + LessonFormat.tensor(jt, digits: 3, maxRows: n), "    \(t.dUp) = " + t.up]
     }
 
     /// The lines after the product: the broadcast sum, if any, then the result.

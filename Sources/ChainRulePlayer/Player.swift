@@ -111,106 +111,146 @@ public final class LessonPlayer {
         terminal.watchResize()
         // The alternate screen: the shell's scrollback is left as it was.
         terminal.write("\u{1B}[?1049h\u{1B}[?25l")
-        var index = 0
-        var offset = 0
-        var shownIndex = -1
-        var overlay: [String]? = nil      // `?` or `e` text in place of the body
-        var prompt: String? = nil         // the step number being typed after `g`
-        var notice = liveFigurePath.map { "The figure of the step on screen is written to \($0) (open it in a browser; it follows along)." }
-        var liveLog: [String]? = nil
-
-        func screenSize() -> (columns: Int, rows: Int) {
-            let size = terminal.size ?? (80, 24)
-            return (max(20, size.columns), max(8, size.rows))
-        }
-        func draw() {
-            let (columns, rows) = screenSize()
-            style.width = columns
-            let header = StepView.header(lesson, step: index, style: style)
-            var body: [String]
-            if let overlay {
-                body = [""] + overlay.flatMap { TerminalWrap.wrap($0, width: columns, indent: String($0.prefix { $0 == " " }) + "    ") }
-            } else {
-                body = StepView.body(lesson, step: index, style: style, extra: liveLog ?? trainingLogs[index] ?? [])
-                if let notice { body = [""] + TerminalWrap.wrap(style.dim(notice), width: columns, indent: "") + body }
-            }
-            let room = max(1, rows - header.count - 2)
-            let maxOffset = max(0, body.count - room)
-            if liveLog != nil { offset = maxOffset }     // training: follow the log
-            offset = min(max(0, offset), maxOffset)
-            let visible = Array(body[offset..<min(body.count, offset + room)])
-            var marker = ""
-            if let prompt {
-                marker = style.focus("go to step (1–\(lesson.steps.count)): \(prompt)_") + style.dim("   Enter go · Esc cancel")
-            } else if offset + room < body.count {
-                marker = "▼ more below: j/PgDn (lines \(offset + 1)–\(offset + visible.count) of \(body.count))"
-                marker = style.focus(TerminalWrap.clip(marker, width: columns))
-            } else if offset > 0 {
-                marker = style.dim(TerminalWrap.clip("▲ more above: k/PgUp · end of this step", width: columns))
-            }
-            let last = index == lesson.steps.count - 1
-            var frame = "\u{1B}[H\u{1B}[2J"
-            let lines = header + visible + Array(repeating: "", count: room - visible.count)
-            frame += lines.map { TerminalWrap.clip($0, width: columns) }.joined(separator: "\r\n")
-            frame += "\r\n" + marker + "\r\n" + style.dim(Self.keyLine(width: columns, last: last && overlay == nil))
-            terminal.write(frame)
-        }
-
+        var screen = Screen()
+        screen.notice = liveFigurePath.map { "The figure of the step on screen is written to \($0) (open it in a browser; it follows along)." }
         while true {
-            if index != shownIndex {
-                onStep?(index)
-                if shownIndex >= 0 { notice = nil }
-                shownIndex = index
-                offset = 0
+            if screen.index != screen.shownIndex {
+                onStep?(screen.index)
+                if screen.shownIndex >= 0 { screen.notice = nil }
+                screen.shownIndex = screen.index
+                screen.offset = 0
             }
-            if lesson.steps[index].training != nil && trainingResults[index] == nil {
-                liveLog = []
-                draw()
-                try runTraining(step: index) { line in
-                    liveLog?.append(line)
-                    draw()
-                }
-                liveLog = nil
+            if lesson.steps[screen.index].training != nil && trainingResults[screen.index] == nil {
+                try runTrainingLive(&screen, terminal)
             }
-            draw()
-            let (_, rows) = screenSize()
-            let page = max(1, rows - 3 - 2 - 1)
+            draw(&screen, terminal)
+            let page = max(1, Self.screenSize(terminal).rows - 3 - 2 - 1)
             let key = terminal.readKey()
-            if prompt != nil {
-                switch key {
-                case .digit(let d): if prompt!.count < 6 { prompt! += String(d) }
-                case .erase: prompt!.removeLast(prompt!.isEmpty ? 0 : 1)
-                case .next:
-                    if let n = Int(prompt!), n >= 1 { index = min(n, lesson.steps.count) - 1 }
-                    prompt = nil
-                case .resize: break
-                case .quit: terminal.write("\n"); return
-                default: prompt = nil
-                }
+            if screen.prompt != nil {
+                guard typeStepNumber(key, &screen) else { terminal.write("\n"); return }
                 continue
             }
-            if overlay != nil, key != .resize, key != .quit {
-                overlay = nil
+            if screen.overlay != nil, key != .resize, key != .quit {
+                screen.overlay = nil
                 continue
             }
-            let last = index == lesson.steps.count - 1
-            switch key {
-            case .next:
-                if last { return }
-                index += 1
-            case .back, .erase: index = max(0, index - 1)
-            case .quit: return
-            case .pageDown: offset += page
-            case .pageUp: offset -= page
-            case .lineDown: offset += 1
-            case .lineUp: offset -= 1
-            case .first: index = 0
-            case .last: index = lesson.steps.count - 1
-            case .goTo: prompt = ""
-            case .help: overlay = Self.keyHelp; offset = 0
-            case .explain: overlay = explanation(ofStep: index); offset = 0
-            case .resize, .other, .digit, .escape: continue
-            }
+            guard act(on: key, &screen, page: page) else { return }
         }
+    }
+
+    /// What the interactive player shows and where it is.
+    private struct Screen {
+        var index = 0
+        /// The first body line on screen (paging).
+        var offset = 0
+        /// The step last shown (its `onStep` has run).
+        var shownIndex = -1
+        /// `?` or `e` text in place of the body.
+        var overlay: [String]? = nil
+        /// The step number being typed after `g`.
+        var prompt: String? = nil
+        /// Said once, on the first screen (where the live figure is written).
+        var notice: String? = nil
+        /// A training step's log while it runs (the screen follows it).
+        var liveLog: [String]? = nil
+    }
+
+    private static func screenSize(_ terminal: RawTerminal) -> (columns: Int, rows: Int) {
+        let size = terminal.size ?? (80, 24)
+        return (max(20, size.columns), max(8, size.rows))
+    }
+
+    /// Runs the step's training, redrawing with each line of its log.
+    private func runTrainingLive(_ screen: inout Screen, _ terminal: RawTerminal) throws {
+        screen.liveLog = []
+        draw(&screen, terminal)
+        try runTraining(step: screen.index) { line in
+            screen.liveLog?.append(line)
+            draw(&screen, terminal)
+        }
+        screen.liveLog = nil
+    }
+
+    /// Draws the whole screen: header, the visible part of the body, the paging marker and the key line.
+    private func draw(_ screen: inout Screen, _ terminal: RawTerminal) {
+        let (columns, rows) = Self.screenSize(terminal)
+        style.width = columns
+        let header = StepView.header(lesson, step: screen.index, style: style)
+        let body = screenBody(screen, columns: columns)
+        let room = max(1, rows - header.count - 2)
+        let maxOffset = max(0, body.count - room)
+        if screen.liveLog != nil { screen.offset = maxOffset }     // training: follow the log
+        screen.offset = min(max(0, screen.offset), maxOffset)
+        let visible = Array(body[screen.offset..<min(body.count, screen.offset + room)])
+        let marker = pagingMarker(screen, shown: visible.count, of: body.count, room: room, columns: columns)
+        let last = screen.index == lesson.steps.count - 1
+        var frame = "\u{1B}[H\u{1B}[2J"
+        let lines = header + visible + Array(repeating: "", count: room - visible.count)
+        frame += lines.map { TerminalWrap.clip($0, width: columns) }.joined(separator: "\r\n")
+        frame += "\r\n" + marker + "\r\n" + style.dim(Self.keyLine(width: columns, last: last && screen.overlay == nil))
+        terminal.write(frame)
+    }
+
+    /// The lines under the header: the overlay, or the step (with the notice above it).
+    private func screenBody(_ screen: Screen, columns: Int) -> [String] {
+        if let overlay = screen.overlay {
+            return [""] + overlay.flatMap { TerminalWrap.wrap($0, width: columns, indent: String($0.prefix { $0 == " " }) + "    ") }
+        }
+        let body = StepView.body(lesson, step: screen.index, style: style, extra: screen.liveLog ?? trainingLogs[screen.index] ?? [])
+        guard let notice = screen.notice else { return body }
+        return [""] + TerminalWrap.wrap(style.dim(notice), width: columns, indent: "") + body
+    }
+
+    /// The line above the keys: the `g` prompt, or what more there is above or below.
+    private func pagingMarker(_ screen: Screen, shown: Int, of total: Int, room: Int, columns: Int) -> String {
+        if let prompt = screen.prompt {
+            return style.focus("go to step (1–\(lesson.steps.count)): \(prompt)_") + style.dim("   Enter go · Esc cancel")
+        }
+        if screen.offset + room < total {
+            let marker = "▼ more below: j/PgDn (lines \(screen.offset + 1)–\(screen.offset + shown) of \(total))"
+            return style.focus(TerminalWrap.clip(marker, width: columns))
+        }
+        if screen.offset > 0 {
+            return style.dim(TerminalWrap.clip("▲ more above: k/PgUp · end of this step", width: columns))
+        }
+        return ""
+    }
+
+    /// A key while typing a step number after `g`; false to quit.
+    private func typeStepNumber(_ key: PlayerKey, _ screen: inout Screen) -> Bool {
+        switch key {
+        case .digit(let d): if screen.prompt!.count < 6 { screen.prompt! += String(d) }
+        case .erase: screen.prompt!.removeLast(screen.prompt!.isEmpty ? 0 : 1)
+        case .next:
+            if let n = Int(screen.prompt!), n >= 1 { screen.index = min(n, lesson.steps.count) - 1 }
+            screen.prompt = nil
+        case .resize: break
+        case .quit: return false
+        default: screen.prompt = nil
+        }
+        return true
+    }
+
+    /// A key on a step: move, page, open an overlay; false to quit (or past the last step).
+    private func act(on key: PlayerKey, _ screen: inout Screen, page: Int) -> Bool {
+        let last = screen.index == lesson.steps.count - 1
+        switch key {
+        case .next:
+            if last { return false }
+            screen.index += 1
+        case .back, .erase: screen.index = max(0, screen.index - 1)
+        case .quit: return false
+        case .pageDown: screen.offset += page
+        case .pageUp: screen.offset -= page
+        case .lineDown: screen.offset += 1
+        case .lineUp: screen.offset -= 1
+        case .first: screen.index = 0
+        case .last: screen.index = lesson.steps.count - 1
+        case .goTo: screen.prompt = ""
+        case .help: screen.overlay = Self.keyHelp; screen.offset = 0
+        case .explain: screen.overlay = explanation(ofStep: screen.index); screen.offset = 0
+        case .resize, .other, .digit, .escape: break
+        }
+        return true
     }
 }

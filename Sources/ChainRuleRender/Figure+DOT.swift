@@ -133,124 +133,18 @@ struct DOTWriter {
 
     mutating func write() -> String {
         var b = DOTBuilder()
-        var graphAttrs: [String: DOTValue] = [
-            "rankdir": .string("LR"),
-            "bgcolor": .string(theme.background),
-            "pad": .string("0.3"),
-            "nodesep": .string("0.3"),
-            "ranksep": .string(figure.options.slideFit == nil ? "0.22" : SlideFit.rankSeparation),
-            "fontname": .string(theme.fontName),
-            "fontcolor": .string(theme.text),
-            "outputorder": .string("edgesfirst"),
-            "id": .string("figure"),
-            "class": .string("chainrule-figure theme-\(theme.name)"),
-        ]
-        if let dpi { graphAttrs["dpi"] = .string(String(dpi)) }
-        if layout == nil { for (k, v) in tuning.attributes { graphAttrs[k] = .string(v) } }
         split = focus == nil ? FigureBudget.splitLeaves(figure) : []
-        // A partial frame has no legend: it is in the header, drawn once.
-        if figure.options.legend && include == nil {
-            graphAttrs["label"] = .html(legend())
-            graphAttrs["labelloc"] = .string("b")
-            graphAttrs["labeljust"] = .string("r")
-        }
-        // A partial frame must not be moved to the origin by `nop2`: its
-        // objects keep the coordinates they have in the whole figure.
-        if include != nil && focus == nil { graphAttrs["notranslate"] = .string("true") }
-        if let layout {
-            graphAttrs["bb"] = .string(layout.boundingBox)
-            if let lp = layout.labelPosition, include == nil { graphAttrs["lp"] = .string(lp) }
-        }
-        b.graphAttributes(graphAttrs)
+        b.graphAttributes(graphAttributes())
         b.defaults("node", ["fontname": .string(theme.fontName), "fontcolor": .string(theme.text),
                             "fontsize": .string(fmt(nameSize))])
         // Edges are as thick as the labels' rules (2pt) so each edge runs
         // straight through its label; the colour keeps them subdued.
         b.defaults("edge", ["color": .string(theme.edge), "penwidth": .string("2"), "arrowsize": .string("0.6"),
                             "fontname": .string(theme.fontName)])
-
-        // Depth of each node: 0 for leaves and constants, 1 + the deepest operand otherwise.
-        var depth = [Int](repeating: 0, count: graph.nodes.count)
-        for node in graph.nodes where !node.inputs.isEmpty {
-            depth[node.id.index] = 1 + node.inputs.map { depth[$0.index] }.max()!
-        }
+        let depth = nodeDepths()
         var inputs: [String] = []
         for node in graph.nodes {
-            let uses = figure.consumers[node.id.index]
-            if split.contains(node.id) {
-                writeSplitLeaf(&b, node, uses: uses, depth: depth, inputs: &inputs)
-                continue
-            }
-            let name = title(for: "node-\(node.id.index)", nodeTitle(node))
-            addNode(&b, name: name, key: "node-\(node.id.index)", node: node)
-            // Inputs used early line up in the first column, textbook style;
-            // inputs first used deep in a large graph sit next to their use.
-            // (Grouped inputs stay in their cluster, next to the neuron they feed.)
-            if node.kind == .leaf, figure.groups.group(of: node.id) == nil,
-               let first = uses.map({ depth[$0.node.index] }).min(), first <= 2 {
-                inputs.append(name)
-            }
-
-            if node.kind == .constant {
-                for use in uses {
-                    let head = title(for: "node-\(use.node.index)", nodeTitle(graph[use.node]))
-                    guard edgeWanted("const-\(node.id.index)-\(use.node.index)-\(use.operand)", name, head) else { continue }
-                    b.edge(name, to: head, pinned(["id": .string("const-\(node.id.index)-\(use.node.index)-\(use.operand)"),
-                                                   "class": .string("flow constant-flow"),
-                                                   "arrowsize": .string("0.7"), "penwidth": .string("1.2")],
-                                                  edge: "const-\(node.id.index)-\(use.node.index)-\(use.operand)"))
-                }
-                continue
-            }
-
-            var source = name
-            if Figure.hasTrunk(node, uses: uses.count, output: figure.output) {
-                let trunk = FigureEdge.value(of: node.id)
-                let label = addEdgeLabel(&b, trunk)
-                connect(&b, from: source, into: label, edge: trunk)
-                if uses.count > 1 {
-                    // Fan-out: trunk → dot → one branch per use.
-                    let fork = title(for: "fork-\(node.id.index)", "\(displayName(node.id)) splits")
-                    if wants("fork-\(node.id.index)") {
-                    var attrs: [String: DOTValue] = [
-                        "shape": .string("point"), "width": .string("0.07"), "height": .string("0.07"),
-                        "color": .string(theme.edge), "fillcolor": .string(theme.edge),
-                        "id": .string("fork-\(node.id.index)"), "class": .string("fork"),
-                        "tooltip": .string("\(displayName(node.id)) is used \(uses.count) times: its gradient is the sum of the branches"),
-                    ]
-                    pin(&attrs)
-                    b.node(fork, attrs)
-                    }
-                    connect(&b, out: label, to: fork, edge: trunk, arrow: false)
-                    source = fork
-                } else {
-                    // The output (or an unused named result) ends in its name.
-                    let sinkKey = "output-\(node.id.index)"
-                    let sinkName = title(for: sinkKey, displayName(node.id) + (node.id == figure.output ? " (output)" : " (result)"))
-                    if wants(sinkKey) {
-                    var attrs: [String: DOTValue] = [
-                        "shape": .string("box"), "peripheries": .string(highlightedNode(node.id) ? "1" : "0"),
-                        "style": .string(highlightedNode(node.id) ? "rounded,filled,bold" : "rounded"),
-                        "color": .string(theme.highlight), "fillcolor": .string(theme.highlightFill),
-                        "margin": .string("0.08,0.04"),
-                        "label": .html(nameLabel(node, bold: node.id == figure.output)),
-                        "id": .string(sinkKey), "class": .string(classes("output", highlightedNode(node.id))),
-                        "tooltip": .string(tooltip(node: node.id)),
-                    ]
-                    pin(&attrs)
-                    b.node(sinkName, attrs)
-                    }
-                    connect(&b, out: label, to: sinkName, edge: trunk, arrow: true)
-                    continue
-                }
-            }
-            for use in uses {
-                let edge = FigureEdge.operand(node.id, into: use.node, at: use.operand)
-                let label = addEdgeLabel(&b, edge)
-                connect(&b, from: source, into: label, edge: edge)
-                let head = title(for: "node-\(use.node.index)", nodeTitle(graph[use.node]))
-                connect(&b, out: label, to: head, edge: edge, arrow: true)
-            }
+            writeNode(&b, node, depth: depth, inputs: &inputs)
         }
         if let focus { writeFocusStubs(&b, focus) }
         if !figure.groups.isEmpty {
@@ -266,6 +160,138 @@ struct DOTWriter {
                              pinnedFirst: figure.options.alignInputs && inputs.count > 1 ? inputs.map { key(of: $0) } : [])
         }
         return b.text(name: "chainrule")
+    }
+
+    /// The graph's attributes: direction, spacing, theme, legend, and a pinned layout's box.
+    func graphAttributes() -> [String: DOTValue] {
+        var graphAttrs: [String: DOTValue] = [
+            "rankdir": .string("LR"),
+            "bgcolor": .string(theme.background),
+            "pad": .string("0.3"),
+            "nodesep": .string("0.3"),
+            "ranksep": .string(figure.options.slideFit == nil ? "0.22" : SlideFit.rankSeparation),
+            "fontname": .string(theme.fontName),
+            "fontcolor": .string(theme.text),
+            "outputorder": .string("edgesfirst"),
+            "id": .string("figure"),
+            "class": .string("chainrule-figure theme-\(theme.name)"),
+        ]
+        if let dpi { graphAttrs["dpi"] = .string(String(dpi)) }
+        if layout == nil { for (k, v) in tuning.attributes { graphAttrs[k] = .string(v) } }
+        // A partial frame has no legend: it is in the header, drawn once.
+        if figure.options.legend && include == nil {
+            graphAttrs["label"] = .html(legend())
+            graphAttrs["labelloc"] = .string("b")
+            graphAttrs["labeljust"] = .string("r")
+        }
+        // A partial frame must not be moved to the origin by `nop2`: its
+        // objects keep the coordinates they have in the whole figure.
+        if include != nil && focus == nil { graphAttrs["notranslate"] = .string("true") }
+        if let layout {
+            graphAttrs["bb"] = .string(layout.boundingBox)
+            if let lp = layout.labelPosition, include == nil { graphAttrs["lp"] = .string(lp) }
+        }
+        return graphAttrs
+    }
+
+    /// Depth of each node: 0 for leaves and constants, 1 + the deepest operand otherwise.
+    func nodeDepths() -> [Int] {
+        var depth = [Int](repeating: 0, count: graph.nodes.count)
+        for node in graph.nodes where !node.inputs.isEmpty {
+            depth[node.id.index] = 1 + node.inputs.map { depth[$0.index] }.max()!
+        }
+        return depth
+    }
+
+    /// One node, and the edges (with their labels) from it to each use.
+    mutating func writeNode(_ b: inout DOTBuilder, _ node: Node, depth: [Int], inputs: inout [String]) {
+        let uses = figure.consumers[node.id.index]
+        if split.contains(node.id) {
+            writeSplitLeaf(&b, node, uses: uses, depth: depth, inputs: &inputs)
+            return
+        }
+        let name = title(for: "node-\(node.id.index)", nodeTitle(node))
+        addNode(&b, name: name, key: "node-\(node.id.index)", node: node)
+        // Inputs used early line up in the first column, textbook style;
+        // inputs first used deep in a large graph sit next to their use.
+        // (Grouped inputs stay in their cluster, next to the neuron they feed.)
+        if node.kind == .leaf, figure.groups.group(of: node.id) == nil,
+           let first = uses.map({ depth[$0.node.index] }).min(), first <= 2 {
+            inputs.append(name)
+        }
+        if node.kind == .constant {
+            writeConstantEdges(&b, node, name: name, uses: uses)
+            return
+        }
+        var source = name
+        if Figure.hasTrunk(node, uses: uses.count, output: figure.output) {
+            guard let fork = writeTrunk(&b, node, from: name, uses: uses.count) else { return }
+            source = fork
+        }
+        for use in uses {
+            let edge = FigureEdge.operand(node.id, into: use.node, at: use.operand)
+            let label = addEdgeLabel(&b, edge)
+            connect(&b, from: source, into: label, edge: edge)
+            let head = title(for: "node-\(use.node.index)", nodeTitle(graph[use.node]))
+            connect(&b, out: label, to: head, edge: edge, arrow: true)
+        }
+    }
+
+    /// A constant's edges: thin, straight into each use, with no label.
+    mutating func writeConstantEdges(_ b: inout DOTBuilder, _ node: Node, name: String, uses: [(node: NodeID, operand: Int)]) {
+        for use in uses {
+            let head = title(for: "node-\(use.node.index)", nodeTitle(graph[use.node]))
+            let id = "const-\(node.id.index)-\(use.node.index)-\(use.operand)"
+            guard edgeWanted(id, name, head) else { continue }
+            b.edge(name, to: head, pinned(["id": .string(id),
+                                           "class": .string("flow constant-flow"),
+                                           "arrowsize": .string("0.7"), "penwidth": .string("1.2")],
+                                          edge: id))
+        }
+    }
+
+    /// A node's value on its trunk edge. Used more than once, the trunk ends in
+    /// a fork (returned: the branches leave from it); otherwise in the node's
+    /// name, the output or an unused result (nil: nothing leaves it).
+    mutating func writeTrunk(_ b: inout DOTBuilder, _ node: Node, from name: String, uses: Int) -> String? {
+        let trunk = FigureEdge.value(of: node.id)
+        let label = addEdgeLabel(&b, trunk)
+        connect(&b, from: name, into: label, edge: trunk)
+        if uses > 1 {
+            // Fan-out: trunk → dot → one branch per use.
+            let fork = title(for: "fork-\(node.id.index)", "\(displayName(node.id)) splits")
+            if wants("fork-\(node.id.index)") {
+                var attrs: [String: DOTValue] = [
+                    "shape": .string("point"), "width": .string("0.07"), "height": .string("0.07"),
+                    "color": .string(theme.edge), "fillcolor": .string(theme.edge),
+                    "id": .string("fork-\(node.id.index)"), "class": .string("fork"),
+                    "tooltip": .string("\(displayName(node.id)) is used \(uses) times: its gradient is the sum of the branches"),
+                ]
+                pin(&attrs)
+                b.node(fork, attrs)
+            }
+            connect(&b, out: label, to: fork, edge: trunk, arrow: false)
+            return fork
+        }
+        // The output (or an unused named result) ends in its name.
+        let sinkKey = "output-\(node.id.index)"
+        let sinkName = title(for: sinkKey, displayName(node.id) + (node.id == figure.output ? " (output)" : " (result)"))
+        if wants(sinkKey) {
+            let hl = highlightedNode(node.id)
+            var attrs: [String: DOTValue] = [
+                "shape": .string("box"), "peripheries": .string(hl ? "1" : "0"),
+                "style": .string(hl ? "rounded,filled,bold" : "rounded"),
+                "color": .string(theme.highlight), "fillcolor": .string(theme.highlightFill),
+                "margin": .string("0.08,0.04"),
+                "label": .html(nameLabel(node, bold: node.id == figure.output)),
+                "id": .string(sinkKey), "class": .string(classes("output", hl)),
+                "tooltip": .string(tooltip(node: node.id)),
+            ]
+            pin(&attrs)
+            b.node(sinkName, attrs)
+        }
+        connect(&b, out: label, to: sinkName, edge: trunk, arrow: true)
+        return nil
     }
 
     // MARK: - Nodes
@@ -401,66 +427,126 @@ struct DOTWriter {
     /// ever show (final numbers, `?`, boxes), estimated from DejaVu Sans
     /// metrics, so a frame with `?`s has exactly the layout's geometry.
     func edgeLabel(_ edge: FigureEdge, name: String, highlighted: Bool) -> String {
-        let from = graph[edge.from]
-        // A figure fitted to a slide may stand vectors as columns: an (n, 1) grid.
-        let shape = figure.options.slideFit?.columnVectors == true && from.shape.count == 1 ? [from.shape[0], 1] : from.shape
-        let isScalar = shape.isEmpty
-        let heat = isHeatmap(shape)
-        let uses = figure.consumers[edge.from.index].count
-        let isBranch = edge.to != nil && uses > 1
-        let override = frame.overrides[edge]
-        let isSeed = edge.to == nil && edge.from == figure.output
-        let value = figure.backward.forward.value(of: edge.from)
-        let valueStrings = values(edge.from)
-        let g = figure.gradient(on: edge)
-        let indices = gridIndices(shape)
-        var grid = LabelGrid(shape: shape, rows: indices.rows, cols: indices.cols)
-        let range = showsRange(shape)
-        let entrySize = isScalar ? valueSize : compactEntrySize
+        let label = EdgeLabelFacts(self, edge)
+        var grid = LabelGrid(shape: label.shape, rows: label.indices.rows, cols: label.indices.cols)
+        let valuePrefix = valuePrefix(label)
+        let gradient = gradientPart(label)
+        grid.hasPrefix = valuePrefix != nil || gradient.prefix != nil
+        grid.columnWidths = columnWidths(label, grid, gradient)
+        grid.cellHeight = label.isScalar ? (gradient.finalEntries?.first?.contains("\n") == true ? 38 : 21) : 18
+        let blockHeight = grid.cellHeight * (label.isScalar ? 1 : grid.rows.count)
 
-        // Value (above the rule).
+        var rows: [String] = []
+        if !label.isBranch {
+            rows += valueRows(label, grid, prefix: valuePrefix, blockHeight: blockHeight)
+            if !label.isScalar { rows.append(grid.spacer(3)) }
+        }
+        // The rule: 2pt high so the port (its centre) falls on a whole point,
+        // exactly on the edge's centre line. Pinned frames fix its width.
+        // HTML tables have whole-point sizes, so width × 72 rounds back exactly.
+        let width = layout?.nodes[edge.key].map { Int(((Double($0.width) ?? 0) * 72).rounded()) - 2 }
+        rows.append(grid.ruleRow(color: highlighted ? theme.highlight : theme.edge, width: width))
+        if !label.isScalar { rows.append(grid.spacer(3)) }
+        rows += gradientRows(label, grid, gradient, blockHeight: blockHeight)
+        if figure.options.localDerivatives, let caption = localDerivativeRow(label, grid) { rows.append(caption) }
+        var html = "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\""
+        if highlighted { html += " BGCOLOR=\"\(theme.highlightFill)\"" }
+        return html + ">" + rows.joined() + "</TABLE>"
+    }
+
+    /// What an edge label shows above its rule, worked out once for its parts.
+    struct EdgeLabelFacts {
+        let edge: FigureEdge
+        let from: Node
+        /// The grid's shape: a figure fitted to a slide may stand vectors as columns, an (n, 1) grid.
+        let shape: [Int]
+        let isScalar: Bool
+        /// Drawn as a heatmap glyph.
+        let heat: Bool
+        /// How many operations use the edge's tail.
+        let uses: Int
+        /// One of several uses: the value is shown once, on the trunk.
+        let isBranch: Bool
+        let override: EdgeLabelOverride?
+        /// The output's own label, where the backward pass starts.
+        let isSeed: Bool
+        let value: Tensor
+        let valueStrings: [String]
+        /// The gradient on the edge (nil: none, a target or data).
+        let gradient: Tensor?
+        let indices: (rows: [Int?], cols: [Int?])
+        let range: Bool
+        let entrySize: Double
+
+        init(_ writer: DOTWriter, _ edge: FigureEdge) {
+            let figure = writer.figure
+            self.edge = edge
+            from = figure.graph[edge.from]
+            shape = figure.options.slideFit?.columnVectors == true && from.shape.count == 1 ? [from.shape[0], 1] : from.shape
+            isScalar = shape.isEmpty
+            heat = writer.isHeatmap(shape)
+            uses = figure.consumers[edge.from.index].count
+            isBranch = edge.to != nil && uses > 1
+            override = writer.frame.overrides[edge]
+            isSeed = edge.to == nil && edge.from == figure.output
+            value = figure.backward.forward.value(of: edge.from)
+            valueStrings = writer.values(edge.from)
+            gradient = figure.gradient(on: edge)
+            indices = writer.gridIndices(shape)
+            range = writer.showsRange(shape)
+            entrySize = isScalar ? writer.valueSize : writer.compactEntrySize
+        }
+
+        /// The grid column of flat entry `i`.
+        func column(_ i: Int) -> Int { isScalar ? 0 : i % (shape.last ?? 1) }
+    }
+
+    /// The prefix column beside the value: `price =`, and a result's shape.
+    func valuePrefix(_ label: EdgeLabelFacts) -> String? {
+        let from = label.from
         var valuePrefix: String? = nil
-        if !isBranch, from.operation != nil, let name = from.name, !(edge.to == nil && uses == 0) {
+        if !label.isBranch, from.operation != nil, let name = from.name, !(label.edge.to == nil && label.uses == 0) {
             valuePrefix = text(name + " = ", color: theme.muted, size: valueSize, italic: true)
         }
-        if !isBranch, from.operation != nil, !isScalar {
+        if !label.isBranch, from.operation != nil, !label.isScalar {
             // Leaves show their shape under their name; results show it here.
             let caption = text(describeShape(from.shape), color: theme.muted, size: captionSize)
             valuePrefix = valuePrefix.map { $0 + "<BR/>" + caption } ?? caption
         }
+        return valuePrefix
+    }
 
-        // Gradient (below the rule). Its structure — entries, worksheet boxes
-        // or a target note, and the prefix column — is the same in every
-        // frame; frames only change the text inside.
-        enum GradientBlock { case entries([String]), blanks, target }
-        var gradientPrefix: String? = nil
-        // What the finished figure shows below the rule (also sizes the worksheet's columns).
+    /// What an edge label shows below its rule. Its structure — entries,
+    /// worksheet boxes or a target note, and the prefix column — is the same
+    /// in every frame; frames only change the text inside.
+    struct GradientPart {
+        enum Block { case entries([String]), blanks, target }
+        var block: Block
+        /// `Σ 2 branches =`, `(broadcast) Σ axis 0`, or the print theme's `∂`.
+        var prefix: String?
+        /// What the finished figure shows below the rule (also sizes the worksheet's columns).
+        var finalEntries: [String]?
+    }
+
+    func gradientPart(_ label: EdgeLabelFacts) -> GradientPart {
+        let edge = label.edge
+        var prefix: String? = nil
         var finalEntries: [String]? = nil
-        if g != nil, edge.to == nil, let sum = figure.sums[edge.from] {
-            if isScalar && sum.edges.count <= 6 {
-                var expr = ""
-                for (k, index) in sum.edges.enumerated() {
-                    let record = figure.backward.edges[index]
-                    let zero = RoundingNoise.threshold(scale: RoundingNoise.edgeScale(record, in: figure.backward.forward))
-                    let c = abs(record.contribution.scalar) < zero ? 0 : record.contribution.scalar
-                    let s = format.string(abs(c))
-                    if k == 0 { expr = c < 0 ? format.minus + s : s } else { expr += (c < 0 ? " − " : " + ") + s }
-                }
-                // Fitted to a slide, the sum stands on two lines (narrower).
-                let equals = figure.options.slideFit == nil ? " = " : "\n= "
-                finalEntries = [theme.gradientPrefix + expr + equals + numbers.gradient(edge, figure)![0]]
+        if label.gradient != nil, edge.to == nil, let sum = figure.sums[edge.from] {
+            if label.isScalar && sum.edges.count <= 6 {
+                finalEntries = [fanOutSum(sum, edge)]
             } else {
-                gradientPrefix = gradientText("Σ \(sum.edges.count) branches = ", size: valueSize - 2)
+                prefix = gradientText("Σ \(sum.edges.count) branches = ", size: valueSize - 2)
             }
         }
-        if g != nil, finalEntries == nil {
+        if label.gradient != nil, finalEntries == nil {
             let strings = numbers.gradient(edge, figure)!
-            finalEntries = isScalar ? strings.map { theme.gradientPrefix + $0 } : strings
+            finalEntries = label.isScalar ? strings.map { theme.gradientPrefix + $0 } : strings
         }
-        let block: GradientBlock
+        let block: GradientPart.Block
         if finalEntries == nil {
             block = .target
-        } else if figure.options.worksheet && !isSeed {
+        } else if figure.options.worksheet && !label.isSeed {
             block = .blanks
         } else {
             block = .entries(finalEntries!)
@@ -468,113 +554,142 @@ struct DOTWriter {
         if let to = edge.to, let reduction = figure.records[edge]?.reduction, to.index >= 0 {
             let axes = reduction.summedAxes.map(String.init).joined(separator: ", ")
             let word = reduction.summedAxes.count == 1 ? "axis" : "axes"
-            gradientPrefix = text("(broadcast) Σ \(word) \(axes) ", color: theme.gradient, size: captionSize, italic: true)
+            prefix = text("(broadcast) Σ \(word) \(axes) ", color: theme.gradient, size: captionSize, italic: true)
         }
-        if case .target = block {} else if !isScalar, gradientPrefix == nil, !theme.gradientPrefix.isEmpty {
-            gradientPrefix = gradientText("")  // print theme: "∂" marks gradient matrices too
+        if case .target = block {} else if !label.isScalar, prefix == nil, !theme.gradientPrefix.isEmpty {
+            prefix = gradientText("")  // print theme: "∂" marks gradient matrices too
         }
-        grid.hasPrefix = valuePrefix != nil || gradientPrefix != nil
+        return GradientPart(block: block, prefix: prefix, finalEntries: finalEntries)
+    }
 
-        // Column widths (points, padding included): wide enough for the final
-        // numbers, `?` and a worksheet box alike, so a worksheet or a frame of
-        // `?`s fits the layout of the finished figure exactly.
-        let hiddenMark = isScalar ? theme.gradientPrefix + "?" : "?"
-        let minimumWidth: Double = isScalar ? 28 : 22
+    /// A scalar's gradient written as the sum of its branches: `∂ 2 + 3 = 5`.
+    func fanOutSum(_ sum: GradientSum, _ edge: FigureEdge) -> String {
+        var expr = ""
+        for (k, index) in sum.edges.enumerated() {
+            let record = figure.backward.edges[index]
+            let zero = RoundingNoise.threshold(scale: RoundingNoise.edgeScale(record, in: figure.backward.forward))
+            let c = abs(record.contribution.scalar) < zero ? 0 : record.contribution.scalar
+            let s = format.string(abs(c))
+            if k == 0 { expr = c < 0 ? format.minus + s : s } else { expr += (c < 0 ? " − " : " + ") + s }
+        }
+        // Fitted to a slide, the sum stands on two lines (narrower).
+        let equals = figure.options.slideFit == nil ? " = " : "\n= "
+        return theme.gradientPrefix + expr + equals + numbers.gradient(edge, figure)![0]
+    }
+
+    /// The mark of an entry not known yet.
+    func hiddenMark(_ label: EdgeLabelFacts) -> String { label.isScalar ? theme.gradientPrefix + "?" : "?" }
+
+    /// The narrowest entry column (points).
+    func minimumColumnWidth(_ label: EdgeLabelFacts) -> Double { label.isScalar ? 28 : 22 }
+
+    /// Column widths (points, padding included): wide enough for the final
+    /// numbers, `?` and a worksheet box alike, so a worksheet or a frame of
+    /// `?`s fits the layout of the finished figure exactly.
+    func columnWidths(_ label: EdgeLabelFacts, _ grid: LabelGrid, _ gradient: GradientPart) -> [Int: Double] {
+        let minimumWidth = minimumColumnWidth(label)
         var widths: [Int: Double] = [:]
         func widen(_ flat: Int, _ s: String) {
-            let col = isScalar ? 0 : flat % (shape.last ?? 1)
-            let widest = s.split(separator: "\n").map { TextWidth.estimate(String($0), size: entrySize) }.max() ?? 0
+            let col = label.column(flat)
+            let widest = s.split(separator: "\n").map { TextWidth.estimate(String($0), size: label.entrySize) }.max() ?? 0
             widths[col] = max(widths[col] ?? minimumWidth, widest + 4)
         }
         let boxes = figure.options.answerBoxes
-        for i in shownEntries(grid) where !heat {
-            if !isBranch { widen(i, valueStrings[i]); widen(i, "?") }
-            if case .blanks = block {
+        for i in shownEntries(grid) where !label.heat {
+            if !label.isBranch { widen(i, label.valueStrings[i]); widen(i, "?") }
+            if case .blanks = gradient.block {
                 // Every box one size, whatever its answer (which fits in it: `WorksheetPage`).
-                let col = isScalar ? 0 : i % (shape.last ?? 1)
-                if AnswerBoxes.asks(i, of: shape) { widths[col] = max(widths[col] ?? minimumWidth, boxes.width + 6) }
+                let col = label.column(i)
+                if AnswerBoxes.asks(i, of: label.shape) { widths[col] = max(widths[col] ?? minimumWidth, boxes.width + 6) }
                 else { widen(i, "·") }
-            } else if let e = finalEntries { widen(i, e[isScalar ? 0 : i]); widen(i, hiddenMark) }
+            } else if let e = gradient.finalEntries { widen(i, e[label.isScalar ? 0 : i]); widen(i, hiddenMark(label)) }
         }
-        grid.columnWidths = widths
-        grid.cellHeight = isScalar ? (finalEntries?.first?.contains("\n") == true ? 38 : 21) : 18
-        let blockHeight = grid.cellHeight * (isScalar ? 1 : grid.rows.count)
+        return widths
+    }
 
-        var rows: [String] = []
-        if !isBranch {
-            if let t = override?.value {
-                rows.append(grid.wideRow(text(t, color: theme.text, size: valueSize), padding: 2, height: blockHeight))
-            } else {
-                let hidden = !valueKnown(edge.from)
-                if heat {
-                    rows.append(grid.blockRow(prefix: valuePrefix, heatmapTable(value, shape: shape, strings: valueStrings,
-                                                                                hidden: hidden, border: theme.muted)))
-                } else {
-                    rows += grid.tensorRows(prefix: valuePrefix, color: theme.text) { i in
-                        text(hidden ? "?" : valueStrings[i], color: theme.text, size: entrySize)
-                    }
-                }
-                if range { rows.append(rangeRow(grid, hidden ? "?" : rangeText(value), color: theme.text)) }
-            }
-            if !isScalar { rows.append(grid.spacer(3)) }
+    /// The rows above the rule: the value (or its override, or `?`) and its range.
+    func valueRows(_ label: EdgeLabelFacts, _ grid: LabelGrid, prefix: String?, blockHeight: Int) -> [String] {
+        if let t = label.override?.value {
+            return [grid.wideRow(text(t, color: theme.text, size: valueSize), padding: 2, height: blockHeight)]
         }
-        // The rule: 2pt high so the port (its centre) falls on a whole point,
-        // exactly on the edge's centre line. Pinned frames fix its width.
-        // HTML tables have whole-point sizes, so width × 72 rounds back exactly.
-        let width = layout?.nodes[edge.key].map { Int(((Double($0.width) ?? 0) * 72).rounded()) - 2 }
-        rows.append(grid.ruleRow(color: highlighted ? theme.highlight : theme.edge, width: width))
-        if !isScalar { rows.append(grid.spacer(3)) }
-        switch block {
+        var rows: [String] = []
+        let hidden = !valueKnown(label.edge.from)
+        if label.heat {
+            rows.append(grid.blockRow(prefix: prefix, heatmapTable(label.value, shape: label.shape, strings: label.valueStrings,
+                                                                   hidden: hidden, border: theme.muted)))
+        } else {
+            rows += grid.tensorRows(prefix: prefix, color: theme.text) { i in
+                text(hidden ? "?" : label.valueStrings[i], color: theme.text, size: label.entrySize)
+            }
+        }
+        if label.range { rows.append(rangeRow(grid, hidden ? "?" : rangeText(label.value), color: theme.text)) }
+        return rows
+    }
+
+    /// The rows below the rule: the gradient, a worksheet's boxes, or a target note.
+    func gradientRows(_ label: EdgeLabelFacts, _ grid: LabelGrid, _ gradient: GradientPart, blockHeight: Int) -> [String] {
+        let edge = label.edge, shape = label.shape
+        let override = label.override
+        switch gradient.block {
         case .target:
             let note = override?.gradient.map { gradientText($0) }
                 ?? text(figure.graph[edge.from].isData ? "(data)" : "(target)", color: theme.muted, size: captionSize, italic: true)
-            rows.append(grid.wideRow(note, padding: 2, height: grid.cellHeight))
+            return [grid.wideRow(note, padding: 2, height: grid.cellHeight)]
         case _ where override?.gradient != nil:
-            rows.append(grid.wideRow(gradientText(override!.gradient!), padding: 2, height: blockHeight))
-        case .blanks where heat:
-            rows.append(grid.blockRow(prefix: gradientPrefix, heatmapTable(nil, shape: shape, strings: nil, hidden: true, border: theme.gradient)))
-            if range { rows.append(rangeRow(grid, "\u{00A0}", color: theme.gradient)) }
+            return [grid.wideRow(gradientText(override!.gradient!), padding: 2, height: blockHeight)]
+        case .blanks where label.heat:
+            var rows = [grid.blockRow(prefix: gradient.prefix, heatmapTable(nil, shape: shape, strings: nil, hidden: true, border: theme.gradient))]
+            if label.range { rows.append(rangeRow(grid, "\u{00A0}", color: theme.gradient)) }
+            return rows
         case .blanks:
-            // Uniform answer boxes (filled in on the answer key); a large
-            // tensor asks for its highlighted top-left block, the rest greyed.
-            var boxGrid = grid
-            boxGrid.cellHeight = Int(boxes.height.rounded()) + 4
-            boxGrid.ellipsisHeight = 12
-            let corner = AnswerBoxes.asksBlock(shape)
-            let answers = boxes.filled ? numbers.gradient(edge, figure) : nil
-            rows += boxGrid.tensorRows(prefix: gradientPrefix, color: theme.gradient) { i in
-                guard AnswerBoxes.asks(i, of: shape) else { return greyedEntry() }
-                return answerBox(answers.map { (isScalar ? theme.gradientPrefix : "") + $0[i] }, highlighted: corner)
-            }
-            // No range line: it would give the answers away (the legend says what to fill in).
+            return answerBoxRows(label, grid, prefix: gradient.prefix)
         case .entries(let entries):
+            var rows: [String] = []
             let hidden = !gradientKnown(edge)
-            if heat {
-                rows.append(grid.blockRow(prefix: gradientPrefix, heatmapTable(g, shape: shape, strings: entries,
-                                                                               hidden: hidden, border: theme.gradient)))
+            if label.heat {
+                rows.append(grid.blockRow(prefix: gradient.prefix, heatmapTable(label.gradient, shape: shape, strings: entries,
+                                                                                hidden: hidden, border: theme.gradient)))
             } else {
-                rows += grid.tensorRows(prefix: gradientPrefix, color: theme.gradient) { i in
-                    gradientText(hidden ? hiddenMark : entries[i], size: entrySize, prefixed: false)
+                let mark = hiddenMark(label)
+                rows += grid.tensorRows(prefix: gradient.prefix, color: theme.gradient) { i in
+                    gradientText(hidden ? mark : entries[i], size: label.entrySize, prefixed: false)
                 }
             }
-            if range, let g { rows.append(rangeRow(grid, hidden ? "?" : rangeText(g), color: theme.gradient)) }
+            if label.range, let g = label.gradient { rows.append(rangeRow(grid, hidden ? "?" : rangeText(g), color: theme.gradient)) }
+            return rows
         }
-        if figure.options.localDerivatives, let caption = figure.textCache.localCaption(edge, figure) {
-            // `--local`: the local derivative under the gradient it multiplied into (CS231n style),
-            // in the operation's own words; its number once the gradient is shown. Under a tensor
-            // it wraps to the tensor's width (a wider cell would stretch the bracket columns), and
-            // its row is as high as the full caption needs in every frame, so the rule never moves.
-            let limit = isScalar ? Double.infinity
-                : grid.cols.reduce(8.0) { $0 + ($1.map { widths[$0] ?? minimumWidth } ?? 14) }
-            let full = LocalDerivativeCaption.wrap(caption.text, width: limit, size: captionSize)
-            let shown = gradientKnown(edge) ? full : LocalDerivativeCaption.wrap(caption.rule, width: limit, size: captionSize)
-            let lines = shown.map { text($0, color: theme.muted, size: captionSize, italic: true) }
-            rows.append(grid.wideRow(lines.joined(separator: "<BR/>"), padding: 1,
-                                     height: Int((Double(full.count) * captionSize * 1.3).rounded(.up)) + 2))
+    }
+
+    /// Uniform answer boxes (filled in on the answer key); a large tensor
+    /// asks for its highlighted top-left block, the rest greyed. No range
+    /// line: it would give the answers away (the legend says what to fill in).
+    func answerBoxRows(_ label: EdgeLabelFacts, _ grid: LabelGrid, prefix: String?) -> [String] {
+        let boxes = figure.options.answerBoxes
+        var boxGrid = grid
+        boxGrid.cellHeight = Int(boxes.height.rounded()) + 4
+        boxGrid.ellipsisHeight = 12
+        let corner = AnswerBoxes.asksBlock(label.shape)
+        let answers = boxes.filled ? numbers.gradient(label.edge, figure) : nil
+        return boxGrid.tensorRows(prefix: prefix, color: theme.gradient) { i in
+            guard AnswerBoxes.asks(i, of: label.shape) else { return greyedEntry() }
+            return answerBox(answers.map { (label.isScalar ? theme.gradientPrefix : "") + $0[i] }, highlighted: corner)
         }
-        var html = "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"0\""
-        if highlighted { html += " BGCOLOR=\"\(theme.highlightFill)\"" }
-        return html + ">" + rows.joined() + "</TABLE>"
+    }
+
+    /// `--local`: the local derivative under the gradient it multiplied into (CS231n style),
+    /// in the operation's own words; its number once the gradient is shown. Under a tensor
+    /// it wraps to the tensor's width (a wider cell would stretch the bracket columns), and
+    /// its row is as high as the full caption needs in every frame, so the rule never moves.
+    func localDerivativeRow(_ label: EdgeLabelFacts, _ grid: LabelGrid) -> String? {
+        guard let caption = figure.textCache.localCaption(label.edge, figure) else { return nil }
+        let minimumWidth = minimumColumnWidth(label)
+        let limit = label.isScalar ? Double.infinity
+            : grid.cols.reduce(8.0) { $0 + ($1.map { grid.columnWidths[$0] ?? minimumWidth } ?? 14) }
+        let full = LocalDerivativeCaption.wrap(caption.text, width: limit, size: captionSize)
+        let shown = gradientKnown(label.edge) ? full : LocalDerivativeCaption.wrap(caption.rule, width: limit, size: captionSize)
+        let lines = shown.map { text($0, color: theme.muted, size: captionSize, italic: true) }
+        return grid.wideRow(lines.joined(separator: "<BR/>"), padding: 1,
+                            height: Int((Double(full.count) * captionSize * 1.3).rounded(.up)) + 2)
     }
 
     func gradientText(_ s: String, size: Double? = nil, prefixed: Bool = true) -> String {

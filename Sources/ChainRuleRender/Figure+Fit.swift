@@ -29,12 +29,18 @@ extension Figure {
         sums = figure.sums
     }
 
+    /// Whether a layout made with `tuning` may be tightened at all: fitting
+    /// on, not fitted or collapsed already, and small enough to be laid out
+    /// at `.quality`. When not, nobody needs to measure its legibility.
+    func mayFitToSlide(tuning: LayoutTuning) -> Bool {
+        options.fitToSlide && options.slideFit == nil && options.collapse == nil && tuning == .quality
+    }
+
     /// The tightened figure to try when a layout of `width` × `height` points
     /// reads at `pixels` px, or nil: readable already, fitting off, or a
     /// figure too big for fitting to matter (not laid out at `.quality`).
     func slideFitCandidate(pixels: Double, width: Double, height: Double, tuning: LayoutTuning) -> Figure? {
-        guard options.fitToSlide, options.slideFit == nil, options.collapse == nil, tuning == .quality,
-              pixels < Self.slideLegibility, width > 0, height > 0 else { return nil }
+        guard mayFitToSlide(tuning: tuning), pixels < Self.slideLegibility, width > 0, height > 0 else { return nil }
         let wide = width / height > 16.0 / 9.0
         let hasVectors = graph.nodes.contains { $0.shape.count == 1 && $0.kind != .constant }
         return Figure(self, slideFit: SlideFit(columnVectors: wide && hasVectors))
@@ -45,6 +51,7 @@ extension Figure {
     func fittedLayout(tuning: LayoutTuning) throws(GraphvizError) -> (Figure, GraphvizLayout) {
         let text = dot(.complete, tuning: tuning)
         let layout = try Graphviz.layout(dot: text)
+        guard mayFitToSlide(tuning: tuning) else { return (self, layout) }
         let legibility = Legibility(dot: text, layout: layout)
         guard let tight = slideFitCandidate(pixels: legibility.medianLabelPixels(), width: legibility.width,
                                             height: legibility.height, tuning: tuning) else { return (self, layout) }
@@ -60,16 +67,28 @@ extension Legibility {
     /// from the DOT text (`POINT-SIZE`), size from the layout's bounding box
     /// plus the figure's padding (what the SVG's `width` and `height` say).
     init(dot: String, layout: GraphvizLayout, padding: Double = 0.3 * 72) {
-        var sizes: [Double] = []
-        var rest = Substring(dot)
-        while let r = rest.range(of: "POINT-SIZE=\"") {
-            let digits = rest[r.upperBound...].prefix { $0 != "\"" }
-            if let size = Double(digits) { sizes.append(size) }
-            rest = rest[r.upperBound...]
+        var dot = dot
+        let sizes = dot.withUTF8 { bytes in
+            var sizes: [Double] = []
+            var at = 0
+            while let r = ByteScan.find(ByteScan.pointSize, in: bytes, from: at) {
+                at = r + ByteScan.pointSize.count
+                let digits = ByteScan.quoted(bytes, at: at, end: bytes.count)
+                if let size = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[digits]), as: UTF8.self)) { sizes.append(size) }
+            }
+            return sizes
         }
         let box = layout.boundingBox.split(separator: ",").compactMap { Double($0) }
         let width = box.count == 4 ? box[2] - box[0] + 2 * padding : 0
         let height = box.count == 4 ? box[3] - box[1] + 2 * padding : 0
         self.init(width: width, height: height, fontSizes: sizes)
+    }
+}
+
+extension FigureLayout {
+    /// The median label height, in CSS px, of the whole figure fitted to a
+    /// 1280 × 720 slide (`Legibility`), from the layout (nothing rendered).
+    package var slidePixels: Double {
+        Legibility(dot: figure.dot(.complete), layout: geometry).medianLabelPixels()
     }
 }

@@ -114,6 +114,7 @@ extension Figure {
         if format == .svg {
             // Drawn as is when it reads on a slide; otherwise tightened when that reads better.
             let svg = try Graphviz.render(dot: dot(.complete, tuning: budget.tuning), engine: .dot, format: .svg)
+            guard mayFitToSlide(tuning: budget.tuning) else { return svg }
             let legibility = Legibility(svg: String(decoding: svg, as: UTF8.self))
             guard let tight = slideFitCandidate(pixels: legibility.medianLabelPixels(), width: legibility.width,
                                                 height: legibility.height, tuning: budget.tuning) else { return svg }

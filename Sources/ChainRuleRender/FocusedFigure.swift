@@ -20,11 +20,20 @@ public struct FigureFocus: Sendable, Equatable {
 
     /// The neighbourhood of `center` in `figure`; `radius` is at least 1.
     public init(_ figure: Figure, center: NodeID, radius: Int = 1) {
+        self.init(figure, centers: [center], radius: radius)
+    }
+
+    /// The neighbourhood of several nodes (a lesson step's highlighted
+    /// nodes): everything within `radius` of any of them. `center` is the
+    /// first; `centers` must not be empty.
+    public init(_ figure: Figure, centers: [NodeID], radius: Int = 1) {
+        precondition(!centers.isEmpty, "a focus needs a node")
         let graph = figure.graph
-        self.center = center
+        self.center = centers[0]
         self.radius = max(1, radius)
-        var distance: [NodeID: Int] = [center: 0]
-        var frontier = [center]
+        var distance: [NodeID: Int] = [:]
+        for c in centers { distance[c] = 0 }
+        var frontier = Array(Set(centers)).sorted()
         for hop in 1...self.radius {
             var next: [NodeID] = []
             for n in frontier {
@@ -70,17 +79,19 @@ public struct FigureFocus: Sendable, Equatable {
 }
 
 extension Figure {
-    /// The DOT source of the neighbourhood `focus` (finished pass, for the `dot` engine).
-    public func focusedDOT(_ focus: FigureFocus) -> String {
-        var writer = DOTWriter(figure: self, frame: .complete, layout: nil)
+    /// The DOT source of the neighbourhood `focus` showing `frame` (by
+    /// default the finished pass), for the `dot` engine.
+    public func focusedDOT(_ focus: FigureFocus, frame: FigureFrame = .complete) -> String {
+        var writer = DOTWriter(figure: self, frame: frame, layout: nil)
         writer.focus = focus
         writer.include = focus.objectIDs(self)
         return writer.write()
     }
 
     /// Lays out and renders the neighbourhood `focus` (within `FigureBudget`, like every figure).
-    public func renderFocused(_ focus: FigureFocus, format: GraphvizFormat = .svg) throws(GraphvizError) -> [UInt8] {
-        var text = focusedDOT(focus)
+    public func renderFocused(_ focus: FigureFocus, frame: FigureFrame = .complete,
+                              format: GraphvizFormat = .svg) throws(GraphvizError) -> [UInt8] {
+        var text = focusedDOT(focus, frame: frame)
         let budget = FigureBudget(dot: text, graphNodes: focus.nodes.count)
         if let refusal = budget.refusal { throw GraphvizError(stage: FigureBudget.refusalStage, message: refusal) }
         text = budget.tuned(text)

@@ -39,26 +39,7 @@ package enum HomePage {
 
     static func page(title: String, theme: FigureTheme, body: String) -> String {
         """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta http-equiv="Content-Security-Policy" content="\(ServeSecurity.pagePolicy(scriptHashes: []))">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="generator" content="chainrule serve">
-        <title>\(ExportHTML.escape(title))</title>
-        <style>
-        \(ServePage.style(theme))
-        .wrap { max-width: 1180px; margin: 0 auto; padding: 40px 28px 60px; }
-        .lede { color: var(--muted); max-width: 60ch; }
-        ol.cards { list-style: none; margin: 24px 0 0; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 16px; }
-        .card { background: var(--card); border: 1px solid var(--border); border-radius: 14px; padding: 14px 18px; }
-        .card h2 { margin: 2px 0 0; font: 600 1.1rem/1.3 var(--sans); }
-        .card a { color: var(--text); text-decoration: none; }
-        .card a:hover { color: var(--accent); }
-        .diag { font: .9rem/1.4 var(--mono); background: var(--card); border: 1px solid var(--border); padding: 12px; border-radius: 8px; overflow-x: auto; }
-        </style>
-        </head>
+        \(ServePage.head(title: title, csp: ServeSecurity.pagePolicy(scriptHashes: []), theme: theme, style: style))
         <body>
         <div class="wrap">
         \(body)
@@ -68,4 +49,16 @@ package enum HomePage {
 
         """
     }
+
+    /// The list's own styles (after the shared look).
+    static let style = """
+        .wrap { max-width: 1180px; margin: 0 auto; padding: 40px 28px 60px; }
+        .lede { color: var(--muted); max-width: 60ch; }
+        ol.cards { list-style: none; margin: 24px 0 0; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 16px; }
+        .card { background: var(--card); border: 1px solid var(--border); border-radius: 14px; padding: 14px 18px; }
+        .card h2 { margin: 2px 0 0; font: 600 1.1rem/1.3 var(--sans); }
+        .card a { color: var(--text); text-decoration: none; }
+        .card a:hover { color: var(--accent); }
+        .diag { font: .9rem/1.4 var(--mono); background: var(--card); border: 1px solid var(--border); padding: 12px; border-radius: 8px; overflow-x: auto; }
+        """
 }

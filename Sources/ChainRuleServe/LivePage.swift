@@ -32,19 +32,7 @@ package enum LivePage {
         let csp = ServeSecurity.pagePolicy(scriptHashes: [ServePage.hash(script)])
         let home = role.home.map { "<a class=\"home\" href=\"\(e($0))\">All lessons</a>" } ?? ""
         return """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta http-equiv="Content-Security-Policy" content="\(csp)">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="generator" content="chainrule serve">
-        <title>\(e(title)) · live</title>
-        <style>
-        \(ServePage.style(theme))
-        \(style)
-        </style>
-        </head>
+        \(ServePage.head(title: title + " · live", csp: csp, theme: theme, style: style))
         <body data-events="\(e(role.events))" data-frames="\(e(role.frames))" data-drive="\(e(role.drive ?? ""))" data-follow="\(role.follows ? "1" : "0")">
         <div class="deck">
         <header class="bar">

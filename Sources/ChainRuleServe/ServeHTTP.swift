@@ -1,5 +1,5 @@
 /// A request as `ServeRoutes` sees it: plain values, independent of the
-/// HTTP server package (only `ServeServer.swift` knows FlyingFox).
+/// sockets (only `ServeServer` and `ServeConnection` know FlyingSocks).
 package struct ServeRequest: Sendable {
     /// `GET`, `HEAD`, `POST`, … as sent.
     package var method: String

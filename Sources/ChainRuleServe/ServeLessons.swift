@@ -42,9 +42,9 @@ package struct ServedLesson: Sendable {
 }
 
 /// The served lessons: each exported on its first view, exactly as
-/// `chainrule export` writes it (`LessonExporter`, SVG only, into a private
-/// temporary folder that is removed at once), and kept in memory: the
-/// slideshow page and the files beside it (finished figures, worksheets).
+/// `chainrule export` writes it (`LessonExporter`, SVG only), in memory
+/// (nothing is written to disk), and kept: the slideshow page and the
+/// files beside it (finished figures, worksheets).
 package actor ServeLessons {
     /// The lessons, in the order of the list.
     package let lessons: [ServedLesson]
@@ -78,19 +78,21 @@ package actor ServeLessons {
         } catch {
             return .failure(ServeFailure(message: "\(error)"))
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chainrule-serve-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
         do throws(ExportError) {
-            let summary = try LessonExporter(options: ExportOptions(directory: folder, theme: theme, formats: [.svg], progress: false)).export([lesson])
-            guard let result = summary.lessons.first else { return .failure(ServeFailure(message: "\(served.id): the export wrote no slideshow")) }
-            let lessonFolder = folder.appendingPathComponent(result.id)
-            guard let page = FileManager.default.contents(atPath: folder.appendingPathComponent(result.slideshow).path) else {
+            var options = ExportOptions(directory: URL(fileURLWithPath: "/nonexistent/chainrule-serve"), theme: theme, formats: [.svg], progress: false)
+            options.inMemory = true
+            let summary = try LessonExporter(options: options).export([lesson])
+            guard let result = summary.lessons.first, let page = summary.memoryFiles[result.slideshow] else {
                 return .failure(ServeFailure(message: "\(served.id): the export wrote no slideshow"))
             }
             var files: [String: [UInt8]] = [:]
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: lessonFolder.path)) ?? []
-            where !name.hasPrefix(".") && name != "index.html" && (name.hasSuffix(".svg") || name.hasSuffix(".pdf") || name.hasSuffix(".png")) {
-                if let data = FileManager.default.contents(atPath: lessonFolder.appendingPathComponent(name).path) { files[name] = [UInt8](data) }
+            for (path, bytes) in summary.memoryFiles {
+                let parts = path.split(separator: "/")
+                guard parts.count == 2, parts[0] == result.id else { continue }
+                let name = String(parts[1])
+                if !name.hasPrefix(".") && name != "index.html" && (name.hasSuffix(".svg") || name.hasSuffix(".pdf") || name.hasSuffix(".png")) {
+                    files[name] = bytes
+                }
             }
             let html = String(decoding: page, as: UTF8.self)
             let slides = html.components(separatedBy: "<section class=\"slide ").count - 1

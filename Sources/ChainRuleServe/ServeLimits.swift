@@ -13,6 +13,10 @@ package enum ServeLimits {
     /// page gets 503 and says why (`--max-followers` changes it).
     package static let defaultFollowers = 400
 
+    /// Connections allowed beyond the live pages (page loads, figures, a
+    /// presenter's steps); more at once get 503 and are closed.
+    package static let spareConnections = 128
+
     /// Raises the soft limit on open files, so `followers` connections
     /// (plus the server's own files) fit: each open page holds one socket.
     package static func raiseDescriptorLimit(for followers: Int) {

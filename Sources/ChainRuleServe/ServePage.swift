@@ -9,6 +9,27 @@ package enum ServePage {
     /// `'sha256-…'`: the CSP source naming `script`.
     package static func hash(_ script: String) -> String { SHA256.cspSource(script) }
 
+    /// The start of every page of the server, up to and including `</head>`:
+    /// the policy `csp` (as a meta tag; the response sends it as a header
+    /// too), the title (escaped), the theme's look and the page's own `style`.
+    static func head(title: String, csp: String, theme: FigureTheme, style: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta http-equiv="Content-Security-Policy" content="\(csp)">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="generator" content="chainrule serve">
+        <title>\(ExportHTML.escape(title))</title>
+        <style>
+        \(Self.style(theme))
+        \(style)
+        </style>
+        </head>
+        """
+    }
+
     static func style(_ theme: FigureTheme) -> String {
         let dark = theme.name == "dark"
         return """

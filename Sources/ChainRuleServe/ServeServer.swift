@@ -1,123 +1,135 @@
-import FlyingFox
 import FlyingSocks
 import Foundation
+import Synchronization
 
-/// The HTTP server: FlyingFox (docs/SERVE.md says why), bound to one
-/// address, handing every request to `ServeRoutes`. The only file that
-/// knows FlyingFox; everything else is plain Swift that tests call
-/// directly.
+/// The HTTP server: a listening socket on one address, FlyingSocks' event
+/// loop (epoll) for non-blocking sockets, and one `ServeConnection` per
+/// client, each answered by `ServeRoutes`.
+///
+/// It uses FlyingSocks, the socket layer of FlyingFox, and not FlyingFox's
+/// HTTP module: that one imports FoundationNetworking, which made every
+/// `chainrule` command load libcurl and its TLS, Kerberos and LDAP libraries
+/// at start-up, and it reads request headers without a bound
+/// (docs/SERVE.md). The HTTP framing here is small: bounded heads, no
+/// request bodies, `Content-Length` responses and event streams.
 package final class ServeServer: Sendable {
     package let routes: ServeRoutes
     package let host: String
     package let port: UInt16
-    private let server: HTTPServer
-    /// The longest a request may take to answer (not to stream): a lesson
-    /// that trains a network is exported on its first view, which can take
-    /// a while on a slow machine.
-    static let handlerTimeout: TimeInterval = 300
+    /// Whether `host` is an IPv6 address.
+    let ipv6: Bool
+    /// The most connections open at once (event streams included); more are
+    /// answered 503 and closed.
+    let maxConnections: Int
+    private let state = Mutex<State>(State())
+
+    struct State {
+        var task: Task<Void, any Error>?
+        var stopped = false
+        var open = 0
+    }
 
     /// A server for `routes` on `host:port` (port 0: the system picks a free one).
     package init(routes: ServeRoutes, host: String, port: UInt16) throws(ServeFailure) {
         self.routes = routes
         self.host = host
         self.port = port
-        let handler = Handler(routes: routes)
-        do {
-            if host.contains(":") {
-                let address = try sockaddr_in6.inet6(ip6: host, port: port)
-                server = HTTPServer(config: .init(address: address, timeout: Self.handlerTimeout, logger: .disabled), handler: handler)
-            } else {
-                let address = try sockaddr_in.inet(ip4: host, port: port)
-                server = HTTPServer(config: .init(address: address, timeout: Self.handlerTimeout, logger: .disabled), handler: handler)
-            }
-        } catch {
+        self.maxConnections = routes.hub.limit + ServeLimits.spareConnections
+        if (try? sockaddr_in.inet(ip4: host, port: port)) != nil {
+            ipv6 = false
+        } else if host.contains(":"), (try? sockaddr_in6.inet6(ip6: host, port: port)) != nil {
+            ipv6 = true
+        } else {
             throw ServeFailure(message: "'\(host)' is not an IP address to listen on (use 127.0.0.1, 0.0.0.0, ::1 or ::)")
         }
     }
 
-    /// Runs until `stop`; `listening` is called once with the bound port.
+    /// Listens, calls `listening` once with the bound port, and serves until `stop`.
     package func run(listening: @escaping @Sendable (UInt16) -> Void) async throws {
-        let server = self.server
-        let task = Task { try await server.run() }
-        do {
-            try await server.waitUntilListening(timeout: 10)
-        } catch {
-            task.cancel()
-            // run() failed (address in use, no permission): its error says why.
-            _ = try await task.value
-            throw error
-        }
+        let pool: SocketPool<ePoll> = .ePoll()
+        try await pool.prepare()
+        let socket = try listen()
+        defer { try? socket.close() }
         var bound = port
-        if let address = await server.listeningAddress {
-            switch address {
-            case .ip4(_, let p), .ip6(_, let p): bound = p
-            case .unix: break
+        if case .ip4(_, let p)? = try? socket.sockname() { bound = p }
+        if case .ip6(_, let p)? = try? socket.sockname() { bound = p }
+        let listener = try AsyncSocket(socket: socket, pool: pool)
+        let task = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await pool.run() }
+                group.addTask { await self.accept(on: listener) }
+                _ = try await group.next()
+                group.cancelAll()
             }
         }
+        let stopped = state.withLock { state in
+            state.task = task
+            return state.stopped
+        }
+        if stopped { task.cancel() }
         listening(bound)
         _ = try? await task.value
     }
 
-    /// Ends every event stream, then closes the server (open requests get a second).
+    /// Ends every event stream, waits a moment for their last bytes, then closes every connection.
     package func stop() async {
         await routes.hub.finishAll()
         for g in routes.graphs { await g.stop() }
-        await server.stop(timeout: 1)
+        try? await Task.sleep(for: .milliseconds(200))
+        let task = state.withLock { state in
+            state.stopped = true
+            return state.task
+        }
+        task?.cancel()
     }
 
-    struct Handler: HTTPHandler {
-        let routes: ServeRoutes
-
-        func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
-            var headers: [String: String] = [:]
-            var size = request.method.rawValue.utf8.count + request.target.rawValue.utf8.count + 12
-            for (name, value) in request.headers {
-                headers[name.rawValue.lowercased()] = value
-                size += name.rawValue.utf8.count + value.utf8.count + 4
-            }
-            let served = await routes.respond(ServeRequest(method: request.method.rawValue, target: request.target.rawValue,
-                                                           headers: headers, headerBytes: size))
-            var out = HTTPHeaders()
-            for (name, value) in served.headers { out.addValue(value, for: HTTPHeader(name)) }
-            let status = HTTPStatusCode(served.status, phrase: ServeResponse.reason(served.status))
-            switch served.body {
-            case .bytes(let bytes):
-                return HTTPResponse(statusCode: status, headers: out, body: request.method == .HEAD ? Data() : Data(bytes))
-            case .events(let events):
-                return HTTPResponse(statusCode: status, headers: out, body: HTTPBodySequence(from: EventBytes(stream: events.stream), suggestedBufferSize: 1 << 20))
-            }
+    /// A listening socket on `host:port`.
+    func listen() throws -> Socket {
+        let socket: Socket
+        if ipv6 {
+            socket = try Socket(domain: Int32(sockaddr_in6.family))
+            try socket.setValue(true, for: .localAddressReuse)
+            try socket.bind(to: sockaddr_in6.inet6(ip6: host, port: port))
+        } else {
+            socket = try Socket(domain: Int32(sockaddr_in.family))
+            try socket.setValue(true, for: .localAddressReuse)
+            try socket.bind(to: sockaddr_in.inet(ip4: host, port: port))
         }
+        try socket.listen()
+        return socket
     }
-}
 
-/// An event stream as the bytes of a response body, one event per chunk.
-struct EventBytes: AsyncBufferedSequence, Sendable {
-    typealias Element = UInt8
-    let stream: AsyncStream<[UInt8]>
-
-    func makeAsyncIterator() -> Iterator { Iterator(base: stream.makeAsyncIterator()) }
-
-    struct Iterator: AsyncBufferedIteratorProtocol {
-        var base: AsyncStream<[UInt8]>.Iterator
-        var pending: ArraySlice<UInt8> = []
-
-        mutating func next() async throws -> UInt8? {
-            if pending.isEmpty {
-                guard let bytes = await base.next() else { return nil }
-                pending = bytes[...]
+    /// Accepts connections until cancelled, each served in its own task.
+    /// A failed accept (out of descriptors) waits a moment and goes on.
+    func accept(on listener: AsyncSocket) async {
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled {
+                let client: AsyncSocket
+                do {
+                    client = try await listener.accept()
+                } catch {
+                    if Task.isCancelled { break }
+                    try? await Task.sleep(for: .milliseconds(50))
+                    continue
+                }
+                let admitted = state.withLock { state in
+                    guard state.open < maxConnections else { return false }
+                    state.open += 1
+                    return true
+                }
+                let routes = self.routes
+                group.addTask {
+                    let connection = ServeConnection(socket: client, routes: routes)
+                    if admitted {
+                        await connection.run()
+                        self.state.withLock { $0.open -= 1 }
+                    } else {
+                        _ = try? await connection.send(.message(503, "this server is full: \(self.maxConnections) connections are open, the most it allows; try again in a moment",
+                                                                extra: [("Retry-After", "10")]), method: "GET", keepAlive: false)
+                        try? client.close()
+                    }
+                }
             }
-            return pending.popFirst()
-        }
-
-        mutating func nextBuffer(suggested count: Int) async throws -> [UInt8]? {
-            if pending.isEmpty {
-                guard let bytes = await base.next() else { return nil }
-                pending = bytes[...]
-            }
-            let n = Swift.min(Swift.max(count, 1), pending.count)
-            let out = Array(pending.prefix(n))
-            pending = pending.dropFirst(n)
-            return out
         }
     }
 }

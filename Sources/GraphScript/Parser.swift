@@ -77,6 +77,23 @@ struct Parser: Sendable {
             }
             guard try parseGroupLine() else { break }
         }
+        let (nameToken, nameSymbol, isData) = try parseStatementName()
+        let name = symbols.names[nameSymbol]
+        guard current.kind == .equals else {
+            throw error(at: current, "expected '=' after '\(name)', found \(source.describe(current))",
+                        notes: ["every statement assigns a name: '\(name) = …'"])
+        }
+        try advance()
+        let rightToken = current
+        let right = try parseRightSide()
+        // `current` ends the statement.
+        if current.kind == .newline { try advance() }
+        return Statement(name: name, nameSite: nameToken.site, rightSide: right, rightSite: rightToken.site, symbol: nameSymbol,
+                         isData: isData)
+    }
+
+    /// The name a statement assigns (after `data`, for a leaf that takes no gradient).
+    private mutating func parseStatementName() throws(Diagnostic) -> (token: Token, symbol: Int, isData: Bool) {
         guard current.kind == .identifier else {
             var notes: [String] = []
             if current.kind == .number || current.kind == .minus || current.kind == .leftParen {
@@ -86,24 +103,20 @@ struct Parser: Sendable {
         }
         var nameToken = current
         var nameSymbol = symbol(of: nameToken)
-        var name = symbols.names[nameSymbol]
         try advance()
         // `data t = [0, 1]`: a leaf that takes no gradient. (`data` followed
         // by `=` is an ordinary name: `data = 2` keeps its meaning.)
-        let isData = name == "data" && current.kind == .identifier
+        let isData = symbols.names[nameSymbol] == "data" && current.kind == .identifier
         if isData {
             nameToken = current
             nameSymbol = symbol(of: nameToken)
-            name = symbols.names[nameSymbol]
             try advance()
         }
-        guard current.kind == .equals else {
-            throw error(at: current, "expected '=' after '\(name)', found \(source.describe(current))",
-                        notes: ["every statement assigns a name: '\(name) = …'"])
-        }
-        try advance()
-        let rightToken = current
-        let right: RightSide
+        return (nameToken, nameSymbol, isData)
+    }
+
+    /// The right side of `=`: a number, a negative number, an array literal or an expression.
+    private mutating func parseRightSide() throws(Diagnostic) -> RightSide {
         var isNegativeLiteral = false
         if current.kind == .minus, try peek().kind == .number {
             isNegativeLiteral = try peek(2).endsStatement
@@ -112,25 +125,24 @@ struct Parser: Sendable {
         case .newline, .end:
             throw error(at: current, "expected an expression after '='")
         case .number where try peek().endsStatement:
-            right = .number(current.number)
+            let right = RightSide.number(current.number)
             try advance()
+            return right
         case .minus where isNegativeLiteral:
             try advance()
-            right = .number(-current.number)
+            let right = RightSide.number(-current.number)
             try advance()
+            return right
         case .leftBracket:
-            right = .array(try parseArray())
+            let right = RightSide.array(try parseArray())
             guard current.endsStatement else {
                 throw error(at: current, "unexpected \(source.describe(current)) after the array literal",
                             notes: ["an array literal must be the whole right side of an assignment"])
             }
+            return right
         default:
-            right = .expression(try parseExpression())
+            return .expression(try parseExpression())
         }
-        // `current` ends the statement.
-        if current.kind == .newline { try advance() }
-        return Statement(name: name, nameSite: nameToken.site, rightSide: right, rightSite: rightToken.site, symbol: nameSymbol,
-                         isData: isData)
     }
 
     // MARK: Groups
@@ -316,214 +328,260 @@ struct Parser: Sendable {
         }
     }
 
+    /// The state of one `parseExpression`: the tree so far and the two stacks.
+    private struct ExpressionState {
+        var tree = ExpressionTree()
+        var operands: [Int] = []
+        var operators: [Pending] = []
+        /// Open parentheses and calls.
+        var depth = 0
+        /// An operand comes next (else an operator, `)`, `,`, `[` or the end).
+        var expectOperand = true
+        /// Right after a call's `(` or `,`, where `name=` starts a keyword argument.
+        var atArgumentStart = false
+        var previous: Token? = nil
+    }
+
     /// An expression up to the end of the line, with operator precedence
     /// `+ -` < `* / @` < unary `-` < `^` (right-associative).
     private mutating func parseExpression() throws(Diagnostic) -> ExpressionTree {
         // Reuse the scratch stacks and the last tree's storage (unique again
         // once the caller has dropped the previous statement).
-        var tree = ExpressionTree()
-        swap(&tree.nodes, &treeStorage)
-        tree.nodes.removeAll(keepingCapacity: true)
-        var operands: [Int] = []
-        swap(&operands, &operandStack)
-        operands.removeAll(keepingCapacity: true)
-        var operators: [Pending] = []
-        swap(&operators, &operatorStack)
-        operators.removeAll(keepingCapacity: true)
+        var state = ExpressionState()
+        swap(&state.tree.nodes, &treeStorage)
+        state.tree.nodes.removeAll(keepingCapacity: true)
+        swap(&state.operands, &operandStack)
+        state.operands.removeAll(keepingCapacity: true)
+        swap(&state.operators, &operatorStack)
+        state.operators.removeAll(keepingCapacity: true)
         defer {
-            swap(&operands, &operandStack)
-            swap(&operators, &operatorStack)
+            swap(&state.operands, &operandStack)
+            swap(&state.operators, &operatorStack)
         }
-        var depth = 0
-        var expectOperand = true
-        var atArgumentStart = false
-        var previous: Token? = nil
-
-        func push(_ node: ExpressionNode, _ tree: inout ExpressionTree, _ operands: inout [Int]) throws(Diagnostic) {
-            if tree.nodes.count >= maxNodes {
-                throw source.diagnostic(at: node.site, "expression is too large (more than \(maxNodes) nodes)")
-            }
-            operands.append(tree.append(node))
-        }
-
-        /// Applies the operator on top of the stack to its operands.
-        func reduceTop(_ tree: inout ExpressionTree, _ operands: inout [Int], _ operators: inout [Pending]) throws(Diagnostic) {
-            switch operators.removeLast() {
-            case .binary(let op, let site):
-                let rhs = operands.removeLast(), lhs = operands.removeLast()
-                try push(ExpressionNode(kind: .binary(op, lhs, rhs), site: site, start: tree.nodes[lhs].start), &tree, &operands)
-            case .negate(let site):
-                let x = operands.removeLast()
-                try push(ExpressionNode(kind: .negate(x), site: site, start: site), &tree, &operands)
-            case .paren, .call:
-                preconditionFailure("markers are not reduced here")
-            }
-        }
-
-        /// Reduces operators down to (not including) the innermost `(` or call.
-        func reduceToMarker(_ tree: inout ExpressionTree, _ operands: inout [Int], _ operators: inout [Pending]) throws(Diagnostic) {
-            while let top = operators.last, !top.isMarker { try reduceTop(&tree, &operands, &operators) }
-        }
-
         while true {
             let token = current
-            if expectOperand {
-                let argumentStart = atArgumentStart
-                atArgumentStart = false
-                switch token.kind {
-                case .number:
-                    try push(ExpressionNode(kind: .number(token.number), site: token.site, start: token.site), &tree, &operands)
-                    try advance()
-                    expectOperand = false
-                case .identifier:
-                    let nameSymbol = symbol(of: token)
-                    let name = symbols.names[nameSymbol]
-                    let next = try peek()
-                    if argumentStart, next.kind == .equals, case .call(let f, let t, let a, nil, let base) = operators.last {
-                        // A keyword argument: `axis=0`.
-                        operators[operators.count - 1] = .call(name: f, token: t, arguments: a, keyword: (name, token.site), operandBase: base)
-                        try advance()
-                        try advance()
-                        continue
-                    }
-                    if next.kind == .leftParen {
-                        depth += 1
-                        if depth > maxNestingDepth { throw tooDeep(token) }
-                        try advance()
-                        try advance()
-                        operators.append(.call(name: name, token: token, arguments: [], keyword: nil, operandBase: operands.count))
-                        if current.kind == .rightParen {
-                            // A call without arguments.
-                            operators.removeLast()
-                            depth -= 1
-                            try push(ExpressionNode(kind: .call(name, []), site: token.site, start: token.site, symbol: nameSymbol), &tree, &operands)
-                            try advance()
-                            expectOperand = false
-                        } else {
-                            atArgumentStart = true
-                        }
-                    } else {
-                        try push(ExpressionNode(kind: .name(name), site: token.site, start: token.site, symbol: nameSymbol), &tree, &operands)
-                        try advance()
-                        expectOperand = false
-                    }
-                case .minus:
-                    operators.append(.negate(token.site))
-                    try advance()
-                case .leftParen:
-                    depth += 1
-                    if depth > maxNestingDepth { throw tooDeep(token) }
-                    operators.append(.paren(token))
-                    try advance()
-                case .leftBracket:
-                    throw error(at: token, "array literals are only allowed as the whole right side of an assignment",
-                                notes: ["assign the array to a name on its own line, then use the name"])
-                default:
-                    var notes: [String] = []
-                    if token.kind == .star, previous?.kind == .star { notes.append("use '^' for powers: x ^ 2") }
-                    if token.kind == .plus { notes.append("there is no unary '+'") }
-                    if token.kind == .equals { notes.append("write one assignment per line") }
-                    if token.isBrace { notes.append(braceNote) }
-                    if token.endsStatement {
-                        throw error(at: token, "expected an expression, found end of line", notes: notes)
-                    }
-                    throw error(at: token, "expected an expression, found \(source.describe(token))", notes: notes)
-                }
-            } else {
-                if let op = token.binaryOperator {
-                    while let top = operators.last {
-                        let topPrecedence: Int
-                        switch top {
-                        case .binary(let o, _): topPrecedence = o.precedence
-                        case .negate: topPrecedence = unaryMinusPrecedence
-                        case .paren, .call: topPrecedence = -1
-                        }
-                        guard topPrecedence > op.precedence || (topPrecedence == op.precedence && !op.isRightAssociative) else { break }
-                        try reduceTop(&tree, &operands, &operators)
-                    }
-                    operators.append(.binary(op, token.site))
-                    try advance()
-                    expectOperand = true
-                } else {
-                    switch token.kind {
-                    case .rightParen, .comma:
-                        try reduceToMarker(&tree, &operands, &operators)
-                        guard let marker = operators.last else {
-                            if token.kind == .comma {
-                                throw error(at: token, "unexpected ','", notes: ["commas separate the arguments of a function call"])
-                            }
-                            throw error(at: token, "unexpected ')' without a matching '('")
-                        }
-                        switch marker {
-                        case .paren(let open):
-                            if token.kind == .comma {
-                                throw error(at: token, "unexpected ',' inside parentheses",
-                                            notes: ["commas separate the arguments of a function call (the '(' at \(open.line):\(open.column) is not a call)"])
-                            }
-                            operators.removeLast()
-                            depth -= 1
-                            // The parenthesised value stays on the operand stack; the
-                            // node's start moves back to the '(' for messages.
-                            tree.nodes[operands[operands.count - 1]].start = open.site
-                            try advance()
-                            expectOperand = false
-                        case .call(let name, let callToken, var arguments, let keyword, let base):
-                            let value = operands.removeLast()
-                            precondition(operands.count == base, "one operand per argument")
-                            arguments.append(Argument(keyword: keyword?.0, keywordSite: keyword?.1, value: value))
-                            operators.removeLast()
-                            if token.kind == .comma {
-                                operators.append(.call(name: name, token: callToken, arguments: arguments, keyword: nil, operandBase: base))
-                                try advance()
-                                expectOperand = true
-                                atArgumentStart = true
-                            } else {
-                                depth -= 1
-                                try push(ExpressionNode(kind: .call(name, arguments), site: callToken.site, start: callToken.site,
-                                                        symbol: symbol(of: callToken)), &tree, &operands)
-                                try advance()
-                                expectOperand = false
-                            }
-                        default:
-                            preconditionFailure("not a marker")
-                        }
-                    case .newline, .end:
-                        try reduceToMarker(&tree, &operands, &operators)
-                        if let marker = operators.last {
-                            let open: Token
-                            switch marker {
-                            case .paren(let t): open = t
-                            case .call(_, let t, _, _, _): open = t
-                            default: preconditionFailure("not a marker")
-                            }
-                            let what = { if case .call = marker { return "call to '\(source.text(of: open))'" } else { return "'('" } }()
-                            throw error(at: token, "expected ')' to close the \(what)",
-                                        notes: ["to match the \(what) at \(open.line):\(open.column)"])
-                        }
-                        precondition(operands.count == 1, "one value per expression")
-                        tree.root = operands[0]
-                        treeStorage = tree.nodes
-                        return tree
-                    case .equals:
-                        throw error(at: token, "unexpected '='", notes: ["write one assignment per line"])
-                    case .leftBracket:
-                        // Indexing binds tighter than any operator: it applies to the operand just read.
-                        let (indices, sites) = try parseIndices()
-                        let x = operands.removeLast()
-                        try push(ExpressionNode(kind: .index(x, indices, sites), site: token.site, start: tree.nodes[x].start),
-                                 &tree, &operands)
-                    default:
-                        var notes: [String] = []
-                        if token.kind == .identifier || token.kind == .number || token.kind == .leftParen {
-                            notes.append("operators are + - * / @ ^; did you forget one?")
-                        }
-                        if token.isBrace { notes.append(braceNote) }
-                        throw error(at: token, "expected an operator or end of line, found \(source.describe(token))", notes: notes)
-                    }
-                }
+            if state.expectOperand {
+                guard try parseOperand(token, &state) else { continue }
+            } else if let tree = try parseAfterOperand(token, &state) {
+                return tree
             }
-            previous = token
+            state.previous = token
         }
+    }
+
+    private func push(_ node: ExpressionNode, _ s: inout ExpressionState) throws(Diagnostic) {
+        if s.tree.nodes.count >= maxNodes {
+            throw source.diagnostic(at: node.site, "expression is too large (more than \(maxNodes) nodes)")
+        }
+        s.operands.append(s.tree.append(node))
+    }
+
+    /// Applies the operator on top of the stack to its operands.
+    private func reduceTop(_ s: inout ExpressionState) throws(Diagnostic) {
+        switch s.operators.removeLast() {
+        case .binary(let op, let site):
+            let rhs = s.operands.removeLast(), lhs = s.operands.removeLast()
+            try push(ExpressionNode(kind: .binary(op, lhs, rhs), site: site, start: s.tree.nodes[lhs].start), &s)
+        case .negate(let site):
+            let x = s.operands.removeLast()
+            try push(ExpressionNode(kind: .negate(x), site: site, start: site), &s)
+        case .paren, .call:
+            preconditionFailure("markers are not reduced here")
+        }
+    }
+
+    /// Reduces operators down to (not including) the innermost `(` or call.
+    private func reduceToMarker(_ s: inout ExpressionState) throws(Diagnostic) {
+        while let top = s.operators.last, !top.isMarker { try reduceTop(&s) }
+    }
+
+    /// Where an operand is expected: a number, a name, a call, `-` or `(`.
+    /// False when the token only changed the pending call (a keyword `name=`).
+    private mutating func parseOperand(_ token: Token, _ s: inout ExpressionState) throws(Diagnostic) -> Bool {
+        let argumentStart = s.atArgumentStart
+        s.atArgumentStart = false
+        switch token.kind {
+        case .number:
+            try push(ExpressionNode(kind: .number(token.number), site: token.site, start: token.site), &s)
+            try advance()
+            s.expectOperand = false
+        case .identifier:
+            return try parseNameOrCall(token, argumentStart: argumentStart, &s)
+        case .minus:
+            s.operators.append(.negate(token.site))
+            try advance()
+        case .leftParen:
+            s.depth += 1
+            if s.depth > maxNestingDepth { throw tooDeep(token) }
+            s.operators.append(.paren(token))
+            try advance()
+        case .leftBracket:
+            throw error(at: token, "array literals are only allowed as the whole right side of an assignment",
+                        notes: ["assign the array to a name on its own line, then use the name"])
+        default:
+            throw expectedExpression(token, after: s.previous)
+        }
+        return true
+    }
+
+    /// A name: a keyword argument's `axis=`, a call's `f(`, or a variable.
+    private mutating func parseNameOrCall(_ token: Token, argumentStart: Bool, _ s: inout ExpressionState) throws(Diagnostic) -> Bool {
+        let nameSymbol = symbol(of: token)
+        let name = symbols.names[nameSymbol]
+        let next = try peek()
+        if argumentStart, next.kind == .equals, case .call(let f, let t, let a, nil, let base) = s.operators.last {
+            // A keyword argument: `axis=0`.
+            s.operators[s.operators.count - 1] = .call(name: f, token: t, arguments: a, keyword: (name, token.site), operandBase: base)
+            try advance()
+            try advance()
+            return false
+        }
+        guard next.kind == .leftParen else {
+            try push(ExpressionNode(kind: .name(name), site: token.site, start: token.site, symbol: nameSymbol), &s)
+            try advance()
+            s.expectOperand = false
+            return true
+        }
+        s.depth += 1
+        if s.depth > maxNestingDepth { throw tooDeep(token) }
+        try advance()
+        try advance()
+        s.operators.append(.call(name: name, token: token, arguments: [], keyword: nil, operandBase: s.operands.count))
+        if current.kind == .rightParen {
+            // A call without arguments.
+            s.operators.removeLast()
+            s.depth -= 1
+            try push(ExpressionNode(kind: .call(name, []), site: token.site, start: token.site, symbol: nameSymbol), &s)
+            try advance()
+            s.expectOperand = false
+        } else {
+            s.atArgumentStart = true
+        }
+        return true
+    }
+
+    /// The error for a token where an operand was expected, with hints.
+    private func expectedExpression(_ token: Token, after previous: Token?) -> Diagnostic {
+        var notes: [String] = []
+        if token.kind == .star, previous?.kind == .star { notes.append("use '^' for powers: x ^ 2") }
+        if token.kind == .plus { notes.append("there is no unary '+'") }
+        if token.kind == .equals { notes.append("write one assignment per line") }
+        if token.isBrace { notes.append(braceNote) }
+        if token.endsStatement {
+            return error(at: token, "expected an expression, found end of line", notes: notes)
+        }
+        return error(at: token, "expected an expression, found \(source.describe(token))", notes: notes)
+    }
+
+    /// After an operand: an operator, `)`, `,`, `[`, or the end of the line
+    /// (which returns the finished tree).
+    private mutating func parseAfterOperand(_ token: Token, _ s: inout ExpressionState) throws(Diagnostic) -> ExpressionTree? {
+        if let op = token.binaryOperator {
+            try parseBinaryOperator(op, token, &s)
+            return nil
+        }
+        switch token.kind {
+        case .rightParen, .comma:
+            try closeGroupOrArgument(token, &s)
+        case .newline, .end:
+            return try finishExpression(token, &s)
+        case .equals:
+            throw error(at: token, "unexpected '='", notes: ["write one assignment per line"])
+        case .leftBracket:
+            // Indexing binds tighter than any operator: it applies to the operand just read.
+            let (indices, sites) = try parseIndices()
+            let x = s.operands.removeLast()
+            try push(ExpressionNode(kind: .index(x, indices, sites), site: token.site, start: s.tree.nodes[x].start), &s)
+        default:
+            var notes: [String] = []
+            if token.kind == .identifier || token.kind == .number || token.kind == .leftParen {
+                notes.append("operators are + - * / @ ^; did you forget one?")
+            }
+            if token.isBrace { notes.append(braceNote) }
+            throw error(at: token, "expected an operator or end of line, found \(source.describe(token))", notes: notes)
+        }
+        return nil
+    }
+
+    /// A binary operator: first reduces the pending operators that bind at least as tightly.
+    private mutating func parseBinaryOperator(_ op: BinaryOperator, _ token: Token, _ s: inout ExpressionState) throws(Diagnostic) {
+        while let top = s.operators.last {
+            let topPrecedence: Int
+            switch top {
+            case .binary(let o, _): topPrecedence = o.precedence
+            case .negate: topPrecedence = unaryMinusPrecedence
+            case .paren, .call: topPrecedence = -1
+            }
+            guard topPrecedence > op.precedence || (topPrecedence == op.precedence && !op.isRightAssociative) else { break }
+            try reduceTop(&s)
+        }
+        s.operators.append(.binary(op, token.site))
+        try advance()
+        s.expectOperand = true
+    }
+
+    /// `)` or `,`: closes a parenthesis, or ends a call's argument (and, with `)`, the call).
+    private mutating func closeGroupOrArgument(_ token: Token, _ s: inout ExpressionState) throws(Diagnostic) {
+        try reduceToMarker(&s)
+        guard let marker = s.operators.last else {
+            if token.kind == .comma {
+                throw error(at: token, "unexpected ','", notes: ["commas separate the arguments of a function call"])
+            }
+            throw error(at: token, "unexpected ')' without a matching '('")
+        }
+        switch marker {
+        case .paren(let open):
+            if token.kind == .comma {
+                throw error(at: token, "unexpected ',' inside parentheses",
+                            notes: ["commas separate the arguments of a function call (the '(' at \(open.line):\(open.column) is not a call)"])
+            }
+            s.operators.removeLast()
+            s.depth -= 1
+            // The parenthesised value stays on the operand stack; the
+            // node's start moves back to the '(' for messages.
+            s.tree.nodes[s.operands[s.operands.count - 1]].start = open.site
+            try advance()
+            s.expectOperand = false
+        case .call(let name, let callToken, var arguments, let keyword, let base):
+            let value = s.operands.removeLast()
+            precondition(s.operands.count == base, "one operand per argument")
+            arguments.append(Argument(keyword: keyword?.0, keywordSite: keyword?.1, value: value))
+            s.operators.removeLast()
+            if token.kind == .comma {
+                s.operators.append(.call(name: name, token: callToken, arguments: arguments, keyword: nil, operandBase: base))
+                try advance()
+                s.expectOperand = true
+                s.atArgumentStart = true
+            } else {
+                s.depth -= 1
+                try push(ExpressionNode(kind: .call(name, arguments), site: callToken.site, start: callToken.site,
+                                        symbol: symbol(of: callToken)), &s)
+                try advance()
+                s.expectOperand = false
+            }
+        default:
+            preconditionFailure("not a marker")
+        }
+    }
+
+    /// The end of the line: every `(` and call must be closed; the tree is done.
+    private mutating func finishExpression(_ token: Token, _ s: inout ExpressionState) throws(Diagnostic) -> ExpressionTree {
+        try reduceToMarker(&s)
+        if let marker = s.operators.last {
+            let open: Token
+            switch marker {
+            case .paren(let t): open = t
+            case .call(_, let t, _, _, _): open = t
+            default: preconditionFailure("not a marker")
+            }
+            let what = { if case .call = marker { return "call to '\(source.text(of: open))'" } else { return "'('" } }()
+            throw error(at: token, "expected ')' to close the \(what)",
+                        notes: ["to match the \(what) at \(open.line):\(open.column)"])
+        }
+        precondition(s.operands.count == 1, "one value per expression")
+        s.tree.root = s.operands[0]
+        treeStorage = s.tree.nodes
+        return s.tree
     }
 
     /// The literal indices of `x[i]` or `x[i, j]`, starting at `[`, and where each is.

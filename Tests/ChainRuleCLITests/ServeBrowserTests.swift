@@ -124,6 +124,56 @@ with sync_playwright() as p:
 print(json.dumps(out))
 """#
 
+/// Follow mode on a graph's live view: the presenter's page drives the step,
+/// the follower's follows, steps away, comes back; a late follower opens at it.
+private let liveFollowDriver = driverPrelude + #"""
+presenter_url, follower_url = sys.argv[1], sys.argv[2]
+def step(page):
+    return page.get_attribute("#figure", "data-step")
+with sync_playwright() as p:
+    browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
+    presenter = browser.new_context().new_page()
+    follower = browser.new_context().new_page()
+    watch(presenter)
+    watch(follower)
+    presenter.goto(presenter_url)
+    follower.goto(follower_url)
+    until(lambda: presenter.get_attribute("body", "data-version") == "1")
+    until(lambda: follower.text_content("#follow-text") == "Following the presenter")
+    out["presenterText"] = presenter.text_content("#follow-text")
+    out["presenterRejoin"] = presenter.locator("#rejoin").is_visible()
+    presenter.keyboard.press("Home")
+    presenter.keyboard.press("ArrowRight")
+    presenter.keyboard.press("ArrowRight")
+    t0 = time.time()
+    until(lambda: step(follower) == "3")
+    out["followSeconds"] = time.time() - t0
+    out["follower"] = [follower.evaluate("location.hash"), follower.text_content("#counter"), follower.text_content("#step-title") == presenter.text_content("#step-title")]
+    # The follower steps back on their own: away, told where the presenter is.
+    follower.keyboard.press("ArrowLeft")
+    until(lambda: follower.locator("#rejoin").is_visible())
+    presenter.keyboard.press("ArrowRight")
+    until(lambda: follower.text_content("#follow-text") == "The presenter is at step 4")
+    time.sleep(0.3)
+    out["away"] = [step(follower), follower.text_content("#follow-text"), step(presenter)]
+    # Back to presenter, and following again.
+    follower.click("#rejoin")
+    until(lambda: step(follower) == "4")
+    out["back"] = [step(follower), follower.text_content("#follow-text"), follower.locator("#rejoin").is_visible()]
+    presenter.keyboard.press("ArrowRight")
+    until(lambda: step(follower) == "5")
+    out["followsAgain"] = step(follower)
+    # Someone who opens the follow URL now starts at the presenter's step.
+    late = browser.new_context().new_page()
+    watch(late)
+    late.goto(follower_url)
+    until(lambda: step(late) == "5")
+    out["late"] = [step(late), late.evaluate("location.hash"), late.text_content("#follow-text")]
+    out["followerHasToken"] = presenter_url.rstrip("/").split("/")[-1] in follower.content()
+    browser.close()
+print(json.dumps(out))
+"""#
+
 /// `chainrule serve` in headless Chromium: the live view and follow mode.
 @Suite("chainrule serve: in headless Chromium (Playwright)", .serialized)
 struct ServeBrowserTests {
@@ -193,5 +243,32 @@ struct ServeBrowserTests {
         #expect(r["followerHasToken"] as? Bool == false)
         #expect((r["errors"] as? [String])?.isEmpty == true, "page errors or policy violations: \(r["errors"] ?? "")")
         print("serve follow mode: the follower showed the presenter's step \(r["followSeconds"] ?? "?") s after the key press")
+    }
+    @Test("--present on a graph's live view: the follower follows the presenter's step, steps away, comes back; a late follower starts at it",
+          .enabled(if: servePlaywright != nil, "needs chromium and Python Playwright (pip install playwright)"))
+    func liveFollowMode() throws {
+        let binary = try #require(CLI.binary, "chainrule is not built")
+        let folder = try Repository.temporaryDirectory("serve-live-follow")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data(ServeTests.apples.utf8).write(to: folder.appendingPathComponent("apples.graph"))
+        let server = try ServerProcess(binary, ["serve", "apples.graph", "--present", "--port", "0"], directory: folder)
+        defer { server.interrupt() }
+        let presenter = try #require(server.bannerValue("presenter"))
+        let follow = try #require(server.bannerValue("follow"))
+        let r = try drive(liveFollowDriver, [presenter, follow])
+        #expect(r["presenterText"] as? String == "Presenting: followers see this step")
+        #expect(r["presenterRejoin"] as? Bool == false)
+        let follower = try #require(r["follower"] as? [Any])
+        #expect(follower.count == 3 && follower[0] as? String == "#3" && follower[1] as? String == "Step 3 of 8" && follower[2] as? Bool == true, "\(follower)")
+        let away = try #require(r["away"] as? [Any])
+        #expect(away.count == 3 && away[0] as? String == "2" && away[1] as? String == "The presenter is at step 4" && away[2] as? String == "4", "\(away)")
+        let back = try #require(r["back"] as? [Any])
+        #expect(back.count == 3 && back[0] as? String == "4" && back[1] as? String == "Following the presenter" && back[2] as? Bool == false, "\(back)")
+        #expect(r["followsAgain"] as? String == "5")
+        let late = try #require(r["late"] as? [Any])
+        #expect(late.count == 3 && late[0] as? String == "5" && late[1] as? String == "#5" && late[2] as? String == "Following the presenter", "\(late)")
+        #expect(r["followerHasToken"] as? Bool == false)
+        #expect((r["errors"] as? [String])?.isEmpty == true, "page errors or policy violations: \(r["errors"] ?? "")")
+        print("serve live follow: the follower showed the presenter's step \(r["followSeconds"] ?? "?") s after the key press")
     }
 }

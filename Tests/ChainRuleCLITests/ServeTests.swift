@@ -119,9 +119,17 @@ struct ServeTests {
         let (server, folder) = try start()
         defer { server.interrupt(); try? FileManager.default.removeItem(at: folder) }
         #expect(try server.request("GET", "/" + String(repeating: "a", count: 5000)).status == 414)
-        // 200 header lines of 100 bytes (FlyingFox reads each line before the check; docs/SERVE.md).
+        // 200 header lines of 100 bytes.
         let big = try server.request("GET", "/", headers: (0..<200).map { "X-Pad-\($0): " + String(repeating: "b", count: 100) })
         #expect(big.status == 431, "\(big.head)")
+        // One huge header line, and a huge request line: refused once 16 KiB have
+        // arrived (the server reads no further, so the cost stays linear and small).
+        let hugeHeader = try server.raw(Array("GET / HTTP/1.1\r\nHost: x\r\nX-Long: ".utf8) + Array(repeating: 0x62, count: 256 * 1024))
+        #expect(hugeHeader.status == 431, "\(hugeHeader.head)")
+        #expect(hugeHeader.body.contains("16 KiB"))
+        let hugeTarget = try server.raw(Array("GET /".utf8) + Array(repeating: 0x61, count: 256 * 1024))
+        #expect(hugeTarget.status == 414, "\(hugeTarget.head)")
+        #expect(try server.raw(Array("NONSENSE\r\n\r\n".utf8)).status == 400, "a request line that is not METHOD TARGET HTTP/1.x")
         #expect(try server.request("POST", "/graph/1/step?n=1", body: Array(repeating: 0x41, count: 8192)).status == 413)
         #expect(try server.request("GET", "/").status == 200, "still serving")
     }

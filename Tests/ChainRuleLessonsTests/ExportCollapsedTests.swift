@@ -50,6 +50,59 @@ struct ExportCollapsedTests {
         }
     }
 
+    static let groupedLessonText = """
+        # A grouped neuron
+
+        The author boxes the neuron herself.
+
+        ```graph
+        x1 = 2
+        x2 = -1
+        group layerA {
+          group cell {
+            w1 = 0.5
+            w2 = -0.3
+            h = tanh(w1 * x1 + w2 * x2)
+          }
+          s = sigmoid(h)
+        }
+        y = s * 3
+        ```
+
+        > expand
+        """
+
+    /// The block's own `group` blocks (not inferred neurons) box the step
+    /// frames, mapped onto the expanded graph (`> expand`): the sigmoid's
+    /// primitives sit in `layerA`.
+    @Test func stepFramesBoxTheScriptsGroups() throws {
+        let folder = exportTemporaryFolder("script-groups")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("01-grouped.md")
+        try Data(Self.groupedLessonText.utf8).write(to: path)
+        let lesson = try Lesson.load(path: path.path)
+        let section = lesson.sections[0]
+        #expect(section.expanded)
+        #expect(section.groups.groups.map(\.name) == ["layerA", "cell"])
+        let graph = section.graph
+        let layerA = section.groups.members(of: 0)
+        // Every primitive of the expanded sigmoid belongs to layerA.
+        let s = try #require(graph.node(named: "s"))
+        #expect(layerA.contains(s))
+        #expect(layerA.count > section.groups.members(of: 1).count + 2)
+        let options = ExportOptions(directory: folder.appendingPathComponent("out"), formats: [.svg], progress: false)
+        _ = try LessonExporter(options: options).export([lesson])
+        let out = folder.appendingPathComponent("out/\(lesson.id)")
+        let frames = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.first?.isNumber == true && $0.hasSuffix(".svg") }
+        #expect(frames.count >= lesson.steps.count - 1)
+        for name in frames + ["backward.svg"] {
+            let svg = try exportReadText(out.appendingPathComponent(name))
+            #expect(svg.contains(">layerA<") && svg.contains(">cell<"), "\(name)")
+            #expect(!svg.contains("neuron 1"), "\(name)")
+            #expect(svg.components(separatedBy: "class=\"cluster").count - 1 == 2, "\(name)")
+        }
+    }
+
     @Test func collapsedFigureSlideAndLink() throws {
         let folder = exportTemporaryFolder("collapsed")
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -62,6 +62,33 @@ import Testing
         #expect(refusal.contains("limit 120 million"))
     }
 
+    @Test func fanOutIsRefusedFromTheGraphAloneWithoutWritingDOT() throws {
+        let figure = try Figure(try Fixtures.script(StressScripts.fanOut(1_200)))
+        let b = FigureBudget(figure)
+        // The early path: no DOT statement was read (no edges counted).
+        #expect(b.graphvizEdges == 0 && b.graphvizNodes > 0)
+        #expect(b.refusal?.contains("at least") == true)
+        #expect(b.refusal?.contains("--focus") == true && b.refusal?.contains("--collapse") == true)
+    }
+
+    /// The early refusal must never refuse what the full estimate would draw:
+    /// the graph's lower bound stays under the written DOT's shape.
+    @Test func lowerBoundNeverExceedsTheWrittenShape() throws {
+        let sources = [StressScripts.residualChain(16), StressScripts.residualChain(64), StressScripts.mlp(),
+                       StressScripts.mlp(inputs: 4, sizes: [12, 12, 1]), StressScripts.matrixNet(layers: 10),
+                       StressScripts.deepChain(300), StressScripts.fanOut(60), "x = 2\ny = x * x + 3 * x\n"]
+        for source in sources {
+            let figure = try Figure(try Fixtures.script(source))
+            let bound = FigureBudget.lowerBound(figure)
+            let full = FigureBudget(figure)
+            #expect(full.graphvizEdges > 0, "measured from its DOT")
+            #expect(bound.weight <= full.graphvizNodes, "\(String(source.prefix(30))): \(bound.weight) > \(full.graphvizNodes)")
+            #expect(bound.ranks <= full.ranks, "\(String(source.prefix(30))): \(bound.ranks) > \(full.ranks)")
+        }
+        let apples = try Figure(try Fixtures.apples())
+        #expect(FigureBudget.lowerBound(apples).weight <= FigureBudget(apples).graphvizNodes)
+    }
+
     @Test func deepChainIsDrawnWithBoundedLayout() throws {
         let b = try budget(StressScripts.deepChain(1_000))
         #expect(b.refusal == nil)
@@ -76,6 +103,8 @@ import Testing
         #expect(b.graphvizNodes > 2_400)
         #expect(b.tuning == .fast)
         #expect(b.tuning.attributes["mclimit"] != nil)
+        // Graphviz's newer ranking: the option that cut this shape's `dot` CPU 4× (Benchmarks/README.md).
+        #expect(b.tuning.attributes["newrank"] == "true")
     }
 
     @Test func midSizeMLPGetsBoundedLayout() throws {
