@@ -80,9 +80,19 @@ enum Scripts {
 }
 
 enum Figures {
-    static func figure(_ source: String, name: String) throws -> Figure {
+    static func figure(_ source: String, name: String, options: FigureOptions = FigureOptions()) throws -> Figure {
         let script = try ScriptCompiler.compile(Array(source.utf8), fileName: name)
-        return try Figure(try script.evaluate())
+        return try Figure(try script.evaluate(), options: options)
+    }
+
+    /// Options for drawing a graph as micrograd's `draw_dot` does: as laid
+    /// out, without tightening it for a slide (`fitToSlide` lays a figure that
+    /// reads below 10 px out a second time, tighter — a lesson feature
+    /// `draw_dot` has no counterpart for).
+    static var unfitted: FigureOptions {
+        var options = FigureOptions()
+        options.fitToSlide = false
+        return options
     }
 
     /// `count` frames of a lesson: forward steps reveal values node by node,
@@ -139,7 +149,9 @@ enum FigureChild {
                 print(what, formatSeconds(w), "(CPU \(formatSeconds(c)))", per > 1 ? "each" : "")
                 t0 = now(); c0 = cpuNow()
             }
-            let figure = try Figures.figure(source, name: kind + ".graph")
+            // `--child frames-mlp 20 --no-fit`: the figure as the `frames-mlp` row draws it.
+            let figure = try Figures.figure(source, name: kind + ".graph",
+                                            options: args.contains("--no-fit") ? Figures.unfitted : FigureOptions())
             lap("figure (compile, evaluate, prepare)")
             let dot = figure.dot()
             lap("DOT text (\(dot.utf8.count) bytes), first")

@@ -48,8 +48,9 @@ extension Figure {
 
     /// Lays the figure out, tightened for a slide when that reads better:
     /// the figure drawn and its geometry. Deterministic (a function of the graph).
-    func fittedLayout(tuning: LayoutTuning) throws(GraphvizError) -> (Figure, GraphvizLayout) {
-        let text = dot(.complete, tuning: tuning)
+    /// `text`: this figure's complete DOT with `tuning`, if already written.
+    func fittedLayout(tuning: LayoutTuning, dot written: String? = nil) throws(GraphvizError) -> (Figure, GraphvizLayout) {
+        let text = written ?? dot(.complete, tuning: tuning)
         let layout = try Graphviz.layout(dot: text)
         guard mayFitToSlide(tuning: tuning) else { return (self, layout) }
         let legibility = Legibility(dot: text, layout: layout)
@@ -59,6 +60,25 @@ extension Figure {
         let tightLayout = try Graphviz.layout(dot: tightText)
         let better = Legibility(dot: tightText, layout: tightLayout).medianLabelPixels() > legibility.medianLabelPixels()
         return better ? (tight, tightLayout) : (self, layout)
+    }
+}
+
+extension Figure {
+    /// The figure's budget (refusal as a `GraphvizError`) and its complete
+    /// DOT for `dot` with the budget's tuning. One DOT write serves both when
+    /// the tuning is `.quality` (the text the budget measured is that DOT);
+    /// a bigger figure's DOT is written again with its tuning attributes.
+    func budgetedDOT() throws(GraphvizError) -> (FigureBudget, String) {
+        let n = graph.nodes.count
+        guard n <= FigureBudget.maxOperations else {
+            _ = try FigureBudget.checked(self)  // refused before any DOT is written
+            return (FigureBudget(self), "")
+        }
+        var writer = DOTWriter(figure: self, frame: .complete, layout: nil)
+        let text = writer.write()
+        let budget = FigureBudget(shape: writer.shape, graphNodes: n)
+        if let refusal = budget.refusal { throw GraphvizError(stage: FigureBudget.refusalStage, message: refusal) }
+        return (budget, budget.tuning == .quality ? text : dot(.complete, tuning: budget.tuning))
     }
 }
 

@@ -34,8 +34,8 @@ public struct FigureLayout: Sendable {
     /// out again tightened (`SlideFit`) when that reads better; `figure` is
     /// then the tightened figure (`options.slideFit` set).
     public init(_ figure: Figure) throws(GraphvizError) {
-        let budget = try FigureBudget.checked(figure)
-        (self.figure, self.geometry) = try figure.fittedLayout(tuning: budget.tuning)
+        let (budget, text) = try figure.budgetedDOT()
+        (self.figure, self.geometry) = try figure.fittedLayout(tuning: budget.tuning, dot: text)
     }
 
     /// A figure pinned to an existing layout (same graph, other options).
@@ -110,10 +110,10 @@ extension Figure {
             if format == .png { text = text.replacingOccurrences(of: "digraph \"chainrule\" {\n", with: "digraph \"chainrule\" {\n  dpi=\"\(options.pngDPI)\";\n") }
             return try Graphviz.render(dot: text, engine: .dot, format: format)
         }
-        let budget = try FigureBudget.checked(self)
+        let (budget, text) = try budgetedDOT()
         if format == .svg {
             // Drawn as is when it reads on a slide; otherwise tightened when that reads better.
-            let svg = try Graphviz.render(dot: dot(.complete, tuning: budget.tuning), engine: .dot, format: .svg)
+            let svg = try Graphviz.render(dot: text, engine: .dot, format: .svg)
             guard mayFitToSlide(tuning: budget.tuning) else { return svg }
             let legibility = Legibility(svg: String(decoding: svg, as: UTF8.self))
             guard let tight = slideFitCandidate(pixels: legibility.medianLabelPixels(), width: legibility.width,
@@ -125,10 +125,10 @@ extension Figure {
         // Other formats: the same choice, from a layout. DOT is written without
         // Graphviz when it cannot lay out (no plugins): then it is the unfitted figure.
         if format == .dot {
-            let figure = options.fitToSlide ? ((try? fittedLayout(tuning: budget.tuning))?.0 ?? self) : self
-            return Array(figure.dot(.complete, tuning: budget.tuning).utf8)
+            let figure = options.fitToSlide ? ((try? fittedLayout(tuning: budget.tuning, dot: text))?.0 ?? self) : self
+            return Array((figure.options.slideFit == options.slideFit ? text : figure.dot(.complete, tuning: budget.tuning)).utf8)
         }
-        let figure = options.fitToSlide ? try fittedLayout(tuning: budget.tuning).0 : self
+        let figure = options.fitToSlide ? try fittedLayout(tuning: budget.tuning, dot: text).0 : self
         return try Graphviz.render(dot: figure.dot(.complete, dpi: format == .png ? options.pngDPI : nil, tuning: budget.tuning),
                                    engine: .dot, format: format)
     }

@@ -22,9 +22,12 @@ enum PDFPages {
 
     /// The in-use objects of a PDF with a classic cross-reference table, and its trailer's `/Root` and `/Info`.
     static func objects(_ pdf: [UInt8]) throws(Failure) -> (objects: [Object], root: Int, info: Int?) {
-        let text = latin1(pdf[...])
-        guard let sx = text.range(of: "startxref", options: .backwards),
-              let xrefOffset = Int(text[sx.upperBound...].split(whereSeparator: \.isWhitespace).first ?? ""),
+        // The last `startxref`, found in the bytes (the file's text is not needed: it is mostly stream data).
+        let keyword = Array("startxref".utf8)
+        var sx = pdf.count - keyword.count
+        while sx >= 0 && !pdf[sx..<(sx + keyword.count)].elementsEqual(keyword) { sx -= 1 }
+        guard sx >= 0,
+              let xrefOffset = Int(latin1(pdf[(sx + keyword.count)...]).split(whereSeparator: \.isWhitespace).first ?? ""),
               xrefOffset < pdf.count else { throw Failure(description: "no cross-reference table") }
         let tail = latin1(pdf[xrefOffset...])
         var lines = tail.split(separator: "\n", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespaces) }[...]
@@ -62,8 +65,14 @@ enum PDFPages {
         return Int(fields.first!)
     }
 
+    /// Each byte as the character of that code point (ISO 8859-1), transcoded straight to UTF-8.
     static func latin1(_ bytes: ArraySlice<UInt8>) -> String {
-        String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(bytes.count + bytes.count / 8)
+        for b in bytes {
+            if b < 0x80 { utf8.append(b) } else { utf8.append(0xC0 | b >> 6); utf8.append(0x80 | b & 0x3F) }
+        }
+        return String(decoding: utf8, as: UTF8.self)
     }
 
     static func bytes(_ latin1: String) -> [UInt8] {
