@@ -126,11 +126,11 @@ public struct WorksheetPage: Sendable {
             // that takes fewer pages, strips stacked down portrait pages.
             let nodes = Self.nodeSpans(layout.geometry)
             let pages = plan.tiles(scale: boxScale, nodes: nodes)
-            if let stacked = plan.stacks(scale: boxScale, nodes: nodes), stacked.count < pages.tiles.count {
-                self.scale = boxScale
+            if let stacked = plan.stacks(scale: boxScale, nodes: nodes), stacked.pages.count < pages.tiles.count {
+                self.scale = stacked.scale
                 self.landscape = false
-                self.tiles = stacked.flatMap { $0 }
-                self.stacks = stacked
+                self.tiles = stacked.pages.flatMap { $0 }
+                self.stacks = stacked.pages
             } else {
                 self.scale = pages.scale
                 self.landscape = pages.landscape

@@ -9,24 +9,59 @@ import Foundation
 // header and legend.
 
 extension WorksheetPage.Plan {
-    /// The figure cut into strips at `scale` (paper points per figure point)
-    /// and stacked on portrait pages, or nil when a strip would be taller
-    /// than a page or the figure fits one strip.
-    func stacks(scale: Double, nodes: [WorksheetPage.Span]) -> [[WorksheetPage.Tile]]? {
+    /// The figure cut into strips and stacked on portrait pages, with the
+    /// scale: the fewest pages, then the largest scale, then the fewest
+    /// strips, from `wanted` up to 5 % less (`rowSlack`, to save a strip) or
+    /// larger (up to `maximumScale`, to fill the pages). Nil when a strip
+    /// would be taller than a page or the figure fits one strip.
+    func stacks(scale wanted: Double, nodes: [WorksheetPage.Span]) -> (pages: [[WorksheetPage.Tile]], scale: Double)? {
+        var best: (pages: [[WorksheetPage.Tile]], scale: Double)?
+        let larger = [1.5, 1.35, 1.2, 1.1].map { wanted * $0 }.filter { $0 <= WorksheetPage.maximumScale }
+        for scale in [wanted, wanted * Self.rowSlack] + larger {
+            guard let strips = strips(scale: scale, nodes: nodes) else { continue }
+            let pages = stack(strips, scale: scale)
+            let better = best.map { old in
+                (pages.count, -scale, strips.count) < (old.pages.count, -old.scale, old.pages.joined().count)
+            } ?? true
+            if better { best = (pages, scale) }
+        }
+        // Only the scale the boxes were made for, or less, may add pages.
+        if let b = best, b.scale > wanted, let base = strips(scale: wanted, nodes: nodes),
+           stack(base, scale: wanted).count < b.pages.count {
+            return (stack(base, scale: wanted), wanted)
+        }
+        return best
+    }
+
+    /// Strips of a portrait page's width at `scale`, then made even: as
+    /// narrow as they can be for the same number of strips, so that the last
+    /// is not a stub (the output node alone).
+    func strips(scale: Double, nodes: [WorksheetPage.Span]) -> [WorksheetPage.Tile]? {
         let area = Self.area(paper, landscape: false, text)
-        let strips = layoutTiles(scale: scale, area: area, nodes: nodes, oneRow: true)
-        guard strips.count > 1,
-              strips.allSatisfy({ ($0.top - ($0.bottom ?? figure.y0)) * scale <= area.height }) else { return nil }
+        var strips = layoutTiles(scale: scale, area: area, nodes: nodes, oneRow: true)
+        guard strips.count > 1 else { return nil }
+        let even = (figure.x1 - figure.x0) / Double(strips.count) * scale
+        for slack in [1.03, 1.08, 1.15, 1.25] where even * slack < area.width {
+            let narrower = layoutTiles(scale: scale, area: (even * slack, area.height), nodes: nodes, oneRow: true)
+            if narrower.count == strips.count { strips = narrower; break }
+        }
+        guard strips.allSatisfy({ ($0.top - ($0.bottom ?? figure.y0)) * scale <= area.height }) else { return nil }
+        return strips
+    }
+
+    /// Strips stacked down pages, as many on each as fit.
+    func stack(_ strips: [WorksheetPage.Tile], scale: Double) -> [[WorksheetPage.Tile]] {
+        let height = Self.area(paper, landscape: false, text).height
         var pages: [[WorksheetPage.Tile]] = []
         var used = 0.0
         for strip in strips {
-            let height = (strip.top - (strip.bottom ?? figure.y0)) * scale
-            if !pages.isEmpty, used + WorksheetPage.stripGap + height <= area.height {
+            let h = (strip.top - (strip.bottom ?? figure.y0)) * scale
+            if !pages.isEmpty, used + WorksheetPage.stripGap + h <= height {
                 pages[pages.count - 1].append(strip)
-                used += WorksheetPage.stripGap + height
+                used += WorksheetPage.stripGap + h
             } else {
                 pages.append([strip])
-                used = height
+                used = h
             }
         }
         return pages
