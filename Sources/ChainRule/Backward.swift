@@ -67,9 +67,9 @@ public struct Backward: Sendable {
         var usedAsTarget = [Bool](repeating: false, count: n)
         var usedOtherwise = [Bool](repeating: false, count: n)
         for node in graph.nodes {
-            let targets = node.operation?.targetOperands ?? []
+            let target = graph.targets[node.id.index]
             for (k, input) in node.inputs.enumerated() {
-                if targets.contains(k) { usedAsTarget[input.index] = true } else { usedOtherwise[input.index] = true }
+                if k == target { usedAsTarget[input.index] = true } else { usedOtherwise[input.index] = true }
             }
         }
         for index in 0..<n where grads[index] == nil && !(usedAsTarget[index] && !usedOtherwise[index]) {
@@ -103,13 +103,14 @@ public struct Backward: Sendable {
             guard let op = node.operation, let g = grads[index], needed?[index] ?? true else { continue }
             reached[index] = true
             let inputs = node.inputs
+            let rule = graph.rules[index]!
             // One-element operands (scalar scripts) take the kernels' fast path.
-            if Elementwise.scalarBackward(op, inputs, node: index, values, g, wanted: wanted, &grads) { continue }
+            if Elementwise.scalarBackward(rule, inputs, node: index, values, g, wanted: wanted, &grads) { continue }
             let contributions: [Tensor?]
-            if op.unaryRule != nil {
-                contributions = [Elementwise.backward(op, values[inputs[0].index], values[index], g)]
-            } else if op.binaryRule != nil {
-                let (ca, cb) = Elementwise.backward(op, values[inputs[0].index], values[inputs[1].index], g)
+            if let unary = rule.unary {
+                contributions = [Elementwise.backward(op, values[inputs[0].index], values[index], g, unary)]
+            } else if let binary = rule.binary {
+                let (ca, cb) = Elementwise.backward(op, values[inputs[0].index], values[inputs[1].index], g, binary)
                 contributions = [ca, cb]
             } else if case .matmul = op, needed != nil {
                 // Only the products whose operand needs them (`G · Bᵀ`, `Aᵀ · G`).
@@ -117,7 +118,7 @@ public struct Backward: Sendable {
                                                              left: wanted(inputs[0]), right: wanted(inputs[1]))
                 contributions = [da, db]
             } else {
-                contributions = op.backward(inputs.map { values[$0.index] }, values[index], g).map { $0?.contribution }
+                contributions = op.backward(inputs.map { values[$0.index] }, values[index], g, rule: rule).map { $0?.contribution }
             }
             for (k, share) in contributions.enumerated() {
                 guard let share, wanted(inputs[k]) else { continue }
@@ -179,7 +180,7 @@ public struct Backward: Sendable {
             let node = graph.nodes[index]
             guard let op = node.operation, let g = gradients[index] else { continue }
             let first = r.edges.count
-            let shares = op.backward(node.inputs.map { forward.values[$0.index] }, forward.values[index], g)
+            let shares = op.backward(node.inputs.map { forward.values[$0.index] }, forward.values[index], g, rule: graph.rules[index]!)
             for (k, share) in shares.enumerated() {
                 let input = node.inputs[k]
                 guard let share, !graph[input].isData else { continue }

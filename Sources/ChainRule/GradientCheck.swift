@@ -54,7 +54,8 @@ public enum GradientCheck {
                     continue
                 }
                 do {
-                    values[node.id.index] = try node.operation!.forward(node.inputs.map { values[$0.index] }, shape: node.shape)
+                    values[node.id.index] = try node.operation!.forward(node.inputs.map { values[$0.index] }, shape: node.shape,
+                                                                         rule: graph.rules[node.id.index]!)
                 } catch {
                     throw EvaluationError(node: node.id, message: error.message)
                 }

@@ -63,6 +63,12 @@ public struct Graph: Sendable {
     public private(set) var nodes: [Node] = []
     /// The value of each leaf and constant (indexed like `nodes`; `nil` for operations).
     public private(set) var initialValues: [Tensor?] = []
+    /// Each operation node's rule (forward beside local derivatives), taken
+    /// from its definition once, when the node is added: evaluating never
+    /// builds a definition again (`nil` for leaves and constants).
+    private(set) var rules: [Rule?] = []
+    /// Each operation node's target operand (no gradient flows into it), also taken once.
+    private(set) var targets: [Int?] = []
 
     /// An empty graph.
     public init() {}
@@ -71,13 +77,13 @@ public struct Graph: Sendable {
     /// that takes no gradient (a target, a batch of features).
     @discardableResult
     public mutating func leaf(_ name: String?, _ value: Tensor, isData: Bool = false) -> NodeID {
-        append(Node(id: NodeID(nodes.count), kind: .leaf, inputs: [], shape: value.shape, name: name, isData: isData), value)
+        append(Node(id: NodeID(nodes.count), kind: .leaf, inputs: [], shape: value.shape, name: name, isData: isData), value, rule: nil)
     }
 
     /// Adds a constant (a literal inside an expression).
     @discardableResult
     public mutating func constant(_ value: Tensor) -> NodeID {
-        append(Node(id: NodeID(nodes.count), kind: .constant, inputs: [], shape: value.shape, name: nil), value)
+        append(Node(id: NodeID(nodes.count), kind: .constant, inputs: [], shape: value.shape, name: nil), value, rule: nil)
     }
 
     /// Adds an operation on earlier nodes, checking shapes.
@@ -89,13 +95,17 @@ public struct Graph: Sendable {
     /// Adds an operation on earlier nodes, checking shapes.
     @discardableResult
     public mutating func apply(_ operation: Operation, _ inputs: [NodeID], name: String? = nil) throws(ShapeError) -> NodeID {
-        let shape = try operation.outputShape(inputs.map { nodes[$0.index].shape })
-        return append(Node(id: NodeID(nodes.count), kind: .operation(operation), inputs: inputs, shape: shape, name: name), nil)
+        let definition = operation.definition
+        let shape = try definition.outputShape(inputs.map { nodes[$0.index].shape })
+        return append(Node(id: NodeID(nodes.count), kind: .operation(operation), inputs: inputs, shape: shape, name: name), nil,
+                      rule: definition.rule, target: definition.target)
     }
 
-    private mutating func append(_ node: Node, _ value: Tensor?) -> NodeID {
+    private mutating func append(_ node: Node, _ value: Tensor?, rule: Rule?, target: Int? = nil) -> NodeID {
         nodes.append(node)
         initialValues.append(value)
+        rules.append(rule)
+        targets.append(target)
         return node.id
     }
 
@@ -131,13 +141,14 @@ public struct Graph: Sendable {
         values.reserveCapacity(nodes.count)
         for node in nodes {
             if let op = node.operation {
+                let rule = rules[node.id.index]!
                 // One-element operands (scalar scripts) take the kernels' fast path.
-                if let value = Elementwise.scalarForward(op, node.inputs, shape: node.shape, values) {
+                if let value = Elementwise.scalarForward(rule, node.inputs, shape: node.shape, values) {
                     values.append(value)
                     continue
                 }
                 do {
-                    values.append(try op.forward(node.inputs.map { values[$0.index] }, shape: node.shape))
+                    values.append(try op.forward(node.inputs.map { values[$0.index] }, shape: node.shape, rule: rule))
                 } catch {
                     throw EvaluationError(node: node.id, message: error.message)
                 }

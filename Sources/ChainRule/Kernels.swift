@@ -29,44 +29,62 @@ enum Elementwise {
 /// `ElementwiseFastPathTests` proves every loop equal to the rule table.
 extension Elementwise {
     /// `y = f(x)` for a one-operand elementwise operation.
-    static func forward(_ op: Operation, _ x: Tensor) -> Tensor {
+    static func forward(_ op: Operation, _ x: Tensor) -> Tensor { forward(op, x, op.unaryRule!) }
+
+    /// `y = f(x)` with the operation's rule given (a graph keeps it per node).
+    static func forward(_ op: Operation, _ x: Tensor, _ rule: UnaryRule) -> Tensor {
         switch op {
         case .relu: return map(x) { $0 > 0 ? $0 : 0 }   // = Operation.relu.unaryRule!.forward (tested)
         case .identity: return map(x, Operation.identity.unaryRule!.forward)
         case .exp: return map(x, Operation.exp.unaryRule!.forward)
         case .square: return map(x, Operation.square.unaryRule!.forward)
-        default: return map(x, op.unaryRule!.forward)
+        default: return map(x, rule.forward)
         }
     }
 
     /// `y = a ∘ b` with broadcasting, for a two-operand elementwise operation.
     static func forward(_ op: Operation, _ a: Tensor, _ b: Tensor, shape: [Int]) -> Tensor {
+        forward(op, a, b, shape: shape, op.binaryRule!)
+    }
+
+    /// `y = a ∘ b` with the operation's rule given.
+    static func forward(_ op: Operation, _ a: Tensor, _ b: Tensor, shape: [Int], _ rule: BinaryRule) -> Tensor {
         switch op {
         case .add: return combine(a, b, shape, Operation.add.binaryRule!.forward)
         case .sub: return combine(a, b, shape, Operation.sub.binaryRule!.forward)
         case .mul: return combine(a, b, shape, Operation.mul.binaryRule!.forward)
-        default: return combine(a, b, shape, op.binaryRule!.forward)
+        default: return combine(a, b, shape, rule.forward)
         }
     }
 
     /// The contribution `∂y/∂x ⊙ g` of a one-operand elementwise operation.
     static func backward(_ op: Operation, _ x: Tensor, _ y: Tensor, _ g: Tensor) -> Tensor {
+        backward(op, x, y, g, op.unaryRule!)
+    }
+
+    /// `∂y/∂x ⊙ g` with the operation's rule given.
+    static func backward(_ op: Operation, _ x: Tensor, _ y: Tensor, _ g: Tensor, _ rule: UnaryRule) -> Tensor {
         switch op {
         case .relu: return localTimes(x, y, g) { x, _ in x > 0 ? 1 : 0 }   // = Operation.relu.unaryRule!.derivative (tested)
         case .identity: return localTimes(x, y, g, Operation.identity.unaryRule!.derivative)
         case .exp: return localTimes(x, y, g, Operation.exp.unaryRule!.derivative)
-        default: return localTimes(x, y, g, op.unaryRule!.derivative)
+        default: return localTimes(x, y, g, rule.derivative)
         }
     }
 
     /// The contributions `∂y/∂a ⊙ g`, `∂y/∂b ⊙ g` of a two-operand elementwise
     /// operation, in the output's (broadcast) shape.
     static func backward(_ op: Operation, _ a: Tensor, _ b: Tensor, _ g: Tensor) -> (Tensor, Tensor) {
+        backward(op, a, b, g, op.binaryRule!)
+    }
+
+    /// `∂y/∂a ⊙ g`, `∂y/∂b ⊙ g` with the operation's rule given.
+    static func backward(_ op: Operation, _ a: Tensor, _ b: Tensor, _ g: Tensor, _ rule: BinaryRule) -> (Tensor, Tensor) {
         switch op {
         case .add: let r = Operation.add.binaryRule!; return (localTimes(a, b, g, r.da), localTimes(a, b, g, r.db))
         case .sub: let r = Operation.sub.binaryRule!; return (localTimes(a, b, g, r.da), localTimes(a, b, g, r.db))
         case .mul: let r = Operation.mul.binaryRule!; return (localTimes(a, b, g, r.da), localTimes(a, b, g, r.db))
-        default: let r = op.binaryRule!; return (localTimes(a, b, g, r.da), localTimes(a, b, g, r.db))
+        default: return (localTimes(a, b, g, rule.da), localTimes(a, b, g, rule.db))
         }
     }
 
@@ -74,13 +92,13 @@ extension Elementwise {
     /// element each (scalar scripts), or `nil` when this fast path does not
     /// apply: the rule `Operation.forward` applies, without the operand array.
     @inline(__always)
-    static func scalarForward(_ op: Operation, _ inputs: [NodeID], shape: [Int], _ values: [Tensor]) -> Tensor? {
-        if inputs.count == 1, let rule = op.unaryRule {
+    static func scalarForward(_ rule: Rule, _ inputs: [NodeID], shape: [Int], _ values: [Tensor]) -> Tensor? {
+        if inputs.count == 1, let rule = rule.unary {
             let x = values[inputs[0].index]
             guard x.count == 1 else { return nil }
             return Tensor(shape: x.shape, scalars: [rule.forward(x.scalars[0])])
         }
-        if inputs.count == 2, let rule = op.binaryRule {
+        if inputs.count == 2, let rule = rule.binary {
             let a = values[inputs[0].index], b = values[inputs[1].index]
             guard a.count == 1 && b.count == 1 && a.shape == b.shape else { return nil }
             return Tensor(shape: shape, scalars: [rule.forward(a.scalars[0], b.scalars[0])])
@@ -94,16 +112,16 @@ extension Elementwise {
     /// this fast path does not apply. Same numbers as `Operation.backward`
     /// (`local ⊙ g`), without building the local-derivative tensors.
     @inline(__always)
-    static func scalarBackward(_ op: Operation, _ inputs: [NodeID], node index: Int, _ values: [Tensor], _ g: Tensor,
+    static func scalarBackward(_ rule: Rule, _ inputs: [NodeID], node index: Int, _ values: [Tensor], _ g: Tensor,
                                wanted: (NodeID) -> Bool, _ grads: inout [Tensor?]) -> Bool {
-        if let rule = op.unaryRule {
+        if let rule = rule.unary {
             let x = values[inputs[0].index]
             guard x.count == 1 && g.count == 1 && x.shape == g.shape else { return false }
             let local = rule.derivative(x.scalars[0], values[index].scalars[0])
             accumulate(local * g.scalars[0], into: inputs[0].index, shape: x.shape, &grads)
             return true
         }
-        if let rule = op.binaryRule {
+        if let rule = rule.binary {
             let a = values[inputs[0].index], b = values[inputs[1].index]
             guard a.count == 1 && b.count == 1 && g.count == 1 && a.shape == g.shape && b.shape == g.shape else { return false }
             let av = a.scalars[0], bv = b.scalars[0], gv = g.scalars[0]

@@ -123,8 +123,10 @@ struct Serve: ParsableCommand {
                 result.finish("cannot listen on \(host):\(self.port): \(error.localizedDescription)")
             }
         }
-        let failure = result.wait()
-        _ = sources
+        // The signal sources must live until the server stops: an optimized
+        // build releases a value after its last use, and a released source
+        // stops listening (Ctrl-C, ignored above, then did nothing).
+        let failure = withExtendedLifetime(sources) { result.wait() }
         if let failure {
             StandardStreams.error("error: \(failure)\n")
             throw ExitCode.failure

@@ -30,51 +30,75 @@ struct BinaryRule {
     let db: @Sendable (_ a: Double, _ b: Double) -> Double
 }
 
-// The engine's side of a definition: shapes, forward and the reference
-// backward, dispatched on the definition's `rule`. The fast paths that
-// compute the same numbers live behind `Kernels.swift`.
-extension Operation {
-    /// For a one-operand elementwise operation: its forward function and local derivative.
+extension Rule {
+    /// For a one-operand elementwise rule: its forward function and local derivative.
     @inline(__always)
-    var unaryRule: UnaryRule? {
-        if case .unary(let forward, let derivative) = definition.rule { return UnaryRule(forward: forward, derivative: derivative) }
+    var unary: UnaryRule? {
+        if case .unary(let forward, let derivative) = self { return UnaryRule(forward: forward, derivative: derivative) }
         return nil
     }
 
-    /// For a two-operand elementwise operation `y = a ∘ b`: its forward
-    /// function and the local derivatives `∂y/∂a`, `∂y/∂b`.
+    /// For a two-operand elementwise rule `y = a ∘ b`: its forward function
+    /// and the local derivatives `∂y/∂a`, `∂y/∂b`.
     @inline(__always)
-    var binaryRule: BinaryRule? {
-        if case .binary(let forward, let da, let db) = definition.rule { return BinaryRule(forward: forward, da: da, db: db) }
+    var binary: BinaryRule? {
+        if case .binary(let forward, let da, let db) = self { return BinaryRule(forward: forward, da: da, db: db) }
         return nil
     }
+}
 
+extension OperationDefinition {
     /// The output shape for operands of the given shapes, or a `ShapeError`.
-    public func outputShape(_ shapes: [[Int]]) throws(ShapeError) -> [Int] {
-        let definition = definition
-        guard shapes.count == definition.arity else {
-            let n = definition.arity
-            throw ShapeError("\(definition.name) takes \(n) operand\(n == 1 ? "" : "s"), got \(shapes.count)")
+    func outputShape(_ shapes: [[Int]]) throws(ShapeError) -> [Int] {
+        guard shapes.count == arity else {
+            throw ShapeError("\(name) takes \(arity) operand\(arity == 1 ? "" : "s"), got \(shapes.count)")
         }
-        switch definition.rule {
+        switch rule {
         case .unary:
             return shapes[0]
         case .binary:
             guard let s = Broadcasting.shape(shapes[0], shapes[1]) else {
-                throw ShapeError("cannot \(definition.verb) shapes \(describeShape(shapes[0])) and \(describeShape(shapes[1]))")
+                throw ShapeError("cannot \(verb) shapes \(describeShape(shapes[0])) and \(describeShape(shapes[1]))")
             }
             return s
         case .tensor(let rule):
             return try rule.shape(shapes)
         }
     }
+}
+
+// The engine's side of a definition: shapes, forward and the reference
+// backward, dispatched on the definition's `rule`. The fast paths that
+// compute the same numbers live behind `Kernels.swift`.
+extension Operation {
+    /// For a one-operand elementwise operation: its forward function and local derivative.
+    @inline(__always)
+    var unaryRule: UnaryRule? { definition.rule.unary }
+
+    /// For a two-operand elementwise operation `y = a ∘ b`: its forward
+    /// function and the local derivatives `∂y/∂a`, `∂y/∂b`.
+    @inline(__always)
+    var binaryRule: BinaryRule? { definition.rule.binary }
+
+    /// The output shape for operands of the given shapes, or a `ShapeError`.
+    public func outputShape(_ shapes: [[Int]]) throws(ShapeError) -> [Int] {
+        try definition.outputShape(shapes)
+    }
 
     /// Computes the output from the operand values. Shapes have already been
     /// checked by `outputShape`; only label values can still be wrong.
     func forward(_ x: [Tensor], shape: [Int]) throws(OperationFailure) -> Tensor {
-        switch definition.rule {
-        case .unary: return Elementwise.forward(self, x[0])
-        case .binary: return Elementwise.forward(self, x[0], x[1], shape: shape)
+        try forward(x, shape: shape, rule: definition.rule)
+    }
+
+    /// `forward` with the operation's rule given (a graph keeps each node's,
+    /// built once, so evaluating never rebuilds a definition).
+    func forward(_ x: [Tensor], shape: [Int], rule: Rule) throws(OperationFailure) -> Tensor {
+        switch rule {
+        case .unary(let forward, let derivative):
+            return Elementwise.forward(self, x[0], UnaryRule(forward: forward, derivative: derivative))
+        case .binary(let forward, let da, let db):
+            return Elementwise.forward(self, x[0], x[1], shape: shape, BinaryRule(forward: forward, da: da, db: db))
         case .tensor(let rule): return try rule.forward(x, shape)
         }
     }
@@ -83,7 +107,12 @@ extension Operation {
     /// operand values `x`, the output `y` and the upstream gradient `g`:
     /// the reference rule that edge records show. Targets get `nil`.
     func backward(_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [OperandGradient?] {
-        switch definition.rule {
+        backward(x, y, g, rule: definition.rule)
+    }
+
+    /// `backward` with the operation's rule given (see `forward(_:shape:rule:)`).
+    func backward(_ x: [Tensor], _ y: Tensor, _ g: Tensor, rule: Rule) -> [OperandGradient?] {
+        switch rule {
         case .unary(_, let derivative):
             let local = Tensor(shape: y.shape, scalars: zip(x[0].scalars, y.scalars).map(derivative))
             return [OperandGradient(local: .elementwise(local), contribution: Elementwise.mul(local, g))]

@@ -5,7 +5,10 @@
 ///
 /// The definitions live in `Operations/Definitions+*.swift`, one file per
 /// family: a `static let` for each operation (built once; the engine's hot
-/// paths read only its `rule`), a `static func` for one with a parameter. The engine's forward and backward passes, shape checks, figure
+/// paths read only its `rule`), a `static func` for one with a parameter
+/// (`pow(p)`, `reshape(shape)`), called once per node: `Graph.apply` keeps
+/// the node's `rule` and target, so evaluating a graph never builds a
+/// definition again. The engine's forward and backward passes, shape checks, figure
 /// symbols, the script's function table, the lessons' equations and the
 /// player's explain view all read them (see `Operation.definition`).
 package struct OperationDefinition: Sendable {
