@@ -46,6 +46,7 @@ extension DOTWriter {
     func isTruncated(_ shape: [Int]) -> Bool {
         guard !shape.isEmpty else { return false }
         let rows = shape.count == 2 ? shape[0] : 1
+        if let dense = figure.options.slideFit?.denseMatrixLimit, shape.count == 2, shape[0] * shape[1] > dense { return true }
         return rows > figure.options.maxMatrixRows || (shape.last ?? 1) > figure.options.maxMatrixColumns
     }
 

@@ -7,6 +7,12 @@ import ChainRule
 package struct SlideFit: Sendable, Hashable {
     /// Vectors stand as columns (value above the rule, gradient below it).
     package var columnVectors: Bool
+    /// Matrices of more entries than this are heatmaps too, not only those
+    /// past `--max-entries` (the second tightening, tried when the first
+    /// still reads below 10 px: a wide figure of 4 × 3 tables); nil: no.
+    package var denseMatrixLimit: Int? = nil
+    /// The `denseMatrixLimit` of the second tightening: a 2 × 3 table stays numbers.
+    package static let denseEntries = 6
     /// Space between columns, in inches (0.22 without fitting).
     package static let rankSeparation = "0.12"
 }
@@ -46,8 +52,27 @@ extension Figure {
         return Figure(self, slideFit: SlideFit(columnVectors: wide && hasVectors))
     }
 
+    /// The second tightening of a figure already tightened once (`self`),
+    /// or nil: the same, with matrices of more than `SlideFit.denseEntries`
+    /// entries drawn as heatmaps — when some matrix is still drawn as numbers
+    /// and the tensors are `auto` (an explicit `--tensors` is kept).
+    func denserSlideFit() -> Figure? {
+        guard let fit = options.slideFit, fit.denseMatrixLimit == nil, options.tensors == .auto else { return nil }
+        let limit = SlideFit.denseEntries
+        let shownAsNumbers = graph.nodes.contains { node in
+            node.kind != .constant && node.shape.count == 2 && node.shape[0] * node.shape[1] > limit
+                && node.shape[0] <= options.maxMatrixRows && node.shape[1] <= options.maxMatrixColumns
+        }
+        guard shownAsNumbers else { return nil }
+        var denser = fit
+        denser.denseMatrixLimit = limit
+        return Figure(self, slideFit: denser)
+    }
+
     /// Lays the figure out, tightened for a slide when that reads better:
     /// the figure drawn and its geometry. Deterministic (a function of the graph).
+    /// At most three layouts, all at `.quality` (≤ 8 M of work each): as
+    /// drawn, tightened, and tightened with dense heatmaps if still < 10 px.
     /// `text`: this figure's complete DOT with `tuning`, if already written.
     func fittedLayout(tuning: LayoutTuning, dot written: String? = nil) throws(GraphvizError) -> (Figure, GraphvizLayout) {
         let text = written ?? dot(.complete, tuning: tuning)
@@ -56,17 +81,23 @@ extension Figure {
         let legibility = Legibility(dot: text, layout: layout)
         guard let tight = slideFitCandidate(pixels: legibility.medianLabelPixels(), width: legibility.width,
                                             height: legibility.height, tuning: tuning) else { return (self, layout) }
-        let tightText = tight.dot(.complete, tuning: tuning)
-        let tightLayout = try Graphviz.layout(dot: tightText)
-        let better = Legibility(dot: tightText, layout: tightLayout).medianLabelPixels() > legibility.medianLabelPixels()
-        return better ? (tight, tightLayout) : (self, layout)
+        var best = (figure: self, layout: layout, pixels: legibility.medianLabelPixels())
+        var candidate: Figure? = tight
+        while let next = candidate {
+            let nextText = next.dot(.complete, tuning: tuning)
+            let nextLayout = try Graphviz.layout(dot: nextText)
+            let pixels = Legibility(dot: nextText, layout: nextLayout).medianLabelPixels()
+            if pixels > best.pixels { best = (next, nextLayout, pixels) }
+            candidate = best.pixels < Self.slideLegibility ? next.denserSlideFit() : nil
+        }
+        return (best.figure, best.layout)
     }
 }
 
 extension Figure {
     /// The figure's budget (refusal as a `GraphvizError`) and its complete
     /// DOT for `dot` with the budget's tuning. One DOT write serves both when
-    /// the tuning is `.quality` (the text the budget measured is that DOT);
+    /// the tuning adds no attributes (`.quality`, `.defaults`: the text the budget measured is that DOT);
     /// a bigger figure's DOT is written again with its tuning attributes.
     func budgetedDOT() throws(GraphvizError) -> (FigureBudget, String) {
         let n = graph.nodes.count
@@ -74,11 +105,14 @@ extension Figure {
             _ = try FigureBudget.checked(self)  // refused before any DOT is written
             return (FigureBudget(self), "")
         }
+        if let early = FigureBudget.refusedFromGraph(self), let refusal = early.refusal {
+            throw GraphvizError(stage: FigureBudget.refusalStage, message: refusal)  // no DOT written
+        }
         var writer = DOTWriter(figure: self, frame: .complete, layout: nil)
         let text = writer.write()
         let budget = FigureBudget(shape: writer.shape, graphNodes: n)
         if let refusal = budget.refusal { throw GraphvizError(stage: FigureBudget.refusalStage, message: refusal) }
-        return (budget, budget.tuning == .quality ? text : dot(.complete, tuning: budget.tuning))
+        return (budget, budget.tuning.attributes.isEmpty ? text : dot(.complete, tuning: budget.tuning))
     }
 }
 

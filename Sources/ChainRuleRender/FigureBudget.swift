@@ -64,18 +64,24 @@ public struct FigureBudget: Sendable, Equatable {
     /// milliseconds, not after labelling thousands of edges).
     public init(_ figure: Figure) {
         let n = figure.graph.nodes.count
-        if n <= Self.maxOperations {
-            let bound = Self.lowerBound(figure)
-            let work = bound.weight * (bound.weight + Self.rankFactor * bound.ranks)
-            if work > Self.maxWork {
-                self.init(graphNodes: n, graphvizNodes: bound.weight, ranks: bound.ranks, tuning: LayoutTuning.forWork(work),
-                          refusal: "the figure is too large to lay out: at least \(Self.count(bound.weight)) Graphviz nodes in "
-                            + "\(Self.count(bound.ranks)) columns (estimated layout work at least \(Self.millions(work)), "
-                            + "limit \(Self.millions(Self.maxWork))). " + Self.wayOut)
-                return
-            }
+        if n <= Self.maxOperations, let early = Self.refusedFromGraph(figure) {
+            self = early
+            return
         }
         self.init(shape: n > Self.maxOperations ? nil : figure.dotShape(), graphNodes: n)
+    }
+
+    /// The refusal of a figure whose `lowerBound` is already over the limit
+    /// (decided without writing its DOT), or nil: measure its DOT.
+    package static func refusedFromGraph(_ figure: Figure) -> FigureBudget? {
+        let bound = lowerBound(figure)
+        let work = bound.weight * (bound.weight + rankFactor * bound.ranks)
+        guard work > maxWork else { return nil }
+        return FigureBudget(graphNodes: figure.graph.nodes.count, graphvizNodes: bound.weight, ranks: bound.ranks,
+                            tuning: LayoutTuning.forWork(work),
+                            refusal: "the figure is too large to lay out: at least \(count(bound.weight)) Graphviz nodes in "
+                                + "\(count(bound.ranks)) columns (estimated layout work at least \(millions(work)), "
+                                + "limit \(millions(maxWork))). " + wayOut)
     }
 
     /// A budget decided from the graph alone (no DOT written: no edges counted, no virtual nodes).
@@ -198,8 +204,13 @@ public struct LayoutTuning: Sendable, Hashable {
     /// Graph attributes, sorted by name.
     public let attributes: [String: String]
 
-    /// Graphviz's defaults: the best crossings for teaching-size figures.
+    /// Graphviz's defaults: the best crossings for teaching-size figures,
+    /// which are also fitted to a slide when they read under 10 px (`SlideFit`).
     public static let quality = LayoutTuning(name: "quality", attributes: [:])
+    /// Graphviz's defaults, laid out once: a figure this big (8–25 million of
+    /// work, ~1,000 Graphviz nodes) reads far under 10 px whole however it is
+    /// tightened, so slide fitting would only double or triple its layout time.
+    public static let defaults = LayoutTuning(name: "defaults", attributes: [:])
     /// Graphviz's newer ranking (`newrank`) and fewer crossing-minimisation passes.
     ///
     /// `newrank=true` is the option that pays on big networks (Benchmarks/README.md,
@@ -213,9 +224,13 @@ public struct LayoutTuning: Sendable, Hashable {
     /// the node count (a 1,000-deep chain needs ~1,000 iterations: still straight).
     public static let fast = LayoutTuning(name: "fast", attributes: ["mclimit": "0.2", "newrank": "true", "nslimit": "2", "nslimit1": "2"])
 
-    /// Work thresholds: up to 25 million quality, up to 60 million bounded, then fast.
+    /// The most work fitted to a slide (`quality`); up to 25 million `defaults`.
+    public static let fitLimit = 8_000_000
+
+    /// Work thresholds: up to 8 million quality (fitted), up to 25 million
+    /// defaults, up to 60 million bounded, then fast.
     public static func forWork(_ work: Int) -> LayoutTuning {
-        work <= 25_000_000 ? .quality : work <= 60_000_000 ? .bounded : .fast
+        work <= fitLimit ? .quality : work <= 25_000_000 ? .defaults : work <= 60_000_000 ? .bounded : .fast
     }
 }
 

@@ -118,9 +118,16 @@ extension Figure {
             let legibility = Legibility(svg: String(decoding: svg, as: UTF8.self))
             guard let tight = slideFitCandidate(pixels: legibility.medianLabelPixels(), width: legibility.width,
                                                 height: legibility.height, tuning: budget.tuning) else { return svg }
-            let tightSVG = try Graphviz.render(dot: tight.dot(.complete, tuning: budget.tuning), engine: .dot, format: .svg)
-            let better = Legibility(svg: String(decoding: tightSVG, as: UTF8.self)).medianLabelPixels() > legibility.medianLabelPixels()
-            return better ? tightSVG : svg
+            // Tightened, then (still under 10 px) with dense heatmaps: the best reading is drawn.
+            var best = (svg: svg, pixels: legibility.medianLabelPixels())
+            var candidate: Figure? = tight
+            while let next = candidate {
+                let nextSVG = try Graphviz.render(dot: next.dot(.complete, tuning: budget.tuning), engine: .dot, format: .svg)
+                let pixels = Legibility(svg: String(decoding: nextSVG, as: UTF8.self)).medianLabelPixels()
+                if pixels > best.pixels { best = (nextSVG, pixels) }
+                candidate = best.pixels < Self.slideLegibility ? next.denserSlideFit() : nil
+            }
+            return best.svg
         }
         // Other formats: the same choice, from a layout. DOT is written without
         // Graphviz when it cannot lay out (no plugins): then it is the unfitted figure.

@@ -143,14 +143,40 @@ enum PDFPages {
     }
 
     /// The pages of `documents` (each a one-or-more-page cairo PDF) as one PDF.
+    /// One page of the joined document: the page of `document`, with `forms`
+    /// drawn over it.
+    struct Page {
+        let document: [UInt8]
+        var forms: [Form] = []
+    }
+
+    /// A one-page PDF drawn as a form XObject with its lower-left corner at
+    /// (`x`, `y`) of the page it is drawn on, clipped to its own page.
+    struct Form {
+        let document: [UInt8]
+        let x: Double
+        let y: Double
+    }
+
     static func join(_ documents: [[UInt8]], rotate: Int = 0, title: String? = nil) throws(Failure) -> [UInt8] {
+        try join(documents.map { Page(document: $0) }, rotate: rotate, title: title)
+    }
+
+    static func join(_ pages: [Page], rotate: Int = 0, title: String? = nil) throws(Failure) -> [UInt8] {
         var body: [UInt8] = Array("%PDF-1.5\n%\u{00B5}\u{00ED}\u{00AE}\u{00FB}\n".unicodeScalars.map { UInt8($0.value) })
         var offsets: [Int: Int] = [:]
         var next = 1
         let pagesNumber = next; next += 1
         var kids: [Int] = []
         var infoText: String?
-        for (d, document) in documents.enumerated() {
+        for (d, page) in pages.enumerated() {
+            // The forms first: their numbers are needed by the page that draws them.
+            var formNames: [(name: String, number: Int, x: Double, y: Double)] = []
+            for (f, form) in page.forms.enumerated() {
+                let number = try copyForm(form.document, into: &body, offsets: &offsets, next: &next)
+                formNames.append(("ChainRuleForm\(f)", number, form.x, form.y))
+            }
+            let document = page.document
             let parsed = try objects(document)
             var map: [Int: Int] = [:]
             var skip: Set<Int> = [parsed.root]
@@ -165,14 +191,35 @@ enum PDFPages {
                 map[object.number] = next; next += 1
             }
             let mapping: (Int) -> Int = { map[$0] ?? 0 }
+            // Where the page's content and resources are, to draw the forms.
+            var resources: Int?
+            var drawing: (before: Int, after: Int)?
+            if !formNames.isEmpty {
+                guard let pageObject = parsed.objects.first(where: { isPage(heads[$0.number]!.0) }),
+                      let r = reference(after: "/Resources", in: heads[pageObject.number]!.0)
+                else { throw Failure(description: "no page resources") }
+                resources = map[r]
+                drawing = (next, next + 1); next += 2
+            }
             if d == 0, let info = parsed.info, let (head, _) = heads[info] {
                 infoText = renumber(head, mapping)
             }
             for object in parsed.objects where !skip.contains(object.number) {
                 let (head, rest) = heads[object.number]!
                 var text = renumber(head, mapping)
+                if drawing != nil, map[object.number] == resources {
+                    text = addXObjects(formNames.map { ($0.name, $0.number) }, to: text)
+                }
                 if isPage(text) {
                     kids.append(map[object.number]!)
+                    if let drawing {
+                        guard let c = text.range(of: "/Contents "), let ref = reference(after: "/Contents", in: text)
+                        else { throw Failure(description: "no page contents") }
+                        let old = "/Contents \(ref) 0 R"
+                        guard text[c.lowerBound...].hasPrefix(old) else { throw Failure(description: "page contents is not one stream") }
+                        text.replaceSubrange(c.lowerBound..<text.index(c.lowerBound, offsetBy: old.count),
+                                             with: "/Contents [ \(drawing.before) 0 R \(ref) 0 R \(drawing.after) 0 R ]")
+                    }
                     if rotate != 0, let r = text.range(of: "/Type /Page") {
                         text.insert(contentsOf: "\n   /Rotate \(rotate)", at: r.upperBound)
                     }
@@ -180,6 +227,12 @@ enum PDFPages {
                 offsets[map[object.number]!] = body.count
                 body += bytes(text)
                 body += rest
+            }
+            if let drawing {
+                // The page's own drawing inside q … Q, then each form at its place.
+                addStream(drawing.before, "q\n", into: &body, offsets: &offsets)
+                let draw = formNames.map { "q 1 0 0 1 \(decimal($0.x)) \(decimal($0.y)) cm /\($0.name) Do Q\n" }.joined()
+                addStream(drawing.after, "Q\n" + draw, into: &body, offsets: &offsets)
             }
         }
         guard !kids.isEmpty else { throw Failure(description: "no pages") }
@@ -207,6 +260,65 @@ enum PDFPages {
         }
         table += "trailer\n<< /Size \(next)\n   /Root \(catalog) 0 R\n   /Info \(info) 0 R\n>>\nstartxref\n\(xref)\n%%EOF\n"
         return body + Array(table.utf8)
+    }
+
+    /// Copies a one-page PDF's objects into `body` with its page's content
+    /// stream turned into a form XObject (`/BBox` its media box, its page's
+    /// resources); returns the form's object number.
+    static func copyForm(_ document: [UInt8], into body: inout [UInt8], offsets: inout [Int: Int],
+                         next: inout Int) throws(Failure) -> Int {
+        let parsed = try objects(document)
+        var heads: [Int: (String, ArraySlice<UInt8>)] = [:]
+        for object in parsed.objects { heads[object.number] = split(object.bytes) }
+        let pageNumbers = parsed.objects.map(\.number).filter { isPage(heads[$0]!.0) }
+        guard pageNumbers.count == 1, let page = heads[pageNumbers[0]]?.0,
+              let contents = reference(after: "/Contents", in: page), heads[contents] != nil,
+              let resources = reference(after: "/Resources", in: page),
+              let box = page.range(of: "/MediaBox [").map({ page[$0.upperBound...].prefix { $0 != "]" } })
+        else { throw Failure(description: "not a one-page PDF with one content stream") }
+        var skip: Set<Int> = [parsed.root, pageNumbers[0]]
+        if let info = parsed.info { skip.insert(info) }
+        for (number, head) in heads where head.0.contains("/Type /Pages") { skip.insert(number) }
+        var map: [Int: Int] = [:]
+        for object in parsed.objects where !skip.contains(object.number) { map[object.number] = next; next += 1 }
+        for object in parsed.objects where !skip.contains(object.number) {
+            let (head, rest) = heads[object.number]!
+            var text = renumber(head, { map[$0] ?? 0 })
+            if object.number == contents, let open = text.range(of: "<<") {
+                text.insert(contentsOf: " /Type /XObject /Subtype /Form /BBox [\(box)] /Resources \(map[resources] ?? 0) 0 R"
+                            + " /Group << /Type /Group /S /Transparency /I true /CS /DeviceRGB >>\n  ", at: open.upperBound)
+            }
+            offsets[map[object.number]!] = body.count
+            body += bytes(text)
+            body += rest
+        }
+        return map[contents]!
+    }
+
+    /// A resource dictionary's text with `forms` added to its `/XObject` entry.
+    static func addXObjects(_ forms: [(name: String, number: Int)], to text: String) -> String {
+        let entries = forms.map { " /\($0.name) \($0.number) 0 R" }.joined()
+        var text = text
+        if let x = text.range(of: "/XObject <<") {
+            text.insert(contentsOf: entries, at: x.upperBound)
+        } else if let open = text.range(of: "<<") {
+            text.insert(contentsOf: "\n   /XObject <<\(entries) >>", at: open.upperBound)
+        }
+        return text
+    }
+
+    /// Appends object `number`: an uncompressed stream of `content`.
+    static func addStream(_ number: Int, _ content: String, into body: inout [UInt8], offsets: inout [Int: Int]) {
+        offsets[number] = body.count
+        body += Array("\(number) 0 obj\n<< /Length \(content.utf8.count) >>\nstream\n\(content)\nendstream\nendobj\n".utf8)
+    }
+
+    /// A number as PDF writes it (at most 3 decimals, no exponent).
+    static func decimal(_ x: Double) -> String {
+        var text = String(format: "%.3f", x)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text == "-0" ? "0" : text
     }
 
     /// Whether an object's dictionary is a page (`/Type /Page`, not `/Pages`).

@@ -19,9 +19,10 @@ import Foundation
 /// highlighted top-left 2 × 2 block (`AnswerBoxes`). The figure fills the
 /// page, up to `maximumScale`; a figure that would print smaller than
 /// `minimumScale` (labels under 9 pt) is drawn at that scale over several
-/// pages, each with the header and legend, cut between nodes. A wide figure
-/// is drawn landscape on the portrait page (the PDF page is marked
-/// `/Rotate 90`, so viewers show it upright).
+/// pages, each with the header and legend, cut between nodes. A long, low figure is cut into strips stacked down portrait pages
+/// like lines of text, when that takes fewer pages (`WorksheetStrips.swift`).
+/// A wide figure is drawn landscape on the portrait page (the PDF page is
+/// marked `/Rotate 90`, so viewers show it upright).
 ///
 /// The page is one Graphviz graph: the worksheet figure pinned to its own
 /// layout (`nop2`), with the header and legend as HTML-label nodes placed
@@ -43,6 +44,9 @@ public struct WorksheetPage: Sendable {
     let tiles: [Tile]
     /// The header and legend text.
     let text: SheetText
+    /// A long, low figure is cut into strips stacked on portrait pages: the
+    /// strips of each page (nil: one tile per page, as `tiles`).
+    let stacks: [[Tile]]?
 
     /// Labels print at 7.8 pt or more (13 pt labels × 0.6).
     public static let minimumScale = 0.6
@@ -61,10 +65,14 @@ public struct WorksheetPage: Sendable {
         var top: Double
         /// Where a later page takes over (content right of it is masked), if any.
         var cut: Double?
+        /// The lowest point of what the region shows (a strip stacked on a page ends there).
+        var bottom: Double? = nil
     }
 
     /// The number of pages of the PDF.
-    public var pageCount: Int { tiles.count }
+    public var pageCount: Int { stacks?.count ?? tiles.count }
+    /// Space between strips stacked on one page (points on paper).
+    static let stripGap = 18.0
 
     /// Lays out the worksheet of `backward` (drawn with `options`, whose
     /// `worksheet` and `legend` are set here) for `paper`.
@@ -111,12 +119,24 @@ public struct WorksheetPage: Sendable {
             self.scale = min(plan.fit, Self.maximumScale)
             self.landscape = plan.landscape
             self.tiles = [plan.singleTile(scale: scale)]
+            self.stacks = nil
         } else {
-            // Over several pages at the scale the boxes were made for.
-            let pages = plan.tiles(scale: boxScale, nodes: Self.nodeSpans(layout.geometry))
-            self.scale = pages.scale
-            self.landscape = pages.landscape
-            self.tiles = pages.tiles
+            // Over several pages at the scale the boxes were made for: one
+            // piece of the figure per page, or, for a long low figure when
+            // that takes fewer pages, strips stacked down portrait pages.
+            let nodes = Self.nodeSpans(layout.geometry)
+            let pages = plan.tiles(scale: boxScale, nodes: nodes)
+            if let stacked = plan.stacks(scale: boxScale, nodes: nodes), stacked.pages.count < pages.tiles.count {
+                self.scale = stacked.scale
+                self.landscape = false
+                self.tiles = stacked.pages.flatMap { $0 }
+                self.stacks = stacked.pages
+            } else {
+                self.scale = pages.scale
+                self.landscape = pages.landscape
+                self.tiles = pages.tiles
+                self.stacks = nil
+            }
         }
     }
 
@@ -127,16 +147,21 @@ public struct WorksheetPage: Sendable {
         return (v[0], v[1], v[2], v[3])
     }
 
-    /// Every node's box: left, right and top edges (figure points), sorted,
-    /// so that the page cuts never depend on the dictionary's order (which
-    /// differs between dictionaries with the same contents).
-    static func nodeSpans(_ geometry: GraphvizLayout) -> [(left: Double, right: Double, top: Double)] {
-        geometry.nodes.values.compactMap { node -> (left: Double, right: Double, top: Double)? in
+    /// The box of every node: left, right, top and bottom edges (figure
+    /// points), sorted, so that the page cuts never depend on the
+    /// dictionary's order (which differs between dictionaries with the same
+    /// contents). An edge's value and answer box is a node of its own in the
+    /// middle of the edge, so cuts between nodes never split a box.
+    static func nodeSpans(_ geometry: GraphvizLayout) -> [Span] {
+        geometry.nodes.values.compactMap { node -> Span? in
             let pos = node.pos.split(separator: ",").compactMap { Double($0) }
             guard pos.count == 2, let w = Double(node.width), let h = Double(node.height) else { return nil }
-            return (pos[0] - w * 36, pos[0] + w * 36, pos[1] + h * 36)
-        }.sorted { ($0.left, $0.right, $0.top) < ($1.left, $1.right, $1.top) }
+            return (pos[0] - w * 36, pos[0] + w * 36, pos[1] + h * 36, pos[1] - h * 36)
+        }.sorted { ($0.left, $0.right, $0.top, $0.bottom) < ($1.left, $1.right, $1.top, $1.bottom) }
     }
+
+    /// A box on the figure: left, right, top and bottom edges (figure points).
+    typealias Span = (left: Double, right: Double, top: Double, bottom: Double)
 
     // MARK: - Rendering
 
@@ -148,6 +173,7 @@ public struct WorksheetPage: Sendable {
         let figureDOT = layout.dot(.complete)
         switch format {
         case .pdf:
+            if let stacks { return try renderStacked(stacks, figureDOT: figureDOT, answerKey: answerKey) }
             var pages: [[UInt8]] = []
             for (k, tile) in tiles.enumerated() {
                 let dot = compose(figureDOT, tile: tile, page: k + 1, answerKey: answerKey, whole: false)
@@ -199,11 +225,13 @@ public struct WorksheetPage: Sendable {
             if areaTop < figureBox.y1 - 1 { masks.append((left, areaTop, left + width, top)) }
             if areaBottom > figureBox.y0 + 1 { masks.append((left, top - height, left + width, areaBottom)) }
         }
+        // A mask that reaches a page edge runs past it (Graphviz's viewport can
+        // show a sliver beyond the page, where figure content would peek out).
+        let bleed = 12 / s
         for (k, mask) in masks.enumerated() {
-            let (x0, y0, x1, y1) = mask
-            lines.append("  \"worksheet-mask-\(k)\" [shape=box, style=filled, color=\"\(theme.background)\", fillcolor=\"\(theme.background)\", "
-                         + "fixedsize=true, label=\"\", width=\"\(inches(x1 - x0))\", height=\"\(inches(y1 - y0))\", "
-                         + "pos=\"\(number((x0 + x1) / 2)),\(number((y0 + y1) / 2))\", id=\"worksheet-mask-\(k)\"];")
+            let x0 = mask.0 <= left ? mask.0 - bleed : mask.0, y0 = mask.1 <= top - height ? mask.1 - bleed : mask.1
+            let x1 = mask.2 >= left + width ? mask.2 + bleed : mask.2, y1 = mask.3 >= top ? mask.3 + bleed : mask.3
+            lines.append(maskNode(k, (x0, y0, x1, y1)))
         }
         let headerCenter = (tile.left + areaWidth / s / 2, tile.top + (gap + headerHeight / 2) / s)
         lines.append(node("worksheet-header", header, at: headerCenter))
@@ -217,6 +245,15 @@ public struct WorksheetPage: Sendable {
         lines.append("  graph [\(graph)];")
         guard let end = figureDOT.range(of: "}", options: .backwards) else { return figureDOT }
         return String(figureDOT[..<end.lowerBound]) + lines.joined(separator: "\n") + "\n}\n"
+    }
+
+    /// A box in the page's background colour over `rect` (x0, y0, x1, y1; figure points).
+    func maskNode(_ k: Int, _ rect: (Double, Double, Double, Double)) -> String {
+        let (x0, y0, x1, y1) = rect
+        let theme = sheet.figure.options.theme
+        return "  \"worksheet-mask-\(k)\" [shape=box, style=filled, color=\"\(theme.background)\", fillcolor=\"\(theme.background)\", "
+            + "fixedsize=true, label=\"\", width=\"\(inches(x1 - x0))\", height=\"\(inches(y1 - y0))\", "
+            + "pos=\"\(number((x0 + x1) / 2)),\(number((y0 + y1) / 2))\", id=\"worksheet-mask-\(k)\"];"
     }
 
     func node(_ id: String, _ html: String, at center: (Double, Double)) -> String {
@@ -286,7 +323,7 @@ extension WorksheetPage {
         /// smaller (by up to `rowSlack`) rather than on twice the pages.
         static let rowSlack = 0.95
 
-        func tiles(scale wanted: Double, nodes: [(left: Double, right: Double, top: Double)]) -> (tiles: [Tile], landscape: Bool, scale: Double) {
+        func tiles(scale wanted: Double, nodes: [Span]) -> (tiles: [Tile], landscape: Bool, scale: Double) {
             var best: [Tile] = []
             var bestLandscape = false
             var bestScale = wanted
@@ -314,7 +351,7 @@ extension WorksheetPage {
         /// Pages of `area` showing the figure at `scale`: columns cut between
         /// nodes where possible, rows top to bottom.
         func layoutTiles(scale: Double, area: (width: Double, height: Double),
-                         nodes: [(left: Double, right: Double, top: Double)]) -> [Tile] {
+                         nodes: [Span], oneRow: Bool = false) -> [Tile] {
             let w = area.width / scale, h = area.height / scale
             var columns: [(left: Double, cut: Double?)] = []
             var start = figure.x0
@@ -336,14 +373,16 @@ extension WorksheetPage {
                 if columns.count > 200 { break }
             }
             var tiles: [Tile] = []
-            let rows = max(1, Int(((figure.y1 - figure.y0) / h).rounded(.up)))
+            // One row of pages (or of stacked strips), each as tall as what it shows.
+            let rows = oneRow ? 1 : max(1, Int(((figure.y1 - figure.y0) / h).rounded(.up)))
             for row in 0..<min(rows, 20) {
                 for column in columns {
                     // One row of pages: each page starts at the top of what it shows.
                     let right = column.cut ?? figure.x1
-                    let shown = nodes.filter { $0.right > column.left && $0.left < right }.map(\.top).max()
-                    let top = rows == 1 ? min(figure.y1, (shown ?? figure.y1) + 4) : figure.y1 - Double(row) * h
-                    tiles.append(Tile(left: column.left, top: top, cut: column.cut))
+                    let shown = nodes.filter { $0.right > column.left && $0.left < right }
+                    let top = rows == 1 ? min(figure.y1, (shown.map(\.top).max() ?? figure.y1) + 4) : figure.y1 - Double(row) * h
+                    let bottom = max(figure.y0, (shown.map(\.bottom).min() ?? figure.y0) - 4)
+                    tiles.append(Tile(left: column.left, top: top, cut: column.cut, bottom: bottom))
                 }
             }
             return tiles

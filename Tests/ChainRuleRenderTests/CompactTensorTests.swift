@@ -1,5 +1,5 @@
 import ChainRule
-import ChainRuleRender
+@testable import ChainRuleRender
 import Foundation
 import Testing
 
@@ -110,14 +110,33 @@ import Testing
             A2 = Z1 @ W2 + b2
             L  = softmax_cross_entropy(A2, t)
             """
-        let svg = String(decoding: try Figure(try Fixtures.script(source)).render(format: .svg), as: UTF8.self)
+        let figure = try Figure(try Fixtures.script(source))
+        let svg = String(decoding: try figure.render(format: .svg), as: UTF8.self)
         // 5.8 px with the old full tables, 6.6 px compact; fitted to the slide (closer columns,
-        // vectors as columns, heatmaps for the truncated tensors) 9.0 px: its small matrices
-        // stay numbers. (The shipped lesson's 64 → 50 → 10 net reaches 10 px: LessonLegibilityTests.)
+        // vectors as columns, heatmaps for the truncated tensors) 9.0 px, its 4 × 3 tables
+        // still numbers; the second tightening draws those as heatmaps too: 11.2 px.
         var options = FigureOptions()
         options.fitToSlide = false
         let plain = String(decoding: try Figure(try Fixtures.script(source), options: options).render(format: .svg), as: UTF8.self)
         #expect(Legibility(svg: plain).medianLabelPixels() < 7)
-        #expect(Legibility(svg: svg).medianLabelPixels() >= 8.5)
+        #expect(Legibility(svg: svg).medianLabelPixels() >= Figure.slideLegibility)
+        // X (4 × 3) is a heatmap glyph now, its range under it; b2 (3 entries) stays numbers.
+        #expect(svg.contains("−1.2 … 1.5"))
+        #expect(svg.contains(">−0.02<"))
+        // Lessons and export lay it out through FigureLayout: the same choice.
+        let layout = try FigureLayout(figure)
+        #expect(layout.figure.options.slideFit?.denseMatrixLimit == SlideFit.denseEntries)
+        #expect(layout.slidePixels >= Figure.slideLegibility)
+    }
+
+    @Test func anExplicitTensorDisplayIsNotOverruled() throws {
+        // `--tensors compact` asks for numbers: no dense heatmaps, whatever the legibility.
+        var options = FigureOptions()
+        options.tensors = .compact
+        let pass = try Fixtures.script("X = [[0.5, -1.2, 0.3], [1, 0.4, -0.7], [-0.3, 0.8, 1.5], [0.9, -0.1, 0.2]]\nW = [[1, 2], [3, 4], [5, 6]]\nY = X @ W\nL = sum(Y * Y)\n")
+        let tight = Figure(try Figure(pass, options: options), slideFit: SlideFit(columnVectors: false))
+        #expect(tight.denserSlideFit() == nil)
+        let auto = Figure(try Figure(pass), slideFit: SlideFit(columnVectors: false))
+        #expect(auto.denserSlideFit()?.options.slideFit?.denseMatrixLimit == SlideFit.denseEntries)
     }
 }

@@ -1,5 +1,5 @@
 import ChainRule
-import ChainRuleRender
+@testable import ChainRuleRender
 import Foundation
 import Testing
 
@@ -28,7 +28,9 @@ import Testing
         let b = FigureBudget(figure)
         #expect(b.refusal == nil)
         #expect(b.work <= FigureBudget.maxWork)
-        #expect(b.tuning == .quality)
+        // Graphviz's defaults, laid out once: 40,000 pt wide, no slide fitting can make it read.
+        #expect(b.tuning == .defaults && b.tuning.attributes.isEmpty)
+        #expect(!figure.mayFitToSlide(tuning: b.tuning))
         // Each copy is drawn with the leaf's name: 64 boxes called `w`, one trunk with the sum.
         let dot = figure.dot()
         #expect(dot.components(separatedBy: "class=\"leaf\"").count - 1 == 1 + 64 + 64)
@@ -168,6 +170,7 @@ import Testing
 
     @Test func tiersAreOrderedBySize() {
         #expect(LayoutTuning.forWork(100) == .quality)
+        #expect(LayoutTuning.forWork(LayoutTuning.fitLimit + 1) == .defaults)
         #expect(LayoutTuning.forWork(40_000_000) == .bounded)
         #expect(LayoutTuning.forWork(90_000_000) == .fast)
     }

@@ -96,14 +96,26 @@ import Testing
     }
 
     @Test func aLongFigureTakesSeveralPagesAndAShortOneDoesNot() throws {
-        var chain = "x0 = 0.5\n"
-        for k in 1...40 { chain += "x\(k) = \(k % 2 == 0 ? "exp" : "tanh")(x\(k - 1))\n" }
-        let sheet = try WorksheetPage(try Fixtures.script(chain), title: "chain", paper: .a4)
-        #expect(sheet.pageCount > 1)
+        func chain(_ n: Int) -> String {
+            var chain = "x0 = 0.5\n"
+            for k in 1...n { chain += "x\(k) = \(k % 2 == 0 ? "exp" : "tanh")(x\(k - 1))\n" }
+            return chain
+        }
+        // 40 operations: strips stacked down one page, each a form on it.
+        let sheet = try WorksheetPage(try Fixtures.script(chain(40)), title: "chain", paper: .a4)
+        let stacks = try #require(sheet.stacks)
+        #expect(sheet.tiles.count > 2 && sheet.pageCount < sheet.tiles.count)
+        #expect(stacks.map(\.count).reduce(0, +) == sheet.tiles.count)
         #expect(sheet.scale >= WorksheetPage.minimumScale * WorksheetPage.Plan.rowSlack - 1e-9)
-        let pdf = try sheet.render(format: .pdf)
+        var pdf = try sheet.render(format: .pdf)
         #expect(Self.mediaBoxes(pdf).count == sheet.pageCount)
-        #expect(String(decoding: pdf, as: UTF8.self).contains("/Count \(sheet.pageCount)"))
+        #expect(String(decoding: pdf, as: UTF8.self).components(separatedBy: "/Subtype /Form").count - 1 == sheet.tiles.count)
+        // 160: several pages of strips.
+        let long = try WorksheetPage(try Fixtures.script(chain(160)), title: "chain", paper: .a4)
+        #expect(long.pageCount > 1 && long.stacks != nil)
+        pdf = try long.render(format: .pdf)
+        #expect(Self.mediaBoxes(pdf).count == long.pageCount)
+        #expect(String(decoding: pdf, as: UTF8.self).contains("/Count \(long.pageCount)"))
         // Short: one page, and small figures grow (up to the maximum).
         let small = try WorksheetPage(try Fixtures.script("x = 2\ny = x * x"), title: "small", paper: .letter)
         #expect(small.pageCount == 1)
@@ -145,10 +157,10 @@ import Testing
         let area = WorksheetPage.Plan.area(.a4, landscape: true, text)
         let end = area.width
         // Both nodes straddle the first cut; their left edges are 2 pt apart.
-        let nodes: [(left: Double, right: Double, top: Double)] = [
-            (end - 48, end + 14, 100), (end - 46, end + 4, 120), (end + 400, end + 460, 90),
+        let nodes: [WorksheetPage.Span] = [
+            (end - 48, end + 14, 100, 60), (end - 46, end + 4, 120, 80), (end + 400, end + 460, 90, 50),
         ]
-        func cuts(_ nodes: [(left: Double, right: Double, top: Double)]) -> [String] {
+        func cuts(_ nodes: [WorksheetPage.Span]) -> [String] {
             plan.layoutTiles(scale: 1, area: area, nodes: nodes).map { "\($0.left) \($0.top) \($0.cut ?? -1)" }
         }
         let expected = cuts(nodes)
