@@ -163,21 +163,34 @@ enum PDFPages {
     }
 
     static func join(_ pages: [Page], rotate: Int = 0, title: String? = nil) throws(Failure) -> [UInt8] {
+        var writer = Writer()
+        for (d, page) in pages.enumerated() {
+            try writer.append(page, rotate: rotate, keepInfo: d == 0)
+        }
+        return try writer.finish(title: title)
+    }
+
+    /// The joined document as it is written: its bytes, each object's offset,
+    /// the next free object number and the pages so far.
+    struct Writer {
         var body: [UInt8] = Array("%PDF-1.5\n%\u{00B5}\u{00ED}\u{00AE}\u{00FB}\n".unicodeScalars.map { UInt8($0.value) })
         var offsets: [Int: Int] = [:]
-        var next = 1
-        let pagesNumber = next; next += 1
+        var next = 2
+        /// The one page tree (object 1).
+        let pagesNumber = 1
         var kids: [Int] = []
+        /// The first input's information dictionary, renumbered.
         var infoText: String?
-        for (d, page) in pages.enumerated() {
+
+        /// Copies `page`'s document (and draws its forms over its page).
+        mutating func append(_ page: Page, rotate: Int, keepInfo: Bool) throws(Failure) {
             // The forms first: their numbers are needed by the page that draws them.
-            var formNames: [(name: String, number: Int, x: Double, y: Double)] = []
+            var forms: [(name: String, number: Int, x: Double, y: Double)] = []
             for (f, form) in page.forms.enumerated() {
                 let number = try copyForm(form.document, into: &body, offsets: &offsets, next: &next)
-                formNames.append(("ChainRuleForm\(f)", number, form.x, form.y))
+                forms.append(("ChainRuleForm\(f)", number, form.x, form.y))
             }
-            let document = page.document
-            let parsed = try objects(document)
+            let parsed = try objects(page.document)
             var map: [Int: Int] = [:]
             var skip: Set<Int> = [parsed.root]
             if let info = parsed.info { skip.insert(info) }
@@ -191,38 +204,28 @@ enum PDFPages {
                 map[object.number] = next; next += 1
             }
             let mapping: (Int) -> Int = { map[$0] ?? 0 }
-            // Where the page's content and resources are, to draw the forms.
+            // Where the page's resources are, and two new streams around its content, to draw the forms.
             var resources: Int?
             var drawing: (before: Int, after: Int)?
-            if !formNames.isEmpty {
+            if !forms.isEmpty {
                 guard let pageObject = parsed.objects.first(where: { isPage(heads[$0.number]!.0) }),
                       let r = reference(after: "/Resources", in: heads[pageObject.number]!.0)
                 else { throw Failure(description: "no page resources") }
                 resources = map[r]
                 drawing = (next, next + 1); next += 2
             }
-            if d == 0, let info = parsed.info, let (head, _) = heads[info] {
+            if keepInfo, let info = parsed.info, let (head, _) = heads[info] {
                 infoText = renumber(head, mapping)
             }
             for object in parsed.objects where !skip.contains(object.number) {
                 let (head, rest) = heads[object.number]!
                 var text = renumber(head, mapping)
                 if drawing != nil, map[object.number] == resources {
-                    text = addXObjects(formNames.map { ($0.name, $0.number) }, to: text)
+                    text = addXObjects(forms.map { ($0.name, $0.number) }, to: text)
                 }
                 if isPage(text) {
                     kids.append(map[object.number]!)
-                    if let drawing {
-                        guard let c = text.range(of: "/Contents "), let ref = reference(after: "/Contents", in: text)
-                        else { throw Failure(description: "no page contents") }
-                        let old = "/Contents \(ref) 0 R"
-                        guard text[c.lowerBound...].hasPrefix(old) else { throw Failure(description: "page contents is not one stream") }
-                        text.replaceSubrange(c.lowerBound..<text.index(c.lowerBound, offsetBy: old.count),
-                                             with: "/Contents [ \(drawing.before) 0 R \(ref) 0 R \(drawing.after) 0 R ]")
-                    }
-                    if rotate != 0, let r = text.range(of: "/Type /Page") {
-                        text.insert(contentsOf: "\n   /Rotate \(rotate)", at: r.upperBound)
-                    }
+                    text = try Self.page(text, drawing: drawing, rotate: rotate)
                 }
                 offsets[map[object.number]!] = body.count
                 body += bytes(text)
@@ -231,35 +234,58 @@ enum PDFPages {
             if let drawing {
                 // The page's own drawing inside q … Q, then each form at its place.
                 addStream(drawing.before, "q\n", into: &body, offsets: &offsets)
-                let draw = formNames.map { "q 1 0 0 1 \(decimal($0.x)) \(decimal($0.y)) cm /\($0.name) Do Q\n" }.joined()
+                let draw = forms.map { "q 1 0 0 1 \(decimal($0.x)) \(decimal($0.y)) cm /\($0.name) Do Q\n" }.joined()
                 addStream(drawing.after, "Q\n" + draw, into: &body, offsets: &offsets)
             }
         }
-        guard !kids.isEmpty else { throw Failure(description: "no pages") }
-        func add(_ number: Int, _ text: String) {
+
+        /// A page object's text with its content between the `drawing`
+        /// streams, if any, and its `/Rotate`.
+        static func page(_ text: String, drawing: (before: Int, after: Int)?, rotate: Int) throws(Failure) -> String {
+            var text = text
+            if let drawing {
+                guard let c = text.range(of: "/Contents "), let ref = reference(after: "/Contents", in: text)
+                else { throw Failure(description: "no page contents") }
+                let old = "/Contents \(ref) 0 R"
+                guard text[c.lowerBound...].hasPrefix(old) else { throw Failure(description: "page contents is not one stream") }
+                text.replaceSubrange(c.lowerBound..<text.index(c.lowerBound, offsetBy: old.count),
+                                     with: "/Contents [ \(drawing.before) 0 R \(ref) 0 R \(drawing.after) 0 R ]")
+            }
+            if rotate != 0, let r = text.range(of: "/Type /Page") {
+                text.insert(contentsOf: "\n   /Rotate \(rotate)", at: r.upperBound)
+            }
+            return text
+        }
+
+        mutating func add(_ number: Int, _ text: String) {
             offsets[number] = body.count
             body += Array("\(number) 0 obj\n\(text)\nendobj\n".utf8)
         }
-        add(pagesNumber, "<< /Type /Pages\n   /Kids [ " + kids.map { "\($0) 0 R" }.joined(separator: " ") + " ]\n   /Count \(kids.count)\n>>")
-        let catalog = next; next += 1
-        add(catalog, "<< /Type /Catalog\n   /Pages \(pagesNumber) 0 R\n>>")
-        let info = next; next += 1
-        var infoDictionary = infoText.map { info in
-            // The copied dictionary, renumbered: keep its entries, drop its header.
-            let start = info.range(of: "<<").map { info[$0.lowerBound...] } ?? ""
-            let end = start.range(of: ">>", options: .backwards).map { start[..<$0.lowerBound] } ?? start
-            return String(end)
-        } ?? "<<"
-        if let title { infoDictionary += "\n   /Title " + textString(title) }
-        add(info, infoDictionary + "\n>>")
-        let xref = body.count
-        var table = "xref\n0 \(next)\n0000000000 65535 f \n"
-        for n in 1..<next {
-            let o = String(offsets[n] ?? 0)
-            table += String(repeating: "0", count: max(0, 10 - o.count)) + o + (offsets[n] == nil ? " 00000 f \n" : " 00000 n \n")
+
+        /// The page tree, catalog, information dictionary and cross-reference table.
+        mutating func finish(title: String?) throws(Failure) -> [UInt8] {
+            guard !kids.isEmpty else { throw Failure(description: "no pages") }
+            add(pagesNumber, "<< /Type /Pages\n   /Kids [ " + kids.map { "\($0) 0 R" }.joined(separator: " ") + " ]\n   /Count \(kids.count)\n>>")
+            let catalog = next; next += 1
+            add(catalog, "<< /Type /Catalog\n   /Pages \(pagesNumber) 0 R\n>>")
+            let info = next; next += 1
+            var infoDictionary = infoText.map { info in
+                // The copied dictionary, renumbered: keep its entries, drop its header.
+                let start = info.range(of: "<<").map { info[$0.lowerBound...] } ?? ""
+                let end = start.range(of: ">>", options: .backwards).map { start[..<$0.lowerBound] } ?? start
+                return String(end)
+            } ?? "<<"
+            if let title { infoDictionary += "\n   /Title " + textString(title) }
+            add(info, infoDictionary + "\n>>")
+            let xref = body.count
+            var table = "xref\n0 \(next)\n0000000000 65535 f \n"
+            for n in 1..<next {
+                let o = String(offsets[n] ?? 0)
+                table += String(repeating: "0", count: max(0, 10 - o.count)) + o + (offsets[n] == nil ? " 00000 f \n" : " 00000 n \n")
+            }
+            table += "trailer\n<< /Size \(next)\n   /Root \(catalog) 0 R\n   /Info \(info) 0 R\n>>\nstartxref\n\(xref)\n%%EOF\n"
+            return body + Array(table.utf8)
         }
-        table += "trailer\n<< /Size \(next)\n   /Root \(catalog) 0 R\n   /Info \(info) 0 R\n>>\nstartxref\n\(xref)\n%%EOF\n"
-        return body + Array(table.utf8)
     }
 
     /// Copies a one-page PDF's objects into `body` with its page's content

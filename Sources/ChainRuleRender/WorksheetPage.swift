@@ -92,27 +92,8 @@ public struct WorksheetPage: Sendable {
         self.title = title
         self.paper = paper
         self.text = SheetText(first, title: title)
-        // The boxes are sized for a scale, which the figure's size (with those
-        // boxes) then gives: start at full size and shrink until it fits.
-        var boxScale = 1.0
-        var figure = first
-        var layout: FigureLayout
-        var plan: Plan
-        var attempt = 0
-        // A backward pass whose fused operations were expanded is already expanded.
-        options.expandFused = false
-        let pass = first.backward
-        while true {
-            options.answerBoxes = AnswerBoxes(width: max(Self.minimumBox.width / boxScale, widest),
-                                              height: Self.minimumBox.height / boxScale)
-            figure = try Figure(pass, options: options)
-            layout = try FigureLayout(figure)
-            plan = Plan(figure: Self.box(layout.geometry.boundingBox), paper: paper, text: text)
-            attempt += 1
-            if plan.fit >= boxScale * 0.995 || boxScale <= Self.minimumScale || attempt == 5 { break }
-            // Aim a little low: bigger boxes make the figure (a little) larger.
-            boxScale = max(Self.minimumScale, min(boxScale, plan.fit) * 0.93)
-        }
+        let fitted = try Self.fitBoxes(first, options: options, widest: widest, paper: paper, text: text)
+        let layout = fitted.layout, plan = fitted.plan, boxScale = fitted.boxScale
         self.sheet = layout
         self.answers = try layout.answerKey()
         if plan.fit >= boxScale * 0.995 || plan.fit >= Self.minimumScale {
@@ -137,6 +118,28 @@ public struct WorksheetPage: Sendable {
                 self.tiles = pages.tiles
                 self.stacks = nil
             }
+        }
+    }
+
+    /// The worksheet figure laid out with answer boxes sized for the scale
+    /// it will print at, which the figure's size (with those boxes) gives:
+    /// start at full size and shrink until it fits (at most 5 tries).
+    static func fitBoxes(_ first: Figure, options: FigureOptions, widest: Double, paper: PaperSize,
+                         text: SheetText) throws -> (layout: FigureLayout, plan: Plan, boxScale: Double) {
+        var options = options
+        // A backward pass whose fused operations were expanded is already expanded.
+        options.expandFused = false
+        var boxScale = 1.0
+        var attempt = 0
+        while true {
+            options.answerBoxes = AnswerBoxes(width: max(minimumBox.width / boxScale, widest),
+                                              height: minimumBox.height / boxScale)
+            let layout = try FigureLayout(try Figure(first.backward, options: options))
+            let plan = Plan(figure: box(layout.geometry.boundingBox), paper: paper, text: text)
+            attempt += 1
+            if plan.fit >= boxScale * 0.995 || boxScale <= minimumScale || attempt == 5 { return (layout, plan, boxScale) }
+            // Aim a little low: bigger boxes make the figure (a little) larger.
+            boxScale = max(minimumScale, min(boxScale, plan.fit) * 0.93)
         }
     }
 
