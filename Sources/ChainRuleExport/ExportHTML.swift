@@ -17,105 +17,115 @@ package enum ExportHTML {
     /// and indented code, and inline `code`, **strong**, *emphasis*, `$math$`
     /// and links (http, https and mailto only; others become plain text).
     package static func markdown(_ text: String) -> String {
+        var blocks = MarkdownBlocks(lines: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        while blocks.i < blocks.lines.count { blocks.readLine() }
+        blocks.flushAll()
+        return blocks.html.joined(separator: "\n")
+    }
+
+    /// The block structure of Markdown prose, read line by line: the open
+    /// paragraph, list and block quote, and the HTML of the blocks finished.
+    private struct MarkdownBlocks {
+        let lines: [String]
+        /// The next line to read.
+        var i = 0
         var html: [String] = []
         var paragraph: [String] = []
         var list: (ordered: Bool, items: [String])?
         var quote: [String] = []
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
 
-        func flushParagraph() {
+        init(lines: [String]) { self.lines = lines }
+
+        mutating func flushParagraph() {
             if !paragraph.isEmpty {
                 html.append("<p>" + inline(paragraph.joined(separator: "\n")) + "</p>")
                 paragraph = []
             }
         }
-        func flushList() {
+        mutating func flushList() {
             if let l = list {
                 let tag = l.ordered ? "ol" : "ul"
                 html.append("<\(tag)>" + l.items.map { "<li>" + inline($0) + "</li>" }.joined() + "</\(tag)>")
                 list = nil
             }
         }
-        func flushQuote() {
+        mutating func flushQuote() {
             if !quote.isEmpty {
                 html.append("<blockquote>" + markdown(quote.joined(separator: "\n")) + "</blockquote>")
                 quote = []
             }
         }
-        func flushAll() { flushParagraph(); flushList(); flushQuote() }
+        mutating func flushAll() { flushParagraph(); flushList(); flushQuote() }
 
-        var i = 0
-        while i < lines.count {
+        /// Reads line `i` (and, for code, the lines of its block) into the open block or a new one.
+        mutating func readLine() {
             let line = lines[i]
             let trimmed = line.drop { $0 == " " }
             let indent = line.count - trimmed.count
-            // Fenced code.
-            if indent <= 3, let fence = fenceMarker(trimmed) {
-                flushAll()
-                var body: [String] = []
-                var j = i + 1
-                while j < lines.count {
-                    let t = lines[j].drop { $0 == " " }
-                    if t.hasPrefix(fence) && t.drop(while: { $0 == fence.first! }).allSatisfy(\.isWhitespace) { break }
-                    body.append(lines[j])
-                    j += 1
-                }
-                html.append("<pre><code>" + escape(body.joined(separator: "\n")) + "</code></pre>")
-                i = j + 1
-                continue
-            }
+            if indent <= 3, let fence = fenceMarker(trimmed) { return fencedCode(fence) }
             if trimmed.allSatisfy(\.isWhitespace) {
                 flushAll()
-                i += 1
-                continue
-            }
-            if indent <= 3, trimmed.hasPrefix(">") {
+            } else if indent <= 3, trimmed.hasPrefix(">") {
                 flushParagraph(); flushList()
                 let rest = trimmed.dropFirst()
                 quote.append(String(rest.hasPrefix(" ") ? rest.dropFirst() : rest))
-                i += 1
-                continue
+            } else {
+                flushQuote()
+                return readBlockLine(trimmed, indent: indent)
             }
-            flushQuote()
+            i += 1
+        }
+
+        /// A line outside a quote: a heading, a list item or its continuation, indented code, or paragraph text.
+        mutating func readBlockLine(_ trimmed: Substring, indent: Int) {
             if indent <= 3, let (level, title) = heading(trimmed) {
                 flushAll()
                 let h = min(level + 2, 6)
                 html.append("<h\(h)>" + inline(title) + "</h\(h)>")
-                i += 1
-                continue
-            }
-            if indent <= 3, let item = listItem(trimmed) {
+            } else if indent <= 3, let item = listItem(trimmed) {
                 flushParagraph()
                 if list == nil || list!.ordered != item.ordered { flushList(); list = (item.ordered, []) }
                 list!.items.append(item.text)
-                i += 1
-                continue
-            }
-            if let l = list, indent >= 2, !l.items.isEmpty {
+            } else if let l = list, indent >= 2, !l.items.isEmpty {
                 // A continuation line of the last item.
                 list!.items[l.items.count - 1] += "\n" + trimmed
-                i += 1
-                continue
-            }
-            if indent >= 4, paragraph.isEmpty {
+            } else if indent >= 4, paragraph.isEmpty {
+                return indentedCode()
+            } else {
                 flushList()
-                var body: [String] = []
-                var j = i
-                while j < lines.count, lines[j].hasPrefix("    ") || lines[j].allSatisfy(\.isWhitespace) {
-                    body.append(String(lines[j].dropFirst(min(4, lines[j].count))))
-                    j += 1
-                }
-                while body.last?.allSatisfy(\.isWhitespace) == true { body.removeLast() }
-                html.append("<pre><code>" + escape(body.joined(separator: "\n")) + "</code></pre>")
-                i = j
-                continue
+                paragraph.append(String(trimmed))
             }
-            flushList()
-            paragraph.append(String(trimmed))
             i += 1
         }
-        flushAll()
-        return html.joined(separator: "\n")
+
+        /// A fenced code block from line `i` to its closing fence (or the end).
+        mutating func fencedCode(_ fence: String) {
+            flushAll()
+            var body: [String] = []
+            var j = i + 1
+            while j < lines.count {
+                let t = lines[j].drop { $0 == " " }
+                if t.hasPrefix(fence) && t.drop(while: { $0 == fence.first! }).allSatisfy(\.isWhitespace) { break }
+                body.append(lines[j])
+                j += 1
+            }
+            html.append("<pre><code>" + escape(body.joined(separator: "\n")) + "</code></pre>")
+            i = j + 1
+        }
+
+        /// An indented code block: lines indented by four spaces (and blank lines) from line `i`.
+        mutating func indentedCode() {
+            flushList()
+            var body: [String] = []
+            var j = i
+            while j < lines.count, lines[j].hasPrefix("    ") || lines[j].allSatisfy(\.isWhitespace) {
+                body.append(String(lines[j].dropFirst(min(4, lines[j].count))))
+                j += 1
+            }
+            while body.last?.allSatisfy(\.isWhitespace) == true { body.removeLast() }
+            html.append("<pre><code>" + escape(body.joined(separator: "\n")) + "</code></pre>")
+            i = j
+        }
     }
 
     /// Inline Markdown (`InlineMarkdown`) on one block of text; the result is escaped HTML.

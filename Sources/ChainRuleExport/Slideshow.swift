@@ -89,51 +89,8 @@ package struct Slideshow: Sendable {
     package func html() -> String {
         let e: (String) -> String = { ExportHTML.escape($0) }
         let n = slides.count
-        var body = ""
-        for (i, slide) in slides.enumerated() {
-            let k = i + 1
-            body += """
-            <section class="slide pass-\(e(slide.pass))" id="step-\(k)" data-step="\(k)" aria-roledescription="slide" aria-label="Step \(k) of \(n)"\(k == 1 ? "" : " hidden")>
-            <p class="print-head">\(e(title)) · step \(k) of \(n)</p>
-            <figure class="figure" title="Click to zoom (z)">
-            \(slide.figure)
-            </figure>
-            <aside class="panel">
-            <p class="kicker"><span class="chip">\(e(slide.kicker))</span></p>
-            \(slide.heading.lowercased() == slide.kicker.lowercased() ? "" : "<h2>" + e(slide.heading) + "</h2>")
-
-            """
-            if !slide.equations.isEmpty {
-                body += "<div class=\"equation\" role=\"math\" aria-label=\"\(e(slide.equations.joined(separator: "; ")))\">"
-                body += slide.equations.map(Self.equationLine).joined()
-                body += "</div>\n"
-            }
-            if !slide.prose.isEmpty {
-                body += "<div class=\"prose\">" + ExportHTML.markdown(slide.prose) + "</div>\n"
-            }
-            if let question = slide.question {
-                body += "<div class=\"note ask\"><span class=\"note-mark\" aria-hidden=\"true\">Question</span>" + ExportHTML.markdown(question)
-                if let quiz = slide.quiz {
-                    // Numbers only in data attributes; the page's script reads typed text as numbers, never as HTML or code.
-                    let answer = quiz.answer.map { "\($0)" }.joined(separator: " ")
-                    body += "<div class=\"quiz\" data-answer=\"\(e(answer))\" data-hint=\"\(e(quiz.hint))\" data-shown=\"\(e(quiz.shown))\">"
-                        + "<label>Your answer <input type=\"text\" class=\"quiz-input\" inputmode=\"decimal\" autocomplete=\"off\" spellcheck=\"false\" maxlength=\"200\""
-                        + " placeholder=\"\(quiz.answer.count > 1 ? "\(quiz.answer.count) numbers, commas between" : "a number or e.g. 2*3")\"></label> "
-                        + "<button type=\"button\" class=\"quiz-check\">Check</button> <button type=\"button\" class=\"quiz-reveal\">Reveal</button>"
-                        + "<p class=\"quiz-verdict\" aria-live=\"polite\"></p><p class=\"quiz-score\"></p></div>"
-                }
-                body += "</div>\n"
-            }
-            for note in slide.notes {
-                body += "<div class=\"note\"><span class=\"note-mark\" aria-hidden=\"true\">Note</span>" + ExportHTML.markdown(note) + "</div>\n"
-            }
-            body += "</aside>\n</section>\n"
-        }
-        var track = ""
-        for (i, slide) in slides.enumerated() {
-            let k = i + 1
-            track += "<li><a href=\"#\(k)\" class=\"dot pass-\(e(slide.pass))\" title=\"\(k) · \(e(slide.shortName))\"><span class=\"sr\">Step \(k): \(e(slide.shortName))</span></a></li>"
-        }
+        let body = slides.indices.map { section($0) }.joined()
+        let track = slides.indices.map { trackDot($0) }.joined()
         let home = homeHref.map { "<a class=\"home\" href=\"\(e($0))\">All lessons</a>" } ?? ""
         let links = self.links.map { "<a href=\"\(e($0.href))\">\(e($0.label))</a>" }.joined(separator: "\n")
         let script = Self.script + "\n" + Self.followScript
@@ -181,6 +138,59 @@ package struct Slideshow: Sendable {
         </html>
 
         """
+    }
+
+    /// The `<section>` of slide `i`: its figure beside the panel of text.
+    func section(_ i: Int) -> String {
+        let e: (String) -> String = { ExportHTML.escape($0) }
+        let slide = slides[i], k = i + 1, n = slides.count
+        var body = """
+        <section class="slide pass-\(e(slide.pass))" id="step-\(k)" data-step="\(k)" aria-roledescription="slide" aria-label="Step \(k) of \(n)"\(k == 1 ? "" : " hidden")>
+        <p class="print-head">\(e(title)) · step \(k) of \(n)</p>
+        <figure class="figure" title="Click to zoom (z)">
+        \(slide.figure)
+        </figure>
+        <aside class="panel">
+        <p class="kicker"><span class="chip">\(e(slide.kicker))</span></p>
+        \(slide.heading.lowercased() == slide.kicker.lowercased() ? "" : "<h2>" + e(slide.heading) + "</h2>")
+
+        """
+        if !slide.equations.isEmpty {
+            body += "<div class=\"equation\" role=\"math\" aria-label=\"\(e(slide.equations.joined(separator: "; ")))\">"
+            body += slide.equations.map(Self.equationLine).joined()
+            body += "</div>\n"
+        }
+        if !slide.prose.isEmpty {
+            body += "<div class=\"prose\">" + ExportHTML.markdown(slide.prose) + "</div>\n"
+        }
+        if let question = slide.question {
+            body += "<div class=\"note ask\"><span class=\"note-mark\" aria-hidden=\"true\">Question</span>" + ExportHTML.markdown(question)
+            if let quiz = slide.quiz { body += Self.quizHTML(quiz) }
+            body += "</div>\n"
+        }
+        for note in slide.notes {
+            body += "<div class=\"note\"><span class=\"note-mark\" aria-hidden=\"true\">Note</span>" + ExportHTML.markdown(note) + "</div>\n"
+        }
+        return body + "</aside>\n</section>\n"
+    }
+
+    /// A question's answer box. Numbers only in data attributes; the page's
+    /// script reads typed text as numbers, never as HTML or code.
+    static func quizHTML(_ quiz: Quiz) -> String {
+        let e: (String) -> String = { ExportHTML.escape($0) }
+        let answer = quiz.answer.map { "\($0)" }.joined(separator: " ")
+        return "<div class=\"quiz\" data-answer=\"\(e(answer))\" data-hint=\"\(e(quiz.hint))\" data-shown=\"\(e(quiz.shown))\">"
+            + "<label>Your answer <input type=\"text\" class=\"quiz-input\" inputmode=\"decimal\" autocomplete=\"off\" spellcheck=\"false\" maxlength=\"200\""
+            + " placeholder=\"\(quiz.answer.count > 1 ? "\(quiz.answer.count) numbers, commas between" : "a number or e.g. 2*3")\"></label> "
+            + "<button type=\"button\" class=\"quiz-check\">Check</button> <button type=\"button\" class=\"quiz-reveal\">Reveal</button>"
+            + "<p class=\"quiz-verdict\" aria-live=\"polite\"></p><p class=\"quiz-score\"></p></div>"
+    }
+
+    /// Slide `i`'s dot in the track under the slides.
+    func trackDot(_ i: Int) -> String {
+        let e: (String) -> String = { ExportHTML.escape($0) }
+        let slide = slides[i], k = i + 1
+        return "<li><a href=\"#\(k)\" class=\"dot pass-\(e(slide.pass))\" title=\"\(k) · \(e(slide.shortName))\"><span class=\"sr\">Step \(k): \(e(slide.shortName))</span></a></li>"
     }
 
     /// One equation line as HTML: an indented line (a local derivative)

@@ -28,91 +28,115 @@ package struct LessonDocument: Sendable {
             line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
         }
         self.lines = lines
+        var reader = LessonReader(lines: lines, fileName: fileName)
+        while reader.i < lines.count { try reader.readLine() }
+        reader.flushProse()
+        guard let title = reader.title, !title.isEmpty else {
+            throw LessonError(fileName: fileName, line: 1, column: 1,
+                              message: "a lesson needs a title: a first line like '# The chain rule'",
+                              sourceLine: lines.first ?? "")
+        }
+        self.title = title
+        self.elements = reader.elements
+    }
+
+    /// Reads a lesson's lines in order into elements: the prose gathered so
+    /// far, graph blocks, directives and the title.
+    private struct LessonReader {
+        let lines: [String]
+        let fileName: String
+        /// The next line to read (0-based).
+        var i = 0
         var elements: [Element] = []
         var title: String?
         var prose: [String] = []
+        /// The file line of the first line in `prose`.
         var proseStart = 0
-        func flushProse() {
+
+        init(lines: [String], fileName: String) {
+            self.lines = lines
+            self.fileName = fileName
+        }
+
+        mutating func flushProse() {
             // Trim blank lines at both ends; keep inner blank lines (paragraphs).
             while let first = prose.first, first.allSatisfy(\.isWhitespace) { prose.removeFirst(); proseStart += 1 }
             while let last = prose.last, last.allSatisfy(\.isWhitespace) { prose.removeLast() }
             if !prose.isEmpty { elements.append(.prose(text: prose.joined(separator: "\n"), line: proseStart)) }
             prose = []
         }
-        var i = 0
-        while i < lines.count {
+
+        /// Reads line `i` (and, for a fenced block, its body).
+        mutating func readLine() throws(LessonError) {
             let line = lines[i]
             let lineNumber = i + 1
             let trimmed = line.drop { $0 == " " }
             let indent = line.count - trimmed.count
             if indent <= 3, let fence = LessonDocument.fence(trimmed) {
-                // A fenced block: ```graph is ours, anything else is prose.
-                let info = trimmed.dropFirst(fence.count).trimmingWhitespace()
-                var body: [String] = []
-                var j = i + 1
-                var closed = false
-                while j < lines.count {
-                    let t = lines[j].drop { $0 == " " }
-                    if t.hasPrefix(fence) && t.drop(while: { $0 == fence.first! }).allSatisfy(\.isWhitespace) { closed = true; break }
-                    body.append(lines[j])
-                    j += 1
-                }
-                let lang = info.split(separator: " ").first.map(String.init) ?? ""
-                if lang == "graph" {
-                    guard closed else {
-                        throw LessonError(fileName: fileName, line: lineNumber, column: indent + 1,
-                                          message: "unterminated ```graph block (no closing \(fence))", sourceLine: line)
-                    }
-                    flushProse()
-                    elements.append(.graph(source: body.joined(separator: "\n"), firstLine: lineNumber + 1, fenceLine: lineNumber))
-                } else if LessonDocument.reservedBlocks.contains(lang) {
-                    throw LessonError(fileName: fileName, line: lineNumber, column: indent + fence.count + 1,
-                                      message: "unknown block type '\(lang)'; a lesson knows ```graph blocks and `>` directive lines (see Lessons/README.md)",
-                                      sourceLine: line)
-                } else {
-                    if prose.isEmpty { proseStart = lineNumber }
-                    prose.append(contentsOf: lines[i...min(j, lines.count - 1)])
-                }
-                i = j + 1
-                continue
+                return try fencedBlock(fence, trimmed, indent: indent)
             }
             if indent <= 3, trimmed.hasPrefix(">") {
-                let afterMarker = trimmed.dropFirst()
-                let text = afterMarker.hasPrefix(" ") ? afterMarker.dropFirst() : afterMarker
-                if text.allSatisfy(\.isWhitespace) { i += 1; continue }
-                // `>   more text` (2+ spaces) continues the previous directive's text.
-                if text.hasPrefix(" "), case .directive(var previous)? = elements.last, prose.isEmpty {
-                    previous.appendContinuation(String(text.trimmingWhitespace()))
-                    elements[elements.count - 1] = .directive(previous)
-                    i += 1
-                    continue
-                }
-                flushProse()
-                let column = indent + (line.count - indent - text.count) + 1
-                elements.append(.directive(try Directive.parse(String(text), line: lineNumber, column: column,
-                                                               sourceLine: line, fileName: fileName)))
-                i += 1
-                continue
-            }
-            if title == nil, trimmed.hasPrefix("# ") {
+                try directiveLine(trimmed, indent: indent)
+            } else if title == nil, trimmed.hasPrefix("# ") {
                 flushProse()
                 title = String(trimmed.dropFirst(2).trimmingWhitespace())
-                i += 1
-                proseStart = i + 1
-                continue
+                proseStart = lineNumber + 1
+            } else {
+                if prose.isEmpty { proseStart = lineNumber }
+                prose.append(line)
             }
-            if prose.isEmpty { proseStart = lineNumber }
-            prose.append(line)
             i += 1
         }
-        flushProse()
-        guard let title, !title.isEmpty else {
-            throw LessonError(fileName: fileName, line: 1, column: 1,
-                              message: "a lesson needs a title: a first line like '# The chain rule'",
-                              sourceLine: lines.first ?? "")
+
+        /// A fenced block from line `i`: ```graph is ours, anything else is prose.
+        mutating func fencedBlock(_ fence: String, _ trimmed: Substring, indent: Int) throws(LessonError) {
+            let line = lines[i], lineNumber = i + 1
+            let info = trimmed.dropFirst(fence.count).trimmingWhitespace()
+            var body: [String] = []
+            var j = i + 1
+            var closed = false
+            while j < lines.count {
+                let t = lines[j].drop { $0 == " " }
+                if t.hasPrefix(fence) && t.drop(while: { $0 == fence.first! }).allSatisfy(\.isWhitespace) { closed = true; break }
+                body.append(lines[j])
+                j += 1
+            }
+            let lang = info.split(separator: " ").first.map(String.init) ?? ""
+            if lang == "graph" {
+                guard closed else {
+                    throw LessonError(fileName: fileName, line: lineNumber, column: indent + 1,
+                                      message: "unterminated ```graph block (no closing \(fence))", sourceLine: line)
+                }
+                flushProse()
+                elements.append(.graph(source: body.joined(separator: "\n"), firstLine: lineNumber + 1, fenceLine: lineNumber))
+            } else if LessonDocument.reservedBlocks.contains(lang) {
+                throw LessonError(fileName: fileName, line: lineNumber, column: indent + fence.count + 1,
+                                  message: "unknown block type '\(lang)'; a lesson knows ```graph blocks and `>` directive lines (see Lessons/README.md)",
+                                  sourceLine: line)
+            } else {
+                if prose.isEmpty { proseStart = lineNumber }
+                prose.append(contentsOf: lines[i...min(j, lines.count - 1)])
+            }
+            i = j + 1
         }
-        self.title = title
-        self.elements = elements
+
+        /// A `>` line: a directive, or more text for the previous one.
+        mutating func directiveLine(_ trimmed: Substring, indent: Int) throws(LessonError) {
+            let line = lines[i]
+            let afterMarker = trimmed.dropFirst()
+            let text = afterMarker.hasPrefix(" ") ? afterMarker.dropFirst() : afterMarker
+            if text.allSatisfy(\.isWhitespace) { return }
+            // `>   more text` (2+ spaces) continues the previous directive's text.
+            if text.hasPrefix(" "), case .directive(var previous)? = elements.last, prose.isEmpty {
+                previous.appendContinuation(String(text.trimmingWhitespace()))
+                elements[elements.count - 1] = .directive(previous)
+                return
+            }
+            flushProse()
+            let column = indent + (line.count - indent - text.count) + 1
+            elements.append(.directive(try Directive.parse(String(text), line: i + 1, column: column,
+                                                           sourceLine: line, fileName: fileName)))
+        }
     }
 
     /// Info strings that look like they were meant for the player.

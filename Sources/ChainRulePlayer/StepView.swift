@@ -91,6 +91,17 @@ public enum StepView {
 
     /// Nodes in order with operation, shape, value and gradient; then edges.
     static func graphTable(_ section: LessonSection, step: LessonStep, style: TextStyle) -> [String] {
+        var out = nodeTable(section, step: step, style: style)
+        let edges = edgeTable(section, step: step, style: style)
+        if !edges.isEmpty {
+            out.append("")
+            out.append(contentsOf: edges)
+        }
+        return out
+    }
+
+    /// One row per node (constants left out): operation, shape, value and gradient.
+    static func nodeTable(_ section: LessonSection, step: LessonStep, style: TextStyle) -> [String] {
         let g = section.graph
         let labels = section.labels
         let values = section.forward.values
@@ -118,14 +129,19 @@ public enum StepView {
             rows.append([labels[node.id], clip(op, 22), node.shape.isEmpty ? "()" : describeShape(node.shape), value, grad])
         }
         let gradientHeader = "gradient ∂\(NodeLabels.wrap(labels[section.output]))/∂node"
-        var out = table(header: ["node", "computed as", "shape", "value", gradientHeader],
+        let out = table(header: ["node", "computed as", "shape", "value", gradientHeader],
                         rows: rows, focus: focusRows, gradientColumn: 4, style: style)
-        if out.contains(where: { TerminalWrap.width($0) > style.width }) {
-            // Too wide for the terminal: one block per node instead of columns.
-            out = cards(rows.map { r in (r[0] + "  " + r[1] + "  " + r[2], ["value " + r[3], gradientHeader.replacingOccurrences(of: "/∂node", with: "/∂" + NodeLabels.wrap(r[0])) + " " + r[4]]) },
-                        focus: focusRows, style: style)
-        }
-        // Edges: value forward, gradient backward.
+        guard out.contains(where: { TerminalWrap.width($0) > style.width }) else { return out }
+        // Too wide for the terminal: one block per node instead of columns.
+        return cards(rows.map { r in (r[0] + "  " + r[1] + "  " + r[2], ["value " + r[3], gradientHeader.replacingOccurrences(of: "/∂node", with: "/∂" + NodeLabels.wrap(r[0])) + " " + r[4]]) },
+                     focus: focusRows, style: style)
+    }
+
+    /// One row per edge (from constants left out): the value going forward, the gradient coming back.
+    static func edgeTable(_ section: LessonSection, step: LessonStep, style: TextStyle) -> [String] {
+        let g = section.graph
+        let labels = section.labels
+        let values = section.forward.values
         var edgeRows: [[String]] = []
         var edgeFocus: Set<Int> = []
         let focusEdges = Set(step.edges)
@@ -148,16 +164,11 @@ public enum StepView {
                 edgeRows.append([clip(labels[input] + shape, 20) + " ──▶ " + clip(labels[node.id], 16) + " (\(op.symbol))", value, grad])
             }
         }
-        if !edgeRows.isEmpty {
-            out.append("")
-            var edges = table(header: ["edge", "value ▶", "◀ gradient"], rows: edgeRows, focus: edgeFocus,
-                              gradientColumn: 2, style: style)
-            if edges.contains(where: { TerminalWrap.width($0) > style.width }) {
-                edges = cards(edgeRows.map { ($0[0], ["value ▶ " + $0[1], "◀ gradient " + $0[2]]) }, focus: edgeFocus, style: style)
-            }
-            out.append(contentsOf: edges)
-        }
-        return out
+        guard !edgeRows.isEmpty else { return [] }
+        let edges = table(header: ["edge", "value ▶", "◀ gradient"], rows: edgeRows, focus: edgeFocus,
+                          gradientColumn: 2, style: style)
+        guard edges.contains(where: { TerminalWrap.width($0) > style.width }) else { return edges }
+        return cards(edgeRows.map { ($0[0], ["value ▶ " + $0[1], "◀ gradient " + $0[2]]) }, focus: edgeFocus, style: style)
     }
 
     /// Rows as blocks for a narrow terminal: the title line, then its fields indented.

@@ -57,34 +57,7 @@ public enum TerminalWrap {
         let lead = String(s.prefix { $0 == " " })
         var indent = indent ?? lead + "  "
         if indent.count > width / 2 { indent = String(repeating: " ", count: width / 2) }
-        // Words with their escape sequences; `style` is the SGR active before each word.
-        var words: [(text: String, style: String)] = []
-        var current = ""
-        var active = ""          // SGR text in force at this point
-        var wordStyle = ""
-        var escape = ""
-        var inEscape = false
-        for c in s.dropFirst(lead.count).unicodeScalars {
-            if inEscape {
-                escape.unicodeScalars.append(c)
-                if (0x40...0x7E).contains(c.value) && c != "[" {
-                    inEscape = false
-                    current += escape
-                    if escape == "\u{1B}[0m" || escape == "\u{1B}[m" { active = "" } else { active += escape }
-                }
-                continue
-            }
-            if c == "\u{1B}" { inEscape = true; escape = "\u{1B}"; continue }
-            if c == " " {
-                words.append((current, wordStyle))
-                current = ""
-                wordStyle = active
-                continue
-            }
-            current.unicodeScalars.append(c)
-        }
-        words.append((current, wordStyle))
-
+        let words = styledWords(s.dropFirst(lead.count))
         var lines: [String] = []
         var line = lead
         var lineWidth = lead.count
@@ -92,18 +65,6 @@ public enum TerminalWrap {
         var lineStyle = ""        // style in force at the end of `line`
         func finish() {
             lines.append(line + (lineStyle.isEmpty ? "" : "\u{1B}[0m"))
-        }
-        func styleAfter(_ start: String, _ word: String) -> String {
-            var st = start
-            var rest = Substring(word)
-            while let r = rest.range(of: "\u{1B}[") {
-                let tail = rest[r.lowerBound...]
-                guard let end = tail.firstIndex(where: { $0.isLetter }) else { break }
-                let code = String(tail[...end])
-                if code == "\u{1B}[0m" || code == "\u{1B}[m" { st = "" } else { st += code }
-                rest = tail[tail.index(after: end)...]
-            }
-            return st
         }
         for (word, style) in words {
             var pieces = [word]
@@ -128,6 +89,52 @@ public enum TerminalWrap {
         }
         if lineHasWord || lines.isEmpty { finish() }
         return lines
+    }
+
+    /// The words of `s` (split at spaces) with their escape sequences; `style`
+    /// is the SGR text in force before each word.
+    static func styledWords(_ s: Substring) -> [(text: String, style: String)] {
+        var words: [(text: String, style: String)] = []
+        var current = ""
+        var active = ""          // SGR text in force at this point
+        var wordStyle = ""
+        var escape = ""
+        var inEscape = false
+        for c in s.unicodeScalars {
+            if inEscape {
+                escape.unicodeScalars.append(c)
+                if (0x40...0x7E).contains(c.value) && c != "[" {
+                    inEscape = false
+                    current += escape
+                    if escape == "\u{1B}[0m" || escape == "\u{1B}[m" { active = "" } else { active += escape }
+                }
+                continue
+            }
+            if c == "\u{1B}" { inEscape = true; escape = "\u{1B}"; continue }
+            if c == " " {
+                words.append((current, wordStyle))
+                current = ""
+                wordStyle = active
+                continue
+            }
+            current.unicodeScalars.append(c)
+        }
+        words.append((current, wordStyle))
+        return words
+    }
+
+    /// The SGR text in force after `word`, starting from `start`.
+    static func styleAfter(_ start: String, _ word: String) -> String {
+        var st = start
+        var rest = Substring(word)
+        while let r = rest.range(of: "\u{1B}[") {
+            let tail = rest[r.lowerBound...]
+            guard let end = tail.firstIndex(where: { $0.isLetter }) else { break }
+            let code = String(tail[...end])
+            if code == "\u{1B}[0m" || code == "\u{1B}[m" { st = "" } else { st += code }
+            rest = tail[tail.index(after: end)...]
+        }
+        return st
     }
 
     /// A word wider than `width`, cut after a separator where possible.

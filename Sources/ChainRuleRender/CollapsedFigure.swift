@@ -210,7 +210,6 @@ struct CollapsedFigure {
         b.defaults("edge", ["color": .string(theme.edge), "penwidth": .string("1.4"), "arrowsize": .string("0.6"),
                             "fontname": .string(theme.fontName)])
         let (boxes, boxOf) = boxes()
-        let value = { (id: NodeID) in figure.backward.forward.value(of: id) }
         // Where the value of a node leaves from (a box's output port, or the node).
         func source(_ id: NodeID) -> (String, String?) {
             let k = boxOf[id.index]
@@ -224,41 +223,8 @@ struct CollapsedFigure {
                                "tooltip": .string(group.name)])
         }
         for node in graph.nodes where boxOf[node.id.index] < 0 {
-            let id = node.id
-            switch node.kind {
-            case .leaf:
-                let label = "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"1\"><TR><TD>"
-                    + font(name(id), color: theme.text, size: headerSize, bold: true) + font("\u{00A0}= " + number(value(id)), color: theme.text)
-                    + "</TD></TR><TR><TD>" + gradientText(figure.backward.gradient(of: id)) + "</TD></TR></TABLE>"
-                b.node("n\(id.index)", ["shape": .string("box"), "style": .string("rounded"), "color": .string(theme.muted),
-                                         "margin": .string("0.08,0.04"), "label": .html(label), "id": .string("node-\(id.index)"),
-                                         "class": .string("leaf")])
-            case .constant:
-                b.node("n\(id.index)", ["shape": .string("plaintext"), "label": .html(font(number(value(id)), color: theme.muted, size: 10.5)),
-                                         "id": .string("node-\(id.index)"), "class": .string("constant"),
-                                         "width": .string("0.2"), "height": .string("0.2"), "margin": .string("0.02,0.01")])
-            case .operation(let op):
-                b.node("n\(id.index)", ["shape": .string("circle"), "style": .string("filled"), "fillcolor": .string(theme.operationFill),
-                                         "color": .string(theme.operationStroke), "width": .string("0.42"), "margin": .string("0.03"),
-                                         "label": .html(font(op.symbol, color: theme.text, size: op.symbol.count <= 2 ? 15 : 11)),
-                                         "id": .string("node-\(id.index)"), "class": .string("operation")])
-            }
-            // Edges into this node (outside every box): value over gradient on a label node.
-            for (operand, input) in node.inputs.enumerated() {
-                let (tail, port) = source(input)
-                if graph[input].kind == .constant {
-                    b.edge(tail, tailPort: port, to: "n\(id.index)", ["penwidth": .string("1"), "arrowsize": .string("0.5")])
-                    continue
-                }
-                let labelName = "e\(input.index)-\(id.index)-\(operand)"
-                let label = "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"1\"><TR><TD>"
-                    + font(number(value(input)), color: theme.text) + "</TD></TR><TR><TD HEIGHT=\"1.5\" BGCOLOR=\"\(theme.edge)\" PORT=\"r\"></TD></TR><TR><TD>"
-                    + gradientText(figure.gradient(on: .operand(input, into: id, at: operand))) + "</TD></TR></TABLE>"
-                b.node(labelName, ["shape": .string("plain"), "label": .html(label),
-                                   "id": .string(FigureEdge.operand(input, into: id, at: operand).key), "class": .string("edge-label")])
-                b.edge(tail, tailPort: port, to: labelName, headPort: "r:w", ["arrowhead": .string("none")])
-                b.edge(labelName, tailPort: "r:e", to: "n\(id.index)", [:])
-            }
+            addNode(&b, node)
+            addEdges(&b, into: node, from: source)
         }
         // Edges into boxes: one per input row, from where the value leaves.
         for (k, box) in boxes.enumerated() {
@@ -277,6 +243,51 @@ struct CollapsedFigure {
                           "label": .html(sink), "id": .string("output-\(out.index)"), "class": .string("output")])
         b.edge(tail, tailPort: port, to: "output", [:])
         return b.text(name: "chainrule")
+    }
+
+    func value(_ id: NodeID) -> Tensor { figure.backward.forward.value(of: id) }
+
+    /// A node outside every box: a leaf with its value and gradient, a constant, or an operation's circle.
+    func addNode(_ b: inout DOTBuilder, _ node: Node) {
+        let id = node.id
+        switch node.kind {
+        case .leaf:
+            let label = "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"1\"><TR><TD>"
+                + font(name(id), color: theme.text, size: headerSize, bold: true) + font("\u{00A0}= " + number(value(id)), color: theme.text)
+                + "</TD></TR><TR><TD>" + gradientText(figure.backward.gradient(of: id)) + "</TD></TR></TABLE>"
+            b.node("n\(id.index)", ["shape": .string("box"), "style": .string("rounded"), "color": .string(theme.muted),
+                                     "margin": .string("0.08,0.04"), "label": .html(label), "id": .string("node-\(id.index)"),
+                                     "class": .string("leaf")])
+        case .constant:
+            b.node("n\(id.index)", ["shape": .string("plaintext"), "label": .html(font(number(value(id)), color: theme.muted, size: 10.5)),
+                                     "id": .string("node-\(id.index)"), "class": .string("constant"),
+                                     "width": .string("0.2"), "height": .string("0.2"), "margin": .string("0.02,0.01")])
+        case .operation(let op):
+            b.node("n\(id.index)", ["shape": .string("circle"), "style": .string("filled"), "fillcolor": .string(theme.operationFill),
+                                     "color": .string(theme.operationStroke), "width": .string("0.42"), "margin": .string("0.03"),
+                                     "label": .html(font(op.symbol, color: theme.text, size: op.symbol.count <= 2 ? 15 : 11)),
+                                     "id": .string("node-\(id.index)"), "class": .string("operation")])
+        }
+    }
+
+    /// Edges into a node outside every box: value over gradient on a label node.
+    func addEdges(_ b: inout DOTBuilder, into node: Node, from source: (NodeID) -> (String, String?)) {
+        let id = node.id
+        for (operand, input) in node.inputs.enumerated() {
+            let (tail, port) = source(input)
+            if graph[input].kind == .constant {
+                b.edge(tail, tailPort: port, to: "n\(id.index)", ["penwidth": .string("1"), "arrowsize": .string("0.5")])
+                continue
+            }
+            let labelName = "e\(input.index)-\(id.index)-\(operand)"
+            let label = "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"1\"><TR><TD>"
+                + font(number(value(input)), color: theme.text) + "</TD></TR><TR><TD HEIGHT=\"1.5\" BGCOLOR=\"\(theme.edge)\" PORT=\"r\"></TD></TR><TR><TD>"
+                + gradientText(figure.gradient(on: .operand(input, into: id, at: operand))) + "</TD></TR></TABLE>"
+            b.node(labelName, ["shape": .string("plain"), "label": .html(label),
+                               "id": .string(FigureEdge.operand(input, into: id, at: operand).key), "class": .string("edge-label")])
+            b.edge(tail, tailPort: port, to: labelName, headPort: "r:w", ["arrowhead": .string("none")])
+            b.edge(labelName, tailPort: "r:e", to: "n\(id.index)", [:])
+        }
     }
 }
 

@@ -172,7 +172,27 @@ struct GraphBuilder: Sendable {
             swap(&needed, &neededScratch)
             swap(&value, &valueScratch)
         }
-        // Pass 1, root first: which tree nodes become graph nodes.
+        markNeeded(tree, &needed)
+        // Pass 2, operands first: create the graph nodes.
+        for i in 0..<nodes.count where needed[i] {
+            value[i] = try buildNode(i, tree, value)
+        }
+        var root = value[tree.root]!
+        if root.index < firstNew || graph[root].kind == .constant {
+            // `y = x` or `y = (2)`: a node of its own, so `y` has its own value and gradient.
+            let operand = root
+            let site = nodes[tree.root].site
+            let result = try apply(.identity, [operand], at: site)
+            root = try unwrap(result) { self.error(site, $0.message) }
+        }
+        graph.setName(name, of: root)
+        return root
+    }
+
+    /// Pass 1 of `build`, root first: which tree nodes become graph nodes.
+    /// (A literal folded into a constant or an exponent does not.)
+    private mutating func markNeeded(_ tree: ExpressionTree, _ needed: inout [Bool]) {
+        let nodes = tree.nodes
         needed[tree.root] = true
         for i in stride(from: tree.root, through: 0, by: -1) where needed[i] {
             switch nodes[i].kind {
@@ -195,48 +215,40 @@ struct GraphBuilder: Sendable {
                 for argument in arguments.lazy.filter({ $0.keyword == nil }).prefix(operands) { needed[argument.value] = true }
             }
         }
-        // Pass 2, operands first: create the graph nodes.
-        for i in 0..<nodes.count where needed[i] {
-            let node = nodes[i]
-            switch node.kind {
-            case .number(let v):
+    }
+
+    /// Pass 2 of `build` for tree node `i`, whose operands are built: its graph node.
+    private mutating func buildNode(_ i: Int, _ tree: ExpressionTree, _ value: [NodeID?]) throws(Diagnostic) -> NodeID {
+        let node = tree.nodes[i]
+        let nodes = tree.nodes
+        switch node.kind {
+        case .number(let v):
+            try checkCapacity(node.site)
+            sites.append(node.site)
+            return graph.constant(Tensor(v))
+        case .name(let n):
+            return try lookup(n, node.symbol, at: node.site)
+        case .negate(let x):
+            if case .number(let v) = nodes[x].kind {
                 try checkCapacity(node.site)
                 sites.append(node.site)
-                value[i] = graph.constant(Tensor(v))
-            case .name(let n):
-                value[i] = try lookup(n, node.symbol, at: node.site)
-            case .negate(let x):
-                if case .number(let v) = nodes[x].kind {
-                    try checkCapacity(node.site)
-                    sites.append(node.site)
-                    value[i] = graph.constant(Tensor(-v))
-                } else {
-                    let operand = value[x]!
-                    let result = try apply(.neg, [operand], at: node.site)
-                    value[i] = try unwrap(result) { self.error(node.site, $0.message) }
-                }
-            case .binary(let op, let lhs, let rhs):
-                value[i] = try binary(op, value[lhs]!, rhs, tree, value, at: node.site)
-            case .index(let x, let indices, let indexSites):
-                let result = try apply(.index(indices), [value[x]!], at: node.site)
-                value[i] = try unwrap(result) { e in
-                    if let k = e.parameter, k < indexSites.count { return self.error(indexSites[k], e.message) }
-                    return self.error(node.site, e.message)
-                }
-            case .call(let f, let arguments):
-                value[i] = try call(f, node.symbol, arguments, at: node.site, tree: tree, values: value)
+                return graph.constant(Tensor(-v))
+            } else {
+                let operand = value[x]!
+                let result = try apply(.neg, [operand], at: node.site)
+                return try unwrap(result) { self.error(node.site, $0.message) }
             }
+        case .binary(let op, let lhs, let rhs):
+            return try binary(op, value[lhs]!, rhs, tree, value, at: node.site)
+        case .index(let x, let indices, let indexSites):
+            let result = try apply(.index(indices), [value[x]!], at: node.site)
+            return try unwrap(result) { e in
+                if let k = e.parameter, k < indexSites.count { return self.error(indexSites[k], e.message) }
+                return self.error(node.site, e.message)
+            }
+        case .call(let f, let arguments):
+            return try call(f, node.symbol, arguments, at: node.site, tree: tree, values: value)
         }
-        var root = value[tree.root]!
-        if root.index < firstNew || graph[root].kind == .constant {
-            // `y = x` or `y = (2)`: a node of its own, so `y` has its own value and gradient.
-            let operand = root
-            let site = nodes[tree.root].site
-            let result = try apply(.identity, [operand], at: site)
-            root = try unwrap(result) { self.error(site, $0.message) }
-        }
-        graph.setName(name, of: root)
-        return root
     }
 
     /// `a op rhs`; for `^` the right side must be a literal exponent.

@@ -28,6 +28,30 @@ def until(f, limit=30):
 def watch(page):
     page.on("pageerror", lambda e: out["errors"].append(str(e)))
     page.on("console", lambda m: out["errors"].append(m.text) if m.type == "error" else None)
+def launch(p):
+    return p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
+def open_page(browser, url):
+    # Its own context: another person's browser (no shared storage).
+    page = browser.new_context().new_page()
+    watch(page)
+    page.goto(url)
+    return page
+def away_and_back(presenter, follower, step, away_extra):
+    # The follower (at the presenter's step 3) steps back on their own: away,
+    # told where the presenter is once it moves on to 4.
+    follower.keyboard.press("ArrowLeft")
+    until(lambda: follower.locator("#rejoin").is_visible())
+    presenter.keyboard.press("ArrowRight")
+    until(lambda: follower.text_content("#follow-text") == "The presenter is at step 4")
+    time.sleep(0.3)
+    out["away"] = [step(follower), follower.text_content("#follow-text"), away_extra()]
+    # Back to presenter, and following again.
+    follower.click("#rejoin")
+    until(lambda: str(step(follower)) == "4")
+    out["back"] = [step(follower), follower.text_content("#follow-text"), follower.locator("#rejoin").is_visible()]
+    presenter.keyboard.press("ArrowRight")
+    until(lambda: str(step(follower)) == "5")
+    out["followsAgain"] = step(follower)
 
 """#
 
@@ -35,7 +59,7 @@ def watch(page):
 private let liveDriver = driverPrelude + #"""
 url, path = sys.argv[1], sys.argv[2]
 with sync_playwright() as p:
-    browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
+    browser = launch(p)
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     watch(page)
     page.goto(url)
@@ -89,13 +113,9 @@ presenter_url, follower_url = sys.argv[1], sys.argv[2]
 def step(page):
     return page.evaluate("Array.prototype.findIndex.call(document.querySelectorAll('.slide'), function (s) { return !s.hidden; }) + 1")
 with sync_playwright() as p:
-    browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
-    presenter = browser.new_context().new_page()
-    follower = browser.new_context().new_page()
-    watch(presenter)
-    watch(follower)
-    presenter.goto(presenter_url)
-    follower.goto(follower_url)
+    browser = launch(p)
+    presenter = open_page(browser, presenter_url)
+    follower = open_page(browser, follower_url)
     until(lambda: follower.text_content("#follow-text") == "Following the presenter")
     presenter.keyboard.press("ArrowRight")
     presenter.keyboard.press("ArrowRight")
@@ -104,20 +124,7 @@ with sync_playwright() as p:
     out["followSeconds"] = time.time() - t0
     out["followerHash"] = follower.evaluate("location.hash")
     out["presenterText"] = presenter.text_content("#follow-text")
-    # The follower steps back on their own: away, told where the presenter is.
-    follower.keyboard.press("ArrowLeft")
-    until(lambda: follower.locator("#rejoin").is_visible())
-    presenter.keyboard.press("ArrowRight")
-    until(lambda: follower.text_content("#follow-text") == "The presenter is at step 4")
-    time.sleep(0.3)
-    out["away"] = [step(follower), follower.text_content("#follow-text"), follower.get_attribute("body", "data-away")]
-    # Back to presenter.
-    follower.click("#rejoin")
-    until(lambda: step(follower) == 4)
-    out["back"] = [step(follower), follower.text_content("#follow-text"), follower.locator("#rejoin").is_visible()]
-    presenter.keyboard.press("ArrowRight")
-    until(lambda: step(follower) == 5)
-    out["followsAgain"] = step(follower)
+    away_and_back(presenter, follower, step, lambda: follower.get_attribute("body", "data-away"))
     # A follower's page carries no token and cannot drive.
     out["followerHasToken"] = presenter_url.rstrip("/").split("/")[4] in follower.content()
     browser.close()
@@ -131,13 +138,9 @@ presenter_url, follower_url = sys.argv[1], sys.argv[2]
 def step(page):
     return page.get_attribute("#figure", "data-step")
 with sync_playwright() as p:
-    browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
-    presenter = browser.new_context().new_page()
-    follower = browser.new_context().new_page()
-    watch(presenter)
-    watch(follower)
-    presenter.goto(presenter_url)
-    follower.goto(follower_url)
+    browser = launch(p)
+    presenter = open_page(browser, presenter_url)
+    follower = open_page(browser, follower_url)
     until(lambda: presenter.get_attribute("body", "data-version") == "1")
     until(lambda: follower.text_content("#follow-text") == "Following the presenter")
     out["presenterText"] = presenter.text_content("#follow-text")
@@ -149,24 +152,9 @@ with sync_playwright() as p:
     until(lambda: step(follower) == "3")
     out["followSeconds"] = time.time() - t0
     out["follower"] = [follower.evaluate("location.hash"), follower.text_content("#counter"), follower.text_content("#step-title") == presenter.text_content("#step-title")]
-    # The follower steps back on their own: away, told where the presenter is.
-    follower.keyboard.press("ArrowLeft")
-    until(lambda: follower.locator("#rejoin").is_visible())
-    presenter.keyboard.press("ArrowRight")
-    until(lambda: follower.text_content("#follow-text") == "The presenter is at step 4")
-    time.sleep(0.3)
-    out["away"] = [step(follower), follower.text_content("#follow-text"), step(presenter)]
-    # Back to presenter, and following again.
-    follower.click("#rejoin")
-    until(lambda: step(follower) == "4")
-    out["back"] = [step(follower), follower.text_content("#follow-text"), follower.locator("#rejoin").is_visible()]
-    presenter.keyboard.press("ArrowRight")
-    until(lambda: step(follower) == "5")
-    out["followsAgain"] = step(follower)
+    away_and_back(presenter, follower, step, lambda: step(presenter))
     # Someone who opens the follow URL now starts at the presenter's step.
-    late = browser.new_context().new_page()
-    watch(late)
-    late.goto(follower_url)
+    late = open_page(browser, follower_url)
     until(lambda: step(late) == "5")
     out["late"] = [step(late), late.evaluate("location.hash"), late.text_content("#follow-text")]
     out["followerHasToken"] = presenter_url.rstrip("/").split("/")[-1] in follower.content()
@@ -190,12 +178,9 @@ struct ServeBrowserTests {
     @Test("live view: click a node → its terms; steps; a saved edit shows; a syntax error shows the diagnostic and keeps the figure",
           .enabled(if: servePlaywright != nil, "needs chromium and Python Playwright (pip install playwright)"))
     func liveView() throws {
-        let binary = try #require(CLI.binary, "chainrule is not built")
-        let folder = try Repository.temporaryDirectory("serve-live")
+        let (server, folder) = try ServeTests().start()
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("apples.graph")
-        try Data(ServeTests.apples.utf8).write(to: file)
-        let server = try ServerProcess(binary, ["serve", "apples.graph", "--port", "0"], directory: folder)
         defer { server.interrupt() }
         let r = try drive(liveDriver, ["http://127.0.0.1:\(server.port)/", file.path])
         #expect(r["live"] as? String == "live")
@@ -244,14 +229,12 @@ struct ServeBrowserTests {
         #expect((r["errors"] as? [String])?.isEmpty == true, "page errors or policy violations: \(r["errors"] ?? "")")
         print("serve follow mode: the follower showed the presenter's step \(r["followSeconds"] ?? "?") s after the key press")
     }
+
     @Test("--present on a graph's live view: the follower follows the presenter's step, steps away, comes back; a late follower starts at it",
           .enabled(if: servePlaywright != nil, "needs chromium and Python Playwright (pip install playwright)"))
     func liveFollowMode() throws {
-        let binary = try #require(CLI.binary, "chainrule is not built")
-        let folder = try Repository.temporaryDirectory("serve-live-follow")
+        let (server, folder) = try ServeTests().start(["--present"])
         defer { try? FileManager.default.removeItem(at: folder) }
-        try Data(ServeTests.apples.utf8).write(to: folder.appendingPathComponent("apples.graph"))
-        let server = try ServerProcess(binary, ["serve", "apples.graph", "--present", "--port", "0"], directory: folder)
         defer { server.interrupt() }
         let presenter = try #require(server.bannerValue("presenter"))
         let follow = try #require(server.bannerValue("follow"))
