@@ -10,8 +10,9 @@ import GraphScript
 /// - `shapes`: each bad shape drawn by the real `chainrule draw` (whole
 ///   process, under `/usr/bin/time`): wall and CPU time, peak RSS, and the
 ///   budget's verdict (Graphviz nodes, layout work, tuning, drawn/refused).
-/// - `tuning`: the same figures laid out in-process with each `LayoutTuning`:
-///   time, size and legibility (the cost of each tier in time and quality).
+/// - `tuning`: the same figures laid out in-process with each `dot` option
+///   alone and each `LayoutTuning` tier: time, size and legibility (the
+///   cost of each option in time and quality; Benchmarks/README.md).
 /// - `legibility`: the median label height (CSS px at 1280×720) of every
 ///   shipped lesson's backward figures, the MLP whole and focused on each node.
 ///   `CHAINRULE_BENCH_SVG_DIR=DIR` also writes each lesson figure there, to look at.
@@ -72,19 +73,41 @@ enum ScaleChild {
         }
     }
 
+    /// Each `dot` option alone, then the tiers, as graph attributes added to the figure's DOT.
+    static let optionSets: [(name: String, attributes: [String: String])] = [
+        ("Graphviz defaults", [:]),
+        ("mclimit=0.2", ["mclimit": "0.2"]),
+        ("nslimit=2 nslimit1=2", ["nslimit": "2", "nslimit1": "2"]),
+        ("nslimit=0.2", ["nslimit": "0.2"]),
+        ("searchsize=10", ["searchsize": "10"]),
+        ("remincross=false", ["remincross": "false"]),
+        ("newrank=true", ["newrank": "true"]),
+        ("tier bounded", LayoutTuning.bounded.attributes),
+        ("tier fast", LayoutTuning.fast.attributes),
+    ]
+
+    /// `dot` with `attributes` added as graph attributes (after the first `{`).
+    static func with(_ attributes: [String: String], _ dot: String) -> String {
+        guard !attributes.isEmpty, let brace = dot.firstIndex(of: "{") else { return dot }
+        var out = dot
+        out.insert(contentsOf: "\n" + attributes.keys.sorted().map { "  \($0)=\"\(attributes[$0]!)\";" }.joined(separator: "\n"),
+                   at: out.index(after: brace))
+        return out
+    }
+
     static func compareTuning() {
-        print("\n| shape | tuning | layout + SVG (in process) | size (pt) | legibility (px) |")
+        print("\n| shape | dot options | layout + SVG (in process) | size (pt) | legibility (px) |")
         print("|---|---|---|---|---|")
         for shape in shapes where ["residual-64", "mlp-2441", "matrix-10", "chain-1000", "mlp-2000"].contains(shape.id) {
             guard let (b, figure) = try? budget(shape.source), b.refusal == nil else { continue }
-            for tuning in [LayoutTuning.quality, .bounded, .fast] {
-                let dot = figure.dot(.complete, tuning: tuning)
+            let plain = figure.dot(.complete)
+            for option in optionSets {
                 let t0 = now(), c0 = cpuNow()
-                guard let svg = try? Graphviz.render(dot: dot, engine: .dot, format: .svg) else { continue }
+                guard let svg = try? Graphviz.render(dot: with(option.attributes, plain), engine: .dot, format: .svg) else { continue }
                 let wall = now() - t0, cpu = cpuNow() - c0
                 let l = Legibility(svg: String(decoding: svg, as: UTF8.self))
-                let chosen = tuning == b.tuning ? " (chosen)" : ""
-                print("| `\(shape.id)` | \(tuning.name)\(chosen) | \(String(format: "%.2f s (CPU %.2f s)", wall, cpu)) | \(Int(l.width)) × \(Int(l.height)) | \(String(format: "%.1f", l.medianLabelPixels())) |")
+                let chosen = option.attributes == b.tuning.attributes ? " (chosen: \(b.tuning.name))" : ""
+                print("| `\(shape.id)` | \(option.name)\(chosen) | \(String(format: "%.2f s (CPU %.2f s)", wall, cpu)) | \(Int(l.width)) × \(Int(l.height)) | \(String(format: "%.1f", l.medianLabelPixels())) |")
             }
         }
     }
