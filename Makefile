@@ -67,6 +67,7 @@ test: build-tests
 	@if grep -rlq --include='*.swift' '^import XCTest' Tests Examples; then \
 	  echo "error: XCTest tests found ($$(grep -rl --include='*.swift' '^import XCTest' Tests Examples | tr '\n' ' ')); this project uses Swift Testing" >&2; exit 1; fi
 	$(BIN) lint --strict --lessons Lessons
+	python3 scripts/long-functions.py >/dev/null
 	$(SWIFT) test $(BUILD_FLAGS) --skip-build --disable-xctest
 	$(MAKE) --no-print-directory fuzz-quick
 	@if command -v valgrind >/dev/null; then $(MAKE) --no-print-directory memcheck-quick; \

@@ -348,6 +348,29 @@ final class LessonExport {
     }
 
     func run() throws(ExportError) {
+        let (slides, training) = try writeFrames()
+        var thumbnail = ""
+        var links = try writeFigures(thumbnail: &thumbnail)
+        let extra = try collapsedFigures(links: &links)
+        if let training {
+            let plan = lesson.steps.lazy.compactMap(\.training).first
+            let name = Self.safeFileName(plan?.curveFileName) ?? "loss-curve.svg"
+            try write(Array(training.curveSVG.utf8), name, .svg)
+            links.append(Slideshow.Link(label: "Loss curve", href: name))
+        }
+        if thumbnail.isEmpty, !lesson.sections.isEmpty {
+            let svg = try render(try layout(0), .complete, .svg, "the thumbnail")
+            thumbnail = ExportSVG.inline(svg, idPrefix: "\(lesson.id)-thumb-", label: lesson.title)
+        }
+        let eyebrow = lesson.number.map { "Lesson \($0)" } ?? "Lesson"
+        let show = Slideshow(title: lesson.title, eyebrow: eyebrow, slides: slides + extra, links: links,
+                             theme: options.theme, homeHref: "../index.html")
+        try store.write(show.html(), to: folder + "/index.html")
+        indexEntry = entry(thumbnail: thumbnail, links: links)
+    }
+
+    /// Every step's frame (and the training's loss curve), and its slide.
+    func writeFrames() throws(ExportError) -> (slides: [Slideshow.Slide], training: TrainingResult?) {
         let steps = lesson.steps
         let digits = max(2, String(steps.count).count)
         var slides: [Slideshow.Slide] = []
@@ -359,12 +382,7 @@ final class LessonExport {
             var name = ""
             if case .training = step.kind, let plan = step.training {
                 // Run the training once; its loss curve is the step's figure.
-                if training == nil {
-                    let clock = ContinuousClock(), start = clock.now
-                    do { training = try plan.run() } catch { throw fail("the training of step \(step.number)", error) }
-                    let d = start.duration(to: clock.now).components
-                    trainingSeconds += Double(d.seconds) + Double(d.attoseconds) * 1e-18
-                }
+                if training == nil { training = try runTraining(plan, step: step) }
                 svg = Array(training!.curveSVG.utf8)
                 name = Self.number(step.number, digits) + "-training-loss"
                 for format in options.frameFormats where format == .svg {
@@ -386,10 +404,23 @@ final class LessonExport {
             slides.append(slide(for: step, svg: svg, training: training))
             progress.advance(label: lesson.id)
         }
+        return (slides, training)
+    }
 
-        // Finished figures, worksheets and answer keys, per graph.
+    /// Runs the lesson's training (timed, for the export's summary).
+    func runTraining(_ plan: TrainingPlan, step: LessonStep) throws(ExportError) -> TrainingResult {
+        let clock = ContinuousClock(), start = clock.now
+        let result: TrainingResult
+        do { result = try plan.run() } catch { throw fail("the training of step \(step.number)", error) }
+        let d = start.duration(to: clock.now).components
+        trainingSeconds += Double(d.seconds) + Double(d.attoseconds) * 1e-18
+        return result
+    }
+
+    /// Finished figures, worksheets and answer keys, per graph; their links,
+    /// and the first backward SVG as the lesson's thumbnail.
+    func writeFigures(thumbnail: inout String) throws(ExportError) -> [Slideshow.Link] {
         var links: [Slideshow.Link] = []
-        var thumbnail = ""
         for index in lesson.sections.indices {
             let layout = try layout(index)
             let suffix = lesson.sections.count == 1 ? "" : "-\(index + 1)"
@@ -411,28 +442,17 @@ final class LessonExport {
             links.append(Slideshow.Link(label: "Answers\(n)", href: "worksheet\(suffix)-answers.\(preferred)"))
             links.append(Slideshow.Link(label: "Figure\(n)", href: "backward\(suffix).\(preferred)"))
         }
-        slides += try collapsedFigures(links: &links)
-        if let training {
-            let plan = steps.lazy.compactMap(\.training).first
-            let name = Self.safeFileName(plan?.curveFileName) ?? "loss-curve.svg"
-            try write(Array(training.curveSVG.utf8), name, .svg)
-            links.append(Slideshow.Link(label: "Loss curve", href: name))
-        }
-        if thumbnail.isEmpty, !lesson.sections.isEmpty {
-            let svg = try render(try layout(0), .complete, .svg, "the thumbnail")
-            thumbnail = ExportSVG.inline(svg, idPrefix: "\(lesson.id)-thumb-", label: lesson.title)
-        }
+        return links
+    }
 
-        let eyebrow = lesson.number.map { "Lesson \($0)" } ?? "Lesson"
-        let show = Slideshow(title: lesson.title, eyebrow: eyebrow, slides: slides, links: links,
-                             theme: options.theme, homeHref: "../index.html")
-        try store.write(show.html(), to: folder + "/index.html")
-
+    /// The lesson's entry on the index page.
+    func entry(thumbnail: String, links: [Slideshow.Link]) -> LessonIndexPage.Entry {
+        let steps = lesson.steps
         let forwardCount = steps.filter { if case .forward = $0.kind { return true } else { return false } }.count
         let backwardCount = steps.filter { if case .backward = $0.kind { return true } else { return false } }.count
         var summary = "\(steps.count) steps: \(forwardCount) forward, \(backwardCount) backward"
         if lesson.sections.count > 1 { summary += "; \(lesson.sections.count) graphs" }
-        indexEntry = LessonIndexPage.Entry(
+        return LessonIndexPage.Entry(
             number: lesson.number.map { "Lesson \($0)" } ?? lesson.id, title: lesson.title,
             href: folder + "/index.html", summary: summary, thumbnail: thumbnail,
             links: [Slideshow.Link(label: "Slideshow", href: folder + "/index.html")]
