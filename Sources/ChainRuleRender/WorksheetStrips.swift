@@ -25,11 +25,7 @@ extension WorksheetPage.Plan {
             } ?? true
             if better { best = (pages, scale) }
         }
-        // Only the scale the boxes were made for, or less, may add pages.
-        if let b = best, b.scale > wanted, let base = strips(scale: wanted, nodes: nodes),
-           stack(base, scale: wanted).count < b.pages.count {
-            return (stack(base, scale: wanted), wanted)
-        }
+        // Fewest pages first: a larger scale never adds a page to `wanted`'s, a candidate too.
         return best
     }
 
