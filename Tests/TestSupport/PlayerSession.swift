@@ -37,7 +37,11 @@ public final class PlayerSession {
         let q = Repository.shellQuote
         var command = "cd \(q(folder.path)) && export CHAINRULE_LESSONS=\(q(Repository.lessons.path)) && "
             + ([bin] + arguments).map(q).joined(separator: " ") + "; echo EXIT=$?; "
-        if recordsTerminalModes { command += "stty -a > \(q(terminalModesFile.path)); " }
+        if recordsTerminalModes {
+            // Written to a side file and renamed, so a reader never sees the file half written.
+            let partial = q(terminalModesFile.path + ".partial")
+            command += "stty -a > \(partial) && mv \(partial) \(q(terminalModesFile.path)); "
+        }
         command += "sleep 120"
         do {
             try tmux.start(command, width: width, height: height, environment: environment)
