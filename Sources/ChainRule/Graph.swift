@@ -62,7 +62,7 @@ public struct Graph: Sendable {
     /// Every node, in creation (topological) order.
     public private(set) var nodes: [Node] = []
     /// The value of each leaf and constant (indexed like `nodes`; `nil` for operations).
-    public private(set) var initialValues: [Tensor?] = []
+    public internal(set) var initialValues: [Tensor?] = []
     /// Each operation node's rule (forward beside local derivatives), taken
     /// from its definition once, when the node is added: evaluating never
     /// builds a definition again (`nil` for leaves and constants).
@@ -138,6 +138,7 @@ public struct Graph: Sendable {
     /// Computes every node's value.
     public func forward() throws(EvaluationError) -> Forward {
         var values: [Tensor] = []
+        var saved: [Int: Tensor] = [:]
         values.reserveCapacity(nodes.count)
         for node in nodes {
             if let op = node.operation {
@@ -148,6 +149,13 @@ public struct Graph: Sendable {
                     continue
                 }
                 do {
+                    if case .tensor(let tensorRule) = rule, let saving = tensorRule.saving {
+                        // The forward pass that saves a tensor for the backward pass.
+                        let result = try saving.forward(node.inputs.map { values[$0.index] }, node.shape)
+                        values.append(result.value)
+                        saved[node.id.index] = result.saved
+                        continue
+                    }
                     values.append(try op.forward(node.inputs.map { values[$0.index] }, shape: node.shape, rule: rule))
                 } catch {
                     throw EvaluationError(node: node.id, message: error.message)
@@ -156,6 +164,6 @@ public struct Graph: Sendable {
                 values.append(initialValues[node.id.index]!)
             }
         }
-        return Forward(graph: self, values: values)
+        return Forward(graph: self, values: values, saved: saved)
     }
 }
