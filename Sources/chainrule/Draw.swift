@@ -94,18 +94,39 @@ struct Draw: ParsableCommand {
         if collapse != nil && options.groups.isEmpty {
             throw ScriptInput.exit(with: "--collapse \(collapse!.rawValue): '\(script.fileName)' has no groups to fold (write 'group NAME { … }' blocks, or use a network of at least two tanh/relu/sigmoid neurons)")
         }
-        let bytes: [UInt8]
-        do {
+        let bytes = try Self.rendering(script, format: format) {
             if let n = scale.step {
-                bytes = try drawStep(n, script, format: format, options: options)
+                return try drawStep(n, script, format: format, options: options)
             } else if worksheet && collapse == nil && scale.focus == nil {
-                bytes = try drawWorksheet(script, pass, format: format, options: options)
+                return try drawWorksheet(script, pass, format: format, options: options)
             } else if let name = scale.focus {
-                bytes = try drawFocus(name, script, pass, format: format, options: options)
+                return try drawFocus(name, script, pass, format: format, options: options)
             } else {
-                let figure = try Figure(pass, options: options)
-                bytes = try figure.render(format: format.graphviz)
+                return try Figure(pass, options: options).render(format: format.graphviz)
             }
+        }
+        try Self.write(bytes, to: output)
+    }
+
+    /// `chainrule draw FILE [-o OUT]` with every option at its default: what
+    /// `run()` does then, for `DrawFastPath` (no ArgumentParser).
+    static func drawPlain(file: String, output: String?) throws {
+        let format = try resolvedFormat(nil, output: output)
+        let script = try ScriptInput.loadOrExit(path: file, statements: [])
+        let pass = try ScriptInput.evaluateOrExit(script)
+        var options = FigureOptions(theme: Theme.light.figureTheme, expandFused: false, worksheet: false, legend: false)
+        options.groups = script.figureGroups
+        options.collapse = nil
+        options.localDerivatives = false
+        FigureScaleOptions.applyDefaults(to: &options)
+        let bytes = try rendering(script, format: format) { try Figure(pass, options: options).render(format: format.graphviz) }
+        try write(bytes, to: output)
+    }
+
+    /// Runs `draw`, turning its failures into located messages and `ExitCode.failure`.
+    static func rendering(_ script: Script, format: Format, _ draw: () throws -> [UInt8]) throws -> [UInt8] {
+        do {
+            return try draw()
         } catch let exit as ExitCode {
             throw exit
         } catch let error as EvaluationError {
@@ -118,6 +139,10 @@ struct Draw: ParsableCommand {
         } catch {
             throw ScriptInput.exit(with: "cannot draw the figure: \(error)")
         }
+    }
+
+    /// Writes the figure to OUT (atomically), or to standard output.
+    static func write(_ bytes: [UInt8], to output: String?) throws {
         if let output, output != "-" {
             do {
                 try FigureFile.write(bytes, to: output)
@@ -145,7 +170,9 @@ struct Draw: ParsableCommand {
     }
 
     /// `--format`, else OUT's extension, else SVG.
-    func resolvedFormat() throws -> Format {
+    func resolvedFormat() throws -> Format { try Self.resolvedFormat(format, output: output) }
+
+    static func resolvedFormat(_ format: Format?, output: String?) throws -> Format {
         if let format { return format }
         guard let output, output != "-" else { return .svg }
         let ext = (output as NSString).pathExtension.lowercased()

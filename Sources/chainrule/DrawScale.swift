@@ -48,6 +48,12 @@ struct FigureScaleOptions: ParsableArguments {
     }
 
     /// Applies --tensors and --max-entries.
+    /// What `apply` sets when every option is at its default (`DrawFastPath`).
+    static func applyDefaults(to options: inout FigureOptions) {
+        options.tensors = .auto
+        options.fitToSlide = true
+    }
+
     func apply(to options: inout FigureOptions) throws {
         options.tensors = tensors
         options.fitToSlide = !noFit
