@@ -95,18 +95,44 @@ public struct Graph: Sendable {
     /// Adds an operation on earlier nodes, checking shapes.
     @discardableResult
     public mutating func apply(_ operation: Operation, _ inputs: [NodeID], name: String? = nil) throws(ShapeError) -> NodeID {
+        // Elementwise operands of one shape (every node of a scalar script)
+        // have that shape as output — what `outputShape` returns for them —
+        // found without an array of shapes.
         let definition = operation.definition
-        let shape = try definition.outputShape(inputs.map { nodes[$0.index].shape })
+        let shape: [Int]
+        if let same = Self.sameShapeOutput(definition.rule, inputs, nodes) {
+            shape = same
+        } else {
+            shape = try definition.outputShape(inputs.map { nodes[$0.index].shape })
+        }
         return append(Node(id: NodeID(nodes.count), kind: .operation(operation), inputs: inputs, shape: shape, name: name), nil,
                       rule: definition.rule, target: definition.target)
     }
 
-    private mutating func append(_ node: Node, _ value: Tensor?, rule: Rule?, target: Int? = nil) -> NodeID {
+    /// The output shape of an elementwise rule on one operand, or on two of
+    /// the same shape (no broadcasting: the shape itself); `nil` otherwise.
+    @inline(__always)
+    private static func sameShapeOutput(_ rule: Rule, _ inputs: [NodeID], _ nodes: [Node]) -> [Int]? {
+        switch rule {
+        case .unary:
+            guard inputs.count == 1 else { return nil }
+            return nodes[inputs[0].index].shape
+        case .binary:
+            guard inputs.count == 2 else { return nil }
+            let a = nodes[inputs[0].index].shape
+            return a == nodes[inputs[1].index].shape ? a : nil
+        case .tensor:
+            return nil
+        }
+    }
+
+    private mutating func append(_ node: consuming Node, _ value: Tensor?, rule: Rule?, target: Int? = nil) -> NodeID {
+        let id = node.id
         nodes.append(node)
         initialValues.append(value)
         rules.append(rule)
         targets.append(target)
-        return node.id
+        return id
     }
 
     /// Names (or renames) a node.

@@ -22,14 +22,20 @@ public enum ScriptCompiler {
     /// Compiles UTF-8 bytes. `firstLine` is the line number of the first line
     /// (for a script embedded in a larger file, such as a Markdown lesson).
     public static func compile(_ source: [UInt8], fileName: String, firstLine: Int = 1) throws(Diagnostic) -> Script {
+        try compile(source, fileName: fileName, firstLine: firstLine, simpleStatements: true)
+    }
+
+    /// `compile`, with or without the parser's and builder's path for the
+    /// commonest statements (`a op b`, `f(a)`, `y = x`); tests compare both.
+    static func compile(_ source: [UInt8], fileName: String, firstLine: Int, simpleStatements: Bool) throws(Diagnostic) -> Script {
         let text = SourceText(bytes: source, fileName: fileName, firstLine: firstLine)
         if let bad = SourceText.firstInvalidUTF8(in: source) {
             let byte = String(source[bad], radix: 16, uppercase: true)
             throw text.diagnostic(atOffset: bad, "invalid UTF-8 byte 0x\(byte.count == 1 ? "0" + byte : byte)",
                                   notes: ["graph scripts must be UTF-8 text"])
         }
-        var parser = try Parser(source: text, maxNestingDepth: maxNestingDepth, maxNodes: maxNodes)
-        var builder = GraphBuilder(source: text, maxNodes: maxNodes, maxElements: maxInitializerElements)
+        var parser = try Parser(source: text, maxNestingDepth: maxNestingDepth, maxNodes: maxNodes, simpleExpressions: simpleStatements)
+        var builder = GraphBuilder(source: text, maxNodes: maxNodes, maxElements: maxInitializerElements, simpleTrees: simpleStatements)
         var members: [[NodeID]] = []
         while let statement = try parser.nextStatement() {
             let first = builder.graph.nodes.count
