@@ -135,6 +135,15 @@ public struct Graph: Sendable {
         return id
     }
 
+    /// Makes room for `count` nodes in all, so a graph built node by node
+    /// (a compiled script) does not copy its arrays as they grow.
+    package mutating func reserveCapacity(_ count: Int) {
+        nodes.reserveCapacity(count)
+        initialValues.reserveCapacity(count)
+        rules.reserveCapacity(count)
+        targets.reserveCapacity(count)
+    }
+
     /// Names (or renames) a node.
     public mutating func setName(_ name: String?, of id: NodeID) { nodes[id.index].name = name }
 
@@ -165,21 +174,23 @@ public struct Graph: Sendable {
     public func forward() throws(EvaluationError) -> Forward {
         var values: [Tensor] = []
         values.reserveCapacity(nodes.count)
-        for node in nodes {
-            if let op = node.operation {
-                let rule = rules[node.id.index]!
-                // One-element operands (scalar scripts) take the kernels' fast path.
-                if let value = Elementwise.scalarForward(rule, node.inputs, shape: node.shape, values) {
-                    values.append(value)
-                    continue
-                }
-                do {
-                    values.append(try op.forward(node.inputs.map { values[$0.index] }, shape: node.shape, rule: rule))
-                } catch {
-                    throw EvaluationError(node: node.id, message: error.message)
-                }
-            } else {
-                values.append(initialValues[node.id.index]!)
+        // Fields are read in place (`nodes[index].inputs`), not through a
+        // copy of each `Node`: a scalar script spends most of its forward
+        // pass on such bookkeeping.
+        for index in nodes.indices {
+            guard case .operation(let op) = nodes[index].kind, let rule = rules[index] else {
+                values.append(initialValues[index]!)
+                continue
+            }
+            // One-element operands (scalar scripts) take the kernels' fast path.
+            if let value = Elementwise.scalarForward(rule, nodes[index].inputs, shape: nodes[index].shape, values) {
+                values.append(value)
+                continue
+            }
+            do {
+                values.append(try op.forward(nodes[index].inputs.map { values[$0.index] }, shape: nodes[index].shape, rule: rule))
+            } catch {
+                throw EvaluationError(node: NodeID(index), message: error.message)
             }
         }
         return Forward(graph: self, values: values)

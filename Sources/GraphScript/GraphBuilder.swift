@@ -41,6 +41,21 @@ struct GraphBuilder: Sendable {
         self.simpleTrees = simpleTrees
     }
 
+    /// Makes room for about `statements` statements (and as many names and
+    /// graph nodes), so the tables are not copied as they grow.
+    mutating func reserveCapacity(statements: Int) {
+        graph.reserveCapacity(statements)
+        sites.reserveCapacity(statements)
+        names.reserveCapacity(statements)
+        nameLines.reserveCapacity(statements)
+        assignedNode.reserveCapacity(statements)
+        assignedLine.reserveCapacity(statements)
+        functionKnown.reserveCapacity(statements)
+        functions.reserveCapacity(statements)
+        simpleCallKnown.reserveCapacity(statements)
+        simpleCalls.reserveCapacity(statements)
+    }
+
     private func error(_ site: Site, _ message: String, notes: [String] = []) -> Diagnostic {
         source.diagnostic(at: site, message, notes: notes)
     }
@@ -210,51 +225,58 @@ struct GraphBuilder: Sendable {
     /// through the same `lookup`, constant and `apply` steps). `nil`, before
     /// any node is added, for any other tree.
     private mutating func buildSimple(_ tree: ExpressionTree) throws(Diagnostic) -> NodeID? {
-        switch tree.nodes.count {
+        // The nodes' fields are read in place: copying a whole `ExpressionNode`
+        // costs more than the rest of a statement.
+        let nodes = tree.nodes
+        switch nodes.count {
         case 1:
             // `y = x`: a node of its own, so `y` has its own value and gradient.
-            let node = tree.nodes[0]
-            guard case .name(let n) = node.kind else { return nil }
-            let operand = try lookup(n, node.symbol, at: node.site)
-            let result = try apply(.identity, [operand], at: node.site)
-            return try unwrap(result) { self.error(node.site, $0.message) }
+            guard case .name(let n) = nodes[0].kind else { return nil }
+            let site = nodes[0].site
+            let operand = try lookup(n, nodes[0].symbol, at: site)
+            let result = try apply(.identity, [operand], at: site)
+            return try unwrap(result) { self.error(site, $0.message) }
         case 2:
-            let x = tree.nodes[0], f = tree.nodes[1]
-            guard case .name(let n) = x.kind, case .call(let name, let arguments) = f.kind, arguments.count == 1,
-                  arguments[0].keyword == nil, arguments[0].value == 0, let operation = simpleCall(name, f.symbol) else { return nil }
-            let operand = try lookup(n, x.symbol, at: x.site)
-            let result = try apply(operation, [operand], at: f.site)
+            guard case .name(let n) = nodes[0].kind, case .call(let name, let arguments) = nodes[1].kind, arguments.count == 1,
+                  arguments[0].keyword == nil, arguments[0].value == 0, let operation = simpleCall(name, nodes[1].symbol) else { return nil }
+            let operand = try lookup(n, nodes[0].symbol, at: nodes[0].site)
+            let site = nodes[1].site, start = nodes[0].start
+            let result = try apply(operation, [operand], at: site)
             // `call`'s placing of a shape error, for a call without literals or keywords.
             return try unwrap(result) { e in
-                if let k = e.operand, k < 1 { return self.error(x.start, e.message) }
-                return self.error(f.site, e.message)
+                if let k = e.operand, k < 1 { return self.error(start, e.message) }
+                return self.error(site, e.message)
             }
         case 3:
-            guard case .binary(let op, 0, 1) = tree.nodes[2].kind, let operation = op.operation,
-                  Self.isNameOrNumber(tree.nodes[0]), Self.isNameOrNumber(tree.nodes[1]) else { return nil }
-            let a = try simpleOperand(tree.nodes[0]), b = try simpleOperand(tree.nodes[1])
-            return try binary(operation, a, b, at: tree.nodes[2].site)
+            guard case .binary(let op, 0, 1) = nodes[2].kind, let operation = op.operation,
+                  Self.isNameOrNumber(nodes[0].kind), Self.isNameOrNumber(nodes[1].kind) else { return nil }
+            let a = try simpleOperand(nodes[0].kind, nodes[0].symbol, at: nodes[0].site)
+            let b = try simpleOperand(nodes[1].kind, nodes[1].symbol, at: nodes[1].site)
+            return try binary(operation, a, b, at: nodes[2].site)
         default:
             return nil
         }
     }
 
-    private static func isNameOrNumber(_ node: ExpressionNode) -> Bool {
-        switch node.kind {
+    private static func isNameOrNumber(_ kind: ExpressionNode.Kind) -> Bool {
+        switch kind {
         case .number, .name: return true
         default: return false
         }
     }
 
     /// A name's node, or a new constant for a number, as `buildNode` makes them.
-    private mutating func simpleOperand(_ node: ExpressionNode) throws(Diagnostic) -> NodeID {
-        if case .number(let v) = node.kind {
-            try checkCapacity(node.site)
-            sites.append(node.site)
+    private mutating func simpleOperand(_ kind: ExpressionNode.Kind, _ symbol: Int, at site: Site) throws(Diagnostic) -> NodeID {
+        switch kind {
+        case .number(let v):
+            try checkCapacity(site)
+            sites.append(site)
             return graph.constant(Tensor(v))
+        case .name(let n):
+            return try lookup(n, symbol, at: site)
+        default:
+            preconditionFailure("checked by isNameOrNumber")
         }
-        guard case .name(let n) = node.kind else { preconditionFailure("checked by isNameOrNumber") }
-        return try lookup(n, node.symbol, at: node.site)
     }
 
     /// The operation of `f(x)`, remembered per symbol, when `f` takes one

@@ -56,6 +56,9 @@ struct Parser: Sendable {
         return ahead1!
     }
 
+    /// Makes room for about `count` distinct names.
+    mutating func reserveSymbols(_ count: Int) { symbols.reserveCapacity(count) }
+
     /// The interned name of an identifier token.
     private mutating func symbol(of token: Token) -> Int {
         symbols.intern(source.bytes, token.start, token.end)

@@ -16,6 +16,8 @@ public enum ScriptCompiler {
     public static let maxNestingDepth = 1000
     /// How many graph nodes a script may create.
     public static let maxNodes = 200_000
+    /// At most this many statements' worth of table space is reserved up front.
+    static let maxReservedStatements = 1 << 16
     /// How many elements `zeros` / `ones` / `randn` may create.
     public static let maxInitializerElements = 1 << 22
 
@@ -36,6 +38,10 @@ public enum ScriptCompiler {
         }
         var parser = try Parser(source: text, maxNestingDepth: maxNestingDepth, maxNodes: maxNodes, simpleExpressions: simpleStatements)
         var builder = GraphBuilder(source: text, maxNodes: maxNodes, maxElements: maxInitializerElements, simpleTrees: simpleStatements)
+        // About one statement, name and node per line: room made once (up to a bound).
+        let lines = min(source.reduce(into: 1) { count, byte in if byte == 0x0A { count += 1 } }, maxReservedStatements)
+        parser.reserveSymbols(lines)
+        builder.reserveCapacity(statements: lines)
         var members: [[NodeID]] = []
         while let statement = try parser.nextStatement() {
             let first = builder.graph.nodes.count
