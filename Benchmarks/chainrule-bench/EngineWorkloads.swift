@@ -217,8 +217,15 @@ struct TwoLayerNet {
 
     mutating func loadBatch(_ k: Int) {
         let idx = batches[k % batches.count]
-        var xs = [Double](); xs.reserveCapacity(idx.count * 64)
-        for i in idx { xs += data[i * 64..<(i + 1) * 64] }
+        // The batch's rows gathered (NumPy's `x_all[idx]`).
+        let xs = [Double](unsafeUninitializedCapacity: idx.count * 64) { out, count in
+            data.withUnsafeBufferPointer { d in
+                for (r, i) in idx.enumerated() {
+                    (out.baseAddress! + r * 64).initialize(from: d.baseAddress! + i * 64, count: 64)
+                }
+            }
+            count = idx.count * 64
+        }
         graph.setValue(Tensor(shape: [idx.count, 64], scalars: xs), of: x)
         graph.setValue(Tensor(shape: [idx.count], scalars: idx.map { labels[$0] }), of: t)
     }
@@ -230,11 +237,7 @@ struct TwoLayerNet {
         // The parameters' gradients only, as the NumPy side computes (`x` is data: no ∂L/∂x).
         let params = [w1, b1, w2, b2]
         let grads = try graph.forward().gradients(from: loss, withRespectTo: params)
-        for (p, g) in zip(params, grads) {
-            var v = graph.initialValues[p.index]!
-            for i in 0..<v.scalars.count { v.scalars[i] -= 0.1 * g.scalars[i] }
-            graph.setValue(v, of: p)
-        }
+        for (p, g) in zip(params, grads) { graph.descend(p, along: g, learningRate: 0.1) }
     }
 
     /// Central differences for every parameter (3,760 of them, two forward passes each).

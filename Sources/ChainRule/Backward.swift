@@ -118,7 +118,8 @@ public struct Backward: Sendable {
                                                              left: wanted(inputs[0]), right: wanted(inputs[1]))
                 contributions = [da, db]
             } else {
-                contributions = op.backward(inputs.map { values[$0.index] }, values[index], g, rule: rule).map { $0?.contribution }
+                contributions = op.backward(inputs.map { values[$0.index] }, values[index], g, rule: rule,
+                                            saved: forward.saved[index]).map { $0?.contribution }
             }
             for (k, share) in contributions.enumerated() {
                 guard let share, wanted(inputs[k]) else { continue }
@@ -180,7 +181,8 @@ public struct Backward: Sendable {
             let node = graph.nodes[index]
             guard let op = node.operation, let g = gradients[index] else { continue }
             let first = r.edges.count
-            let shares = op.backward(node.inputs.map { forward.values[$0.index] }, forward.values[index], g, rule: graph.rules[index]!)
+            let shares = op.backward(node.inputs.map { forward.values[$0.index] }, forward.values[index], g,
+                                     rule: graph.rules[index]!, saved: forward.saved[index])
             for (k, share) in shares.enumerated() {
                 let input = node.inputs[k]
                 guard let share, !graph[input].isData else { continue }

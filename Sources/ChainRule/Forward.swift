@@ -4,6 +4,16 @@ public struct Forward: Sendable {
     public let graph: Graph
     /// Every node's value, indexed like `graph.nodes`.
     public let values: [Tensor]
+    /// What an operation's forward pass saved for its backward pass, by node
+    /// index (`TensorRule.saving`: the softmax of a softmax cross-entropy).
+    /// Empty for most graphs.
+    let saved: [Int: Tensor]
+
+    init(graph: Graph, values: [Tensor], saved: [Int: Tensor] = [:]) {
+        self.graph = graph
+        self.values = values
+        self.saved = saved
+    }
 
     /// The value of a node.
     public func value(of id: NodeID) -> Tensor { values[id.index] }

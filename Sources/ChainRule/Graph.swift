@@ -62,7 +62,7 @@ public struct Graph: Sendable {
     /// Every node, in creation (topological) order.
     public private(set) var nodes: [Node] = []
     /// The value of each leaf and constant (indexed like `nodes`; `nil` for operations).
-    public private(set) var initialValues: [Tensor?] = []
+    public internal(set) var initialValues: [Tensor?] = []
     /// Each operation node's rule (forward beside local derivatives), taken
     /// from its definition once, when the node is added: evaluating never
     /// builds a definition again (`nil` for leaves and constants).
@@ -173,6 +173,7 @@ public struct Graph: Sendable {
     /// Computes every node's value.
     public func forward() throws(EvaluationError) -> Forward {
         var values: [Tensor] = []
+        var saved: [Int: Tensor] = [:]
         values.reserveCapacity(nodes.count)
         // Fields are read in place (`nodes[index].inputs`), not through a
         // copy of each `Node`: a scalar script spends most of its forward
@@ -188,11 +189,18 @@ public struct Graph: Sendable {
                 continue
             }
             do {
+                if case .tensor(let tensorRule) = rule, let saving = tensorRule.saving {
+                    // The forward pass that saves a tensor for the backward pass.
+                    let result = try saving.forward(nodes[index].inputs.map { values[$0.index] }, nodes[index].shape)
+                    values.append(result.value)
+                    saved[index] = result.saved
+                    continue
+                }
                 values.append(try op.forward(nodes[index].inputs.map { values[$0.index] }, shape: nodes[index].shape, rule: rule))
             } catch {
                 throw EvaluationError(node: NodeID(index), message: error.message)
             }
         }
-        return Forward(graph: self, values: values)
+        return Forward(graph: self, values: values, saved: saved)
     }
 }

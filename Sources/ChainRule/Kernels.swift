@@ -81,7 +81,9 @@ extension Elementwise {
     /// `∂y/∂a ⊙ g`, `∂y/∂b ⊙ g` with the operation's rule given.
     static func backward(_ op: Operation, _ a: Tensor, _ b: Tensor, _ g: Tensor, _ rule: BinaryRule) -> (Tensor, Tensor) {
         switch op {
-        case .add: let r = Operation.add.binaryRule!; return (localTimes(a, b, g, r.da), localTimes(a, b, g, r.db))
+        // + passes the gradient through unchanged: 1 · g is g, bit for bit, so
+        // both contributions are `g` itself, not a copy (= localTimes with the rule's da = db = 1; tested).
+        case .add: return (g, g)
         case .sub: let r = Operation.sub.binaryRule!; return (localTimes(a, b, g, r.da), localTimes(a, b, g, r.db))
         case .mul: let r = Operation.mul.binaryRule!; return (localTimes(a, b, g, r.da), localTimes(a, b, g, r.db))
         default: return (localTimes(a, b, g, rule.da), localTimes(a, b, g, rule.db))
@@ -487,24 +489,43 @@ package enum SoftmaxAndLoss {
         return Tensor(shape: p.shape, scalars: zip(p.scalars, t.scalars).map { p, t in t == 0 ? 0 : -t / (p + logEpsilon) / n })
     }
 
-    /// `−Σ t · log_softmax(z) / N`.
-    static func softmaxCrossEntropy(_ z: Tensor, _ t: Tensor) -> Double {
-        let ls = logSoftmax(z)
-        var s = 0.0
-        for i in 0..<z.count where t.scalars[i] != 0 { s += t.scalars[i] * ls.scalars[i] }
-        return -s / Double(z.rows)
+    /// `−Σ t · log_softmax(z) / N`, and `softmax(z)` from the same
+    /// exponentials, for the derivative: per row, `m = max z`,
+    /// `s = Σ exp(z − m)`, `log_softmax(z) = z − (m + log s)`,
+    /// `softmax(z) = exp(z − m) / s` — the same numbers as `logSoftmax` and `softmax`.
+    static func softmaxCrossEntropy(_ z: Tensor, _ t: Tensor) -> (loss: Double, softmax: Tensor) {
+        let c = z.lastAxisLength
+        var y = z.scalars
+        var total = 0.0
+        for start in stride(from: 0, to: y.count, by: c) {
+            let row = start..<start + c
+            let m = y[row].max()!
+            var s = 0.0
+            for i in row { y[i] = .exp(y[i] - m); s += y[i] }
+            let lse = m + .log(s)
+            for i in row where t.scalars[i] != 0 { total += t.scalars[i] * (z.scalars[i] - lse) }
+            for i in row { y[i] /= s }
+        }
+        return (-total / Double(z.rows), Tensor(shape: z.shape, scalars: y))
     }
 
-    /// `(softmax(z) · Σt − t) / N` per row — `(y − t) / N` when each row of `t` sums to 1.
-    static func softmaxCrossEntropyDerivative(_ z: Tensor, _ t: Tensor) -> Tensor {
-        let y = softmax(z)
-        let c = z.lastAxisLength, n = Double(z.rows)
-        var out = [Double](repeating: 0, count: z.count)
-        for start in stride(from: 0, to: z.count, by: c) {
+    /// `(y · Σt − t) / N` per row, given `y = softmax(z)` — `(y − t) / N`
+    /// when each row of `t` sums to 1.
+    static func softmaxCrossEntropyDerivative(softmax y: Tensor, _ t: Tensor) -> Tensor {
+        let c = y.lastAxisLength, n = Double(y.rows)
+        var out = [Double](repeating: 0, count: y.count)
+        for start in stride(from: 0, to: y.count, by: c) {
             var mass = 0.0
             for i in start..<start + c { mass += t.scalars[i] }
             for i in start..<start + c { out[i] = (y.scalars[i] * mass - t.scalars[i]) / n }
         }
-        return Tensor(shape: z.shape, scalars: out)
+        return Tensor(shape: y.shape, scalars: out)
+    }
+
+    /// `local ⊙ g` for a loss's local derivative and its scalar upstream
+    /// gradient (`local` itself when `g` is 1: the same bits, no copy).
+    static func times(_ local: Tensor, _ g: Tensor) -> Tensor {
+        let gv = g.scalar
+        return gv == 1 ? local : local.map { $0 * gv }
     }
 }

@@ -141,13 +141,7 @@ extension TrainingPlan {
             sinceReport.append(l)
             for p in parameters {
                 guard let grad = pass.gradient(of: p) else { continue }
-                var value = g.initialValues[p.index]!
-                value.scalars.withUnsafeMutableBufferPointer { v in
-                    grad.scalars.withUnsafeBufferPointer { d in
-                        for i in 0..<v.count { v[i] -= learningRate * d[i] }
-                    }
-                }
-                g.setValue(value, of: p)
+                g.descend(p, along: grad, learningRate: learningRate)
             }
             if iteration % max(reportEvery, 1) == 0 || iteration == iterations {
                 let report = TrainingReport(

@@ -59,6 +59,38 @@ import Testing
         }
     }
 
+    /// The softmax cross-entropy's forward pass saves the softmax for its
+    /// backward pass: the loss and the gradient are the bits of the
+    /// definitions computed apart (log-softmax for the loss, the softmax
+    /// computed again for `(y − t) / N`).
+    @Test func savedSoftmaxGivesTheSameBits() throws {
+        let (g, loss, _, _) = try net()
+        let forward = try g.forward()
+        let z = g[loss].inputs[0], t = g[loss].inputs[1]
+        let zv = forward.value(of: z), tv = try SoftmaxAndLoss.oneHot(forward.value(of: t), like: forward.value(of: z))
+        let saved = try #require(forward.saved[loss.index])
+        #expect(saved == SoftmaxAndLoss.softmax(zv))
+        let logSoftmax = SoftmaxAndLoss.logSoftmax(zv)
+        var s = 0.0
+        for i in 0..<zv.count where tv.scalars[i] != 0 { s += tv.scalars[i] * logSoftmax.scalars[i] }
+        #expect(forward.value(of: loss).scalar == -s / Double(zv.rows))
+        // The backward step with the saved softmax, and without it (recomputed).
+        let inputs = [zv, forward.value(of: t)], y = forward.value(of: loss)
+        for seed in [Tensor(1), Tensor(0.5)] {
+            let withSaved = Operation.softmaxCrossEntropy.backward(inputs, y, seed, rule: g.rules[loss.index]!, saved: saved)
+            let recomputed = Operation.softmaxCrossEntropy.backward(inputs, y, seed)
+            #expect(withSaved[0]!.contribution == recomputed[0]!.contribution)
+            #expect(withSaved[0]!.local == recomputed[0]!.local)
+            #expect(withSaved[1] == nil && recomputed[1] == nil)
+        }
+        #expect(forward.backward(from: loss).gradient(of: z)! == Operation.softmaxCrossEntropy.backward(inputs, y, Tensor(1))[0]!.contribution)
+        // Graphs without such an operation save nothing.
+        var plain = Graph()
+        let a = plain.leaf("a", Tensor(vector: [1, 2]))
+        _ = try plain.apply(.sum(axis: nil), try plain.apply(.mul, a, a))
+        #expect(try plain.forward().saved.isEmpty)
+    }
+
     @Test func restrictedBackwardEqualsFullBackward() throws {
         let (g, loss, other, leaves) = try net()
         let forward = try g.forward()

@@ -42,15 +42,28 @@ extension OperationDefinition {
         // y = −Σ t·log(p + 1e-7) / N beside ∂y/∂p = −t / (p + 1e-7) / N.
         rule: loss("cross_entropy", SoftmaxAndLoss.crossEntropy, SoftmaxAndLoss.crossEntropyDerivative))
 
-    /// Fused and stable (log-softmax, no 1e-7); backward `(softmax(z) − t) / N`.
+    /// Fused and stable (log-softmax, no 1e-7); backward `(softmax(z) − t) / N`,
+    /// from the softmax its forward pass saved.
     static let softmaxCrossEntropy = OperationDefinition(
         name: "softmax_cross_entropy", symbol: "softmax+CE", arity: 2, target: 1,
         call: .init("softmax_cross_entropy", signature: "softmax_cross_entropy(z, t)", reserved: true, .softmaxCrossEntropy),
         text: .init("softmax then cross-entropy", forward: "y = −Σ t·log softmax(z) / N", expression: "softmax_CE({a!}, {b!})",
                     local: [.init("(softmax({a!}) − {b!})/N", "softmax followed by cross-entropy collapses to (y − t)/N")],
                     expansion: "softmax (exp → Σ → ÷) → cross-entropy"),
-        // y = −Σ t·log_softmax(z) / N beside ∂y/∂z = (softmax(z) − t) / N.
-        rule: loss("softmax_cross_entropy", SoftmaxAndLoss.softmaxCrossEntropy, SoftmaxAndLoss.softmaxCrossEntropyDerivative),
+        // y = −Σ t·log_softmax(z) / N beside ∂y/∂z = (softmax(z) − t) / N. The
+        // forward pass computes softmax(z) on the way and saves it for the
+        // backward pass, as DLfS's SoftmaxWithLoss keeps `self.y`.
+        rule: .tensor(TensorRule(
+            shape: { s throws(ShapeError) in try lossShape("softmax_cross_entropy", s) },
+            saving: { x, _ throws(OperationFailure) in
+                let (loss, y) = SoftmaxAndLoss.softmaxCrossEntropy(x[0], try SoftmaxAndLoss.oneHot(x[1], like: x[0]))
+                return (Tensor(loss), saved: y)
+            },
+            backward: { x, _, y, g in
+                let t = (try? SoftmaxAndLoss.oneHot(x[1], like: x[0])) ?? .zeros(x[0].shape)
+                let local = SoftmaxAndLoss.softmaxCrossEntropyDerivative(softmax: y ?? SoftmaxAndLoss.softmax(x[0]), t)
+                return [OperandGradient(local: .elementwise(local), contribution: SoftmaxAndLoss.times(local, g)), nil]
+            })),
         expansion: { g, x throws(ShapeError) in
             let y = try OperationDefinition.softmax.expansion!(&g, [x[0]])
             return try g.apply(.crossEntropy, y, x[1])
@@ -67,7 +80,7 @@ private func loss(_ name: String, _ forward: @escaping @Sendable (Tensor, Tensor
         backward: { x, _, g in
             let t = (try? SoftmaxAndLoss.oneHot(x[1], like: x[0])) ?? .zeros(x[0].shape)
             let local = derivative(x[0], t)
-            return [OperandGradient(local: .elementwise(local), contribution: local.map { $0 * g.scalar }), nil]
+            return [OperandGradient(local: .elementwise(local), contribution: SoftmaxAndLoss.times(local, g)), nil]
         }))
 }
 

@@ -110,8 +110,9 @@ extension Operation {
         backward(x, y, g, rule: definition.rule)
     }
 
-    /// `backward` with the operation's rule given (see `forward(_:shape:rule:)`).
-    func backward(_ x: [Tensor], _ y: Tensor, _ g: Tensor, rule: Rule) -> [OperandGradient?] {
+    /// `backward` with the operation's rule given (see `forward(_:shape:rule:)`),
+    /// and the tensor its forward pass saved, if it saves one (`Forward.saved`).
+    func backward(_ x: [Tensor], _ y: Tensor, _ g: Tensor, rule: Rule, saved: Tensor? = nil) -> [OperandGradient?] {
         switch rule {
         case .unary(_, let derivative):
             let local = Tensor(shape: y.shape, scalars: zip(x[0].scalars, y.scalars).map(derivative))
@@ -123,6 +124,7 @@ extension Operation {
             return [OperandGradient(local: .elementwise(la), contribution: Elementwise.mul(la, g)),
                     OperandGradient(local: .elementwise(lb), contribution: Elementwise.mul(lb, g))]
         case .tensor(let rule):
+            if let saved, let saving = rule.saving { return saving.backward(x, y, saved, g) }
             return rule.backward(x, y, g)
         }
     }

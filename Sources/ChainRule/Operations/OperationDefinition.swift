@@ -90,6 +90,40 @@ struct TensorRule: Sendable {
     /// Each operand's local derivative and contribution, given the operands
     /// `x`, the output `y` and the upstream gradient `g`; `nil` for a target.
     let backward: @Sendable (_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [OperandGradient?]
+    /// For an operation whose backward pass reuses a tensor its forward pass
+    /// computed anyway — the way Deep Learning from Scratch's `SoftmaxWithLoss`
+    /// keeps `self.y` and PyTorch's `save_for_backward` — the forward pass
+    /// that also returns it and the backward pass that takes it (`nil` for
+    /// the others). `Graph.forward()` keeps what it returns in
+    /// `Forward.saved`; `forward` and `backward` above compute it again.
+    let saving: Saving?
+
+    /// A forward pass that returns the value and the tensor it saves, and the backward pass given that tensor.
+    struct Saving: Sendable {
+        let forward: @Sendable (_ x: [Tensor], _ shape: [Int]) throws(OperationFailure) -> (value: Tensor, saved: Tensor)
+        let backward: @Sendable (_ x: [Tensor], _ y: Tensor, _ saved: Tensor, _ g: Tensor) -> [OperandGradient?]
+    }
+
+    init(shape: @escaping @Sendable (_ operands: [[Int]]) throws(ShapeError) -> [Int],
+         forward: @escaping @Sendable (_ x: [Tensor], _ shape: [Int]) throws(OperationFailure) -> Tensor,
+         backward: @escaping @Sendable (_ x: [Tensor], _ y: Tensor, _ g: Tensor) -> [OperandGradient?]) {
+        self.shape = shape
+        self.forward = forward
+        self.backward = backward
+        self.saving = nil
+    }
+
+    /// A rule whose forward pass saves a tensor for its backward pass.
+    /// Without the saved tensor (a backward step asked for on its own), the
+    /// forward pass runs again to compute it.
+    init(shape: @escaping @Sendable (_ operands: [[Int]]) throws(ShapeError) -> [Int],
+         saving forward: @escaping @Sendable (_ x: [Tensor], _ shape: [Int]) throws(OperationFailure) -> (value: Tensor, saved: Tensor),
+         backward: @escaping @Sendable (_ x: [Tensor], _ y: Tensor, _ saved: Tensor?, _ g: Tensor) -> [OperandGradient?]) {
+        self.shape = shape
+        self.forward = { x, shape throws(OperationFailure) in try forward(x, shape).value }
+        self.backward = { x, y, g in backward(x, y, try? forward(x, y.shape).saved, g) }
+        self.saving = Saving(forward: forward, backward: { x, y, saved, g in backward(x, y, saved, g) })
+    }
 }
 
 /// How a script calls an operation: `name(operands…, literals…, keyword=literal)`.
