@@ -148,7 +148,7 @@ struct DOTWriter {
         }
         if let focus { writeFocusStubs(&b, focus) }
         if !figure.groups.isEmpty {
-            for line in figure.clusterLines(include: include, name: { naming.names[$0] ?? cached?.names[$0] }) { b.raw(line) }
+            for line in figure.clusterLines(include: include, layout: layout, name: { naming.names[$0] ?? cached?.names[$0] }) { b.raw(line) }
         }
         if include == nil && figure.options.alignInputs && inputs.count > 1 {
             b.raw("{ rank=min; " + inputs.map { DOT.quote($0) + ";" }.joined(separator: " ") + " }")

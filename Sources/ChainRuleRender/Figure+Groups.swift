@@ -35,7 +35,9 @@ extension Figure {
     /// The `subgraph cluster_…` lines for the figure's groups. `name` gives
     /// the DOT name of an object written by this frame (nil: not written);
     /// `include` limits a partial frame to some objects.
-    func clusterLines(include: Set<String>?, name: (String) -> String?) -> [String] {
+    /// `layout`, for a pinned frame, gives each cluster the box and label
+    /// place `dot` chose (`nop2` would give every cluster the whole graph's box).
+    func clusterLines(include: Set<String>?, layout: GraphvizLayout? = nil, name: (String) -> String?) -> [String] {
         let members = clusterMembership()
         let theme = options.theme
         var lines: [String] = []
@@ -45,7 +47,7 @@ extension Figure {
             let children = groups.children(of: g)
             guard !names.isEmpty || !children.isEmpty else { return }
             let isNeuron = children.isEmpty
-            let attrs: [String: DOTValue] = [
+            var attrs: [String: DOTValue] = [
                 "id": .string("group-\(g)"),
                 "class": .string("group group-\(group.kind.rawValue)"),
                 "label": .html("<FONT COLOR=\"\(theme.muted)\" POINT-SIZE=\"12\"><I>\(DOT.html(group.name))</I></FONT>"),
@@ -58,6 +60,10 @@ extension Figure {
                 "margin": .string(isNeuron ? "6" : "10"),
                 "tooltip": .string(group.name),
             ]
+            if let placed = layout?.clusters["cluster_\(g)"] {
+                attrs["bb"] = .string(placed.boundingBox)
+                if let lp = placed.labelPosition { attrs["lp"] = .string(lp) }
+            }
             lines.append(indent + "subgraph \(DOT.quote("cluster_\(g)")) {")
             for key in attrs.keys.sorted() { lines.append(indent + "  \(key)=\(attrs[key]!.text);") }
             for n in names { lines.append(indent + "  " + DOT.quote(n) + ";") }
