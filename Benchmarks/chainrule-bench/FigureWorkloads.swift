@@ -170,6 +170,15 @@ enum FigureChild {
             lap("first frame (whole pinned render through nop2, split)")
             for f in frames.dropFirst() { blackHole(try layout.render(f)) }
             lap("\(n - 1) more frames (partial renders of unseen object states)", per: max(1, n - 1))
+            // `--repeat R`: R more runs of the bench row's work alone (a fresh
+            // layout, then the frames), so a profile is mostly that work.
+            if let i = args.firstIndex(of: "--repeat"), i + 1 < args.count, let r = Int(args[i + 1]), r > 0 {
+                for _ in 0..<r {
+                    let again = try FigureLayout(figure)
+                    for f in frames { blackHole(try again.render(f)) }
+                }
+                lap("\(r) runs of the row (layout + \(n) frames), per frame", per: r * n)
+            }
         } catch {
             print("error: \(error)")
             exit(1)

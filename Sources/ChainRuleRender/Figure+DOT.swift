@@ -30,12 +30,23 @@ extension Figure {
 
     /// A pinned frame's DOT with only the objects in `include` (nil: all),
     /// and, for a whole frame (`include` nil), every edge's ends (edge `id` → tail and head `id`s).
-    func partialDOT(_ frame: FigureFrame, pinnedTo layout: GraphvizLayout,
-                    include: Set<String>?) -> (dot: String, edgeEnds: [String: (String, String)]) {
+    ///
+    /// A whole frame also gives each object's owner: the graph node whose
+    /// statements write it (object `id` → node index). A partial frame given
+    /// `owners` (from the whole frame) writes only the owners of `include`,
+    /// instead of walking every node of the graph to find them.
+    func partialDOT(_ frame: FigureFrame, pinnedTo layout: GraphvizLayout, include: Set<String>?,
+                    owners: [String: Int]? = nil) -> (dot: String, edgeEnds: [String: (String, String)], owners: [String: Int]) {
         var writer = DOTWriter(figure: self, frame: frame, layout: layout)
         writer.include = include
+        if let include, let owners {
+            var nodes = Set<Int>()
+            // An object no node owns (none known): every node is written, as before.
+            for id in include { if let n = owners[id] { nodes.insert(n) } else { nodes.removeAll(); break } }
+            if !nodes.isEmpty { writer.onlyNodes = nodes }
+        }
         let text = writer.write()
-        return (text, writer.edgeEnds)
+        return (text, writer.edgeEnds, writer.owners)
     }
 
     /// The name of `node` as the figure shows it (`apple`, `#3` if unnamed).
@@ -63,11 +74,19 @@ struct DOTWriter {
     var include: Set<String>? = nil
     /// Each edge's `id` → the `id`s of its tail and head (filled while writing).
     private(set) var edgeEnds: [String: (String, String)] = [:]
+    /// A partial frame: only these graph nodes' statements are written (the
+    /// owners of every object in `include`); nil = every node.
+    var onlyNodes: Set<Int>? = nil
+    /// Each object `id` → the graph node whose statements write it (whole frames).
+    var owners: [String: Int] { naming.owners }
     /// DOT names of this write (a reference: `title` reads `self` while naming).
     private final class Naming {
         var names: [String: String] = [:]
         var used: Set<String> = []
         var keyOf: [String: String] = [:]
+        /// Object `id` → the index of the graph node being written (whole frames).
+        var owners: [String: Int] = [:]
+        var owner = -1
     }
     private let naming = Naming()
     var theme: FigureTheme { figure.options.theme }
@@ -118,7 +137,13 @@ struct DOTWriter {
         return naming.keyOf[name] ?? name
     }
 
-    func wants(_ id: String) -> Bool { include?.contains(id) ?? true }
+    func wants(_ id: String) -> Bool {
+        guard let include else {
+            if naming.owner >= 0 { naming.owners[id] = naming.owner }
+            return true
+        }
+        return include.contains(id)
+    }
 
     /// Records an edge's ends; true if the edge is to be written.
     mutating func edgeWanted(_ id: String, _ tail: String, _ head: String) -> Bool {
@@ -144,8 +169,12 @@ struct DOTWriter {
         let depth = nodeDepths()
         var inputs: [String] = []
         for node in graph.nodes {
+            // (Names come from the figure's first write: skipping nodes cannot rename others.)
+            if let onlyNodes, cached != nil, !onlyNodes.contains(node.id.index) { continue }
+            naming.owner = layout == nil ? -1 : node.id.index  // owners: pinned frames only
             writeNode(&b, node, depth: depth, inputs: &inputs)
         }
+        naming.owner = -1
         if let focus { writeFocusStubs(&b, focus) }
         if !figure.groups.isEmpty {
             for line in figure.clusterLines(include: include, layout: layout, name: { naming.names[$0] ?? cached?.names[$0] }) { b.raw(line) }

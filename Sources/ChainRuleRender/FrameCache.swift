@@ -50,6 +50,8 @@ final class FrameCache: @unchecked Sendable {
     private var objects: [Object] = []
     private var index: [String: Int] = [:]
     private var edgeEnds: [String: (String, String)] = [:]
+    /// Object `id` → the graph node whose statements write it: a partial frame writes only those nodes.
+    private var owners: [String: Int] = [:]
     /// Edges leaving each node (for "is any of its gradients shown").
     private var edgesFrom: [NodeID: [FigureEdge]] = [:]
     /// At most this many states per object (overrides are free text).
@@ -117,9 +119,10 @@ final class FrameCache: @unchecked Sendable {
     /// The first frame: render it whole, learn the structure, keep every fragment.
     private func prepare(_ layout: FigureLayout, _ frame: FigureFrame) throws(GraphvizError) -> [UInt8] {
         let figure = layout.figure
-        let (dot, ends) = figure.partialDOT(frame, pinnedTo: layout.geometry, include: nil)
+        let (dot, ends, owned) = figure.partialDOT(frame, pinnedTo: layout.geometry, include: nil)
         let bytes = try Graphviz.render(dot: dot, engine: .nop2, format: .svg)
         edgeEnds = ends
+        owners = owned
         var dependencies: [String: Dependency] = [:]
         for node in figure.graph.nodes {
             dependencies["node-\(node.id.index)"] = .node(node.id)
@@ -160,7 +163,7 @@ final class FrameCache: @unchecked Sendable {
             include.insert(id)
             if let (tail, head) = edgeEnds[id] { include.insert(tail); include.insert(head) }
         }
-        let (dot, _) = layout.figure.partialDOT(frame, pinnedTo: layout.geometry, include: include)
+        let (dot, _, _) = layout.figure.partialDOT(frame, pinnedTo: layout.geometry, include: include, owners: owners)
         let bytes = try Graphviz.render(dot: dot, engine: .nop2, format: .svg)
         guard let split = Self.split(bytes) else { usable = false; return }
         var got = Set<String>()

@@ -59,6 +59,25 @@ import Foundation
         }
     }
 
+    /// A partial frame written from its objects' owners is the DOT written by walking every node.
+    @Test func partialDOTFromOwnersIsTheSame() throws {
+        for (name, pass) in try Self.backwards() {
+            let layout = try FigureLayout(try Figure(pass))
+            let figure = layout.figure
+            let whole = figure.partialDOT(.unknown, pinnedTo: layout.geometry, include: nil)
+            #expect(!whole.owners.isEmpty, "\(name)")
+            let ids = whole.owners.keys.sorted()
+            for (k, frame) in Self.frames(figure).enumerated() where k % 3 == 0 {
+                // Objects with both ends of every edge among them, as `FrameCache.fill` asks for.
+                var include = Set(ids.enumerated().filter { ($0.offset + k) % 4 == 0 }.map(\.element))
+                for id in include { if let (tail, head) = whole.edgeEnds[id] { include.insert(tail); include.insert(head) } }
+                let walked = figure.partialDOT(frame, pinnedTo: layout.geometry, include: include)
+                let owned = figure.partialDOT(frame, pinnedTo: layout.geometry, include: include, owners: whole.owners)
+                #expect(owned.dot == walked.dot, "\(name), frame \(k)")
+            }
+        }
+    }
+
     @Test func splitReassemblesTheSVG() throws {
         let layout = try FigureLayout(try Figure(try Fixtures.affine()))
         let svg = try layout.renderWithGraphviz(.complete)
