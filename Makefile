@@ -13,7 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # build and test command uses the same flags, so none of them rebuilds.
 BUILD_FLAGS ?= -Xcc -gdwarf-4
 
-.PHONY: demo test check build install lint build-tests swift deps examples docs warnings conformance fuzz-quick fuzz gallery bench bench-smoke clean memcheck memcheck-quick
+.PHONY: demo test check build install lint build-tests swift deps examples docs warnings conformance fuzz-quick fuzz gallery bench bench-smoke clean memcheck memcheck-quick text-metrics
 
 # The suites `make check` leaves out: they drive tmux or Chromium, fault the
 # filesystem, run `chainrule serve`, install with `make install`, or export every lesson (minutes on two cores).
@@ -147,3 +147,16 @@ docs: deps
 	  $(foreach t,$(DOC_TARGETS),--target $(t)) --enable-experimental-combined-documentation \
 	  --transform-for-static-hosting --output-path .build/docs/ChainRule.doccarchive
 	@scripts/doc-coverage.py $(DOC_TARGETS)
+
+# The DejaVu Sans metrics of ChainRule's built-in Graphviz text layout
+# (Sources/CGraphvizGuard/text_metrics_table.h), measured through Graphviz's
+# pango plugin; then how closely the table follows pango (see
+# scripts/text-metrics/generate-text-metrics.c). Needs libfreetype-dev.
+TEXT_METRICS_TOOL := .build/generate-text-metrics
+text-metrics:
+	mkdir -p .build
+	cc -O2 -o $(TEXT_METRICS_TOOL) scripts/text-metrics/generate-text-metrics.c $$(pkg-config --cflags --libs freetype2 libgvc) -ldl
+	$(TEXT_METRICS_TOOL) > Sources/CGraphvizGuard/text_metrics_table.h.tmp
+	mv Sources/CGraphvizGuard/text_metrics_table.h.tmp Sources/CGraphvizGuard/text_metrics_table.h
+	cc -O2 -DCHECK_MODEL -o $(TEXT_METRICS_TOOL)-check scripts/text-metrics/generate-text-metrics.c $$(pkg-config --cflags --libs freetype2 libgvc) -ldl -lm
+	$(TEXT_METRICS_TOOL)-check --check

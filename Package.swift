@@ -40,8 +40,10 @@ let package = Package(
         // The graph script language: lexer → parser → AST → graph builder.
         .target(name: "GraphScript", dependencies: ["ChainRule", "ChainRuleSupport"]),
         // DOT writer, themes, number formatting, Graphviz wrapper, terminal views.
-        // Works around a crash in Graphviz 2.42's dot layout; only Graphviz.swift imports it.
-        .target(name: "CGraphvizGuard", linkerSettings: [.linkedLibrary("dl")]),
+        // C beside Graphviz: the guard around a crash in Graphviz 2.42's dot layout, and the
+        // built-in text layout (DejaVu Sans metrics, so SVG never loads pango). Only
+        // ChainRuleRender/Graphviz*.swift imports it.
+        .target(name: "CGraphvizGuard", linkerSettings: [.linkedLibrary("dl"), .linkedLibrary("gvc"), .linkedLibrary("m")]),
         .target(name: "ChainRuleRender", dependencies: ["ChainRule", "ChainRuleSupport", "CGraphviz", "CGraphvizGuard"]),
         // The lesson model: Markdown lesson parser, directives, step model, training, datasets.
         .target(name: "ChainRuleLessons", dependencies: ["ChainRule", "ChainRuleSupport", "GraphScript", "ChainRuleRender"]),

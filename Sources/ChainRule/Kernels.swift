@@ -211,6 +211,8 @@ extension Elementwise {
 package enum LinearAlgebra {
     /// `(m, k) · (k, n)` on raw row-major buffers — the definition, i-k-j
     /// loop order so the innermost loop streams through contiguous memory.
+    /// Each term is added with a fused multiply-add (`c + a·b` rounded
+    /// once, IEEE 754's `fusedMultiplyAdd`, so the same bits on every CPU).
     /// `product` computes the same numbers (each element summed over `p` in
     /// ascending order), register-blocked; this loop remains the reference,
     /// and the path taken when `b` holds infinities or NaN (a zero in `a`
@@ -226,7 +228,7 @@ package enum LinearAlgebra {
                             let aip = ap[i * k + p]
                             if aip == 0 { continue }
                             let brow = p * n
-                            for j in 0..<n { cp[row + j] += aip * bp[brow + j] }
+                            for j in 0..<n { cp[row + j].addProduct(aip, bp[brow + j]) }
                         }
                     }
                 }
@@ -238,7 +240,7 @@ package enum LinearAlgebra {
     /// `C = A · B` for `A` (m, k) and `B` (k, n) read in place through strides —
     /// `A[i, p] = a[i·aRow + p·aCol]`, `B[p, j] = b[p·bRow + j·bCol]` — so a
     /// transposed operand is just swapped strides, never a copied array.
-    /// Same sums as `gemm` (ascending `p`, multiply then add): the vector
+    /// Same sums as `gemm` (ascending `p`, fused multiply-add): the vector
     /// kernel (`MatrixKernel`) when the CPU has one, else four rows by four
     /// columns at a time in SIMD registers (`portableProduct`).
     static func product(_ a: [Double], aRow: Int, aCol: Int, _ b: [Double], bRow: Int, bCol: Int,
@@ -275,7 +277,9 @@ package enum LinearAlgebra {
     }
 
     /// The portable kernel, used when `MatrixKernel` has no vector path
-    /// (`CHAINRULE_KERNELS=portable`, no AVX2, not x86-64).
+    /// (`CHAINRULE_KERNELS=portable`, no AVX2 with FMA, not x86-64). Its
+    /// fused multiply-adds are one instruction on arm64; on an x86-64 CPU
+    /// without FMA they are the C library's `fma`, exact but slow.
     static func portableProduct(_ a: UnsafePointer<Double>?, _ aRow: Int, _ aCol: Int,
                                 _ b: UnsafePointer<Double>?, _ bRow: Int, _ bCol: Int,
                                 _ c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int) {
@@ -305,10 +309,10 @@ package enum LinearAlgebra {
                 var pa = a + i * aRow
                 for p in 0..<k {
                     let bv = panel[p]
-                    c0 += V(repeating: pa[0]) * bv
-                    c1 += V(repeating: pa[aRow]) * bv
-                    c2 += V(repeating: pa[2 * aRow]) * bv
-                    c3 += V(repeating: pa[3 * aRow]) * bv
+                    c0.addProduct(V(repeating: pa[0]), bv)
+                    c1.addProduct(V(repeating: pa[aRow]), bv)
+                    c2.addProduct(V(repeating: pa[2 * aRow]), bv)
+                    c3.addProduct(V(repeating: pa[3 * aRow]), bv)
                     pa += aCol
                 }
                 store(c0, row: i, panel: q); store(c1, row: i + 1, panel: q)
@@ -322,7 +326,7 @@ package enum LinearAlgebra {
                 var c0 = V()
                 var pa = a + i * aRow
                 for p in 0..<k {
-                    c0 += V(repeating: pa[0]) * panel[p]
+                    c0.addProduct(V(repeating: pa[0]), panel[p])
                     pa += aCol
                 }
                 store(c0, row: i, panel: q)

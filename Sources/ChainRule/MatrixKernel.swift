@@ -1,13 +1,14 @@
 import CChainRuleKernels
 
-/// The vector matrix kernel (C, AVX2 chosen at run time; see
-/// `Sources/CChainRuleKernels`). The only Swift file that calls C.
+/// The vector matrix kernel (C, AVX-512 or AVX2 with FMA chosen at run
+/// time; see `Sources/CChainRuleKernels`). The only Swift file that calls C.
 ///
-/// It computes the same sums in the same order as `LinearAlgebra.gemm`, a
-/// multiply then an add per term (never fused), so its results are the
-/// reference's bits; `KernelTests` compares them. On a CPU without AVX2, on
-/// other architectures, or with `CHAINRULE_KERNELS=portable` in the
-/// environment, `LinearAlgebra.product` uses its portable Swift kernel.
+/// It computes the same sums in the same order as `LinearAlgebra.gemm`, one
+/// fused multiply-add per term (rounded once, as IEEE 754 defines it), so
+/// its results are the reference's bits on every CPU; `KernelTests`
+/// compares them. On a CPU without AVX2 and FMA, on other architectures, or
+/// with `CHAINRULE_KERNELS=portable` in the environment,
+/// `LinearAlgebra.product` uses its portable Swift kernel.
 enum MatrixKernel {
     /// The vector path in use: `"avx2"` or `"portable"`.
     static let name = chainrule_kernel_level() >= 2 ? "avx2" : "portable"

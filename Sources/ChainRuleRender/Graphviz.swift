@@ -96,9 +96,17 @@ package struct GraphvizLayout: Sendable, Equatable {
 /// ```
 package enum Graphviz {
     /// Lays out `dot` with `engine` and renders it as `format`.
-    package static func render(dot: String, engine: GraphvizEngine = .dot,
-                              format: GraphvizFormat = .svg) throws(GraphvizError) -> [UInt8] {
+    ///
+    /// Text is sized by ChainRule's DejaVu Sans metrics (`GraphvizTextMetrics`);
+    /// `pangoTextSizes` sizes it with Graphviz's pango plugin instead, as
+    /// Graphviz alone would (tests compare the two).
+    package static func render(dot: String, engine: GraphvizEngine = .dot, format: GraphvizFormat = .svg,
+                               pangoTextSizes: Bool = false) throws(GraphvizError) -> [UInt8] {
         try GraphvizRuntime.shared.withContext { gvc throws(GraphvizError) in
+            // Cairo draws the text spans' pango layouts: measure with pango too (sizes from the table).
+            let mode: Int32 = pangoTextSizes ? 2 : format == .pdf || format == .png ? 1 : 0
+            chainrule_text_layout_set_mode(mode)
+            defer { chainrule_text_layout_set_mode(0) }
             let bytes = try withGraph(dot, gvc: gvc, engine: engine) { g throws(GraphvizError) in
                 try renderData(gvc, g, format: format.rawValue)
             }
@@ -288,7 +296,8 @@ final class GraphvizRuntime: @unchecked Sendable {
             // nothing. Our DOT and output use C numerics anyway.
             _ = setlocale(LC_NUMERIC, "C")
             beginCall()
-            let created = gvContext()
+            // ChainRule's text layout first (CGraphvizGuard/textlayout.c): SVG never loads pango.
+            let created = chainrule_graphviz_context().map(OpaquePointer.init)
             if let created {
                 context = created
                 _ = endCall(stage: "context", status: 0)
