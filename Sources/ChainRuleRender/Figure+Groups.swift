@@ -35,9 +35,11 @@ extension Figure {
     /// The `subgraph cluster_…` lines for the figure's groups. `name` gives
     /// the DOT name of an object written by this frame (nil: not written);
     /// `include` limits a partial frame to some objects.
-    /// `layout`, for a pinned frame, gives each cluster the box and label
-    /// place `dot` chose (`nop2` would give every cluster the whole graph's box).
-    func clusterLines(include: Set<String>?, layout: GraphvizLayout? = nil, name: (String) -> String?) -> [String] {
+    ///
+    /// `pinned`: the layout a pinned frame is drawn on; each cluster keeps
+    /// the box (`bb`) and label position (`lp`) the layout gave it (without
+    /// them `nop2` draws every cluster as large as the whole graph).
+    func clusterLines(include: Set<String>?, pinned: GraphvizLayout? = nil, name: (String) -> String?) -> [String] {
         let members = clusterMembership()
         let theme = options.theme
         var lines: [String] = []
@@ -60,9 +62,9 @@ extension Figure {
                 "margin": .string(isNeuron ? "6" : "10"),
                 "tooltip": .string(group.name),
             ]
-            if let placed = layout?.clusters["cluster_\(g)"] {
-                attrs["bb"] = .string(placed.boundingBox)
-                if let lp = placed.labelPosition { attrs["lp"] = .string(lp) }
+            if let box = pinned?.clusters["cluster_\(g)"] {
+                attrs["bb"] = .string(box.boundingBox)
+                if let lp = box.labelPosition { attrs["lp"] = .string(lp) }
             }
             lines.append(indent + "subgraph \(DOT.quote("cluster_\(g)")) {")
             for key in attrs.keys.sorted() { lines.append(indent + "  \(key)=\(attrs[key]!.text);") }

@@ -71,16 +71,13 @@ package struct GraphvizLayout: Sendable, Equatable {
     package var edges: [String: String]
     /// Graph-label position (`lp`), if the graph has a label.
     package var labelPosition: String?
-    /// Per cluster (`subgraph cluster_…`), by name: its box and its label's place.
+    /// Per cluster subgraph (`cluster_3`): its box (`bb`) and label position (`lp`),
+    /// so a pinned frame draws each group's box where the layout put it.
     package var clusters: [String: ClusterGeometry] = [:]
 
-    package init(boundingBox: String, nodes: [String: NodeGeometry], edges: [String: String],
-                 labelPosition: String? = nil, clusters: [String: ClusterGeometry] = [:]) {
-        self.boundingBox = boundingBox
-        self.nodes = nodes
-        self.edges = edges
-        self.labelPosition = labelPosition
-        self.clusters = clusters
+    package struct ClusterGeometry: Sendable, Equatable {
+        package var boundingBox: String
+        package var labelPosition: String?
     }
 
     package struct NodeGeometry: Sendable, Equatable {
@@ -89,13 +86,6 @@ package struct GraphvizLayout: Sendable, Equatable {
         package var height: String
         /// The node's `id` attribute, if it has one.
         package var id: String?
-    }
-
-    /// Where `dot` put a cluster: its box (`bb`) and its label (`lp`). A pinned
-    /// frame must give both, or `nop2` gives the cluster the whole graph's box.
-    package struct ClusterGeometry: Sendable, Equatable {
-        package var boundingBox: String
-        package var labelPosition: String?
     }
 }
 
@@ -200,7 +190,8 @@ package enum Graphviz {
     static func withParsed<T>(_ dot: String,
                                       _ body: (UnsafeMutablePointer<Agraph_t>) throws(GraphvizError) -> T) throws(GraphvizError) -> T {
         GraphvizRuntime.shared.beginCall()
-        let parsed = GraphvizReader.read(dot)
+        // Clusters are laid out and drawn in the order cgraph keeps them: DOT order with arena memory.
+        let parsed = dot.withCString { dot.contains("subgraph \"cluster") ? GraphvizOrderedRead.read($0) : agmemread($0) }
         if let error = GraphvizRuntime.shared.endCall(stage: "parse", status: parsed == nil ? -1 : 0) {
             if let parsed { agclose(parsed) }
             throw error
@@ -256,20 +247,20 @@ package enum Graphviz {
             }
             node = agnxtnode(g, n)
         }
-        readClusters(g, into: &layout.clusters)
+        readClusters(g, into: &layout)
         return layout
     }
 
-    /// The boxes of `g`'s clusters and of the clusters inside them.
-    private static func readClusters(_ g: UnsafeMutablePointer<Agraph_t>, into clusters: inout [String: GraphvizLayout.ClusterGeometry]) {
+    /// The boxes of `g`'s cluster subgraphs, nested ones included.
+    static func readClusters(_ g: UnsafeMutablePointer<Agraph_t>, into layout: inout GraphvizLayout) {
         var sub = agfstsubg(g)
         while let s = sub {
             let raw = UnsafeMutableRawPointer(s)
             let name = String(cString: agnameof(raw))
             if name.hasPrefix("cluster"), let bb = attribute(raw, "bb") {
-                clusters[name] = GraphvizLayout.ClusterGeometry(boundingBox: bb, labelPosition: attribute(raw, "lp"))
+                layout.clusters[name] = GraphvizLayout.ClusterGeometry(boundingBox: bb, labelPosition: attribute(raw, "lp"))
             }
-            readClusters(s, into: &clusters)
+            readClusters(s, into: &layout)
             sub = agnxtsubg(s)
         }
     }

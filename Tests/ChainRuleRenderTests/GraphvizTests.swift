@@ -73,26 +73,4 @@ import Testing
         }
         #expect(!last.isEmpty)
     }
-
-    /// Clusters are laid out and drawn in the order the DOT names them, in
-    /// every process: cgraph's default IDs are the addresses of interned
-    /// names, so a name interned earlier (here as a label) came first, and
-    /// the order changed with what the process had allocated before.
-    @Test func clustersFollowTheOrderOfTheDOT() throws {
-        let dot = """
-        digraph g {
-          a [label="cluster_b"];
-          subgraph cluster_a { label="A"; x }
-          subgraph cluster_b { label="B"; y }
-        }
-        """
-        let svg = String(decoding: try Graphviz.render(dot: dot), as: UTF8.self)
-        let a = try #require(svg.range(of: "<title>cluster_a</title>"))
-        let b = try #require(svg.range(of: "<title>cluster_b</title>"))
-        #expect(a.lowerBound < b.lowerBound)
-        // Named objects keep their names; anonymous ones get cgraph's own.
-        #expect(svg.contains("<title>x</title>") && svg.contains("<title>a</title>"))
-        let anonymous = String(decoding: try Graphviz.render(dot: "digraph { subgraph { p -> q } }"), as: UTF8.self)
-        #expect(anonymous.contains("<title>p&#45;&gt;q</title>"))
-    }
 }
