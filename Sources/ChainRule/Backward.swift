@@ -66,9 +66,9 @@ public struct Backward: Sendable {
         // A node no gradient reached gets zeros, unless it is only ever a target.
         var usedAsTarget = [Bool](repeating: false, count: n)
         var usedOtherwise = [Bool](repeating: false, count: n)
-        for node in graph.nodes {
-            let target = graph.targets[node.id.index]
-            for (k, input) in node.inputs.enumerated() {
+        for index in 0..<n {
+            let target = graph.targets[index]
+            for (k, input) in graph.nodes[index].inputs.enumerated() {
                 if k == target { usedAsTarget[input.index] = true } else { usedOtherwise[input.index] = true }
             }
         }
@@ -99,11 +99,11 @@ public struct Backward: Sendable {
         var reached = [Bool](repeating: false, count: n)
         @inline(__always) func wanted(_ id: NodeID) -> Bool { needed?[id.index] ?? true }
         for index in stride(from: output.index, through: 0, by: -1) {
-            let node = graph.nodes[index]
-            guard let op = node.operation, let g = grads[index], needed?[index] ?? true else { continue }
+            // Fields read in place, not through a copy of each `Node`.
+            guard case .operation(let op) = graph.nodes[index].kind, let g = grads[index], needed?[index] ?? true,
+                  let rule = graph.rules[index] else { continue }
             reached[index] = true
-            let inputs = node.inputs
-            let rule = graph.rules[index]!
+            let inputs = graph.nodes[index].inputs
             // One-element operands (scalar scripts) take the kernels' fast path.
             if Elementwise.scalarBackward(rule, inputs, node: index, values, g, wanted: wanted, &grads) { continue }
             let contributions: [Tensor?]

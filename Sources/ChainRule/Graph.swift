@@ -95,18 +95,53 @@ public struct Graph: Sendable {
     /// Adds an operation on earlier nodes, checking shapes.
     @discardableResult
     public mutating func apply(_ operation: Operation, _ inputs: [NodeID], name: String? = nil) throws(ShapeError) -> NodeID {
+        // Elementwise operands of one shape (every node of a scalar script)
+        // have that shape as output — what `outputShape` returns for them —
+        // found without an array of shapes.
         let definition = operation.definition
-        let shape = try definition.outputShape(inputs.map { nodes[$0.index].shape })
+        let shape: [Int]
+        if let same = Self.sameShapeOutput(definition.rule, inputs, nodes) {
+            shape = same
+        } else {
+            shape = try definition.outputShape(inputs.map { nodes[$0.index].shape })
+        }
         return append(Node(id: NodeID(nodes.count), kind: .operation(operation), inputs: inputs, shape: shape, name: name), nil,
                       rule: definition.rule, target: definition.target)
     }
 
-    private mutating func append(_ node: Node, _ value: Tensor?, rule: Rule?, target: Int? = nil) -> NodeID {
+    /// The output shape of an elementwise rule on one operand, or on two of
+    /// the same shape (no broadcasting: the shape itself); `nil` otherwise.
+    @inline(__always)
+    private static func sameShapeOutput(_ rule: Rule, _ inputs: [NodeID], _ nodes: [Node]) -> [Int]? {
+        switch rule {
+        case .unary:
+            guard inputs.count == 1 else { return nil }
+            return nodes[inputs[0].index].shape
+        case .binary:
+            guard inputs.count == 2 else { return nil }
+            let a = nodes[inputs[0].index].shape
+            return a == nodes[inputs[1].index].shape ? a : nil
+        case .tensor:
+            return nil
+        }
+    }
+
+    private mutating func append(_ node: consuming Node, _ value: Tensor?, rule: Rule?, target: Int? = nil) -> NodeID {
+        let id = node.id
         nodes.append(node)
         initialValues.append(value)
         rules.append(rule)
         targets.append(target)
-        return node.id
+        return id
+    }
+
+    /// Makes room for `count` nodes in all, so a graph built node by node
+    /// (a compiled script) does not copy its arrays as they grow.
+    package mutating func reserveCapacity(_ count: Int) {
+        nodes.reserveCapacity(count)
+        initialValues.reserveCapacity(count)
+        rules.reserveCapacity(count)
+        targets.reserveCapacity(count)
     }
 
     /// Names (or renames) a node.
@@ -140,28 +175,30 @@ public struct Graph: Sendable {
         var values: [Tensor] = []
         var saved: [Int: Tensor] = [:]
         values.reserveCapacity(nodes.count)
-        for node in nodes {
-            if let op = node.operation {
-                let rule = rules[node.id.index]!
-                // One-element operands (scalar scripts) take the kernels' fast path.
-                if let value = Elementwise.scalarForward(rule, node.inputs, shape: node.shape, values) {
-                    values.append(value)
+        // Fields are read in place (`nodes[index].inputs`), not through a
+        // copy of each `Node`: a scalar script spends most of its forward
+        // pass on such bookkeeping.
+        for index in nodes.indices {
+            guard case .operation(let op) = nodes[index].kind, let rule = rules[index] else {
+                values.append(initialValues[index]!)
+                continue
+            }
+            // One-element operands (scalar scripts) take the kernels' fast path.
+            if let value = Elementwise.scalarForward(rule, nodes[index].inputs, shape: nodes[index].shape, values) {
+                values.append(value)
+                continue
+            }
+            do {
+                if case .tensor(let tensorRule) = rule, let saving = tensorRule.saving {
+                    // The forward pass that saves a tensor for the backward pass.
+                    let result = try saving.forward(nodes[index].inputs.map { values[$0.index] }, nodes[index].shape)
+                    values.append(result.value)
+                    saved[index] = result.saved
                     continue
                 }
-                do {
-                    if case .tensor(let tensorRule) = rule, let saving = tensorRule.saving {
-                        // The forward pass that saves a tensor for the backward pass.
-                        let result = try saving.forward(node.inputs.map { values[$0.index] }, node.shape)
-                        values.append(result.value)
-                        saved[node.id.index] = result.saved
-                        continue
-                    }
-                    values.append(try op.forward(node.inputs.map { values[$0.index] }, shape: node.shape, rule: rule))
-                } catch {
-                    throw EvaluationError(node: node.id, message: error.message)
-                }
-            } else {
-                values.append(initialValues[node.id.index]!)
+                values.append(try op.forward(nodes[index].inputs.map { values[$0.index] }, shape: nodes[index].shape, rule: rule))
+            } catch {
+                throw EvaluationError(node: NodeID(index), message: error.message)
             }
         }
         return Forward(graph: self, values: values, saved: saved)

@@ -9,6 +9,9 @@ struct GraphBuilder: Sendable {
     let source: SourceText
     let maxNodes: Int
     let maxElements: Int
+    /// Whether the commonest trees take `buildSimple` (off only in tests
+    /// that compare it with the general `build`).
+    let simpleTrees: Bool
     private(set) var graph = Graph()
     /// Where each graph node is in the source.
     private(set) var sites: [Site] = []
@@ -23,14 +26,34 @@ struct GraphBuilder: Sendable {
     /// of that name, if any (so the function tables are hashed once per name).
     private var functionKnown: [Bool] = []
     private var functions: [ScriptFunction?] = []
+    /// Per symbol: the operation `f(x)` makes when `f` is a one-operand
+    /// function without literals or keywords (`relu`, `exp`), once known.
+    private var simpleCallKnown: [Bool] = []
+    private var simpleCalls: [Operation?] = []
     /// Scratch arrays of `build`, kept between statements.
     private var neededScratch: [Bool] = []
     private var valueScratch: [NodeID?] = []
 
-    init(source: SourceText, maxNodes: Int, maxElements: Int) {
+    init(source: SourceText, maxNodes: Int, maxElements: Int, simpleTrees: Bool = true) {
         self.source = source
         self.maxNodes = maxNodes
         self.maxElements = maxElements
+        self.simpleTrees = simpleTrees
+    }
+
+    /// Makes room for about `statements` statements (and as many names and
+    /// graph nodes), so the tables are not copied as they grow.
+    mutating func reserveCapacity(statements: Int) {
+        graph.reserveCapacity(statements)
+        sites.reserveCapacity(statements)
+        names.reserveCapacity(statements)
+        nameLines.reserveCapacity(statements)
+        assignedNode.reserveCapacity(statements)
+        assignedLine.reserveCapacity(statements)
+        functionKnown.reserveCapacity(statements)
+        functions.reserveCapacity(statements)
+        simpleCallKnown.reserveCapacity(statements)
+        simpleCalls.reserveCapacity(statements)
     }
 
     private func error(_ site: Site, _ message: String, notes: [String] = []) -> Diagnostic {
@@ -46,6 +69,8 @@ struct GraphBuilder: Sendable {
             assignedLine.append(0)
             functionKnown.append(false)
             functions.append(nil)
+            simpleCallKnown.append(false)
+            simpleCalls.append(nil)
         }
     }
 
@@ -157,6 +182,10 @@ struct GraphBuilder: Sendable {
     }
 
     private mutating func build(_ tree: ExpressionTree, name: String) throws(Diagnostic) -> NodeID {
+        if simpleTrees, let root = try buildSimple(tree) {
+            graph.setName(name, of: root)
+            return root
+        }
         let nodes = tree.nodes
         let firstNew = graph.nodes.count
         // Scratch arrays from the last statement (swapped back at the end).
@@ -187,6 +216,82 @@ struct GraphBuilder: Sendable {
         }
         graph.setName(name, of: root)
         return root
+    }
+
+    /// The commonest trees — `a op b` (names or numbers, any operator but
+    /// `^`), `f(a)` for a one-operand function without literals or keywords,
+    /// a lone name — built without `build`'s two passes and scratch arrays:
+    /// the same graph nodes, sites and errors, in the same order (each node
+    /// through the same `lookup`, constant and `apply` steps). `nil`, before
+    /// any node is added, for any other tree.
+    private mutating func buildSimple(_ tree: ExpressionTree) throws(Diagnostic) -> NodeID? {
+        // The nodes' fields are read in place: copying a whole `ExpressionNode`
+        // costs more than the rest of a statement.
+        let nodes = tree.nodes
+        switch nodes.count {
+        case 1:
+            // `y = x`: a node of its own, so `y` has its own value and gradient.
+            guard case .name(let n) = nodes[0].kind else { return nil }
+            let site = nodes[0].site
+            let operand = try lookup(n, nodes[0].symbol, at: site)
+            let result = try apply(.identity, [operand], at: site)
+            return try unwrap(result) { self.error(site, $0.message) }
+        case 2:
+            guard case .name(let n) = nodes[0].kind, case .call(let name, let arguments) = nodes[1].kind, arguments.count == 1,
+                  arguments[0].keyword == nil, arguments[0].value == 0, let operation = simpleCall(name, nodes[1].symbol) else { return nil }
+            let operand = try lookup(n, nodes[0].symbol, at: nodes[0].site)
+            let site = nodes[1].site, start = nodes[0].start
+            let result = try apply(operation, [operand], at: site)
+            // `call`'s placing of a shape error, for a call without literals or keywords.
+            return try unwrap(result) { e in
+                if let k = e.operand, k < 1 { return self.error(start, e.message) }
+                return self.error(site, e.message)
+            }
+        case 3:
+            guard case .binary(let op, 0, 1) = nodes[2].kind, let operation = op.operation,
+                  Self.isNameOrNumber(nodes[0].kind), Self.isNameOrNumber(nodes[1].kind) else { return nil }
+            let a = try simpleOperand(nodes[0].kind, nodes[0].symbol, at: nodes[0].site)
+            let b = try simpleOperand(nodes[1].kind, nodes[1].symbol, at: nodes[1].site)
+            return try binary(operation, a, b, at: nodes[2].site)
+        default:
+            return nil
+        }
+    }
+
+    private static func isNameOrNumber(_ kind: ExpressionNode.Kind) -> Bool {
+        switch kind {
+        case .number, .name: return true
+        default: return false
+        }
+    }
+
+    /// A name's node, or a new constant for a number, as `buildNode` makes them.
+    private mutating func simpleOperand(_ kind: ExpressionNode.Kind, _ symbol: Int, at site: Site) throws(Diagnostic) -> NodeID {
+        switch kind {
+        case .number(let v):
+            try checkCapacity(site)
+            sites.append(site)
+            return graph.constant(Tensor(v))
+        case .name(let n):
+            return try lookup(n, symbol, at: site)
+        default:
+            preconditionFailure("checked by isNameOrNumber")
+        }
+    }
+
+    /// The operation of `f(x)`, remembered per symbol, when `f` takes one
+    /// operand and no literals or keywords; `nil` otherwise.
+    private mutating func simpleCall(_ name: String, _ symbol: Int) -> Operation? {
+        guard symbol >= 0 else { return nil }
+        reserveSymbol(symbol)
+        if !simpleCallKnown[symbol] {
+            simpleCallKnown[symbol] = true
+            if case .operation(let call)? = function(named: name, symbol), call.operands == 1, call.literals.isEmpty,
+               call.optionalLiterals == 0, call.keywords.isEmpty {
+                simpleCalls[symbol] = try? call.make(ScriptArguments(literals: [], keywords: [:]))
+            }
+        }
+        return simpleCalls[symbol]
     }
 
     /// Pass 1 of `build`, root first: which tree nodes become graph nodes.
@@ -254,19 +359,19 @@ struct GraphBuilder: Sendable {
     /// `a op rhs`; for `^` the right side must be a literal exponent.
     private mutating func binary(_ op: BinaryOperator, _ a: NodeID, _ rhs: Int, _ tree: ExpressionTree, _ value: [NodeID?],
                                  at site: Site) throws(Diagnostic) -> NodeID {
-        let operation: Operation
-        let inputs: [NodeID]
-        if let binary = op.operation {
-            operation = binary
-            inputs = [a, value[rhs]!]
-        } else {
-            guard let p = literal(rhs, in: tree) else {
-                throw error(tree.nodes[rhs].start, "exponent must be a numeric literal",
-                            notes: ["write 'x ^ 2' or 'x ^ -1'; for a tensor exponent use pow(x, y)"])
-            }
-            operation = .pow(p)
-            inputs = [a]
+        if let operation = op.operation { return try binary(operation, a, value[rhs]!, at: site) }
+        guard let p = literal(rhs, in: tree) else {
+            throw error(tree.nodes[rhs].start, "exponent must be a numeric literal",
+                        notes: ["write 'x ^ 2' or 'x ^ -1'; for a tensor exponent use pow(x, y)"])
         }
+        let operation = Operation.pow(p)
+        let result = try apply(operation, [a], at: site)
+        return try unwrap(result) { self.error(site, $0.message, notes: self.shapeNotes(operation, [a])) }
+    }
+
+    /// `a op b` for an operator other than `^`.
+    private mutating func binary(_ operation: Operation, _ a: NodeID, _ b: NodeID, at site: Site) throws(Diagnostic) -> NodeID {
+        let inputs = [a, b]
         let result = try apply(operation, inputs, at: site)
         return try unwrap(result) { self.error(site, $0.message, notes: self.shapeNotes(operation, inputs)) }
     }

@@ -24,12 +24,16 @@ struct Parser: Sendable {
     private var source: SourceText { lexer.source }
     let maxNestingDepth: Int
     let maxNodes: Int
+    /// Whether the commonest right sides take `parseSimpleExpression`
+    /// (off only in tests that compare it with `parseExpression`).
+    let simpleExpressions: Bool
 
-    init(source: SourceText, maxNestingDepth: Int, maxNodes: Int) throws(Diagnostic) {
+    init(source: SourceText, maxNestingDepth: Int, maxNodes: Int, simpleExpressions: Bool = true) throws(Diagnostic) {
         lexer = Lexer(source: source)
         current = try lexer.next()
         self.maxNestingDepth = maxNestingDepth
         self.maxNodes = maxNodes
+        self.simpleExpressions = simpleExpressions
     }
 
     private mutating func advance() throws(Diagnostic) {
@@ -51,6 +55,9 @@ struct Parser: Sendable {
         if ahead1 == nil { ahead1 = try lexer.next() }
         return ahead1!
     }
+
+    /// Makes room for about `count` distinct names.
+    mutating func reserveSymbols(_ count: Int) { symbols.reserveCapacity(count) }
 
     /// The interned name of an identifier token.
     private mutating func symbol(of token: Token) -> Int {
@@ -141,6 +148,7 @@ struct Parser: Sendable {
             }
             return right
         default:
+            if simpleExpressions, let tree = parseSimpleExpression() { return .expression(tree) }
             return .expression(try parseExpression())
         }
     }
@@ -582,6 +590,82 @@ struct Parser: Sendable {
         s.tree.root = s.operands[0]
         treeStorage = s.tree.nodes
         return s.tree
+    }
+
+    // MARK: Simple expressions
+
+    /// The commonest right sides — `a op b` (names or numbers), `f(a)`, a
+    /// lone name `a` — read straight into the tree `parseExpression` builds
+    /// for the same tokens, without its operator stacks. `nil`, with nothing
+    /// consumed, for anything else (or any error, even from the lexer): the
+    /// general parser then reads the line and reports what it finds.
+    /// `SimpleExpressionTests` compares both parsers' graphs.
+    private mutating func parseSimpleExpression() -> ExpressionTree? {
+        let saved = (lexer, current, ahead0, ahead1)
+        do {
+            if let tree = try simpleExpression() { return tree }
+        } catch {}
+        (lexer, current, ahead0, ahead1) = saved
+        return nil
+    }
+
+    private mutating func simpleExpression() throws(Diagnostic) -> ExpressionTree? {
+        let first = current
+        guard first.kind == .identifier || first.kind == .number else { return nil }
+        try advance()
+        let second = current
+        if second.endsStatement {
+            // `y = x` (a lone number is a leaf: `parseRightSide` took it).
+            guard first.kind == .identifier else { return nil }
+            return simpleTree(operand(first))
+        }
+        if second.kind == .leftParen {
+            // `f(a)`: one name, no keyword.
+            guard first.kind == .identifier else { return nil }
+            try advance()
+            let argument = current
+            guard argument.kind == .identifier else { return nil }
+            try advance()
+            guard current.kind == .rightParen else { return nil }
+            try advance()
+            guard current.endsStatement else { return nil }
+            let f = symbol(of: first)
+            let x = operand(argument)
+            let call = ExpressionNode(kind: .call(symbols.names[f], [Argument(keyword: nil, keywordSite: nil, value: 0)]),
+                                      site: first.site, start: first.site, symbol: f)
+            return simpleTree(x, call)
+        }
+        // `a op b`.
+        guard let op = second.binaryOperator else { return nil }
+        try advance()
+        let third = current
+        guard third.kind == .identifier || third.kind == .number else { return nil }
+        try advance()
+        guard current.endsStatement else { return nil }
+        let a = operand(first), b = operand(third)
+        return simpleTree(a, b, ExpressionNode(kind: .binary(op, 0, 1), site: second.site, start: a.start))
+    }
+
+    /// A name or number token as a tree node (names interned, left to right as `parseExpression` does).
+    private mutating func operand(_ token: Token) -> ExpressionNode {
+        if token.kind == .number {
+            return ExpressionNode(kind: .number(token.number), site: token.site, start: token.site)
+        }
+        let s = symbol(of: token)
+        return ExpressionNode(kind: .name(symbols.names[s]), site: token.site, start: token.site, symbol: s)
+    }
+
+    /// The tree of up to three nodes (in post-order, root last), in the reused node storage.
+    private mutating func simpleTree(_ a: ExpressionNode, _ b: ExpressionNode? = nil, _ c: ExpressionNode? = nil) -> ExpressionTree {
+        var tree = ExpressionTree()
+        swap(&tree.nodes, &treeStorage)
+        tree.nodes.removeAll(keepingCapacity: true)
+        tree.nodes.append(a)
+        if let b { tree.nodes.append(b) }
+        if let c { tree.nodes.append(c) }
+        tree.root = tree.nodes.count - 1
+        treeStorage = tree.nodes
+        return tree
     }
 
     /// The literal indices of `x[i]` or `x[i, j]`, starting at `[`, and where each is.

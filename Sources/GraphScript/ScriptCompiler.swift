@@ -16,20 +16,32 @@ public enum ScriptCompiler {
     public static let maxNestingDepth = 1000
     /// How many graph nodes a script may create.
     public static let maxNodes = 200_000
+    /// At most this many statements' worth of table space is reserved up front.
+    static let maxReservedStatements = 1 << 16
     /// How many elements `zeros` / `ones` / `randn` may create.
     public static let maxInitializerElements = 1 << 22
 
     /// Compiles UTF-8 bytes. `firstLine` is the line number of the first line
     /// (for a script embedded in a larger file, such as a Markdown lesson).
     public static func compile(_ source: [UInt8], fileName: String, firstLine: Int = 1) throws(Diagnostic) -> Script {
+        try compile(source, fileName: fileName, firstLine: firstLine, simpleStatements: true)
+    }
+
+    /// `compile`, with or without the parser's and builder's path for the
+    /// commonest statements (`a op b`, `f(a)`, `y = x`); tests compare both.
+    static func compile(_ source: [UInt8], fileName: String, firstLine: Int, simpleStatements: Bool) throws(Diagnostic) -> Script {
         let text = SourceText(bytes: source, fileName: fileName, firstLine: firstLine)
         if let bad = SourceText.firstInvalidUTF8(in: source) {
             let byte = String(source[bad], radix: 16, uppercase: true)
             throw text.diagnostic(atOffset: bad, "invalid UTF-8 byte 0x\(byte.count == 1 ? "0" + byte : byte)",
                                   notes: ["graph scripts must be UTF-8 text"])
         }
-        var parser = try Parser(source: text, maxNestingDepth: maxNestingDepth, maxNodes: maxNodes)
-        var builder = GraphBuilder(source: text, maxNodes: maxNodes, maxElements: maxInitializerElements)
+        var parser = try Parser(source: text, maxNestingDepth: maxNestingDepth, maxNodes: maxNodes, simpleExpressions: simpleStatements)
+        var builder = GraphBuilder(source: text, maxNodes: maxNodes, maxElements: maxInitializerElements, simpleTrees: simpleStatements)
+        // About one statement, name and node per line: room made once (up to a bound).
+        let lines = min(source.reduce(into: 1) { count, byte in if byte == 0x0A { count += 1 } }, maxReservedStatements)
+        parser.reserveSymbols(lines)
+        builder.reserveCapacity(statements: lines)
         var members: [[NodeID]] = []
         while let statement = try parser.nextStatement() {
             let first = builder.graph.nodes.count

@@ -15,6 +15,17 @@ struct SymbolTable: Sendable {
 
     var count: Int { names.count }
 
+    /// Makes room for about `count` symbols (no rehashing below that).
+    mutating func reserveCapacity(_ count: Int) {
+        names.reserveCapacity(count)
+        starts.reserveCapacity(count)
+        lengths.reserveCapacity(count)
+        hashes.reserveCapacity(count)
+        var size = slots.count
+        while size < 2 * count { size *= 2 }
+        if size > slots.count && names.isEmpty { slots = Array(repeating: 0, count: size) }
+    }
+
     /// The symbol for the identifier at `bytes[start..<end]`.
     mutating func intern(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Int {
         bytes.withUnsafeBufferPointer { p -> Int in

@@ -39,7 +39,7 @@ struct Eval: ParsableCommand {
         let script = try input.load()
         let pass = try ScriptInput.evaluateOrExit(script)
         if json {
-            ScriptInput.writeOutput(EvalJSON.render(script, pass))
+            StandardStreams.output(EvalJSON.bytes(script, pass))
         } else {
             ScriptInput.writeOutput(EvalTable.render(script, pass))
             if let warning = EvalTable.nonFiniteWarning(script, pass) {

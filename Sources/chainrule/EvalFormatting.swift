@@ -9,51 +9,85 @@ import ChainRuleRender
 /// arrays of rows; every number at full round-trip precision; non-finite
 /// numbers as the strings "nan", "inf", "-inf"; `null` for a target-only name.
 enum EvalJSON {
-    static func render(_ script: Script, _ pass: Backward) -> String {
-        // Built as UTF-8 bytes: one append per piece, no String growth checks.
-        let keys = script.names.map { string($0.name) }
-        var out: [UInt8] = []
-        out.reserveCapacity(64 * keys.count + 64)
-        out.append(contentsOf: "{\n  \"output\": \(string(script.outputName)),\n  \"values\": {".utf8)
-        appendEntries(&out, keys, script.names.map { pass.forward.value(of: $0.node) as Tensor? })
-        out.append(contentsOf: "},\n  \"grads\": {".utf8)
-        appendEntries(&out, keys, script.names.map { pass.gradient(of: $0.node) })
-        out.append(contentsOf: "}\n}\n".utf8)
-        return String(decoding: out, as: UTF8.self)
+    /// The JSON as UTF-8 bytes, written straight into one buffer: each
+    /// number's shortest round-trip text comes from `Double.write(to:)` as
+    /// ASCII bytes (the same digits as `description`), with no `String` per
+    /// number or per entry.
+    static func bytes(_ script: Script, _ pass: Backward) -> [UInt8] {
+        let names = script.names
+        var out = JSONBytes()
+        out.bytes.reserveCapacity(64 * names.count + 64)
+        out.append("{\n  \"output\": ")
+        out.append(Escape.json(script.outputName))
+        out.append(",\n  \"values\": {")
+        let values = pass.forward.values
+        for (k, entry) in names.enumerated() {
+            out.key(entry.name, first: k == 0)
+            out.tensor(values[entry.node.index])
+        }
+        if !names.isEmpty { out.append("\n  ") }
+        out.append("},\n  \"grads\": {")
+        let gradients = pass.gradients
+        for (k, entry) in names.enumerated() {
+            out.key(entry.name, first: k == 0)
+            if let gradient = gradients[entry.node.index] { out.tensor(gradient) } else { out.append("null") }
+        }
+        if !names.isEmpty { out.append("\n  ") }
+        out.append("}\n}\n")
+        return out.bytes
+    }
+}
+
+/// The bytes of `eval --json`, appended piece by piece. A `TextOutputStream`
+/// so that `Double.write(to:)` hands over its digits as ASCII bytes.
+struct JSONBytes: TextOutputStream {
+    var bytes: [UInt8] = []
+
+    mutating func write(_ string: String) { bytes.append(contentsOf: string.utf8) }
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
+
+    mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+    /// `,\n    "name": ` (without the comma for the first entry).
+    mutating func key(_ name: String, first: Bool) {
+        append(first ? "\n    " : ",\n    ")
+        append(Escape.json(name))
+        append(": ")
     }
 
-    private static func appendEntries(_ out: inout [UInt8], _ keys: [String], _ tensors: [Tensor?]) {
-        for (k, (key, tensor)) in zip(keys, tensors).enumerated() {
-            out.append(contentsOf: (k == 0 ? "\n    " : ",\n    ").utf8)
-            out.append(contentsOf: key.utf8)
-            out.append(contentsOf: ": ".utf8)
-            if let tensor {
-                if tensor.rank == 0 { out.append(contentsOf: number(tensor.scalar).utf8) } else { out.append(contentsOf: value(tensor).utf8) }
-            } else {
-                out.append(contentsOf: "null".utf8)
+    /// Shortest round-trip text (`Double.description`'s digits); non-finite as strings.
+    mutating func number(_ x: Double) {
+        if x.isNaN { append("\"nan\"") } else if x.isInfinite { append(x > 0 ? "\"inf\"" : "\"-inf\"") } else { x.write(to: &self) }
+    }
+
+    /// A number, an array (a vector) or an array of rows (a matrix).
+    mutating func tensor(_ t: Tensor) {
+        t.scalars.withUnsafeBufferPointer { scalars in
+            switch t.rank {
+            case 0:
+                number(scalars[0])
+            case 1:
+                row(scalars)
+            default:
+                let cols = t.lastAxisLength
+                append("[")
+                for start in stride(from: 0, to: scalars.count, by: max(cols, 1)) {
+                    if start > 0 { append(", ") }
+                    row(UnsafeBufferPointer(rebasing: scalars[start..<start + cols]))
+                }
+                append("]")
             }
         }
-        if !keys.isEmpty { out.append(contentsOf: "\n  ".utf8) }
     }
 
-    /// A tensor as a JSON number, array or array of rows.
-    static func value(_ t: Tensor) -> String {
-        switch t.rank {
-        case 0: return number(t.scalar)
-        case 1: return "[" + t.scalars.map(number).joined(separator: ", ") + "]"
-        default:
-            return "[" + t.rowArrays.map { "[" + $0.map(number).joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
+    private mutating func row(_ scalars: UnsafeBufferPointer<Double>) {
+        append("[")
+        for (k, x) in scalars.enumerated() {
+            if k > 0 { append(", ") }
+            number(x)
         }
+        append("]")
     }
-
-    /// Shortest round-trip text (`Double.description`); non-finite as strings.
-    static func number(_ x: Double) -> String {
-        if x.isNaN { return "\"nan\"" }
-        if x.isInfinite { return x > 0 ? "\"inf\"" : "\"-inf\"" }
-        return x.description
-    }
-
-    static func string(_ s: String) -> String { Escape.json(s) }
 }
 
 /// Tables for people. Numbers and tensors come from the one formatter

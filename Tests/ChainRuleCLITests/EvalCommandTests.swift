@@ -3,6 +3,28 @@ import Testing
 
 @Suite(.enabled(if: CLI.binary != nil, "chainrule binary not found"))
 struct EvalCommandTests {
+    /// `--json` writes each number's digits straight from `Double.write(to:)`;
+    /// they must be `Double.description`'s, byte for byte, at every magnitude.
+    @Test func jsonNumbersAreDoubleDescriptions() throws {
+        var state: UInt64 = 0x15_0005
+        var numbers: [Double] = [0, 1, 0.1, 1e-5, 1e-4, 1e15, 1e16, 1e22, .leastNonzeroMagnitude, 2.2250738585072014e-308,
+                                 1.7976931348623157e308, 0.30000000000000004, 123456789012345680, 2.5]
+        while numbers.count < 400 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let x = Double(bitPattern: state >> 1)  // positive: a leaf is NUMBER or -NUMBER
+            if x.isFinite { numbers.append(numbers.count % 2 == 0 ? x : -x) }
+        }
+        var lines: [String] = []
+        for (k, x) in numbers.enumerated() { lines.append("p\(k) = \(x)") }
+        lines.append("L = p0 * p1")
+        let result = try CLI.run(["eval", try CLI.scriptFile(lines.joined(separator: "\n")).path, "--json"])
+        #expect(result.status == 0)
+        for (k, x) in numbers.enumerated() {
+            #expect(result.stdout.contains("\n    \"p\(k)\": \(x.description),\n"), "p\(k) = \(x)")
+        }
+        #expect(result.stdout.contains("\"L\": \((numbers[0] * numbers[1]).description)\n"))
+    }
+
     @Test func jsonIsExact() throws {
         let file = try CLI.scriptFile("""
             x = 2

@@ -3,6 +3,9 @@
 /// it, its forward computation beside its local derivative(s), the same rule
 /// in words, and, for a fused operation, its expansion into primitives.
 ///
+/// A final class, not a struct: `Operation.definition` hands out the shared
+/// instance (one retain) instead of copying a dozen closures and strings.
+///
 /// The definitions live in `Operations/Definitions+*.swift`, one file per
 /// family: a `static let` for each operation (built once; the engine's hot
 /// paths read only its `rule`), a `static func` for one with a parameter
@@ -11,7 +14,7 @@
 /// definition again. The engine's forward and backward passes, shape checks, figure
 /// symbols, the script's function table, the lessons' equations and the
 /// player's explain view all read them (see `Operation.definition`).
-package struct OperationDefinition: Sendable {
+package final class OperationDefinition: Sendable {
     /// The name in scripts and messages: the function (`tanh`) or the operator (`+`).
     package let name: String
     /// The label drawn inside the operation's circle in figures (`σ`, `×`).
