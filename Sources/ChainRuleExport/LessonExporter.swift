@@ -30,6 +30,12 @@ public struct ExportOptions: Sendable {
     /// Keep the files in memory (`ExportSummary.memoryFiles`) instead of
     /// writing them under `directory` (`chainrule serve`).
     package var inMemory = false
+    /// With more than one job: the command line of a process of this
+    /// program that exports lessons `range` of the same list into the same
+    /// folder (`chainrule export … --worker-range A-B`); the lessons are then
+    /// exported in that many processes (Graphviz draws one figure at a time
+    /// per process) instead of threads. The files are the same bytes.
+    package var workerCommand: (@Sendable (Range<Int>) -> [String])?
 
     /// Export into `directory` with `theme`; `formats` and `progress` as above.
     public init(directory: URL, theme: FigureTheme = .light, formats: [GraphvizFormat]? = nil, progress: Bool? = nil) {
@@ -110,6 +116,7 @@ public struct LessonExporter {
         var cards: [LessonIndexPage.Card] = []
         var renders = 0
         var training = 0.0
+        var workerFiles = (files: 0, bytes: 0)
         do throws(ExportError) {
             // A repeated id stops the export at that lesson (the ones before it are exported).
             var ids: Set<String> = []
@@ -121,16 +128,18 @@ public struct LessonExporter {
                 break
             }
             let options = self.options
-            let outcomes = try Self.exportEach(Array(lessons[..<count]), jobs: options.jobs) { lesson throws(ExportError) in
-                let exported = try LessonExport(lesson: lesson, options: options, store: store, progress: progress)
-                try exported.run()
-                let card = LessonIndexPage.Card(sortKey: Self.sortKey(lesson), html: LessonIndexPage.card(exported.indexEntry))
-                try store.write("<!-- \(Self.cardMarker) \(card.sortKey) -->\n" + card.html, to: lesson.id + "/" + Self.cardName)
-                return LessonOutcome(renders: exported.renders, trainingSeconds: exported.trainingSeconds,
-                                     result: ExportSummary.LessonResult(id: lesson.id, title: lesson.title,
-                                                                        frames: lesson.steps.count, frameFiles: exported.frameFiles,
-                                                                        slideshow: lesson.id + "/index.html"),
-                                     card: card)
+            let chosen = Array(lessons[..<count])
+            let body: @Sendable (Lesson) throws(ExportError) -> LessonOutcome = { lesson throws(ExportError) in
+                try Self.exportOne(lesson, options: options, store: store, progress: progress)
+            }
+            let workers = min(options.jobs ?? ProcessInfo.processInfo.activeProcessorCount, chosen.count)
+            let outcomes: [LessonOutcome]
+            if let command = options.workerCommand, !options.inMemory, workers > 1 {
+                let done = try Self.exportWithWorkers(chosen, workers: workers, command: command, progress: progress, body)
+                outcomes = done.outcomes
+                workerFiles = (done.files, done.bytes)
+            } else {
+                outcomes = try Self.exportEach(chosen, jobs: options.jobs, body)
             }
             for outcome in outcomes {
                 renders += outcome.renders
@@ -153,7 +162,8 @@ public struct LessonExporter {
         let elapsed = start.duration(to: clock.now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         var summary = ExportSummary(lessons: results, frames: totalFrames, renders: renders,
-                                    files: store.fileCount, bytes: store.byteCount, seconds: seconds, trainingSeconds: training)
+                                    files: store.fileCount + workerFiles.files, bytes: store.byteCount + workerFiles.bytes,
+                                    seconds: seconds, trainingSeconds: training)
         summary.memoryFiles = store.memoryFiles
         return summary
     }
@@ -168,6 +178,20 @@ struct LessonOutcome: Sendable {
 }
 
 extension LessonExporter {
+    /// Exports one lesson (its folder and its card for the lesson list).
+    static func exportOne(_ lesson: Lesson, options: ExportOptions, store: ExportFileStore,
+                          progress: ExportProgress) throws(ExportError) -> LessonOutcome {
+        let exported = try LessonExport(lesson: lesson, options: options, store: store, progress: progress)
+        try exported.run()
+        let card = LessonIndexPage.Card(sortKey: Self.sortKey(lesson), html: LessonIndexPage.card(exported.indexEntry))
+        try store.write("<!-- \(Self.cardMarker) \(card.sortKey) -->\n" + card.html, to: lesson.id + "/" + Self.cardName)
+        return LessonOutcome(renders: exported.renders, trainingSeconds: exported.trainingSeconds,
+                             result: ExportSummary.LessonResult(id: lesson.id, title: lesson.title,
+                                                                frames: lesson.steps.count, frameFiles: exported.frameFiles,
+                                                                slideshow: lesson.id + "/index.html"),
+                             card: card)
+    }
+
     /// Runs `body` for every lesson, `jobs` at a time (`nil`: one per
     /// processor), and returns the outcomes in the lessons' order.
     ///

@@ -176,8 +176,12 @@ struct DOTWriter {
         }
         naming.owner = -1
         if let focus { writeFocusStubs(&b, focus) }
-        if !figure.groups.isEmpty {
-            for line in figure.clusterLines(include: include, name: { naming.names[$0] ?? cached?.names[$0] }) { b.raw(line) }
+        // Clusters of a pinned frame keep the layout's boxes; a partial frame
+        // (`FrameCache`) has none: they are in the whole frame's header.
+        if !figure.groups.isEmpty && !(include != nil && layout != nil && focus == nil) {
+            for line in figure.clusterLines(include: include, pinned: layout, name: { naming.names[$0] ?? cached?.names[$0] }) {
+                b.raw(line)
+            }
         }
         if include == nil && figure.options.alignInputs && inputs.count > 1 {
             b.raw("{ rank=min; " + inputs.map { DOT.quote($0) + ";" }.joined(separator: " ") + " }")

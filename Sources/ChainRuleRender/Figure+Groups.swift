@@ -35,7 +35,11 @@ extension Figure {
     /// The `subgraph cluster_…` lines for the figure's groups. `name` gives
     /// the DOT name of an object written by this frame (nil: not written);
     /// `include` limits a partial frame to some objects.
-    func clusterLines(include: Set<String>?, name: (String) -> String?) -> [String] {
+    ///
+    /// `pinned`: the layout a pinned frame is drawn on; each cluster keeps
+    /// the box (`bb`) and label position (`lp`) the layout gave it (without
+    /// them `nop2` draws every cluster as large as the whole graph).
+    func clusterLines(include: Set<String>?, pinned: GraphvizLayout? = nil, name: (String) -> String?) -> [String] {
         let members = clusterMembership()
         let theme = options.theme
         var lines: [String] = []
@@ -45,7 +49,7 @@ extension Figure {
             let children = groups.children(of: g)
             guard !names.isEmpty || !children.isEmpty else { return }
             let isNeuron = children.isEmpty
-            let attrs: [String: DOTValue] = [
+            var attrs: [String: DOTValue] = [
                 "id": .string("group-\(g)"),
                 "class": .string("group group-\(group.kind.rawValue)"),
                 "label": .html("<FONT COLOR=\"\(theme.muted)\" POINT-SIZE=\"12\"><I>\(DOT.html(group.name))</I></FONT>"),
@@ -58,6 +62,10 @@ extension Figure {
                 "margin": .string(isNeuron ? "6" : "10"),
                 "tooltip": .string(group.name),
             ]
+            if let box = pinned?.clusters["cluster_\(g)"] {
+                attrs["bb"] = .string(box.boundingBox)
+                if let lp = box.labelPosition { attrs["lp"] = .string(lp) }
+            }
             lines.append(indent + "subgraph \(DOT.quote("cluster_\(g)")) {")
             for key in attrs.keys.sorted() { lines.append(indent + "  \(key)=\(attrs[key]!.text);") }
             for n in names { lines.append(indent + "  " + DOT.quote(n) + ";") }

@@ -71,6 +71,14 @@ package struct GraphvizLayout: Sendable, Equatable {
     package var edges: [String: String]
     /// Graph-label position (`lp`), if the graph has a label.
     package var labelPosition: String?
+    /// Per cluster subgraph (`cluster_3`): its box (`bb`) and label position (`lp`),
+    /// so a pinned frame draws each group's box where the layout put it.
+    package var clusters: [String: ClusterGeometry] = [:]
+
+    package struct ClusterGeometry: Sendable, Equatable {
+        package var boundingBox: String
+        package var labelPosition: String?
+    }
 
     package struct NodeGeometry: Sendable, Equatable {
         package var pos: String
@@ -182,7 +190,8 @@ package enum Graphviz {
     static func withParsed<T>(_ dot: String,
                                       _ body: (UnsafeMutablePointer<Agraph_t>) throws(GraphvizError) -> T) throws(GraphvizError) -> T {
         GraphvizRuntime.shared.beginCall()
-        let parsed = dot.withCString { agmemread($0) }
+        // Clusters are laid out and drawn in the order cgraph keeps them: DOT order with arena memory.
+        let parsed = dot.withCString { dot.contains("subgraph \"cluster") ? GraphvizOrderedRead.read($0) : agmemread($0) }
         if let error = GraphvizRuntime.shared.endCall(stage: "parse", status: parsed == nil ? -1 : 0) {
             if let parsed { agclose(parsed) }
             throw error
@@ -238,7 +247,22 @@ package enum Graphviz {
             }
             node = agnxtnode(g, n)
         }
+        readClusters(g, into: &layout)
         return layout
+    }
+
+    /// The boxes of `g`'s cluster subgraphs, nested ones included.
+    static func readClusters(_ g: UnsafeMutablePointer<Agraph_t>, into layout: inout GraphvizLayout) {
+        var sub = agfstsubg(g)
+        while let s = sub {
+            let raw = UnsafeMutableRawPointer(s)
+            let name = String(cString: agnameof(raw))
+            if name.hasPrefix("cluster"), let bb = attribute(raw, "bb") {
+                layout.clusters[name] = GraphvizLayout.ClusterGeometry(boundingBox: bb, labelPosition: attribute(raw, "lp"))
+            }
+            readClusters(s, into: &layout)
+            sub = agnxtsubg(s)
+        }
     }
 }
 

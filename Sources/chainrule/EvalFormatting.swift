@@ -18,7 +18,7 @@ enum EvalJSON {
         var out = JSONBytes()
         out.bytes.reserveCapacity(64 * names.count + 64)
         out.append("{\n  \"output\": ")
-        out.append(Escape.json(script.outputName))
+        out.append(string: Escape.json(script.outputName))
         out.append(",\n  \"values\": {")
         let values = pass.forward.values
         for (k, entry) in names.enumerated() {
@@ -43,15 +43,33 @@ enum EvalJSON {
 struct JSONBytes: TextOutputStream {
     var bytes: [UInt8] = []
 
-    mutating func write(_ string: String) { bytes.append(contentsOf: string.utf8) }
+    mutating func write(_ string: String) { append(string: string) }
     mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
 
-    mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+    /// Fixed text (the format's punctuation).
+    mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
 
-    /// `,\n    "name": ` (without the comma for the first entry).
+    mutating func append(string: String) {
+        var string = string
+        string.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    /// `,\n    "name": ` (without the comma for the first entry); the name
+    /// quoted as `Escape.json` quotes it.
     mutating func key(_ name: String, first: Bool) {
         append(first ? "\n    " : ",\n    ")
-        append(Escape.json(name))
+        var name = name
+        // `Escape.json`'s own fast path: no byte below 0x20, no `"` or `\`: quoted whole.
+        let plain = name.withUTF8 { utf8 -> Bool in
+            guard utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) else { return false }
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return true
+        }
+        if !plain { append(string: Escape.json(name)) }
         append(": ")
     }
 

@@ -60,6 +60,11 @@ struct Export: ParsableCommand {
 
     @OptionGroup var source: LessonSourceOptions
 
+    /// Internal: this process is a worker of another export (`ExportOptions.workerCommand`):
+    /// it exports lessons A..<B of the list and reports them as JSON on stdout.
+    @Option(name: .customLong("worker-range"), help: .hidden)
+    var workerRange: String?
+
     @Flag(name: .customLong("local"), help: "Under each gradient, the local derivative it was multiplied by, CS231n style (∂price/∂apple = n = 2; ∂L/∂W = Xᵀ · ∂L/∂A for a matrix product).")
     var localDerivatives = false
     @Option(help: ArgumentHelp("For graphs with neurons (tanh/relu/sigmoid networks): also write the finished pass with each neuron or layer folded into one box (collapsed.svg …) and end the slideshow with it.", valueName: "neurons|layers"))
@@ -101,6 +106,20 @@ struct Export: ParsableCommand {
             guard jobs >= 1 else { throw ValidationError("--jobs needs a number of at least 1") }
             options.jobs = jobs
         }
+        if let workerRange {
+            let bounds = workerRange.split(separator: "-").compactMap { Int($0) }
+            guard bounds.count == 2, 0 <= bounds[0], bounds[0] < bounds[1], bounds[1] <= loaded.count else {
+                throw ValidationError("--worker-range needs A-B within the lessons")
+            }
+            do {
+                print(try LessonExporter(options: options).exportAsWorker(Array(loaded[bounds[0]..<bounds[1]])))
+            } catch {
+                StandardStreams.error("error: \(error.message)\n")
+                throw ExitCode.failure
+            }
+            return
+        }
+        options.workerCommand = Self.workerCommand()
         let summary: ExportSummary
         do {
             summary = try LessonExporter(options: options).export(loaded)
@@ -117,6 +136,22 @@ struct Export: ParsableCommand {
             print("  \(folder)/\(lesson.slideshow)  \(lesson.title) (\(lesson.frames) steps)")
         }
         print("Open \(folder)/index.html in a browser.")
+    }
+}
+
+extension Export {
+    /// This command line again, as a worker exporting lessons `range`
+    /// (nil when this executable cannot be found: lessons then run on threads).
+    static func workerCommand() -> (@Sendable (Range<Int>) -> [String])? {
+        var buffer = [CChar](repeating: 0, count: 4097)
+        let n = readlink("/proc/self/exe", &buffer, 4096)
+        guard n > 0 else { return nil }
+        let executable = String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        guard let at = arguments.firstIndex(of: "export") else { return nil }
+        arguments.removeSubrange(...at)
+        let rest = arguments
+        return { range in [executable, "export", "--worker-range", "\(range.lowerBound)-\(range.upperBound)"] + rest }
     }
 }
 
