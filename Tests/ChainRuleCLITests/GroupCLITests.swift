@@ -44,4 +44,25 @@ struct GroupCLITests {
         #expect(r.status != 0)
         #expect(r.stderr.contains("open.graph:2:1: error: group 'n1' is never closed\n  group n1 {\n  ^"))
     }
+
+    /// Two processes exporting a lesson whose figures have clusters write the
+    /// same bytes. (cgraph ordered clusters by the heap addresses of their
+    /// names, so two runs drew `neuron 1.1` and `neuron 1.2` in either order.)
+    @Test func exportsWithClustersAreTheSameInEveryProcess() throws {
+        let root = try Harden.temporaryDirectory("cluster-export")
+        defer { try? FileManager.default.removeItem(at: root) }
+        var trees: [[String: Data]] = []
+        for run in 0..<2 {
+            let out = root.appendingPathComponent("run\(run)")
+            let r = try Harden.run(["export", "sigmoid-neuron", "--quiet", "-o", out.path])
+            #expect(r.status == 0, "\(r.stderr)")
+            var tree: [String: Data] = [:]
+            for file in Harden.files(under: out) { tree[file] = try Data(contentsOf: out.appendingPathComponent(file)) }
+            trees.append(tree)
+        }
+        #expect(trees[0].keys.sorted() == trees[1].keys.sorted())
+        let differing = trees[0].keys.sorted().filter { trees[0][$0] != trees[1][$0] }
+        #expect(differing.isEmpty, "\(differing)")
+        #expect(trees[0].keys.contains { $0.hasSuffix("backward-2.pdf") })
+    }
 }

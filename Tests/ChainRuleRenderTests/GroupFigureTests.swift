@@ -131,4 +131,27 @@ import Testing
         #expect(neuron.count > groups.members(of: 1).count)
         _ = try figure.render(format: .svg)
     }
+
+    /// A pinned frame (what lessons, the player and export draw) puts each
+    /// cluster in the box `dot` gave it. Without the boxes, `nop2` gave every
+    /// cluster the whole graph's box: 12 boxes drawn on top of each other,
+    /// the top one's name on the whole figure.
+    @Test func pinnedFramesDrawEachClusterInItsOwnBox() throws {
+        let (_, figure) = try Self.figure()
+        let layout = try FigureLayout(figure)
+        #expect(layout.geometry.clusters.count == 12)
+        let svg = String(decoding: try layout.render(), as: UTF8.self)
+        // The first path of each cluster's group is its box.
+        let boxes = svg.components(separatedBy: "class=\"cluster").dropFirst().compactMap { chunk -> String? in
+            guard let d = chunk.range(of: " d=\"") else { return nil }
+            return String(chunk[d.upperBound...].prefix { $0 != "\"" })
+        }
+        #expect(boxes.count == 12)
+        #expect(Set(boxes).count == 12)
+        let whole = try #require(layout.geometry.boundingBox.split(separator: ",").last.flatMap { Double($0) })
+        for (name, cluster) in layout.geometry.clusters {
+            let bb = cluster.boundingBox.split(separator: ",").compactMap { Double($0) }
+            #expect(bb.count == 4 && bb[3] - bb[1] < whole, "\(name): \(cluster.boundingBox)")
+        }
+    }
 }
