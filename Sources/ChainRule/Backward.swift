@@ -124,7 +124,7 @@ public struct Backward: Sendable {
             for (k, share) in contributions.enumerated() {
                 guard let share, wanted(inputs[k]) else { continue }
                 let input = inputs[k]
-                let (contribution, _) = Broadcasting.reduce(share, to: graph.nodes[input.index].shape)
+                let contribution = Broadcasting.sum(share, to: graph.nodes[input.index].shape)
                 if grads[input.index] != nil {
                     Backward.add(contribution, into: &grads[input.index]!)
                 } else {

@@ -43,6 +43,18 @@ package enum Broadcasting {
     /// axes that were summed — the "bias gradient = sum over the batch" rule.
     package static func reduce(_ gradient: Tensor, to shape: [Int]) -> (Tensor, BroadcastReduction?) {
         if gradient.shape == shape { return (gradient, nil) }
+        // Which axes of the broadcast shape were summed away or collapsed?
+        let padded = Array(repeating: 0, count: gradient.rank - shape.count) + shape
+        var axes: [Int] = []
+        for (axis, (d, s)) in zip(gradient.shape, padded).enumerated() where d != s {
+            axes.append(axis)
+        }
+        return (sum(gradient, to: shape), BroadcastReduction(fromShape: gradient.shape, toShape: shape, summedAxes: axes))
+    }
+
+    /// The sum of `reduce(_:to:)` alone, without the record (the backward pass's own use).
+    static func sum(_ gradient: Tensor, to shape: [Int]) -> Tensor {
+        if gradient.shape == shape { return gradient }
         // Each element adds into the one broadcasting read it from
         // (`indexMap`), in row-major order, computed row by row.
         let to = gradient.shape
@@ -62,14 +74,7 @@ package enum Broadcasting {
                 }
             }
         }
-        // Which axes of the broadcast shape were summed away or collapsed?
-        let padded = Array(repeating: 0, count: gradient.rank - shape.count) + shape
-        var axes: [Int] = []
-        for (axis, (d, s)) in zip(gradient.shape, padded).enumerated() where d != s {
-            axes.append(axis)
-        }
-        let reduced = Tensor(shape: shape, scalars: out)
-        return (reduced, BroadcastReduction(fromShape: gradient.shape, toShape: shape, summedAxes: axes))
+        return Tensor(shape: shape, scalars: out)
     }
 }
 

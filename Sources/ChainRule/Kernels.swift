@@ -498,17 +498,24 @@ package enum SoftmaxAndLoss {
     /// `s = Σ exp(z − m)`, `log_softmax(z) = z − (m + log s)`,
     /// `softmax(z) = exp(z − m) / s` — the same numbers as `logSoftmax` and `softmax`.
     static func softmaxCrossEntropy(_ z: Tensor, _ t: Tensor) -> (loss: Double, softmax: Tensor) {
-        let c = z.lastAxisLength
-        var y = z.scalars
+        let c = z.lastAxisLength, count = z.count
         var total = 0.0
-        for start in stride(from: 0, to: y.count, by: c) {
-            let row = start..<start + c
-            let m = y[row].max()!
-            var s = 0.0
-            for i in row { y[i] = .exp(y[i] - m); s += y[i] }
-            let lse = m + .log(s)
-            for i in row where t.scalars[i] != 0 { total += t.scalars[i] * (z.scalars[i] - lse) }
-            for i in row { y[i] /= s }
+        let y = [Double](unsafeUninitializedCapacity: count) { y, initialized in
+            z.scalars.withUnsafeBufferPointer { z in
+                t.scalars.withUnsafeBufferPointer { t in
+                    for start in stride(from: 0, to: count, by: c) {
+                        let row = start..<start + c
+                        var m = z[start]
+                        for i in row where m < z[i] { m = z[i] }   // = z[row].max()!, NaN included
+                        var s = 0.0
+                        for i in row { y[i] = .exp(z[i] - m); s += y[i] }
+                        let lse = m + .log(s)
+                        for i in row where t[i] != 0 { total += t[i] * (z[i] - lse) }
+                        for i in row { y[i] /= s }
+                    }
+                }
+            }
+            initialized = count
         }
         return (-total / Double(z.rows), Tensor(shape: z.shape, scalars: y))
     }
