@@ -127,20 +127,8 @@ public struct LessonExporter {
                 count = i
                 break
             }
-            let options = self.options
-            let chosen = Array(lessons[..<count])
-            let body: @Sendable (Lesson) throws(ExportError) -> LessonOutcome = { lesson throws(ExportError) in
-                try Self.exportOne(lesson, options: options, store: store, progress: progress)
-            }
-            let workers = min(options.jobs ?? ProcessInfo.processInfo.activeProcessorCount, chosen.count)
-            let outcomes: [LessonOutcome]
-            if let command = options.workerCommand, !options.inMemory, workers > 1 {
-                let done = try Self.exportWithWorkers(chosen, workers: workers, command: command, progress: progress, body)
-                outcomes = done.outcomes
-                workerFiles = (done.files, done.bytes)
-            } else {
-                outcomes = try Self.exportEach(chosen, jobs: options.jobs, body)
-            }
+            let (outcomes, files, bytes) = try exportLessons(Array(lessons[..<count]), store: store, progress: progress)
+            workerFiles = (files, bytes)
             for outcome in outcomes {
                 renders += outcome.renders
                 training += outcome.trainingSeconds
@@ -178,6 +166,21 @@ struct LessonOutcome: Sendable {
 }
 
 extension LessonExporter {
+    /// Exports `lessons` on threads, or in worker processes (`ExportOptions.workerCommand`);
+    /// the outcomes in order, and the files and bytes the workers wrote.
+    func exportLessons(_ lessons: [Lesson], store: ExportFileStore,
+                       progress: ExportProgress) throws(ExportError) -> (outcomes: [LessonOutcome], files: Int, bytes: Int) {
+        let options = self.options
+        let body: @Sendable (Lesson) throws(ExportError) -> LessonOutcome = { lesson throws(ExportError) in
+            try Self.exportOne(lesson, options: options, store: store, progress: progress)
+        }
+        let workers = min(options.jobs ?? ProcessInfo.processInfo.activeProcessorCount, lessons.count)
+        if let command = options.workerCommand, !options.inMemory, workers > 1 {
+            return try Self.exportWithWorkers(lessons, workers: workers, command: command, progress: progress, body)
+        }
+        return (try Self.exportEach(lessons, jobs: options.jobs, body), 0, 0)
+    }
+
     /// Exports one lesson (its folder and its card for the lesson list).
     static func exportOne(_ lesson: Lesson, options: ExportOptions, store: ExportFileStore,
                           progress: ExportProgress) throws(ExportError) -> LessonOutcome {

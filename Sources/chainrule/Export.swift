@@ -106,19 +106,7 @@ struct Export: ParsableCommand {
             guard jobs >= 1 else { throw ValidationError("--jobs needs a number of at least 1") }
             options.jobs = jobs
         }
-        if let workerRange {
-            let bounds = workerRange.split(separator: "-").compactMap { Int($0) }
-            guard bounds.count == 2, 0 <= bounds[0], bounds[0] < bounds[1], bounds[1] <= loaded.count else {
-                throw ValidationError("--worker-range needs A-B within the lessons")
-            }
-            do {
-                print(try LessonExporter(options: options).exportAsWorker(Array(loaded[bounds[0]..<bounds[1]])))
-            } catch {
-                StandardStreams.error("error: \(error.message)\n")
-                throw ExitCode.failure
-            }
-            return
-        }
+        if let workerRange { return try Self.runWorker(workerRange, loaded, options) }
         options.workerCommand = Self.workerCommand()
         let summary: ExportSummary
         do {
@@ -140,6 +128,20 @@ struct Export: ParsableCommand {
 }
 
 extension Export {
+    /// `--worker-range A-B`: exports lessons A..<B of the list for another export, reports them on stdout.
+    static func runWorker(_ range: String, _ loaded: [ChainRuleLessons.Lesson], _ options: ExportOptions) throws {
+        let bounds = range.split(separator: "-").compactMap { Int($0) }
+        guard bounds.count == 2, 0 <= bounds[0], bounds[0] < bounds[1], bounds[1] <= loaded.count else {
+            throw ValidationError("--worker-range needs A-B within the lessons")
+        }
+        do {
+            print(try LessonExporter(options: options).exportAsWorker(Array(loaded[bounds[0]..<bounds[1]])))
+        } catch {
+            StandardStreams.error("error: \(error.message)\n")
+            throw ExitCode.failure
+        }
+    }
+
     /// This command line again, as a worker exporting lessons `range`
     /// (nil when this executable cannot be found: lessons then run on threads).
     static func workerCommand() -> (@Sendable (Range<Int>) -> [String])? {
