@@ -84,6 +84,11 @@ func run(_ path: String, _ args: [String], stdoutTo file: String? = nil, cwd: St
         p.standardOutput = out
     }
     p.standardError = err
+    // `waitUntilExit` polls every 50 ms (swift-corelibs-foundation runs the
+    // run loop in 0.05 s slices), which rounded every whole-process time up
+    // to about 50 ms; the termination handler fires when the child is reaped.
+    let exited = DispatchSemaphore(value: 0)
+    p.terminationHandler = { _ in exited.signal() }
     let t0 = now()
     try p.run()
     // Read both pipes while the child runs, so a chatty child cannot block.
@@ -95,8 +100,9 @@ func run(_ path: String, _ args: [String], stdoutTo file: String? = nil, cwd: St
     }
     group.enter()
     DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    p.waitUntilExit()
+    exited.wait()
     let seconds = now() - t0
+    p.waitUntilExit()
     group.wait()
     return ProcessResult(status: p.terminationStatus, stdout: outData,
                          stderr: String(decoding: errData, as: UTF8.self), seconds: seconds)
