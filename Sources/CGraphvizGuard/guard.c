@@ -26,6 +26,7 @@
 // ChainRule calls this file; `Sources/ChainRuleRender/Graphviz.swift` does.
 #define _GNU_SOURCE
 #include "GraphvizGuard.h"
+#include "plugin_path.h"
 
 #if defined(__linux__) && defined(__x86_64__)
 #include <dlfcn.h>
@@ -68,6 +69,16 @@ static int find_gvc_callback(struct dl_phdr_info *info, size_t size, void *data)
     return 0;
 }
 
+int chainrule_graphviz_plugin_path(const char *file, char *out, size_t size) {
+    struct find_gvc gvc = {{0}};
+    dl_iterate_phdr(find_gvc_callback, &gvc);
+    char *slash = strrchr(gvc.path, '/');
+    if (!slash) return 0;
+    *slash = 0;
+    snprintf(out, size, "%s/graphviz/%s", gvc.path, file);
+    return 1;
+}
+
 static uintptr_t absolute(uintptr_t value, uintptr_t base) { return value < base ? value + base : value; }
 
 // The address of the plugin's jump slot for `symbol`, or NULL.
@@ -98,13 +109,8 @@ static void **jump_slot(struct link_map *map, const char *symbol) {
 
 int chainrule_graphviz_guard_install(void) {
     if (real_decompose) return 1;
-    struct find_gvc gvc = {{0}};
-    dl_iterate_phdr(find_gvc_callback, &gvc);
-    char *slash = strrchr(gvc.path, '/');
-    if (!slash) return 0;
-    *slash = 0;
     char plugin[4200];
-    snprintf(plugin, sizeof plugin, "%s/graphviz/libgvplugin_dot_layout.so.6", gvc.path);
+    if (!chainrule_graphviz_plugin_path("libgvplugin_dot_layout.so.6", plugin, sizeof plugin)) return 0;
     // Already loaded: it may have counted calls we did not see.
     void *loaded = dlopen(plugin, RTLD_NOW | RTLD_NOLOAD);
     if (loaded) { dlclose(loaded); return 0; }

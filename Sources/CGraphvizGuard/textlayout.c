@@ -26,6 +26,7 @@
 // goes to pango as before.
 #define _GNU_SOURCE
 #include "include/TextLayout.h"
+#include "plugin_path.h"
 
 #include <graphviz/gvc.h>
 #include <graphviz/gvplugin.h>
@@ -50,18 +51,6 @@ long chainrule_text_layout_pango_spans(void) { return pango_spans; }
 
 // MARK: - pango, loaded on demand
 
-struct find_gvc { char path[4096]; };
-
-static int find_gvc_callback(struct dl_phdr_info *info, size_t size, void *data) {
-    (void)size;
-    const char *name = info->dlpi_name;
-    if (name && strstr(name, "/libgvc.so")) {
-        snprintf(((struct find_gvc *)data)->path, sizeof ((struct find_gvc *)data)->path, "%s", name);
-        return 1;
-    }
-    return 0;
-}
-
 // Graphviz's pango text layout, from libgvplugin_pango in the folder `graphviz/`
 // beside the loaded libgvc (the plugin Graphviz itself loads for cairo output).
 static void *pango_plugin;
@@ -71,13 +60,8 @@ static gvtextlayout_engine_t *pango_engine(void) {
     static gvtextlayout_engine_t *engine;
     if (tried) return engine;
     tried = 1;
-    struct find_gvc gvc = {{0}};
-    dl_iterate_phdr(find_gvc_callback, &gvc);
-    char *slash = strrchr(gvc.path, '/');
-    if (!slash) return NULL;
-    *slash = 0;
     char plugin[4200];
-    snprintf(plugin, sizeof plugin, "%s/graphviz/libgvplugin_pango.so.6", gvc.path);
+    if (!chainrule_graphviz_plugin_path("libgvplugin_pango.so.6", plugin, sizeof plugin)) return NULL;
     void *handle = dlopen(plugin, RTLD_NOW);  // kept open for the process's life
     if (!handle) return NULL;
     pango_plugin = handle;
