@@ -21,7 +21,7 @@ enum Elementwise {
 
 /// The elementwise rules of `Operations/Definitions+*.swift` applied to whole
 /// tensors in tight loops. Each common operation is dispatched with the
-/// operation spelled out (`Operation.exp.unaryRule!`), so the compiler
+/// operation spelled out (`OperationDefinition.expRule.unary!`), so the compiler
 /// inlines the rule's closure into the loop; the rule table stays the
 /// definition, and these loops compute exactly what `Operation.forward` /
 /// `Operation.backward` define (`local ⊙ upstream`). `relu`, whose closure
@@ -34,10 +34,10 @@ extension Elementwise {
     /// `y = f(x)` with the operation's rule given (a graph keeps it per node).
     static func forward(_ op: Operation, _ x: Tensor, _ rule: UnaryRule) -> Tensor {
         switch op {
-        case .relu: return map(x) { $0 > 0 ? $0 : 0 }   // = Operation.relu.unaryRule!.forward (tested)
-        case .identity: return map(x, Operation.identity.unaryRule!.forward)
-        case .exp: return map(x, Operation.exp.unaryRule!.forward)
-        case .square: return map(x, Operation.square.unaryRule!.forward)
+        case .relu: return map(x) { $0 > 0 ? $0 : 0 }   // = OperationDefinition.reluRule.unary!.forward (tested)
+        case .identity: return map(x, OperationDefinition.identityRule.unary!.forward)
+        case .exp: return map(x, OperationDefinition.expRule.unary!.forward)
+        case .square: return map(x, OperationDefinition.squareRule.unary!.forward)
         default: return map(x, rule.forward)
         }
     }
@@ -50,9 +50,9 @@ extension Elementwise {
     /// `y = a ∘ b` with the operation's rule given.
     static func forward(_ op: Operation, _ a: Tensor, _ b: Tensor, shape: [Int], _ rule: BinaryRule) -> Tensor {
         switch op {
-        case .add: return combine(a, b, shape, Operation.add.binaryRule!.forward)
-        case .sub: return combine(a, b, shape, Operation.sub.binaryRule!.forward)
-        case .mul: return combine(a, b, shape, Operation.mul.binaryRule!.forward)
+        case .add: return combine(a, b, shape, OperationDefinition.addRule.binary!.forward)
+        case .sub: return combine(a, b, shape, OperationDefinition.subRule.binary!.forward)
+        case .mul: return combine(a, b, shape, OperationDefinition.mulRule.binary!.forward)
         default: return combine(a, b, shape, rule.forward)
         }
     }
@@ -65,9 +65,9 @@ extension Elementwise {
     /// `∂y/∂x ⊙ g` with the operation's rule given.
     static func backward(_ op: Operation, _ x: Tensor, _ y: Tensor, _ g: Tensor, _ rule: UnaryRule) -> Tensor {
         switch op {
-        case .relu: return localTimes(x, y, g) { x, _ in x > 0 ? 1 : 0 }   // = Operation.relu.unaryRule!.derivative (tested)
-        case .identity: return localTimes(x, y, g, Operation.identity.unaryRule!.derivative)
-        case .exp: return localTimes(x, y, g, Operation.exp.unaryRule!.derivative)
+        case .relu: return localTimes(x, y, g) { x, _ in x > 0 ? 1 : 0 }   // = OperationDefinition.reluRule.unary!.derivative (tested)
+        case .identity: return localTimes(x, y, g, OperationDefinition.identityRule.unary!.derivative)
+        case .exp: return localTimes(x, y, g, OperationDefinition.expRule.unary!.derivative)
         default: return localTimes(x, y, g, rule.derivative)
         }
     }
@@ -84,8 +84,8 @@ extension Elementwise {
         // + passes the gradient through unchanged: 1 · g is g, bit for bit, so
         // both contributions are `g` itself, not a copy (= localTimes with the rule's da = db = 1; tested).
         case .add: return (g, g)
-        case .sub: let r = Operation.sub.binaryRule!; return (localTimes(a, b, g, r.da), localTimes(a, b, g, r.db))
-        case .mul: let r = Operation.mul.binaryRule!; return (localTimes(a, b, g, r.da), localTimes(a, b, g, r.db))
+        case .sub: let r = OperationDefinition.subRule.binary!; return (localTimes(a, b, g, r.da), localTimes(a, b, g, r.db))
+        case .mul: let r = OperationDefinition.mulRule.binary!; return (localTimes(a, b, g, r.da), localTimes(a, b, g, r.db))
         default: return (localTimes(a, b, g, rule.da), localTimes(a, b, g, rule.db))
         }
     }

@@ -369,7 +369,6 @@ public struct ScalarTape: Sendable {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy(minimumCapacity: storage.capacity) }
         let n = storage.count
         let e = storage.entries, v = storage.values
-        let rules = scalarTapeRules
         sideRules.withUnsafeBufferPointer { side in
             for i in 0..<n {
                 let o = e[i].op
@@ -379,7 +378,7 @@ public struct ScalarTape: Sendable {
                 case .binary:
                     let r = side[Int(e[i].b)]
                     v[i] = r.binary!.forward(v[Int(e[i].a)], v[Int(r.second)])
-                default: v[i] = rules.forward(o, v[Int(e[i].a)], o.arity == 2 ? v[Int(e[i].b)] : 0)
+                default: v[i] = Self.forward(o, v[Int(e[i].a)], o.arity == 2 ? v[Int(e[i].b)] : 0)
                 }
             }
         }
@@ -398,7 +397,6 @@ public struct ScalarTape: Sendable {
         storedGradients = ContiguousArray(repeating: 0, count: n)
         var reached = ContiguousArray<Bool>(repeating: false, count: n)
         let e = storage.entries, v = storage.values
-        let rules = scalarTapeRules
         withExtendedLifetime(storage) {
         sideRules.withUnsafeBufferPointer { side in
         storedGradients.withUnsafeMutableBufferPointer { g in
@@ -428,12 +426,12 @@ public struct ScalarTape: Sendable {
                     r[ib] = true
                 case _ where entry.op.arity == 1:
                     let ia = Int(entry.a)
-                    let d = rules.derivative(entry.op, v[ia], 0, v[i])
+                    let d = Self.derivative(entry.op, v[ia], 0, v[i])
                     g[ia] += d.da * up
                     r[ia] = true
                 default:
                     let ia = Int(entry.a), ib = Int(entry.b)
-                    let d = rules.derivative(entry.op, v[ia], v[ib], v[i])
+                    let d = Self.derivative(entry.op, v[ia], v[ib], v[i])
                     // Same order as Graph.backward: operand 0's contribution first.
                     g[ia] += d.da * up
                     g[ib] += d.db * up
@@ -445,89 +443,57 @@ public struct ScalarTape: Sendable {
     }
 
     // MARK: The rules — the operations' definitions (Operations/Definitions+*.swift).
-    // Each op code names its operation; the rule is the definition's (no
-    // rule is written here). They are read from `scalarTapeRules`, taken from
-    // the definitions once: reading `Operation.add.definition` for every
-    // node costs a retain and a release of the shared definition and of the
-    // rule's closures, three times the work of the addition itself.
+    // Each op code names its operation's rule (`OperationDefinition.addRule`,
+    // the constant its definition is built from); no rule is written here.
+    // The compiler inlines those constants into the loops. (Read through
+    // `Operation.add.definition`, a class instance, every node would cost a
+    // retain and a release and a closure call: a third of the tape's time.)
 
     /// `y = op(a)` or `y = a ∘ b` for the op codes with a fast path. A
     /// leaf's value is `a`; `pow`, `unary` and `binary` use the rule kept
     /// beside their node.
-    @usableFromInline
+    @usableFromInline @inline(__always)
     static func forward(_ op: Op, _ a: Double, _ b: Double) -> Double {
-        scalarTapeRules.forward(op, a, b)
-    }
-
-    /// The local derivatives `∂y/∂a` and `∂y/∂b` given the operands and the output `y`.
-    @usableFromInline
-    static func derivative(_ op: Op, _ a: Double, _ b: Double, _ y: Double) -> (da: Double, db: Double) {
-        scalarTapeRules.derivative(op, a, b, y)
-    }
-}
-
-/// The rules of the tape's op codes with a fast path, each taken once from
-/// its operation's definition.
-let scalarTapeRules = ScalarTapeRules()
-
-/// The rules of the op codes with a fast path (`add`, `mul`, `tanh`, …),
-/// read from the operations' definitions once.
-struct ScalarTapeRules: Sendable {
-    let identity = Operation.identity.unaryRule!, neg = Operation.neg.unaryRule!
-    let exp = Operation.exp.unaryRule!, log = Operation.log.unaryRule!
-    let recip = Operation.recip.unaryRule!, square = Operation.square.unaryRule!
-    let sqrt = Operation.sqrt.unaryRule!, sigmoid = Operation.sigmoid.unaryRule!
-    let relu = Operation.relu.unaryRule!, tanh = Operation.tanh.unaryRule!
-    let add = Operation.add.binaryRule!, sub = Operation.sub.binaryRule!
-    let mul = Operation.mul.binaryRule!, div = Operation.div.binaryRule!
-
-    // Each case calls its rule's closure in place: a helper returning the
-    // rule would copy it (a retain and a release per node).
-
-    /// `y = op(a)` or `y = a ∘ b`; a leaf's value is `a`.
-    @inline(__always)
-    func forward(_ op: ScalarTape.Op, _ a: Double, _ b: Double) -> Double {
         switch op {
-        case .leaf:     a
-        case .identity: identity.forward(a)
-        case .neg:      neg.forward(a)
-        case .exp:      exp.forward(a)
-        case .log:      log.forward(a)
-        case .recip:    recip.forward(a)
-        case .square:   square.forward(a)
-        case .sqrt:     sqrt.forward(a)
-        case .sigmoid:  sigmoid.forward(a)
-        case .relu:     relu.forward(a)
-        case .tanh:     tanh.forward(a)
+        case .leaf:     return a
+        case .identity: return OperationDefinition.identityRule.unary!.forward(a)
+        case .neg:      return OperationDefinition.negRule.unary!.forward(a)
+        case .exp:      return OperationDefinition.expRule.unary!.forward(a)
+        case .log:      return OperationDefinition.logRule.unary!.forward(a)
+        case .recip:    return OperationDefinition.recipRule.unary!.forward(a)
+        case .square:   return OperationDefinition.squareRule.unary!.forward(a)
+        case .sqrt:     return OperationDefinition.sqrtRule.unary!.forward(a)
+        case .sigmoid:  return OperationDefinition.sigmoidRule.unary!.forward(a)
+        case .relu:     return OperationDefinition.reluRule.unary!.forward(a)
+        case .tanh:     return OperationDefinition.tanhRule.unary!.forward(a)
         case .pow, .unary, .binary: preconditionFailure("the rule is kept beside the node")
-        case .add:      add.forward(a, b)
-        case .sub:      sub.forward(a, b)
-        case .mul:      mul.forward(a, b)
-        case .div:      div.forward(a, b)
+        case .add:      return OperationDefinition.addRule.binary!.forward(a, b)
+        case .sub:      return OperationDefinition.subRule.binary!.forward(a, b)
+        case .mul:      return OperationDefinition.mulRule.binary!.forward(a, b)
+        case .div:      return OperationDefinition.divRule.binary!.forward(a, b)
         }
     }
 
-    /// `∂y/∂a` and `∂y/∂b` given the operands and the output `y` (`∂y/∂b`
-    /// is 0 for a one-operand op; both are 0 for a leaf).
-    @inline(__always)
-    func derivative(_ op: ScalarTape.Op, _ a: Double, _ b: Double, _ y: Double) -> (da: Double, db: Double) {
+    /// The local derivatives `∂y/∂a` and `∂y/∂b` given the operands and the output `y`.
+    @usableFromInline @inline(__always)
+    static func derivative(_ op: Op, _ a: Double, _ b: Double, _ y: Double) -> (da: Double, db: Double) {
         switch op {
-        case .leaf:     (0, 0)
-        case .identity: (identity.derivative(a, y), 0)
-        case .neg:      (neg.derivative(a, y), 0)
-        case .exp:      (exp.derivative(a, y), 0)
-        case .log:      (log.derivative(a, y), 0)
-        case .recip:    (recip.derivative(a, y), 0)
-        case .square:   (square.derivative(a, y), 0)
-        case .sqrt:     (sqrt.derivative(a, y), 0)
-        case .sigmoid:  (sigmoid.derivative(a, y), 0)
-        case .relu:     (relu.derivative(a, y), 0)
-        case .tanh:     (tanh.derivative(a, y), 0)
+        case .leaf:     return (0, 0)
+        case .identity: return (OperationDefinition.identityRule.unary!.derivative(a, y), 0)
+        case .neg:      return (OperationDefinition.negRule.unary!.derivative(a, y), 0)
+        case .exp:      return (OperationDefinition.expRule.unary!.derivative(a, y), 0)
+        case .log:      return (OperationDefinition.logRule.unary!.derivative(a, y), 0)
+        case .recip:    return (OperationDefinition.recipRule.unary!.derivative(a, y), 0)
+        case .square:   return (OperationDefinition.squareRule.unary!.derivative(a, y), 0)
+        case .sqrt:     return (OperationDefinition.sqrtRule.unary!.derivative(a, y), 0)
+        case .sigmoid:  return (OperationDefinition.sigmoidRule.unary!.derivative(a, y), 0)
+        case .relu:     return (OperationDefinition.reluRule.unary!.derivative(a, y), 0)
+        case .tanh:     return (OperationDefinition.tanhRule.unary!.derivative(a, y), 0)
         case .pow, .unary, .binary: preconditionFailure("the rule is kept beside the node")
-        case .add:      (add.da(a, b), add.db(a, b))
-        case .sub:      (sub.da(a, b), sub.db(a, b))
-        case .mul:      (mul.da(a, b), mul.db(a, b))
-        case .div:      (div.da(a, b), div.db(a, b))
+        case .add:      let r = OperationDefinition.addRule.binary!; return (r.da(a, b), r.db(a, b))
+        case .sub:      let r = OperationDefinition.subRule.binary!; return (r.da(a, b), r.db(a, b))
+        case .mul:      let r = OperationDefinition.mulRule.binary!; return (r.da(a, b), r.db(a, b))
+        case .div:      let r = OperationDefinition.divRule.binary!; return (r.da(a, b), r.db(a, b))
         }
     }
 }

@@ -4,42 +4,54 @@ import RealModule
 // minimum. Two-operand rules broadcast like NumPy; each forward `y = a ∘ b`
 // sits beside its local derivatives `∂y/∂a`, `∂y/∂b`.
 
+// A common operation's rule is a `static let` of its own, right above its
+// definition (`addRule`): a constant the compiler can see through, so the
+// kernels (Kernels.swift) and the scalar tape inline it into their loops.
+// Read through the definition (a class instance), it is a closure call per
+// element.
+
 extension OperationDefinition {
+    static let addRule = Rule.binary(forward: { $0 + $1 }, da: { _, _ in 1 }, db: { _, _ in 1 })
     static let add = OperationDefinition(
         name: "+", symbol: "+", arity: 2, verb: "add",
         text: .init("addition", forward: "y = a + b", infix: "+",
                     local: [.init("1", "+ passes the gradient through unchanged")]),
-        rule: .binary(forward: { $0 + $1 }, da: { _, _ in 1 }, db: { _, _ in 1 }))
+        rule: addRule)
 
+    static let subRule = Rule.binary(forward: { $0 - $1 }, da: { _, _ in 1 }, db: { _, _ in -1 })
     static let sub = OperationDefinition(
         name: "-", symbol: "−", arity: 2, verb: "subtract",
         text: .init("subtraction", forward: "y = a − b", infix: "−",
                     local: [.init("1", "− passes the gradient to its left operand"),
                             .init("−1", "− flips the sign for its right operand")]),
-        rule: .binary(forward: { $0 - $1 }, da: { _, _ in 1 }, db: { _, _ in -1 }))
+        rule: subRule)
 
+    static let mulRule = Rule.binary(forward: { $0 * $1 }, da: { _, b in b }, db: { a, _ in a })
     static let mul = OperationDefinition(
         name: "*", symbol: "×", arity: 2, verb: "multiply",
         text: .init("elementwise multiplication", forward: "y = a × b", infix: "×",
                     local: [.init("{b}", swapsInputs), .init("{a}", swapsInputs)]),
-        rule: .binary(forward: { $0 * $1 }, da: { _, b in b }, db: { a, _ in a }))
+        rule: mulRule)
 
+    static let divRule = Rule.binary(forward: { $0 / $1 }, da: { _, b in 1 / b }, db: { a, b in -a / (b * b) })
     static let div = OperationDefinition(
         name: "/", symbol: "÷", arity: 2, verb: "divide",
         text: .init("elementwise division", forward: "y = a ÷ b", infix: "÷",
                     local: [.init("1/{b}"), .init("−{a}/{b}²")]),
-        rule: .binary(forward: { $0 / $1 }, da: { _, b in 1 / b }, db: { a, b in -a / (b * b) }))
+        rule: divRule)
 
+    static let negRule = Rule.unary(forward: { -$0 }, derivative: { _, _ in -1 })
     static let neg = OperationDefinition(
         name: "-", symbol: "×(−1)",
         text: .init("negation", forward: "y = −x", expression: "−{a}", local: [.init("−1")]),
-        rule: .unary(forward: { -$0 }, derivative: { _, _ in -1 }))
+        rule: negRule)
 
+    static let identityRule = Rule.unary(forward: { $0 }, derivative: { _, _ in 1 })
     static let identity = OperationDefinition(
         name: "=", symbol: "=",
         text: .init("a new name", forward: "y = x", expression: "{a!}",
                     local: [.init("1", "a new name passes the gradient through")]),
-        rule: .unary(forward: { $0 }, derivative: { _, _ in 1 }))
+        rule: identityRule)
 
     /// `x ^ p` for a literal exponent `p`; `x ^ 0` is 1 with derivative 0.
     static func pow(_ p: Double) -> OperationDefinition {

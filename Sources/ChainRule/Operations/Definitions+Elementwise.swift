@@ -4,40 +4,52 @@ import RealModule
 // local derivative `∂y/∂x`, written in terms of the input `x` and the
 // output `y` (micrograd's `_backward`, one line each).
 
+// A common operation's rule is a `static let` of its own, right above its
+// definition (`addRule`): a constant the compiler can see through, so the
+// kernels (Kernels.swift) and the scalar tape inline it into their loops.
+// Read through the definition (a class instance), it is a closure call per
+// element.
+
 extension OperationDefinition {
+    static let expRule = Rule.unary(forward: { .exp($0) }, derivative: { _, y in y })
     static let exp = OperationDefinition(
         name: "exp", symbol: "exp", call: .init("exp", reserved: true, .exp),
         text: .init("exponential", forward: "y = exp(x)",
                     local: [.init("exp({a!}) = {y}", "exp is its own derivative")]),
-        rule: .unary(forward: { .exp($0) }, derivative: { _, y in y }))
+        rule: expRule)
 
+    static let logRule = Rule.unary(forward: { .log($0) }, derivative: { x, _ in 1 / x })
     static let log = OperationDefinition(
         name: "log", symbol: "log", call: .init("log", reserved: true, .log),
         text: .init("natural logarithm", forward: "y = log(x)", local: [.init("1/{a}")]),
-        rule: .unary(forward: { .log($0) }, derivative: { x, _ in 1 / x }))
+        rule: logRule)
 
+    static let recipRule = Rule.unary(forward: { 1 / $0 }, derivative: { _, y in -y * y })
     static let recip = OperationDefinition(
         name: "recip", symbol: "1/x", call: .init("recip", reserved: true, .recip),
         text: .init("reciprocal", forward: "y = 1/x", expression: "1/{a}", local: [.init("−1/{a}² = −{y}²")]),
-        rule: .unary(forward: { 1 / $0 }, derivative: { _, y in -y * y }))
+        rule: recipRule)
 
+    static let squareRule = Rule.unary(forward: { $0 * $0 }, derivative: { x, _ in 2 * x })
     static let square = OperationDefinition(
         name: "square", symbol: "x²", call: .init("square", reserved: true, .square),
         text: .init("square", forward: "y = x²", expression: "{a}²", local: [.init("2·{a}", "d(a²)/da = 2a")]),
-        rule: .unary(forward: { $0 * $0 }, derivative: { x, _ in 2 * x }))
+        rule: squareRule)
 
+    static let sqrtRule = Rule.unary(forward: { .sqrt($0) }, derivative: { _, y in 0.5 / y })
     static let sqrt = OperationDefinition(
         name: "sqrt", symbol: "√", call: .init("sqrt", reserved: true, .sqrt),
         text: .init("square root", forward: "y = √x", local: [.init("1/(2√{a})")]),
-        rule: .unary(forward: { .sqrt($0) }, derivative: { _, y in 0.5 / y }))
+        rule: sqrtRule)
 
+    static let sigmoidRule = Rule.unary(forward: stableSigmoid, derivative: { _, y in y * (1 - y) })
     /// Fused: expands to `recip(1 + exp(x × (−1)))`.
     static let sigmoid = OperationDefinition(
         name: "sigmoid", symbol: "σ", call: .init("sigmoid", reserved: true, .sigmoid),
         text: .init("logistic sigmoid", forward: "y = 1 / (1 + exp(−x))", expression: "σ({a!})",
                     local: [.init("{y}·(1 − {y})", "σ' = y(1 − y): the backward pass needs only the forward output")],
                     expansion: "×(−1) → exp → +1 → 1/x"),
-        rule: .unary(forward: stableSigmoid, derivative: { _, y in y * (1 - y) }),
+        rule: sigmoidRule,
         expansion: { g, x throws(ShapeError) in
             let negated = try g.apply(.mul, x[0], g.constant(-1))
             let e = try g.apply(.exp, negated)
@@ -45,18 +57,20 @@ extension OperationDefinition {
             return try g.apply(.recip, onePlus)
         })
 
+    static let reluRule = Rule.unary(forward: { $0 > 0 ? $0 : 0 }, derivative: { x, _ in x > 0 ? 1 : 0 })
     /// `relu'(0) = 0`.
     static let relu = OperationDefinition(
         name: "relu", symbol: "ReLU", call: .init("relu", reserved: true, .relu),
         text: .init("rectified linear unit", forward: "y = max(x, 0)",
                     local: [.init("1 where {a} > 0, else 0",
                                   "ReLU lets the gradient through where its input was positive and blocks it elsewhere")]),
-        rule: .unary(forward: { $0 > 0 ? $0 : 0 }, derivative: { x, _ in x > 0 ? 1 : 0 }))
+        rule: reluRule)
 
+    static let tanhRule = Rule.unary(forward: { .tanh($0) }, derivative: { _, y in 1 - y * y })
     static let tanh = OperationDefinition(
         name: "tanh", symbol: "tanh", call: .init("tanh", reserved: true, .tanh),
         text: .init("hyperbolic tangent", forward: "y = tanh(x)", local: [.init("1 − {y}²")]),
-        rule: .unary(forward: { .tanh($0) }, derivative: { _, y in 1 - y * y }))
+        rule: tanhRule)
 
     /// `abs'(0) = 0`.
     static let abs = OperationDefinition(
