@@ -56,6 +56,11 @@ final class FrameCache: @unchecked Sendable {
     private var edgesFrom: [NodeID: [FigureEdge]] = [:]
     /// At most this many states per object (overrides are free text).
     static let maxStatesPerObject = 32
+    /// Whether new states may be made by swapping texts (`FrameLabelSwap`); tests turn it off for reference renders.
+    var swapText = true
+
+    /// Fragments made by swapping texts, and objects rendered by Graphviz after the first frame (for tests).
+    private(set) var counts = (swapped: 0, rendered: 0)
 
     /// Whether frames come from the cache, and how many objects it knows (for tests).
     var status: (usable: Bool, objects: Int) {
@@ -81,7 +86,13 @@ final class FrameCache: @unchecked Sendable {
             states[i] = s
             if let f = objects[i].fragments[s] { size += f.count } else { missing.append(i) }
         }
+        let swapsBefore = counts.swapped
         if !missing.isEmpty {
+            // Objects whose text alone changed: edit a cached fragment (`FrameLabelSwap`).
+            missing.removeAll { derive($0, states[$0], layout) }
+        }
+        if !missing.isEmpty {
+            counts.rendered += missing.count
             try fill(missing, states, layout, frame)
             guard usable else { return nil }
         }
@@ -90,8 +101,41 @@ final class FrameCache: @unchecked Sendable {
         out += header
         for i in objects.indices { out += objects[i].fragments[states[i]]! }
         out += footer
+        if counts.swapped > swapsBefore, Self.swapCheck.enabled {
+            let reference = try Graphviz.render(dot: layout.dot(frame, for: .svg), engine: .nop2, format: .svg)
+            Self.swapCheck.record(matches: reference == out, layout.figure, frame)
+        }
         return out
     }
+
+    /// Tests: every frame that used a swapped fragment is compared with the
+    /// frame Graphviz renders whole (`enabled`), and mismatches are kept.
+    package final class SwapCheck: @unchecked Sendable {
+        private let lock = NSLock()
+        private var on = false
+        private var checked = 0
+        private var failed: [String] = []
+
+        package var enabled: Bool {
+            get { lock.withLock { on } }
+            set { lock.withLock { on = newValue } }
+        }
+
+        /// Frames compared, and a description of each that differed.
+        package var results: (checked: Int, mismatches: [String]) { lock.withLock { (checked, failed) } }
+
+        package func reset() { lock.withLock { checked = 0; failed = [] } }
+
+        func record(matches: Bool, _ figure: Figure, _ frame: FigureFrame) {
+            lock.withLock {
+                checked += 1
+                if !matches { failed.append("\(figure.graph.nodes.count)-node figure, frame \(frame)") }
+            }
+        }
+    }
+
+    /// The check of swapped frames (off unless a test turns it on).
+    package static let swapCheck = SwapCheck()
 
     private func state(_ dependency: Dependency, _ figure: Figure, _ frame: FigureFrame) -> State {
         switch dependency {
@@ -114,6 +158,44 @@ final class FrameCache: @unchecked Sendable {
             if frame.gradients?.contains(e) ?? true { bits |= 4 }
             return State(bits: bits, override: frame.overrides[e])
         }
+    }
+
+    /// Makes object `i`'s fragment in `state` from one cached in another state
+    /// by swapping texts; false when no cached state allows it.
+    private func derive(_ i: Int, _ state: State, _ layout: FigureLayout) -> Bool {
+        guard swapText, state.override == nil else { return false }
+        let object = objects[i]
+        guard let (old, fragment) = object.fragments.first(where: { $0.key.override == nil && $0.key.bits & 1 == state.bits & 1 }),
+              let before = statement(object, old, layout), let after = statement(object, state, layout),
+              let swapped = FrameLabelSwap.swap(fragment, old: before, new: after) else { return false }
+        if objects[i].fragments.count >= Self.maxStatesPerObject { objects[i].fragments.removeAll() }
+        objects[i].fragments[state] = swapped
+        counts.swapped += 1
+        return true
+    }
+
+    /// The DOT statement of a node or label object in `state` (nil for edges and fixed objects).
+    private func statement(_ object: Object, _ state: State, _ layout: FigureLayout) -> String? {
+        let known = { (bit: UInt8) in state.bits & bit != 0 }
+        let frame: FigureFrame
+        switch object.dependency {
+        case .node(let n):
+            frame = FigureFrame(values: known(2) ? nil : [], gradients: known(4) ? nil : [],
+                                highlightedNodes: known(1) ? [n] : [])
+        case .label(let e):
+            frame = FigureFrame(values: known(2) ? nil : [], gradients: known(4) ? nil : [],
+                                highlightedEdges: known(1) ? [e] : [])
+        case .flow, .fixed:
+            return nil
+        }
+        let (dot, _, _) = layout.figure.partialDOT(frame, pinnedTo: layout.geometry, include: [object.id], owners: owners)
+        let marker = "id=\"\(object.id)\""
+        var found: Substring? = nil
+        for line in dot.split(separator: "\n") where line.hasPrefix("  \"") && line.contains(marker) {
+            guard found == nil else { return nil }
+            found = line
+        }
+        return found.map(String.init)
     }
 
     /// The first frame: render it whole, learn the structure, keep every fragment.
