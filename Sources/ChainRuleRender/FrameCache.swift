@@ -39,6 +39,15 @@ final class FrameCache: @unchecked Sendable {
         let id: String
         let dependency: Dependency
         var fragments: [State: [UInt8]] = [:]
+        /// The DOT statement written for each state with a fragment, where known (for `FrameLabelSwap`).
+        var statements: [State: [UInt8]] = [:]
+
+        /// Keeps `fragment` (and its statement) for `state`, forgetting every state when there are too many.
+        mutating func keep(_ fragment: [UInt8], _ statement: [UInt8]?, for state: State) {
+            if fragments.count >= FrameCache.maxStatesPerObject { fragments.removeAll(); statements.removeAll() }
+            fragments[state] = fragment
+            statements[state] = statement
+        }
     }
 
     private let lock = NSLock()
@@ -87,9 +96,10 @@ final class FrameCache: @unchecked Sendable {
             if let f = objects[i].fragments[s] { size += f.count } else { missing.append(i) }
         }
         let swapsBefore = counts.swapped
-        if !missing.isEmpty {
+        if !missing.isEmpty && swapText {
             // Objects whose text alone changed: edit a cached fragment (`FrameLabelSwap`).
-            missing.removeAll { derive($0, states[$0], layout) }
+            let made = derive(missing, states, layout, frame)
+            missing.removeAll { made.contains($0) }
         }
         if !missing.isEmpty {
             counts.rendered += missing.count
@@ -160,42 +170,56 @@ final class FrameCache: @unchecked Sendable {
         }
     }
 
-    /// Makes object `i`'s fragment in `state` from one cached in another state
-    /// by swapping texts; false when no cached state allows it.
-    private func derive(_ i: Int, _ state: State, _ layout: FigureLayout) -> Bool {
-        guard swapText, state.override == nil else { return false }
-        let object = objects[i]
-        guard let (old, fragment) = object.fragments.first(where: { $0.key.override == nil && $0.key.bits & 1 == state.bits & 1 }),
-              let before = statement(object, old, layout), let after = statement(object, state, layout),
-              let swapped = FrameLabelSwap.swap(fragment, old: before, new: after) else { return false }
-        if objects[i].fragments.count >= Self.maxStatesPerObject { objects[i].fragments.removeAll() }
-        objects[i].fragments[state] = swapped
-        counts.swapped += 1
-        return true
+    /// Makes fragments for the objects at `missing` from ones cached in other
+    /// states by swapping texts (`FrameLabelSwap`); returns the objects made.
+    private func derive(_ missing: [Int], _ states: [State], _ layout: FigureLayout, _ frame: FigureFrame) -> Set<Int> {
+        // Objects with a fragment (and its statement) in a state highlighted alike, and no override.
+        let candidates = missing.filter { i in
+            switch objects[i].dependency {
+            case .node, .label: return states[i].override == nil && source(i, states[i]) != nil
+            case .flow, .fixed: return false
+            }
+        }
+        guard !candidates.isEmpty else { return [] }
+        let (dot, _, _) = layout.figure.partialDOT(frame, pinnedTo: layout.geometry,
+                                                   include: Set(candidates.map { objects[$0].id }), owners: owners)
+        let lines = Self.statements(dot)
+        var made = Set<Int>()
+        for i in candidates {
+            guard let new = lines[objects[i].id], let (fragment, old) = source(i, states[i]),
+                  let swapped = FrameLabelSwap.swap(fragment, old: old, new: new) else { continue }
+            objects[i].keep(swapped, new, for: states[i])
+            counts.swapped += 1
+            made.insert(i)
+        }
+        return made
     }
 
-    /// The DOT statement of a node or label object in `state` (nil for edges and fixed objects).
-    private func statement(_ object: Object, _ state: State, _ layout: FigureLayout) -> String? {
-        let known = { (bit: UInt8) in state.bits & bit != 0 }
-        let frame: FigureFrame
-        switch object.dependency {
-        case .node(let n):
-            frame = FigureFrame(values: known(2) ? nil : [], gradients: known(4) ? nil : [],
-                                highlightedNodes: known(1) ? [n] : [])
-        case .label(let e):
-            frame = FigureFrame(values: known(2) ? nil : [], gradients: known(4) ? nil : [],
-                                highlightedEdges: known(1) ? [e] : [])
-        case .flow, .fixed:
-            return nil
+    /// A cached fragment of object `i`, and its statement, that `state` may be swapped from.
+    private func source(_ i: Int, _ state: State) -> ([UInt8], [UInt8])? {
+        for (s, statement) in objects[i].statements where s.override == nil && s.bits & 1 == state.bits & 1 {
+            if let fragment = objects[i].fragments[s] { return (fragment, statement) }
         }
-        let (dot, _, _) = layout.figure.partialDOT(frame, pinnedTo: layout.geometry, include: [object.id], owners: owners)
-        let marker = "id=\"\(object.id)\""
-        var found: Substring? = nil
-        for line in dot.split(separator: "\n") where line.hasPrefix("  \"") && line.contains(marker) {
-            guard found == nil else { return nil }
-            found = line
+        return nil
+    }
+
+    /// Each statement line of `dot` by its object's `id`.
+    static func statements(_ dot: String) -> [String: [UInt8]] {
+        let bytes = Array(dot.utf8)
+        let marker = Array(", id=\"".utf8), first = Array("[id=\"".utf8)
+        var out: [String: [UInt8]] = [:]
+        var start = 0
+        while start < bytes.count {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            let line = Array(bytes[start..<end])
+            if line.starts(with: Array("  \"".utf8)),
+               let at = (firstIndex(of: marker, in: line).map { $0 + marker.count } ?? firstIndex(of: first, in: line).map { $0 + first.count }),
+               let close = line[at...].firstIndex(of: UInt8(ascii: "\"")) {
+                out[String(decoding: line[at..<close], as: UTF8.self)] = line
+            }
+            start = end + 1
         }
-        return found.map(String.init)
+        return out
     }
 
     /// The first frame: render it whole, learn the structure, keep every fragment.
@@ -224,13 +248,14 @@ final class FrameCache: @unchecked Sendable {
         // With a legend (a graph label), `nop2` offsets a partial frame's
         // objects by the label's height: not cacheable yet, Graphviz renders.
         guard !figure.options.legend, let split = Self.split(bytes) else { usable = false; return bytes }
+        let lines = swapText ? Self.statements(dot) : [:]
         header = Array(split.header)
         footer = Array(split.footer)
         for (id, fragment) in split.fragments {
             guard let dependency = dependencies[id], index[id] == nil else { usable = false; return bytes }
             index[id] = objects.count
             var object = Object(id: id, dependency: dependency)
-            object.fragments[state(dependency, figure, frame)] = Array(fragment)
+            object.keep(Array(fragment), lines[id], for: state(dependency, figure, frame))
             objects.append(object)
         }
         return bytes
@@ -248,12 +273,12 @@ final class FrameCache: @unchecked Sendable {
         let (dot, _, _) = layout.figure.partialDOT(frame, pinnedTo: layout.geometry, include: include, owners: owners)
         let bytes = try Graphviz.render(dot: dot, engine: .nop2, format: .svg)
         guard let split = Self.split(bytes) else { usable = false; return }
+        let lines = swapText ? Self.statements(dot) : [:]
         var got = Set<String>()
         for (id, fragment) in split.fragments {
             guard let i = index[id] else { usable = false; return }
             got.insert(id)
-            if objects[i].fragments.count >= Self.maxStatesPerObject { objects[i].fragments.removeAll() }
-            objects[i].fragments[states[i]] = Array(fragment)
+            objects[i].keep(Array(fragment), lines[id], for: states[i])
         }
         if got != include { usable = false }
     }

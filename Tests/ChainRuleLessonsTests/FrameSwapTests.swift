@@ -43,22 +43,25 @@ import Testing
 
     @Test("labels: only texts may differ; line breaks, escapes and other attributes are refused")
     func swapRefusals() {
+        func swap(_ fragment: [UInt8], old: String, new: String) -> [UInt8]? {
+            FrameLabelSwap.swap(fragment, old: Array(old.utf8), new: Array(new.utf8))
+        }
         let fragment = Array("<g id=\"a_x\"><a xlink:title=\"x = ?\">\n<text text-anchor=\"start\" x=\"10.5\" y=\"-2\" font-size=\"13.00\">?</text>\n</a>\n</g>\n".utf8)
         let old = "  \"x\" [id=\"x\", label=<<TABLE><TR><TD CELLPADDING=\"2\" WIDTH=\"40\"><FONT COLOR=\"#000\" POINT-SIZE=\"13\">?</FONT></TD></TR></TABLE>>, tooltip=\"x = ?\"];"
         let new = old.replacingOccurrences(of: ">?<", with: ">100<").replacingOccurrences(of: "x = ?", with: "x = 100")
-        let swapped = FrameLabelSwap.swap(fragment, old: old, new: new)
+        let swapped = swap(fragment, old: old, new: new)
         // Centred in its cell: x moves left by half the difference of the span widths (7 and 25 points).
         #expect(GraphvizTextMetrics.labelWidth("?", size: 13) == 7 && GraphvizTextMetrics.labelWidth("100", size: 13) == 25)
         #expect(swapped.map { String(decoding: $0, as: UTF8.self) }
                 == "<g id=\"a_x\"><a xlink:title=\"x = 100\">\n<text text-anchor=\"start\" x=\"1.5\" y=\"-2\" font-size=\"13.00\">100</text>\n</a>\n</g>\n")
         // Right-aligned: by the whole difference.
-        let right = FrameLabelSwap.swap(fragment, old: old.replacingOccurrences(of: "<TD ", with: "<TD ALIGN=\"RIGHT\" "),
+        let right = swap(fragment, old: old.replacingOccurrences(of: "<TD ", with: "<TD ALIGN=\"RIGHT\" "),
                                         new: new.replacingOccurrences(of: "<TD ", with: "<TD ALIGN=\"RIGHT\" "))
         #expect(right.map { String(decoding: $0, as: UTF8.self).contains("x=\"-7.5\"") } == true)
-        #expect(FrameLabelSwap.swap(fragment, old: old, new: new.replacingOccurrences(of: "WIDTH=\"40\"", with: "WIDTH=\"41\"")) == nil)
-        #expect(FrameLabelSwap.swap(fragment, old: old, new: new.replacingOccurrences(of: ">100<", with: ">1<BR/>0<")) == nil)
-        #expect(FrameLabelSwap.swap(fragment, old: old, new: new.replacingOccurrences(of: ">100<", with: ">a &amp; b<")) == nil)
-        #expect(FrameLabelSwap.swap(fragment, old: old, new: new.replacingOccurrences(of: "id=\"x\"", with: "id=\"y\"")) == nil)
+        #expect(swap(fragment, old: old, new: new.replacingOccurrences(of: "WIDTH=\"40\"", with: "WIDTH=\"41\"")) == nil)
+        #expect(swap(fragment, old: old, new: new.replacingOccurrences(of: ">100<", with: ">1<BR/>0<")) == nil)
+        #expect(swap(fragment, old: old, new: new.replacingOccurrences(of: ">100<", with: ">a &amp; b<")) == nil)
+        #expect(swap(fragment, old: old, new: new.replacingOccurrences(of: "id=\"x\"", with: "id=\"y\"")) == nil)
         #expect(FrameLabelSwap.xmlEscaped("a-b  c") == "a&#45;b &#160;c")
         #expect(FrameLabelSwap.number(2.0) == "2" && FrameLabelSwap.number(-0.004) == "0" && FrameLabelSwap.number(10.25) == "10.25")
     }
