@@ -33,8 +33,18 @@ enum DOT {
 struct DOTBuilder {
     private(set) var lines: [String] = []
 
+    /// How many lines at the start are graph attributes (`graphAttributes`).
+    private(set) var graphAttributeLines = 0
+
     mutating func graphAttributes(_ attrs: [String: DOTValue]) {
         for key in attrs.keys.sorted() { lines.append("  \(key)=\(attrs[key]!.text);") }
+        graphAttributeLines += attrs.count
+    }
+
+    /// The graph attributes written first, replaced by `attrs` (the rest unchanged).
+    mutating func replaceGraphAttributes(_ attrs: [String: DOTValue]) {
+        lines.replaceSubrange(0..<graphAttributeLines, with: attrs.keys.sorted().map { "  \($0)=\(attrs[$0]!.text);" })
+        graphAttributeLines = attrs.count
     }
 
     mutating func defaults(_ kind: String, _ attrs: [String: DOTValue]) {
