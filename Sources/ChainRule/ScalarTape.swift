@@ -369,6 +369,7 @@ public struct ScalarTape: Sendable {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy(minimumCapacity: storage.capacity) }
         let n = storage.count
         let e = storage.entries, v = storage.values
+        let rules = scalarTapeRules
         sideRules.withUnsafeBufferPointer { side in
             for i in 0..<n {
                 let o = e[i].op
@@ -378,7 +379,7 @@ public struct ScalarTape: Sendable {
                 case .binary:
                     let r = side[Int(e[i].b)]
                     v[i] = r.binary!.forward(v[Int(e[i].a)], v[Int(r.second)])
-                default: v[i] = Self.forward(o, v[Int(e[i].a)], o.arity == 2 ? v[Int(e[i].b)] : 0)
+                default: v[i] = rules.forward(o, v[Int(e[i].a)], o.arity == 2 ? v[Int(e[i].b)] : 0)
                 }
             }
         }
@@ -397,6 +398,7 @@ public struct ScalarTape: Sendable {
         storedGradients = ContiguousArray(repeating: 0, count: n)
         var reached = ContiguousArray<Bool>(repeating: false, count: n)
         let e = storage.entries, v = storage.values
+        let rules = scalarTapeRules
         withExtendedLifetime(storage) {
         sideRules.withUnsafeBufferPointer { side in
         storedGradients.withUnsafeMutableBufferPointer { g in
@@ -426,12 +428,12 @@ public struct ScalarTape: Sendable {
                     r[ib] = true
                 case _ where entry.op.arity == 1:
                     let ia = Int(entry.a)
-                    let d = Self.derivative(entry.op, v[ia], 0, v[i])
+                    let d = rules.derivative(entry.op, v[ia], 0, v[i])
                     g[ia] += d.da * up
                     r[ia] = true
                 default:
                     let ia = Int(entry.a), ib = Int(entry.b)
-                    let d = Self.derivative(entry.op, v[ia], v[ib], v[i])
+                    let d = rules.derivative(entry.op, v[ia], v[ib], v[i])
                     // Same order as Graph.backward: operand 0's contribution first.
                     g[ia] += d.da * up
                     g[ib] += d.db * up
@@ -444,58 +446,88 @@ public struct ScalarTape: Sendable {
 
     // MARK: The rules — the operations' definitions (Operations/Definitions+*.swift).
     // Each op code names its operation; the rule is the definition's (no
-    // rule is written here).
+    // rule is written here). They are read from `scalarTapeRules`, taken from
+    // the definitions once: reading `Operation.add.definition` for every
+    // node costs a retain and a release of the shared definition and of the
+    // rule's closures, three times the work of the addition itself.
 
     /// `y = op(a)` or `y = a ∘ b` for the op codes with a fast path. A
     /// leaf's value is `a`; `pow`, `unary` and `binary` use the rule kept
     /// beside their node.
     @usableFromInline
     static func forward(_ op: Op, _ a: Double, _ b: Double) -> Double {
-        switch op {
-        case .leaf:     return a
-        case .identity: return Operation.identity.unaryRule!.forward(a)
-        case .neg:      return Operation.neg.unaryRule!.forward(a)
-        case .exp:      return Operation.exp.unaryRule!.forward(a)
-        case .log:      return Operation.log.unaryRule!.forward(a)
-        case .recip:    return Operation.recip.unaryRule!.forward(a)
-        case .square:   return Operation.square.unaryRule!.forward(a)
-        case .sqrt:     return Operation.sqrt.unaryRule!.forward(a)
-        case .sigmoid:  return Operation.sigmoid.unaryRule!.forward(a)
-        case .relu:     return Operation.relu.unaryRule!.forward(a)
-        case .tanh:     return Operation.tanh.unaryRule!.forward(a)
-        case .pow, .unary, .binary: preconditionFailure("the rule is kept beside the node")
-        case .add:      return Operation.add.binaryRule!.forward(a, b)
-        case .sub:      return Operation.sub.binaryRule!.forward(a, b)
-        case .mul:      return Operation.mul.binaryRule!.forward(a, b)
-        case .div:      return Operation.div.binaryRule!.forward(a, b)
-        }
+        scalarTapeRules.forward(op, a, b)
     }
 
     /// The local derivatives `∂y/∂a` and `∂y/∂b` given the operands and the output `y`.
     @usableFromInline
     static func derivative(_ op: Op, _ a: Double, _ b: Double, _ y: Double) -> (da: Double, db: Double) {
-        @inline(__always) func unary(_ operation: Operation) -> (da: Double, db: Double) { (operation.unaryRule!.derivative(a, y), 0) }
-        @inline(__always) func binary(_ operation: Operation) -> (da: Double, db: Double) {
-            let rule = operation.binaryRule!
-            return (rule.da(a, b), rule.db(a, b))
-        }
+        scalarTapeRules.derivative(op, a, b, y)
+    }
+}
+
+/// The rules of the tape's op codes with a fast path, each taken once from
+/// its operation's definition.
+let scalarTapeRules = ScalarTapeRules()
+
+/// The rules of the op codes with a fast path (`add`, `mul`, `tanh`, …),
+/// read from the operations' definitions once.
+struct ScalarTapeRules: Sendable {
+    let identity = Operation.identity.unaryRule!, neg = Operation.neg.unaryRule!
+    let exp = Operation.exp.unaryRule!, log = Operation.log.unaryRule!
+    let recip = Operation.recip.unaryRule!, square = Operation.square.unaryRule!
+    let sqrt = Operation.sqrt.unaryRule!, sigmoid = Operation.sigmoid.unaryRule!
+    let relu = Operation.relu.unaryRule!, tanh = Operation.tanh.unaryRule!
+    let add = Operation.add.binaryRule!, sub = Operation.sub.binaryRule!
+    let mul = Operation.mul.binaryRule!, div = Operation.div.binaryRule!
+
+    // Each case calls its rule's closure in place: a helper returning the
+    // rule would copy it (a retain and a release per node).
+
+    /// `y = op(a)` or `y = a ∘ b`; a leaf's value is `a`.
+    @inline(__always)
+    func forward(_ op: ScalarTape.Op, _ a: Double, _ b: Double) -> Double {
         switch op {
-        case .leaf:     return (0, 0)
-        case .identity: return unary(.identity)
-        case .neg:      return unary(.neg)
-        case .exp:      return unary(.exp)
-        case .log:      return unary(.log)
-        case .recip:    return unary(.recip)
-        case .square:   return unary(.square)
-        case .sqrt:     return unary(.sqrt)
-        case .sigmoid:  return unary(.sigmoid)
-        case .relu:     return unary(.relu)
-        case .tanh:     return unary(.tanh)
+        case .leaf:     a
+        case .identity: identity.forward(a)
+        case .neg:      neg.forward(a)
+        case .exp:      exp.forward(a)
+        case .log:      log.forward(a)
+        case .recip:    recip.forward(a)
+        case .square:   square.forward(a)
+        case .sqrt:     sqrt.forward(a)
+        case .sigmoid:  sigmoid.forward(a)
+        case .relu:     relu.forward(a)
+        case .tanh:     tanh.forward(a)
         case .pow, .unary, .binary: preconditionFailure("the rule is kept beside the node")
-        case .add:      return binary(.add)
-        case .sub:      return binary(.sub)
-        case .mul:      return binary(.mul)
-        case .div:      return binary(.div)
+        case .add:      add.forward(a, b)
+        case .sub:      sub.forward(a, b)
+        case .mul:      mul.forward(a, b)
+        case .div:      div.forward(a, b)
+        }
+    }
+
+    /// `∂y/∂a` and `∂y/∂b` given the operands and the output `y` (`∂y/∂b`
+    /// is 0 for a one-operand op; both are 0 for a leaf).
+    @inline(__always)
+    func derivative(_ op: ScalarTape.Op, _ a: Double, _ b: Double, _ y: Double) -> (da: Double, db: Double) {
+        switch op {
+        case .leaf:     (0, 0)
+        case .identity: (identity.derivative(a, y), 0)
+        case .neg:      (neg.derivative(a, y), 0)
+        case .exp:      (exp.derivative(a, y), 0)
+        case .log:      (log.derivative(a, y), 0)
+        case .recip:    (recip.derivative(a, y), 0)
+        case .square:   (square.derivative(a, y), 0)
+        case .sqrt:     (sqrt.derivative(a, y), 0)
+        case .sigmoid:  (sigmoid.derivative(a, y), 0)
+        case .relu:     (relu.derivative(a, y), 0)
+        case .tanh:     (tanh.derivative(a, y), 0)
+        case .pow, .unary, .binary: preconditionFailure("the rule is kept beside the node")
+        case .add:      (add.da(a, b), add.db(a, b))
+        case .sub:      (sub.da(a, b), sub.db(a, b))
+        case .mul:      (mul.da(a, b), mul.db(a, b))
+        case .div:      (div.da(a, b), div.db(a, b))
         }
     }
 }
