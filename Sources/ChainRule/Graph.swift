@@ -69,6 +69,11 @@ public struct Graph: Sendable {
     private(set) var rules: [Rule?] = []
     /// Each operation node's target operand (no gradient flows into it), also taken once.
     private(set) var targets: [Int?] = []
+    /// While every node is a scalar (leaf, constant or elementwise
+    /// operation; no data leaf): the graph as op codes, which `forward()`
+    /// and `backward(from:)` run over flat arrays of numbers. `nil` from
+    /// the first node that does not fit.
+    private(set) var scalarProgram: ScalarProgram? = ScalarProgram()
 
     /// An empty graph.
     public init() {}
@@ -128,6 +133,15 @@ public struct Graph: Sendable {
 
     private mutating func append(_ node: consuming Node, _ value: Tensor?, rule: Rule?, target: Int? = nil) -> NodeID {
         let id = node.id
+        if scalarProgram != nil {
+            if !node.shape.isEmpty || node.isData {
+                scalarProgram = nil
+            } else if case .operation(let operation) = node.kind {
+                if !scalarProgram!.append(operation, node.inputs) { scalarProgram = nil }
+            } else {
+                scalarProgram!.appendLeaf()
+            }
+        }
         nodes.append(node)
         initialValues.append(value)
         rules.append(rule)
@@ -142,6 +156,7 @@ public struct Graph: Sendable {
         initialValues.reserveCapacity(count)
         rules.reserveCapacity(count)
         targets.reserveCapacity(count)
+        scalarProgram?.reserveCapacity(count)
     }
 
     /// Names (or renames) a node.
@@ -171,7 +186,14 @@ public struct Graph: Sendable {
     public var leaves: [NodeID] { nodes.filter { $0.kind == .leaf }.map(\.id) }
 
     /// Computes every node's value.
-    public func forward() throws(EvaluationError) -> Forward {
+    public func forward() throws(EvaluationError) -> Forward { try forward(scalarPath: true) }
+
+    /// `forward()`, with or without the scalar path (`ScalarProgram`); tests compare both.
+    func forward(scalarPath: Bool) throws(EvaluationError) -> Forward {
+        if scalarPath, let scalarProgram {
+            // A scalar graph: numbers in flat arrays (`ScalarProgram`).
+            return Forward(graph: self, scalarValues: scalarProgram.forward(initialValues))
+        }
         var values: [Tensor] = []
         var saved: [Int: Tensor] = [:]
         values.reserveCapacity(nodes.count)

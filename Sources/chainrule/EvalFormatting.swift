@@ -20,17 +20,33 @@ enum EvalJSON {
         out.append("{\n  \"output\": ")
         out.append(string: Escape.json(script.outputName))
         out.append(",\n  \"values\": {")
-        let values = pass.forward.values
-        for (k, entry) in names.enumerated() {
-            out.key(entry.name, first: k == 0)
-            out.tensor(values[entry.node.index])
+        // A scalar graph's numbers are read straight from the pass's flat
+        // arrays (`scalarValues`), without making a `Tensor` per node.
+        if let values = pass.forward.scalarValues {
+            for (k, entry) in names.enumerated() {
+                out.key(entry.name, first: k == 0)
+                out.number(values[entry.node.index])
+            }
+        } else {
+            let values = pass.forward.values
+            for (k, entry) in names.enumerated() {
+                out.key(entry.name, first: k == 0)
+                out.tensor(values[entry.node.index])
+            }
         }
         if !names.isEmpty { out.append("\n  ") }
         out.append("},\n  \"grads\": {")
-        let gradients = pass.gradients
-        for (k, entry) in names.enumerated() {
-            out.key(entry.name, first: k == 0)
-            if let gradient = gradients[entry.node.index] { out.tensor(gradient) } else { out.append("null") }
+        if let gradients = pass.scalarGradients {
+            for (k, entry) in names.enumerated() {
+                out.key(entry.name, first: k == 0)
+                out.number(gradients[entry.node.index])
+            }
+        } else {
+            let gradients = pass.gradients
+            for (k, entry) in names.enumerated() {
+                out.key(entry.name, first: k == 0)
+                if let gradient = gradients[entry.node.index] { out.tensor(gradient) } else { out.append("null") }
+            }
         }
         if !names.isEmpty { out.append("\n  ") }
         out.append("}\n}\n")
