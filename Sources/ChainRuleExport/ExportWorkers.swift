@@ -190,7 +190,11 @@ final class WorkerProcess {
             throw ExportError("cannot start a worker: \(String(cString: strerror(errno)))")
         }
         if child == 0 {
-            // The copy: never returns into the caller's code.
+            // The copy: never returns into the caller's code. What it says goes to its own
+            // file (not the terminal), and `stop()` ends it at once (the export's handler is not its).
+            let err = open(errors, O_WRONLY | O_TRUNC | O_CLOEXEC)
+            if err >= 0 { dup2(err, 1); dup2(err, 2) }
+            signal(SIGTERM, SIG_DFL)
             var status: Int32 = 1
             if let bytes = body() {
                 let fd = open(output, O_WRONLY | O_TRUNC | O_CLOEXEC)
