@@ -184,17 +184,25 @@ final class WorkerProcess {
     init(forking body: () -> [UInt8]?) throws(ExportError) {
         output = try Self.temporary("out")
         do { errors = try Self.temporary("err") } catch { unlink(output); throw error }
+        // The export's signals wait until the copy has its own dispositions (a `stop()` right
+        // after the fork must not run the export's handler in the copy).
+        var blocked = sigset_t(), previous = sigset_t()
+        sigemptyset(&blocked)
+        for sig in ExportInterruption.signals { sigaddset(&blocked, sig) }
+        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
         let child = fork()
         guard child >= 0 else {
+            pthread_sigmask(SIG_SETMASK, &previous, nil)
             unlink(output); unlink(errors)
             throw ExportError("cannot start a worker: \(String(cString: strerror(errno)))")
         }
         if child == 0 {
             // The copy: never returns into the caller's code. What it says goes to its own
-            // file (not the terminal), and `stop()` ends it at once (the export's handler is not its).
+            // file (not the terminal); a signal ends it at once (the export's handler is not its).
             let err = open(errors, O_WRONLY | O_TRUNC | O_CLOEXEC)
             if err >= 0 { dup2(err, 1); dup2(err, 2) }
-            signal(SIGTERM, SIG_DFL)
+            for sig in ExportInterruption.signals { signal(sig, SIG_DFL) }
+            pthread_sigmask(SIG_SETMASK, &previous, nil)
             var status: Int32 = 1
             if let bytes = body() {
                 let fd = open(output, O_WRONLY | O_TRUNC | O_CLOEXEC)
@@ -211,6 +219,7 @@ final class WorkerProcess {
             }
             _exit(status)
         }
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
         pid = child
     }
 
