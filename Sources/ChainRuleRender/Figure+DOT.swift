@@ -466,7 +466,7 @@ struct DOTWriter {
         let gradient = gradientPart(label)
         grid.hasPrefix = valuePrefix != nil || gradient.prefix != nil
         grid.columnWidths = columnWidths(label, grid, gradient)
-        grid.cellHeight = label.isScalar ? (gradient.finalEntries?.first?.contains("\n") == true ? 38 : 21) : 18
+        grid.cellHeight = label.isScalar ? (gradient.finalEntries?.first?.utf8.contains(10) == true ? 38 : 21) : 18
         let blockHeight = grid.cellHeight * (label.isScalar ? 1 : grid.rows.count)
 
         var rows: [String] = []
@@ -624,7 +624,8 @@ struct DOTWriter {
         var widths: [Int: Double] = [:]
         func widen(_ flat: Int, _ s: String) {
             let col = label.column(flat)
-            let widest = s.split(separator: "\n").map { TextWidth.estimate(String($0), size: label.entrySize) }.max() ?? 0
+            let widest = !s.utf8.contains(10) ? TextWidth.estimate(s, size: label.entrySize)
+                : s.split(separator: "\n").map { TextWidth.estimate(String($0), size: label.entrySize) }.max() ?? 0
             widths[col] = max(widths[col] ?? minimumWidth, widest + 4)
         }
         let boxes = figure.options.answerBoxes
@@ -746,7 +747,7 @@ struct DOTWriter {
 
     func text(_ s: String, color: String, size: Double, italic: Bool = false, bold: Bool = false) -> String {
         // A line break in `s` is a `<BR/>` (a fan-out sum on two lines).
-        var inner = s.contains("\n") ? s.split(separator: "\n", omittingEmptySubsequences: false).map { DOT.html(String($0)) }.joined(separator: "<BR/>")
+        var inner = s.utf8.contains(10) ? s.split(separator: "\n", omittingEmptySubsequences: false).map { DOT.html(String($0)) }.joined(separator: "<BR/>")
                                       : DOT.html(s)
         if inner.isEmpty { return "" }
         if italic { inner = "<I>" + inner + "</I>" }
