@@ -25,7 +25,27 @@ enum DOT {
 
     static func attributes(_ attrs: [String: DOTValue]) -> String {
         if attrs.isEmpty { return "" }
-        return " [" + attrs.keys.sorted().map { "\($0)=\(attrs[$0]!.text)" }.joined(separator: ", ") + "]"
+        var out = ""
+        appendAttributes(attrs, to: &out)
+        return out
+    }
+
+    /// ` [key=value, …]`, keys sorted, appended to `out` (one string, no intermediate arrays).
+    static func appendAttributes(_ attrs: [String: DOTValue], to out: inout String) {
+        if attrs.isEmpty { return }
+        out += " ["
+        var first = true
+        for (key, value) in attrs.sorted(by: { $0.key < $1.key }) {
+            if !first { out += ", " }
+            first = false
+            out += key
+            out += "="
+            switch value {
+            case .string(let s): out += quote(s)
+            case .html(let s): out += "<"; out += s; out += ">"
+            }
+        }
+        out += "]"
     }
 }
 
@@ -46,7 +66,10 @@ struct DOTBuilder {
 
     mutating func node(_ name: String, _ attrs: [String: DOTValue]) {
         nodeNames.append(name)
-        lines.append("  \(DOT.quote(name))\(DOT.attributes(attrs));")
+        var line = "  " + DOT.quote(name)
+        DOT.appendAttributes(attrs, to: &line)
+        line += ";"
+        lines.append(line)
     }
 
     /// An edge; `tailPort`/`headPort` are `port:compass` suffixes such as `"r:w"`.
@@ -56,7 +79,10 @@ struct DOTBuilder {
             guard let port else { return DOT.quote(name) }
             return DOT.quote(name) + ":" + port.split(separator: ":").map { DOT.quote(String($0)) }.joined(separator: ":")
         }
-        lines.append("  \(end(tail, tailPort)) -> \(end(head, headPort))\(DOT.attributes(attrs));")
+        var line = "  " + end(tail, tailPort) + " -> " + end(head, headPort)
+        DOT.appendAttributes(attrs, to: &line)
+        line += ";"
+        lines.append(line)
     }
 
     mutating func raw(_ line: String) { lines.append("  " + line) }
