@@ -50,9 +50,12 @@ extension Elementwise {
     /// `y = a ∘ b` with the operation's rule given.
     static func forward(_ op: Operation, _ a: Tensor, _ b: Tensor, shape: [Int], _ rule: BinaryRule) -> Tensor {
         switch op {
-        case .add: return combine(a, b, shape, Operation.add.binaryRule!.forward)
-        case .sub: return combine(a, b, shape, Operation.sub.binaryRule!.forward)
-        case .mul: return combine(a, b, shape, Operation.mul.binaryRule!.forward)
+        // The operators themselves (= the rules' forward closures; tested), inlined into the
+        // loop: calling the stored closure per element was ~17 instructions an element
+        // (the bias adds of `twolayer-sgd`: ~100 k instructions an iteration).
+        case .add: return combine(a, b, shape) { $0 + $1 }
+        case .sub: return combine(a, b, shape) { $0 - $1 }
+        case .mul: return combine(a, b, shape) { $0 * $1 }
         default: return combine(a, b, shape, rule.forward)
         }
     }

@@ -83,6 +83,12 @@ extension LessonExporter {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// A worksheet worker's work (`ExportOptions.worksheetWorkerCommand`):
+    /// the worksheets and answer keys of `lesson`, framed for the process that started it.
+    public func worksheetsAsWorker(_ lesson: Lesson) throws(ExportError) -> [UInt8] {
+        try WorksheetFiles.render(lesson, options: options)
+    }
+
     /// Splits `lessons` into `count` contiguous blocks of about equal work
     /// (steps, and per graph its layout, figures and worksheets).
     static func blocks(_ lessons: [Lesson], count: Int) -> [Range<Int>] {
@@ -182,10 +188,16 @@ final class WorkerProcess {
 
     /// Waits for the worker: its exit status (128 + signal if killed), stdout and stderr.
     func wait() -> (status: Int32, output: String, errors: String) {
+        let (code, out, err) = waitBytes()
+        return (code, String(decoding: out, as: UTF8.self), err)
+    }
+
+    /// `wait()` with stdout as bytes.
+    func waitBytes() -> (status: Int32, output: [UInt8], errors: String) {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        let out = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        let out = FileManager.default.contents(atPath: output).map { [UInt8]($0) } ?? []
         let err = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
         unlink(output); unlink(errors)
         return (code, out, err)

@@ -43,9 +43,18 @@ public enum ScriptCompiler {
         parser.reserveSymbols(lines)
         builder.reserveCapacity(statements: lines)
         var members: [[NodeID]] = []
-        while let statement = try parser.nextStatement() {
+        while true {
             let first = builder.graph.nodes.count
-            try builder.add(statement)
+            // The commonest lines straight from the bytes (`SimpleLine`),
+            // anything else through tokens and trees.
+            if simpleStatements, let line = try parser.nextSimpleLine(), builder.accepts(line, names: parser.symbols.names) {
+                try parser.skip(line)
+                try builder.add(line, names: parser.symbols.names)
+            } else if let statement = try parser.nextStatement() {
+                try builder.add(statement)
+            } else {
+                break
+            }
             if let group = parser.openGroups.last {
                 if members.count <= group { members += Array(repeating: [], count: group + 1 - members.count) }
                 members[group] += (first..<builder.graph.nodes.count).map(NodeID.init)
