@@ -77,7 +77,7 @@ import Testing
         // The backward step with the saved softmax, and without it (recomputed).
         let inputs = [zv, forward.value(of: t)], y = forward.value(of: loss)
         for seed in [Tensor(1), Tensor(0.5)] {
-            let withSaved = Operation.softmaxCrossEntropy.backward(inputs, y, seed, rule: g.rules[loss.index]!, saved: saved)
+            let withSaved = Operation.softmaxCrossEntropy.backward(inputs, y, seed, rule: g.rule(at: loss.index)!, saved: saved)
             let recomputed = Operation.softmaxCrossEntropy.backward(inputs, y, seed)
             #expect(withSaved[0]!.contribution == recomputed[0]!.contribution)
             #expect(withSaved[0]!.local == recomputed[0]!.local)
