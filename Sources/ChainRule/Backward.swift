@@ -132,7 +132,7 @@ public struct Backward: Sendable {
         for index in stride(from: output.index, through: 0, by: -1) {
             // Fields read in place, not through a copy of each `Node`.
             guard case .operation(let op) = graph.nodes[index].kind, let g = grads[index], needed?[index] ?? true,
-                  let rule = graph.rules[index] else { continue }
+                  let rule = graph.rule(at: index) else { continue }
             reached[index] = true
             let inputs = graph.nodes[index].inputs
             // One-element operands (scalar scripts) take the kernels' fast path.
@@ -216,7 +216,7 @@ public struct Backward: Sendable {
             guard let op = node.operation, let g = gradients[index] else { continue }
             let first = r.edges.count
             let shares = op.backward(node.inputs.map { forward.values[$0.index] }, forward.values[index], g,
-                                     rule: graph.rules[index]!, saved: forward.saved[index])
+                                     rule: graph.rule(at: index)!, saved: forward.saved[index])
             for (k, share) in shares.enumerated() {
                 let input = node.inputs[k]
                 guard let share, !graph[input].isData else { continue }

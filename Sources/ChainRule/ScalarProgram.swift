@@ -32,10 +32,9 @@ struct ScalarProgram: Sendable {
     /// `initialValues` at each forward pass).
     mutating func appendLeaf() { entries.append(ScalarTape.Entry(.leaf, 0, 0)) }
 
-    /// A scalar elementwise operation on earlier nodes; `false` (nothing
-    /// added) for any other operation.
-    mutating func append(_ operation: Operation, _ inputs: [NodeID]) -> Bool {
-        guard let op = ScalarTape.Op(operation), inputs.count == op.arity else { return false }
+    /// A scalar elementwise operation on earlier nodes, `op` its op code
+    /// (`ScalarTape.Op(operation)`), with `op.arity` inputs.
+    mutating func append(_ op: ScalarTape.Op, _ operation: Operation, _ inputs: [NodeID]) {
         let a = Int32(truncatingIfNeeded: inputs[0].index)
         switch op {
         case .pow, .unary:
@@ -47,7 +46,6 @@ struct ScalarProgram: Sendable {
         default:
             entries.append(ScalarTape.Entry(op, a, op.arity == 2 ? Int32(truncatingIfNeeded: inputs[1].index) : 0))
         }
-        return true
     }
 
     /// Every node's value: leaves and constants from `initial`, each

@@ -22,8 +22,10 @@ struct GraphBuilder: Sendable {
     /// (-1 if none yet) and the line of that assignment.
     private var assignedNode: [Int] = []
     private var assignedLine: [Int] = []
-    /// Per symbol: whether `functions` holds its lookup yet, and the function
-    /// of that name, if any (so the function tables are hashed once per name).
+    /// Per symbol, for the symbols looked up as functions (the tables below
+    /// grow only as far as the highest such symbol): whether `functions`
+    /// holds its lookup yet, and the function of that name, if any (so the
+    /// function tables are hashed once per name).
     private var functionKnown: [Bool] = []
     private var functions: [ScriptFunction?] = []
     /// Per symbol: the operation `f(x)` makes when `f` is a one-operand
@@ -50,10 +52,6 @@ struct GraphBuilder: Sendable {
         nameLines.reserveCapacity(statements)
         assignedNode.reserveCapacity(statements)
         assignedLine.reserveCapacity(statements)
-        functionKnown.reserveCapacity(statements)
-        functions.reserveCapacity(statements)
-        simpleCallKnown.reserveCapacity(statements)
-        simpleCalls.reserveCapacity(statements)
     }
 
     private func error(_ site: Site, _ message: String, notes: [String] = []) -> Diagnostic {
@@ -62,15 +60,22 @@ struct GraphBuilder: Sendable {
 
     // MARK: Symbols
 
-    /// Makes the per-symbol tables long enough for `symbol`.
+    /// Makes the assignment tables long enough for `symbol`.
     private mutating func reserveSymbol(_ symbol: Int) {
         while assignedNode.count <= symbol {
             assignedNode.append(-1)
             assignedLine.append(0)
-            functionKnown.append(false)
-            functions.append(nil)
-            simpleCallKnown.append(false)
-            simpleCalls.append(nil)
+        }
+    }
+
+    /// Makes the function tables long enough for `symbol`.
+    private mutating func reserveFunctionSymbol(_ symbol: Int) {
+        if functionKnown.count <= symbol {
+            let more = symbol + 1 - functionKnown.count
+            functionKnown.append(contentsOf: repeatElement(false, count: more))
+            functions.append(contentsOf: repeatElement(nil, count: more))
+            simpleCallKnown.append(contentsOf: repeatElement(false, count: more))
+            simpleCalls.append(contentsOf: repeatElement(nil, count: more))
         }
     }
 
@@ -87,7 +92,7 @@ struct GraphBuilder: Sendable {
     /// `ScriptFunction.named(name)`, remembered per symbol.
     private mutating func function(named name: String, _ symbol: Int) -> ScriptFunction? {
         guard symbol >= 0 else { return ScriptFunction.named(name) }
-        reserveSymbol(symbol)
+        reserveFunctionSymbol(symbol)
         if !functionKnown[symbol] {
             functions[symbol] = ScriptFunction.named(name)
             functionKnown[symbol] = true
@@ -145,7 +150,7 @@ struct GraphBuilder: Sendable {
     /// with a shape error passes: `add(_:name:)` reports it as `buildSimple` does.)
     mutating func accepts(_ line: SimpleLine, names symbolNames: [String]) -> Bool {
         guard graph.nodes.count + 3 < maxNodes, line.symbol >= 0, !isAssigned(line.symbol),
-              !isReservedName(line.symbol, symbolNames) else { return false }
+              !line.nameMayBeFunction || !isReservedName(line.symbol, symbolNames) else { return false }
         switch line.right {
         case .number:
             return true
@@ -353,7 +358,7 @@ struct GraphBuilder: Sendable {
     /// operand and no literals or keywords; `nil` otherwise.
     private mutating func simpleCall(_ name: String, _ symbol: Int) -> Operation? {
         guard symbol >= 0 else { return nil }
-        reserveSymbol(symbol)
+        reserveFunctionSymbol(symbol)
         if !simpleCallKnown[symbol] {
             simpleCallKnown[symbol] = true
             if case .operation(let call)? = function(named: name, symbol), call.operands == 1, call.literals.isEmpty,

@@ -35,6 +35,9 @@ struct SimpleLine: Sendable {
     /// The assigned name's symbol and where it is.
     var symbol: Int
     var nameSite: Site
+    /// `false` when the name cannot be a function's (`ScriptFunction.couldBeFunction`),
+    /// so it cannot be a reserved one.
+    var nameMayBeFunction: Bool
     var right: Right
     /// Where the right side starts.
     var rightSite: Site
@@ -61,7 +64,7 @@ struct SimpleLine: Sendable {
             if reader.atEndOfLine {
                 // `y = 2.5` or `y = x`.
                 if let (s, e) = first.name {
-                    right = .name(Operand(symbol: symbols.intern(bytes, s, e), number: 0, site: reader.site(s)))
+                    right = .name(Operand(symbol: symbols.intern(p, s, e), number: 0, site: reader.site(s)))
                 } else {
                     right = .number(first.number)
                 }
@@ -74,8 +77,8 @@ struct SimpleLine: Sendable {
                 guard reader.take(UInt8(ascii: ")")) else { return nil }
                 reader.skipSpaces()
                 guard reader.atEndOfLine else { return nil }
-                let f = symbols.intern(bytes, fs, fe)
-                let x = Operand(symbol: symbols.intern(bytes, xs, xe), number: 0, site: reader.site(xs))
+                let f = symbols.intern(p, fs, fe)
+                let x = Operand(symbol: symbols.intern(p, xs, xe), number: 0, site: reader.site(xs))
                 right = .call(f, reader.site(fs), x)
             } else {
                 // `y = a op b`.
@@ -85,11 +88,13 @@ struct SimpleLine: Sendable {
                 guard let second = reader.operand() else { return nil }
                 reader.skipSpaces()
                 guard reader.atEndOfLine else { return nil }
-                right = .binary(op, first.interned(bytes, reader, &symbols), second.interned(bytes, reader, &symbols), operatorSite)
+                right = .binary(op, first.interned(p, reader, &symbols), second.interned(p, reader, &symbols), operatorSite)
             }
-            let symbol = symbols.intern(bytes, nameStart, nameEnd)
+            let symbol = symbols.intern(p, nameStart, nameEnd)
             let endsWithNewline = reader.i < p.count
-            return SimpleLine(symbol: symbol, nameSite: reader.site(nameStart), right: right, rightSite: reader.site(rightStart),
+            return SimpleLine(symbol: symbol, nameSite: reader.site(nameStart),
+                              nameMayBeFunction: ScriptFunction.couldBeFunction(p, nameStart, nameEnd),
+                              right: right, rightSite: reader.site(rightStart),
                               end: endsWithNewline ? reader.i + 1 : reader.i, endsWithNewline: endsWithNewline)
         }
     }
@@ -100,8 +105,8 @@ struct SimpleLine: Sendable {
         var number: Double
         var start: Int
 
-        func interned(_ bytes: [UInt8], _ reader: Reader, _ symbols: inout SymbolTable) -> Operand {
-            if let (s, e) = name { return Operand(symbol: symbols.intern(bytes, s, e), number: 0, site: reader.site(s)) }
+        func interned(_ p: UnsafeBufferPointer<UInt8>, _ reader: Reader, _ symbols: inout SymbolTable) -> Operand {
+            if let (s, e) = name { return Operand(symbol: symbols.intern(p, s, e), number: 0, site: reader.site(s)) }
             return Operand(symbol: -1, number: number, site: reader.site(start))
         }
     }

@@ -1,4 +1,5 @@
 @testable import ChainRule
+import Foundation
 import TestSupport
 import Testing
 
@@ -36,10 +37,10 @@ import Testing
         #expect(!general.edges.isEmpty || graph.nodes[output.index].operation == nil, sourceLocation: sourceLocation)
     }
 
-    static let unary: [Operation] = [.identity, .neg, .exp, .log, .recip, .square, .sqrt, .sigmoid, .relu, .tanh, .abs,
+    static let unary: [ChainRule.Operation] = [.identity, .neg, .exp, .log, .recip, .square, .sqrt, .sigmoid, .relu, .tanh, .abs,
                                      .pow(0), .pow(1), .pow(2), .pow(-1), .pow(0.5), .pow(3),
                                      .leakyRelu(slope: 0.01), .clip(lo: -1, hi: 2)]
-    static let binary: [Operation] = [.add, .sub, .mul, .div, .maximum, .minimum, .power]
+    static let binary: [ChainRule.Operation] = [.add, .sub, .mul, .div, .maximum, .minimum, .power]
     static let points: [Double] = [-1000, -2.5, -1, -0.3, -0.0, 0, 0.3, 1, 2.5, 1000, .infinity, -.infinity, .nan]
 
     @Test func everyOperationAgrees() throws {
@@ -102,6 +103,27 @@ import Testing
         g.descend(x, along: Tensor(1), learningRate: 1)
         let pass = try g.forward().backward(from: y)
         #expect(pass.forward.value(of: y).scalar == 9 && pass.gradient(of: x)!.scalar == -6)
+    }
+
+    @Test func leavingThePathKeepsEarlierRules() throws {
+        // Scalar nodes first (their rules not stored), then a vector: the
+        // general path must find the earlier nodes' rules.
+        var g = Graph()
+        let a = g.leaf("a", 2)
+        let b = try g.apply(.pow(2), a)
+        let c = try g.apply(.exp, try g.apply(.mul, b, g.constant(0.5)))
+        #expect(g.scalarProgram != nil)
+        let v = g.leaf("v", [1, 2])
+        #expect(g.scalarProgram == nil)
+        let loss = try g.apply(.sum(axis: nil), try g.apply(.mul, c, v))
+        let pass = try g.forward().backward(from: loss)
+        #expect(pass.forward.scalarValues == nil)
+        let e2 = Foundation.exp(2.0)
+        #expect(abs(pass.forward.value(of: loss).scalar - 3 * e2) < 1e-12)
+        // ∂L/∂a = sum(v) · exp(a²/2) · a
+        #expect(abs(pass.gradient(of: a)!.scalar - 3 * e2 * 2) < 1e-12)
+        #expect(pass.gradient(of: v)!.scalars == [e2, e2])
+        for comparison in try GradientCheck.compare(output: loss, in: g) { #expect(comparison.passed) }
     }
 
     @Test func onlyAllScalarGraphsTakeThePath() throws {
