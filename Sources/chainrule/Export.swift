@@ -79,18 +79,7 @@ struct Export: ParsableCommand {
         guard let figureTheme = FigureTheme.named(theme) else {
             throw ValidationError("unknown theme '\(theme)'; choose light, dark, print or colorblind")
         }
-        var formats: [GraphvizFormat]?
-        if let format {
-            var list: [GraphvizFormat] = []
-            for word in format.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !word.isEmpty {
-                guard let f = GraphvizFormat(rawValue: word), [.svg, .pdf, .png].contains(f) else {
-                    throw ValidationError("unknown format '\(word)'; choose from svg, pdf, png (comma-separated)")
-                }
-                if !list.contains(f) { list.append(f) }
-            }
-            guard !list.isEmpty else { throw ValidationError("--format needs at least one of svg, pdf, png") }
-            formats = list
-        }
+        let formats = try format.map(Self.formats)
 
         let loaded: [ChainRuleLessons.Lesson]
         // A worker loads only its own lessons (the others are another process's work).
@@ -143,6 +132,19 @@ struct Export: ParsableCommand {
 }
 
 extension Export {
+    /// `--format svg,pdf`: the formats, each once, in the order given.
+    static func formats(_ format: String) throws -> [GraphvizFormat] {
+        var list: [GraphvizFormat] = []
+        for word in format.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !word.isEmpty {
+            guard let f = GraphvizFormat(rawValue: word), [.svg, .pdf, .png].contains(f) else {
+                throw ValidationError("unknown format '\(word)'; choose from svg, pdf, png (comma-separated)")
+            }
+            if !list.contains(f) { list.append(f) }
+        }
+        guard !list.isEmpty else { throw ValidationError("--format needs at least one of svg, pdf, png") }
+        return list
+    }
+
     /// `--worker-range A-B`: lessons A..<B of the list.
     static func workerBounds(_ range: String) throws -> Range<Int> {
         let bounds = range.split(separator: "-").compactMap { Int($0) }
