@@ -158,15 +158,8 @@ final class WorkerProcess {
     private let errors: String
 
     init(_ arguments: [String]) throws(ExportError) {
-        func temporary(_ what: String) throws(ExportError) -> String {
-            var template = Array((NSTemporaryDirectory() + "/chainrule-export-\(what)-XXXXXX").utf8CString)
-            let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-            guard fd >= 0 else { throw ExportError("cannot create a temporary file: \(String(cString: strerror(errno)))") }
-            close(fd)
-            return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        }
-        output = try temporary("out")
-        do { errors = try temporary("err") } catch { unlink(output); throw error }
+        output = try Self.temporary("out")
+        do { errors = try Self.temporary("err") } catch { unlink(output); throw error }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -181,6 +174,61 @@ final class WorkerProcess {
             throw ExportError("cannot start \(arguments[0]): \(String(cString: strerror(status)))")
         }
         pid = child
+    }
+
+    /// A copy of this process (`fork`) that runs `body` and ends, its bytes
+    /// (or nil: a failure) written where `waitBytes` reads them. Only for a
+    /// process with one thread (a forked copy has only the calling thread):
+    /// the command line's export, before it starts any. The copy skips the
+    /// program's start (loading libraries, parsing arguments and lessons).
+    init(forking body: () -> [UInt8]?) throws(ExportError) {
+        output = try Self.temporary("out")
+        do { errors = try Self.temporary("err") } catch { unlink(output); throw error }
+        // The export's signals wait until the copy has its own dispositions (a `stop()` right
+        // after the fork must not run the export's handler in the copy).
+        var blocked = sigset_t(), previous = sigset_t()
+        sigemptyset(&blocked)
+        for sig in ExportInterruption.signals { sigaddset(&blocked, sig) }
+        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+        let child = fork()
+        guard child >= 0 else {
+            pthread_sigmask(SIG_SETMASK, &previous, nil)
+            unlink(output); unlink(errors)
+            throw ExportError("cannot start a worker: \(String(cString: strerror(errno)))")
+        }
+        if child == 0 {
+            // The copy: never returns into the caller's code. What it says goes to its own
+            // file (not the terminal); a signal ends it at once (the export's handler is not its).
+            let err = open(errors, O_WRONLY | O_TRUNC | O_CLOEXEC)
+            if err >= 0 { dup2(err, 1); dup2(err, 2) }
+            for sig in ExportInterruption.signals { signal(sig, SIG_DFL) }
+            pthread_sigmask(SIG_SETMASK, &previous, nil)
+            var status: Int32 = 1
+            if let bytes = body() {
+                let fd = open(output, O_WRONLY | O_TRUNC | O_CLOEXEC)
+                if fd >= 0 {
+                    var done = 0
+                    while done < bytes.count {
+                        let n = bytes[done...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+                        if n < 0 && errno == EINTR { continue }
+                        guard n > 0 else { break }
+                        done += n
+                    }
+                    if done == bytes.count && close(fd) == 0 { status = 0 }
+                }
+            }
+            _exit(status)
+        }
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
+        pid = child
+    }
+
+    static func temporary(_ what: String) throws(ExportError) -> String {
+        var template = Array((NSTemporaryDirectory() + "/chainrule-export-\(what)-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw ExportError("cannot create a temporary file: \(String(cString: strerror(errno)))") }
+        close(fd)
+        return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Asks the worker to stop after the file it is writing (as Ctrl-C does).

@@ -42,6 +42,10 @@ public struct ExportOptions: Sendable {
     /// used when one lesson is exported with more than one job. The files
     /// are the same bytes.
     package var worksheetWorkerCommand: (@Sendable (Int) -> [String])?
+    /// Draw that lesson's worksheets in a copy of this process (`fork`)
+    /// instead: only for a program that has started no other thread (the
+    /// command line's export).
+    package var forkWorksheetWorker = false
 
     /// Export into `directory` with `theme`; `formats` and `progress` as above.
     public init(directory: URL, theme: FigureTheme = .light, formats: [GraphvizFormat]? = nil, progress: Bool? = nil) {
@@ -184,14 +188,29 @@ extension LessonExporter {
         if let command = options.workerCommand, !options.inMemory, workers > 1 {
             return try Self.exportWithWorkers(lessons, workers: workers, command: command, progress: progress, body)
         }
-        // One lesson, more than one processor: its worksheets are drawn by another process meanwhile.
-        if lessons.count == 1, let command = options.worksheetWorkerCommand, !options.inMemory,
-           (options.jobs ?? ProcessInfo.processInfo.activeProcessorCount) > 1,
-           !lessons[0].sections.isEmpty, let worker = try? WorkerProcess(command(0)) {
+        // One lesson, more than one processor: its worksheets are drawn by another process meanwhile
+        // (a copy of this one when it may fork, else a new process of this program).
+        if lessons.count == 1, !options.inMemory, (options.jobs ?? ProcessInfo.processInfo.activeProcessorCount) > 1,
+           !lessons[0].sections.isEmpty, let worker = Self.worksheetWorker(lessons[0], options: options) {
             return ([try Self.exportOne(lessons[0], options: options, store: store, progress: progress,
                                         worksheetWorker: worker)], 0, 0)
         }
         return (try Self.exportEach(lessons, jobs: options.jobs, body), 0, 0)
+    }
+
+    /// A process drawing `lesson`'s worksheets (`ExportWorksheet.swift`), if one can be started.
+    static func worksheetWorker(_ lesson: Lesson, options: ExportOptions) -> WorkerProcess? {
+        if options.forkWorksheetWorker {
+            var worker = options
+            worker.progress = false
+            worker.forkWorksheetWorker = false
+            worker.workerCommand = nil
+            worker.worksheetWorkerCommand = nil
+            let copy = worker
+            if let forked = try? WorkerProcess(forking: { try? WorksheetFiles.render(lesson, options: copy) }) { return forked }
+        }
+        guard let command = options.worksheetWorkerCommand else { return nil }
+        return try? WorkerProcess(command(0))
     }
 
     /// Exports one lesson (its folder and its card for the lesson list).

@@ -640,7 +640,8 @@ struct DOTWriter {
         var widths: [Int: Double] = [:]
         func widen(_ flat: Int, _ s: String) {
             let col = label.column(flat)
-            let widest = s.split(separator: "\n").map { TextWidth.estimate(String($0), size: label.entrySize) }.max() ?? 0
+            let widest = !s.utf8.contains(UInt8(ascii: "\n")) ? TextWidth.estimate(s, size: label.entrySize)
+                : s.split(separator: "\n").map { TextWidth.estimate(String($0), size: label.entrySize) }.max() ?? 0
             widths[col] = max(widths[col] ?? minimumWidth, widest + 4)
         }
         let boxes = figure.options.answerBoxes

@@ -310,10 +310,21 @@ final class FrameCache: @unchecked Sendable {
             let idStart = nl + 1 + groupStart.count
             guard let quote = svg[idStart..<stop].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
             // Graphviz writes `-` as `&#45;`; our ids are ASCII letters, digits and `-`.
-            let id = String(decoding: svg[idStart..<quote], as: UTF8.self).replacingOccurrences(of: "&#45;", with: "-")
+            let id = unescapedID(svg[idStart..<quote])
             fragments.append((id, fragment))
         }
         return (svg[..<first], fragments, svg[end...])
+    }
+
+    /// An `id` as written by Graphviz: `-` is `&#45;`.
+    private static func unescapedID(_ bytes: ArraySlice<UInt8>) -> String {
+        guard bytes.contains(UInt8(ascii: "&")) else { return String(decoding: bytes, as: UTF8.self) }
+        var out: [UInt8] = []
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            if bytes[i...].starts(with: "&#45;".utf8) { out.append(UInt8(ascii: "-")); i += 5 } else { out.append(bytes[i]); i += 1 }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static func find(_ needle: [UInt8], in hay: [UInt8], from: Int) -> Int? {

@@ -172,21 +172,18 @@ struct GraphBuilder: Sendable {
         case .number(let value):
             node = try leaf(name, Tensor(value), isData: false, at: line.rightSite)
         case .name(let x):
-            let result = try apply(.identity, [NodeID(assignedNode[x.symbol])], at: x.site)
+            let result = try apply(.identity, [NodeID(assignedNode[x.symbol])], at: x.site, name: name)
             node = try unwrap(result) { self.error(x.site, $0.message) }
-            graph.setName(name, of: node)
         case .call(let f, let site, let x):
             let start = x.site  // `f(x)`'s operand starts the call's first argument
-            let result = try apply(simpleCalls[f]!, [NodeID(assignedNode[x.symbol])], at: site)
+            let result = try apply(simpleCalls[f]!, [NodeID(assignedNode[x.symbol])], at: site, name: name)
             node = try unwrap(result) { e in
                 if let k = e.operand, k < 1 { return self.error(start, e.message) }
                 return self.error(site, e.message)
             }
-            graph.setName(name, of: node)
         case .binary(let op, let a, let b, let site):
             let na = try simpleOperand(a), nb = try simpleOperand(b)
-            node = try binary(op.operation!, na, nb, at: site)
-            graph.setName(name, of: node)
+            node = try binary(op.operation!, na, nb, at: site, name: name)
         }
         reserveSymbol(line.symbol)
         assignedNode[line.symbol] = node.index
@@ -224,10 +221,11 @@ struct GraphBuilder: Sendable {
     }
 
     /// Adds an operation node; a shape error is handed back for the caller to place.
-    private mutating func apply(_ operation: Operation, _ inputs: [NodeID], at site: Site) throws(Diagnostic) -> Result<NodeID, ShapeError> {
+    private mutating func apply(_ operation: Operation, _ inputs: [NodeID], at site: Site,
+                                name: String? = nil) throws(Diagnostic) -> Result<NodeID, ShapeError> {
         try checkCapacity(site)
         do {
-            let id = try graph.apply(operation, inputs)
+            let id = try graph.apply(operation, inputs, name: name)
             sites.append(site)
             return .success(id)
         } catch {
@@ -445,9 +443,10 @@ struct GraphBuilder: Sendable {
     }
 
     /// `a op b` for an operator other than `^`.
-    private mutating func binary(_ operation: Operation, _ a: NodeID, _ b: NodeID, at site: Site) throws(Diagnostic) -> NodeID {
+    private mutating func binary(_ operation: Operation, _ a: NodeID, _ b: NodeID, at site: Site,
+                                 name: String? = nil) throws(Diagnostic) -> NodeID {
         let inputs = [a, b]
-        let result = try apply(operation, inputs, at: site)
+        let result = try apply(operation, inputs, at: site, name: name)
         return try unwrap(result) { self.error(site, $0.message, notes: self.shapeNotes(operation, inputs)) }
     }
 

@@ -39,7 +39,11 @@ public enum ScriptCompiler {
         var parser = try Parser(source: text, maxNestingDepth: maxNestingDepth, maxNodes: maxNodes, simpleExpressions: simpleStatements)
         var builder = GraphBuilder(source: text, maxNodes: maxNodes, maxElements: maxInitializerElements, simpleTrees: simpleStatements)
         // About one statement, name and node per line: room made once (up to a bound).
-        let lines = min(source.reduce(into: 1) { count, byte in if byte == 0x0A { count += 1 } }, maxReservedStatements)
+        let lines = min(source.withUnsafeBufferPointer { bytes in
+            var count = 1
+            for byte in bytes { count &+= byte == 0x0A ? 1 : 0 }
+            return count
+        }, maxReservedStatements)
         parser.reserveSymbols(lines)
         builder.reserveCapacity(statements: lines)
         var members: [[NodeID]] = []

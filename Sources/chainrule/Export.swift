@@ -121,6 +121,8 @@ struct Export: ParsableCommand {
         if workerWorksheets != nil { return try Self.runWorksheetWorker(loaded[0], options) }
         options.workerCommand = Self.workerCommand()
         options.worksheetWorkerCommand = Self.worksheetWorkerCommand()
+        // No thread has been started: a copy of this process may draw one lesson's worksheets.
+        options.forkWorksheetWorker = true
         let summary: ExportSummary
         do {
             summary = try LessonExporter(options: options).export(loaded)
