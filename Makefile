@@ -20,7 +20,7 @@ BUILD_FLAGS ?= -Xcc -gdwarf-4
 # The last three were the largest CPU costs of the fast tier (2026-11-30, CPU seconds per suite
 # run alone): FigureBudgetTests 23.6 s (lays out 1,000–2,000-node networks),
 # ExportShippedLessonsTests 22.7 s (exports every shipped lesson), ExportParallelTests 7.9 s (concurrent exports).
-SLOW_TESTS := InstallTests|ExportBrowserTests|HandoutPrintTests|SlideshowRoomTests|SlideshowFollowTests|SlideshowQuizBrowserTests|ServeTests|ServeBrowserTests|TerminalPlayerTests|PlayerScreenTests|TerminalInjectionTests|FaultTests|LessonHardeningTests|ShippedLessonTests|ExportTests|ExportCommandTests|FigureBudgetTests|ExportShippedLessonsTests|ExportParallelTests
+SLOW_TESTS := InstallTests|ExportBrowserTests|HandoutPrintTests|SlideshowRoomTests|SlideshowFollowTests|SlideshowQuizBrowserTests|ServeTests|ServeBrowserTests|TerminalPlayerTests|PlayerScreenTests|TerminalInjectionTests|FaultTests|LessonHardeningTests|ShippedLessonTests|ExportTests|ExportCommandTests|FigureBudgetTests|ExportShippedLessonsTests|ExportParallelTests|FrameSwapTests
 
 swift:
 	@scripts/check-swift.sh $(SWIFT)

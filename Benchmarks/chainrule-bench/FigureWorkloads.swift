@@ -153,6 +153,15 @@ enum FigureChild {
             let figure = try Figures.figure(source, name: kind + ".graph",
                                             options: args.contains("--no-fit") ? Figures.unfitted : FigureOptions())
             lap("figure (compile, evaluate, prepare)")
+            // `--child big N --render-only`: the `big-graph` row's work alone, N times (for perf/callgrind;
+            // the row times the same figure again and again: numbers and names are cached after the first).
+            if args.contains("--render-only") {
+                for _ in 0..<max(1, n) {
+                    blackHole(try figure.render(format: .svg))
+                    lap("Figure.render() (one dot pass: layout + SVG)")
+                }
+                exit(0)
+            }
             let dot = figure.dot()
             lap("DOT text (\(dot.utf8.count) bytes), first")
             blackHole(figure.dot())

@@ -47,7 +47,11 @@ let chainruleBinary: String? = {
     return FileManager.default.isExecutableFile(atPath: p) ? p : nil
 }()
 let dotBinary: String? = ["/usr/bin/dot", "/usr/local/bin/dot"].first { FileManager.default.isExecutableFile(atPath: $0) }
-@MainActor func wanted(_ id: String) -> Bool { only.map { $0.contains(id) || $0.contains(String(id.split(separator: "-")[0])) } ?? true }
+/// Whether `--only` asks for the workload group `id`: by the group (`big`) or by
+/// one of its row ids (`big-graph`, `twolayer-sgd`).
+@MainActor func wanted(_ id: String) -> Bool {
+    only.map { $0.contains(id) || $0.contains(String(id.split(separator: "-")[0])) || $0.contains { $0.hasPrefix(id + "-") } } ?? true
+}
 
 // MARK: Results
 

@@ -46,7 +46,12 @@ public struct Backward: Sendable {
     public let output: NodeID
     /// `∂(sum of output)/∂node` for every node; `nil` for a node that is
     /// used only as a target (no gradient flows into targets) and for a data leaf.
-    public let gradients: [Tensor?]
+    public var gradients: [Tensor?] {
+        switch storage {
+        case .tensors(let gradients): return gradients
+        case .scalars(_, let made): return made.value
+        }
+    }
     /// One record per edge that carries a gradient, in the order the
     /// backward pass visits them (output first).
     public var edges: [EdgeRecord] { log.records(of: self).edges }
@@ -56,8 +61,34 @@ public struct Backward: Sendable {
     /// Which nodes the pass visited with a gradient, and the edge records once built.
     private let log: EdgeLog
 
+    /// The gradients as tensors, or — on the scalar path (`ScalarProgram`)
+    /// — as numbers, with the tensors made on first use.
+    private enum Storage: Sendable {
+        case tensors([Tensor?])
+        case scalars([Double], MadeOnce<[Tensor?]>)
+    }
+    private let storage: Storage
+
+    /// For a graph on the scalar path, every node's gradient as a number
+    /// (`gradients[i]!.scalar`, without making the tensors); otherwise `nil`.
+    package var scalarGradients: [Double]? {
+        if case .scalars(let numbers, _) = storage { return numbers }
+        return nil
+    }
+
     init(forward: Forward, output: NodeID, seed: Tensor) {
         let graph = forward.graph
+        if let values = forward.scalarValues, let program = graph.scalarProgram, seed.shape.isEmpty {
+            // A scalar graph: numbers in flat arrays. No node is a target or
+            // a data leaf, so every gradient is a number (0 where none arrives).
+            let pass = program.backward(values, from: output.index, seed: seed.scalar)
+            let gradients = pass.gradients
+            self.forward = forward
+            self.output = output
+            self.storage = .scalars(gradients, MadeOnce { gradients.map { Tensor($0) } })
+            self.log = EdgeLog(reached: pass.reached)
+            return
+        }
         let n = graph.nodes.count
         // Data leaves take no gradient: the products that would compute one are skipped.
         let needed = graph.nodes.contains(where: \.isData) ? graph.nodes.map { !$0.isData } : nil
@@ -79,7 +110,7 @@ public struct Backward: Sendable {
         for index in 0..<n where graph.nodes[index].isData { grads[index] = nil }
         self.forward = forward
         self.output = output
-        self.gradients = grads
+        self.storage = .tensors(grads)
         self.log = EdgeLog(reached: pass.reached)
     }
 
@@ -101,7 +132,7 @@ public struct Backward: Sendable {
         for index in stride(from: output.index, through: 0, by: -1) {
             // Fields read in place, not through a copy of each `Node`.
             guard case .operation(let op) = graph.nodes[index].kind, let g = grads[index], needed?[index] ?? true,
-                  let rule = graph.rules[index] else { continue }
+                  let rule = graph.rule(at: index) else { continue }
             reached[index] = true
             let inputs = graph.nodes[index].inputs
             // One-element operands (scalar scripts) take the kernels' fast path.
@@ -145,7 +176,10 @@ public struct Backward: Sendable {
     }
 
     /// `∂L/∂node`, or `nil` for a node used only as a target.
-    public func gradient(of id: NodeID) -> Tensor? { gradients[id.index] }
+    public func gradient(of id: NodeID) -> Tensor? {
+        if case .scalars(let numbers, _) = storage { return Tensor(numbers[id.index]) }
+        return gradients[id.index]
+    }
 
     /// The edge records whose gradient flows into `id` (one per use).
     public func edges(into id: NodeID) -> [EdgeRecord] {
@@ -182,7 +216,7 @@ public struct Backward: Sendable {
             guard let op = node.operation, let g = gradients[index] else { continue }
             let first = r.edges.count
             let shares = op.backward(node.inputs.map { forward.values[$0.index] }, forward.values[index], g,
-                                     rule: graph.rules[index]!, saved: forward.saved[index])
+                                     rule: graph.rule(at: index)!, saved: forward.saved[index])
             for (k, share) in shares.enumerated() {
                 let input = node.inputs[k]
                 guard let share, !graph[input].isData else { continue }

@@ -46,16 +46,18 @@ public enum GradientCheck {
             return values[node.inputs[0].index].rank == 2 && values[node.inputs[1].index].rank == 2
         }
         let productBase = product.map { values[$0.id.index] }
+        // Each downstream node's rule, read once (a scalar graph keeps none: `Graph.rule(at:)`).
+        let rules = downstream.map { graph.rule(at: $0.id.index)! }
 
         func evaluate(element i: Int) throws(EvaluationError) -> Double {
-            for node in downstream {
+            for (node, rule) in zip(downstream, rules) {
                 if let product, node.id == product.id {
                     recomputeProduct(node, element: i, leftIsLeaf: node.inputs[0] == leaf, &values)
                     continue
                 }
                 do {
                     values[node.id.index] = try node.operation!.forward(node.inputs.map { values[$0.index] }, shape: node.shape,
-                                                                         rule: graph.rules[node.id.index]!)
+                                                                         rule: rule)
                 } catch {
                     throw EvaluationError(node: node.id, message: error.message)
                 }

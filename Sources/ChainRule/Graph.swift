@@ -65,10 +65,17 @@ public struct Graph: Sendable {
     public internal(set) var initialValues: [Tensor?] = []
     /// Each operation node's rule (forward beside local derivatives), taken
     /// from its definition once, when the node is added: evaluating never
-    /// builds a definition again (`nil` for leaves and constants).
-    private(set) var rules: [Rule?] = []
+    /// builds a definition again (`nil` for leaves and constants). Read it
+    /// with `rule(at:)`: while the graph is on the scalar path its op codes
+    /// stand for the rules, and this stays empty.
+    private var storedRules: [Rule?] = []
     /// Each operation node's target operand (no gradient flows into it), also taken once.
     private(set) var targets: [Int?] = []
+    /// While every node is a scalar (leaf, constant or elementwise
+    /// operation; no data leaf): the graph as op codes, which `forward()`
+    /// and `backward(from:)` run over flat arrays of numbers. `nil` from
+    /// the first node that does not fit.
+    private(set) var scalarProgram: ScalarProgram? = ScalarProgram()
 
     /// An empty graph.
     public init() {}
@@ -95,9 +102,21 @@ public struct Graph: Sendable {
     /// Adds an operation on earlier nodes, checking shapes.
     @discardableResult
     public mutating func apply(_ operation: Operation, _ inputs: [NodeID], name: String? = nil) throws(ShapeError) -> NodeID {
-        // Elementwise operands of one shape (every node of a scalar script)
-        // have that shape as output — what `outputShape` returns for them —
-        // found without an array of shapes.
+        // On the scalar path, an elementwise operation on scalars (every node
+        // of a scalar script) has shape `[]` and no target — what
+        // `outputShape` and the definition give — and its op code stands for
+        // its rule: no definition is read.
+        if scalarProgram != nil, let op = ScalarTape.Op(operation), inputs.count == op.arity,
+           inputs.allSatisfy({ nodes[$0.index].shape.isEmpty }) {
+            let id = NodeID(nodes.count)
+            scalarProgram!.append(op, operation, inputs)
+            nodes.append(Node(id: id, kind: .operation(operation), inputs: inputs, shape: [], name: name))
+            initialValues.append(nil)
+            targets.append(nil)
+            return id
+        }
+        // Elementwise operands of one shape have that shape as output — what
+        // `outputShape` returns for them — found without an array of shapes.
         let definition = operation.definition
         let shape: [Int]
         if let same = Self.sameShapeOutput(definition.rule, inputs, nodes) {
@@ -128,11 +147,33 @@ public struct Graph: Sendable {
 
     private mutating func append(_ node: consuming Node, _ value: Tensor?, rule: Rule?, target: Int? = nil) -> NodeID {
         let id = node.id
+        if scalarProgram != nil {
+            // Any operation here is not an elementwise one on scalars (`apply` takes those).
+            if !node.shape.isEmpty || node.isData || node.operation != nil {
+                leaveScalarPath()
+            } else {
+                scalarProgram!.appendLeaf()
+            }
+        }
         nodes.append(node)
         initialValues.append(value)
-        rules.append(rule)
+        if scalarProgram == nil { storedRules.append(rule) }
         targets.append(target)
         return id
+    }
+
+    /// Ends the scalar path (a node that does not fit): the nodes so far get
+    /// their rules stored, as if they had been added off it.
+    private mutating func leaveScalarPath() {
+        scalarProgram = nil
+        storedRules.reserveCapacity(nodes.capacity)
+        for node in nodes { storedRules.append(node.operation?.definition.rule) }
+    }
+
+    /// Operation node `index`'s rule (`nil` for leaves and constants).
+    func rule(at index: Int) -> Rule? {
+        if index < storedRules.count { return storedRules[index] }
+        return nodes[index].operation?.definition.rule
     }
 
     /// Makes room for `count` nodes in all, so a graph built node by node
@@ -140,8 +181,9 @@ public struct Graph: Sendable {
     package mutating func reserveCapacity(_ count: Int) {
         nodes.reserveCapacity(count)
         initialValues.reserveCapacity(count)
-        rules.reserveCapacity(count)
+        if scalarProgram == nil { storedRules.reserveCapacity(count) }
         targets.reserveCapacity(count)
+        scalarProgram?.reserveCapacity(count)
     }
 
     /// Names (or renames) a node.
@@ -171,7 +213,14 @@ public struct Graph: Sendable {
     public var leaves: [NodeID] { nodes.filter { $0.kind == .leaf }.map(\.id) }
 
     /// Computes every node's value.
-    public func forward() throws(EvaluationError) -> Forward {
+    public func forward() throws(EvaluationError) -> Forward { try forward(scalarPath: true) }
+
+    /// `forward()`, with or without the scalar path (`ScalarProgram`); tests compare both.
+    func forward(scalarPath: Bool) throws(EvaluationError) -> Forward {
+        if scalarPath, let scalarProgram {
+            // A scalar graph: numbers in flat arrays (`ScalarProgram`).
+            return Forward(graph: self, scalarValues: scalarProgram.forward(initialValues))
+        }
         var values: [Tensor] = []
         var saved: [Int: Tensor] = [:]
         values.reserveCapacity(nodes.count)
@@ -179,7 +228,7 @@ public struct Graph: Sendable {
         // copy of each `Node`: a scalar script spends most of its forward
         // pass on such bookkeeping.
         for index in nodes.indices {
-            guard case .operation(let op) = nodes[index].kind, let rule = rules[index] else {
+            guard case .operation(let op) = nodes[index].kind, let rule = rule(at: index) else {
                 values.append(initialValues[index]!)
                 continue
             }

@@ -50,6 +50,9 @@ extension Elementwise {
     /// `y = a ∘ b` with the operation's rule given.
     static func forward(_ op: Operation, _ a: Tensor, _ b: Tensor, shape: [Int], _ rule: BinaryRule) -> Tensor {
         switch op {
+        // The rules' forward closures, read from the static constants beside the
+        // definitions so the compiler inlines them into the loop (through the class
+        // definition it was a closure call per element).
         case .add: return combine(a, b, shape, OperationDefinition.addRule.binary!.forward)
         case .sub: return combine(a, b, shape, OperationDefinition.subRule.binary!.forward)
         case .mul: return combine(a, b, shape, OperationDefinition.mulRule.binary!.forward)
@@ -465,16 +468,28 @@ package enum SoftmaxAndLoss {
     /// The target as a one-hot (or distribution) tensor of `p`'s shape.
     /// Index targets must hold whole numbers in `[0, C)`.
     static func oneHot(_ t: Tensor, like p: Tensor) throws(OperationFailure) -> Tensor {
-        if t.shape == p.shape { return t }
+        guard let labels = try classIndices(t, like: p) else { return t }
         let c = p.lastAxisLength
         var out = [Double](repeating: 0, count: p.count)
-        for (row, label) in t.scalars.enumerated() {
+        for (row, label) in labels.enumerated() { out[row * c + label] = 1 }
+        return Tensor(shape: p.shape, scalars: out)
+    }
+
+    /// The class of each row when `t` holds class indices (`p`'s shape
+    /// without the last axis), checked as `oneHot` checks them; nil when `t`
+    /// is one-hot or a distribution already (`p`'s shape).
+    static func classIndices(_ t: Tensor, like p: Tensor) throws(OperationFailure) -> [Int]? {
+        if t.shape == p.shape { return nil }
+        let c = p.lastAxisLength
+        var labels: [Int] = []
+        labels.reserveCapacity(t.count)
+        for label in t.scalars {
             guard label.isFinite, label == label.rounded(), label >= 0, label < Double(c) else {
                 throw OperationFailure(message: "class label \(formatLabel(label)) is out of range: labels must be whole numbers in [0, \(c))")
             }
-            out[row * c + Int(label)] = 1
+            labels.append(Int(label))
         }
-        return Tensor(shape: p.shape, scalars: out)
+        return labels
     }
 
     private static func formatLabel(_ x: Double) -> String {
@@ -498,21 +513,40 @@ package enum SoftmaxAndLoss {
     /// `s = Σ exp(z − m)`, `log_softmax(z) = z − (m + log s)`,
     /// `softmax(z) = exp(z − m) / s` — the same numbers as `logSoftmax` and `softmax`.
     static func softmaxCrossEntropy(_ z: Tensor, _ t: Tensor) -> (loss: Double, softmax: Tensor) {
+        t.scalars.withUnsafeBufferPointer { t in
+            softmaxAndLoss(z) { row, _, z, lse, total in
+                for i in row where t[i] != 0 { total += t[i] * (z[i] - lse) }
+            }
+        }
+    }
+
+    /// The same with class indices (`classIndices`), without a one-hot
+    /// tensor: the one term of each row is `1 · (z − lse)`, which is
+    /// `z − lse` exactly, so the same bits.
+    static func softmaxCrossEntropy(_ z: Tensor, labels: [Int]) -> (loss: Double, softmax: Tensor) {
+        labels.withUnsafeBufferPointer { labels in
+            softmaxAndLoss(z) { row, r, z, lse, total in total += z[row.lowerBound + labels[r]] - lse }
+        }
+    }
+
+    /// Per row `r` (the elements `row`): `m = max z`, `y = exp(z − m)`,
+    /// `lse = m + log Σ y`, `terms(row, r, z, lse, &total)`, `y /= Σ y`.
+    @inline(__always)
+    private static func softmaxAndLoss(_ z: Tensor, _ terms: (Range<Int>, Int, UnsafeBufferPointer<Double>, Double, inout Double) -> Void)
+        -> (loss: Double, softmax: Tensor) {
         let c = z.lastAxisLength, count = z.count
         var total = 0.0
         let y = [Double](unsafeUninitializedCapacity: count) { y, initialized in
             z.scalars.withUnsafeBufferPointer { z in
-                t.scalars.withUnsafeBufferPointer { t in
-                    for start in stride(from: 0, to: count, by: c) {
-                        let row = start..<start + c
-                        var m = z[start]
-                        for i in row where m < z[i] { m = z[i] }   // = z[row].max()!, NaN included
-                        var s = 0.0
-                        for i in row { y[i] = .exp(z[i] - m); s += y[i] }
-                        let lse = m + .log(s)
-                        for i in row where t[i] != 0 { total += t[i] * (z[i] - lse) }
-                        for i in row { y[i] /= s }
-                    }
+                for (r, start) in stride(from: 0, to: count, by: c).enumerated() {
+                    let row = start..<start + c
+                    var m = z[start]
+                    for i in row where m < z[i] { m = z[i] }   // = z[row].max()!, NaN included
+                    var s = 0.0
+                    for i in row { y[i] = .exp(z[i] - m); s += y[i] }
+                    let lse = m + .log(s)
+                    terms(row, r, z, lse, &total)
+                    for i in row { y[i] /= s }
                 }
             }
             initialized = count
@@ -529,6 +563,22 @@ package enum SoftmaxAndLoss {
             var mass = 0.0
             for i in start..<start + c { mass += t.scalars[i] }
             for i in start..<start + c { out[i] = (y.scalars[i] * mass - t.scalars[i]) / n }
+        }
+        return Tensor(shape: y.shape, scalars: out)
+    }
+
+    /// The same with class indices: `(y · 1 − t) / N`, `t` 1 at the row's
+    /// class and 0 elsewhere (a one-hot row's Σt is exactly 1), so the same bits.
+    static func softmaxCrossEntropyDerivative(softmax y: Tensor, labels: [Int]) -> Tensor {
+        let c = y.lastAxisLength, n = Double(y.rows)
+        let out = [Double](unsafeUninitializedCapacity: y.count) { out, initialized in
+            y.scalars.withUnsafeBufferPointer { y in
+                for (r, label) in labels.enumerated() {
+                    let start = r * c
+                    for i in start..<start + c { out[i] = (y[i] - (i - start == label ? 1 : 0)) / n }
+                }
+            }
+            initialized = y.count
         }
         return Tensor(shape: y.shape, scalars: out)
     }

@@ -83,6 +83,12 @@ extension LessonExporter {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// A worksheet worker's work (`ExportOptions.worksheetWorkerCommand`):
+    /// the worksheets and answer keys of `lesson`, framed for the process that started it.
+    public func worksheetsAsWorker(_ lesson: Lesson) throws(ExportError) -> [UInt8] {
+        try WorksheetFiles.render(lesson, options: options)
+    }
+
     /// Splits `lessons` into `count` contiguous blocks of about equal work
     /// (steps, and per graph its layout, figures and worksheets).
     static func blocks(_ lessons: [Lesson], count: Int) -> [Range<Int>] {
@@ -152,15 +158,8 @@ final class WorkerProcess {
     private let errors: String
 
     init(_ arguments: [String]) throws(ExportError) {
-        func temporary(_ what: String) throws(ExportError) -> String {
-            var template = Array((NSTemporaryDirectory() + "/chainrule-export-\(what)-XXXXXX").utf8CString)
-            let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-            guard fd >= 0 else { throw ExportError("cannot create a temporary file: \(String(cString: strerror(errno)))") }
-            close(fd)
-            return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        }
-        output = try temporary("out")
-        do { errors = try temporary("err") } catch { unlink(output); throw error }
+        output = try Self.temporary("out")
+        do { errors = try Self.temporary("err") } catch { unlink(output); throw error }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -177,17 +176,95 @@ final class WorkerProcess {
         pid = child
     }
 
+    /// A copy of this process (`fork`) that runs `body` and ends, its bytes
+    /// (or nil: a failure) written where `waitBytes` reads them. Only for a
+    /// process with one thread (a forked copy has only the calling thread):
+    /// the command line's export, before it starts any. The copy skips the
+    /// program's start (loading libraries, parsing arguments and lessons).
+    init(forking body: () -> [UInt8]?) throws(ExportError) {
+        output = try Self.temporary("out")
+        do { errors = try Self.temporary("err") } catch { unlink(output); throw error }
+        // The export's signals wait until the copy has its own dispositions (a `stop()` right
+        // after the fork must not run the export's handler in the copy).
+        var blocked = sigset_t(), previous = sigset_t()
+        sigemptyset(&blocked)
+        for sig in ExportInterruption.signals { sigaddset(&blocked, sig) }
+        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+        let child = fork()
+        guard child >= 0 else {
+            pthread_sigmask(SIG_SETMASK, &previous, nil)
+            unlink(output); unlink(errors)
+            throw ExportError("cannot start a worker: \(String(cString: strerror(errno)))")
+        }
+        if child == 0 {
+            // The copy: never returns into the caller's code. What it says goes to its own
+            // file (not the terminal); a signal ends it at once (the export's handler is not its).
+            let err = open(errors, O_WRONLY | O_TRUNC | O_CLOEXEC)
+            if err >= 0 { dup2(err, 1); dup2(err, 2) }
+            for sig in ExportInterruption.signals { signal(sig, SIG_DFL) }
+            pthread_sigmask(SIG_SETMASK, &previous, nil)
+            var status: Int32 = 1
+            if let bytes = body() {
+                let fd = open(output, O_WRONLY | O_TRUNC | O_CLOEXEC)
+                if fd >= 0 {
+                    var done = 0
+                    while done < bytes.count {
+                        let n = bytes[done...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+                        if n < 0 && errno == EINTR { continue }
+                        guard n > 0 else { break }
+                        done += n
+                    }
+                    if done == bytes.count && close(fd) == 0 { status = 0 }
+                }
+            }
+            _exit(status)
+        }
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
+        pid = child
+    }
+
+    static func temporary(_ what: String) throws(ExportError) -> String {
+        var template = Array((NSTemporaryDirectory() + "/chainrule-export-\(what)-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw ExportError("cannot create a temporary file: \(String(cString: strerror(errno)))") }
+        close(fd)
+        return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// Asks the worker to stop after the file it is writing (as Ctrl-C does).
     func stop() { kill(pid, SIGTERM) }
 
     /// Waits for the worker: its exit status (128 + signal if killed), stdout and stderr.
     func wait() -> (status: Int32, output: String, errors: String) {
+        let (code, out, err) = waitBytes()
+        return (code, String(decoding: out, as: UTF8.self), err)
+    }
+
+    /// `wait()` with stdout as bytes.
+    func waitBytes() -> (status: Int32, output: [UInt8], errors: String) {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        let out = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        let err = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
+        let out = Self.readFile(output)
+        let err = String(decoding: Self.readFile(errors), as: UTF8.self)
         unlink(output); unlink(errors)
         return (code, out, err)
+    }
+
+    /// A whole file's bytes through `read(2)` (empty when it cannot be read). Foundation's
+    /// `String(contentsOfFile:)` lost a 4 KB buffer per call under valgrind.
+    static func readFile(_ path: String) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            bytes.append(contentsOf: chunk[..<n])
+        }
+        return bytes
     }
 }

@@ -36,6 +36,16 @@ public struct ExportOptions: Sendable {
     /// exported in that many processes (Graphviz draws one figure at a time
     /// per process) instead of threads. The files are the same bytes.
     package var workerCommand: (@Sendable (Range<Int>) -> [String])?
+    /// The command line of a process of this program that draws the
+    /// worksheets and answer keys of lesson `index` of the same list and
+    /// writes them to its stdout (`chainrule export … --worker-worksheets N`):
+    /// used when one lesson is exported with more than one job. The files
+    /// are the same bytes.
+    package var worksheetWorkerCommand: (@Sendable (Int) -> [String])?
+    /// Draw that lesson's worksheets in a copy of this process (`fork`)
+    /// instead: only for a program that has started no other thread (the
+    /// command line's export).
+    package var forkWorksheetWorker = false
 
     /// Export into `directory` with `theme`; `formats` and `progress` as above.
     public init(directory: URL, theme: FigureTheme = .light, formats: [GraphvizFormat]? = nil, progress: Bool? = nil) {
@@ -178,13 +188,36 @@ extension LessonExporter {
         if let command = options.workerCommand, !options.inMemory, workers > 1 {
             return try Self.exportWithWorkers(lessons, workers: workers, command: command, progress: progress, body)
         }
+        // One lesson, more than one processor: its worksheets are drawn by another process meanwhile
+        // (a copy of this one when it may fork, else a new process of this program).
+        if lessons.count == 1, !options.inMemory, (options.jobs ?? ProcessInfo.processInfo.activeProcessorCount) > 1,
+           !lessons[0].sections.isEmpty, let worker = Self.worksheetWorker(lessons[0], options: options) {
+            return ([try Self.exportOne(lessons[0], options: options, store: store, progress: progress,
+                                        worksheetWorker: worker)], 0, 0)
+        }
         return (try Self.exportEach(lessons, jobs: options.jobs, body), 0, 0)
+    }
+
+    /// A process drawing `lesson`'s worksheets (`ExportWorksheet.swift`), if one can be started.
+    static func worksheetWorker(_ lesson: Lesson, options: ExportOptions) -> WorkerProcess? {
+        if options.forkWorksheetWorker {
+            var worker = options
+            worker.progress = false
+            worker.forkWorksheetWorker = false
+            worker.workerCommand = nil
+            worker.worksheetWorkerCommand = nil
+            let copy = worker
+            if let forked = try? WorkerProcess(forking: { try? WorksheetFiles.render(lesson, options: copy) }) { return forked }
+        }
+        guard let command = options.worksheetWorkerCommand else { return nil }
+        return try? WorkerProcess(command(0))
     }
 
     /// Exports one lesson (its folder and its card for the lesson list).
     static func exportOne(_ lesson: Lesson, options: ExportOptions, store: ExportFileStore,
-                          progress: ExportProgress) throws(ExportError) -> LessonOutcome {
+                          progress: ExportProgress, worksheetWorker: WorkerProcess? = nil) throws(ExportError) -> LessonOutcome {
         let exported = try LessonExport(lesson: lesson, options: options, store: store, progress: progress)
+        exported.worksheetWorker = worksheetWorker
         try exported.run()
         let card = LessonIndexPage.Card(sortKey: Self.sortKey(lesson), html: LessonIndexPage.card(exported.indexEntry))
         try store.write("<!-- \(Self.cardMarker) \(card.sortKey) -->\n" + card.html, to: lesson.id + "/" + Self.cardName)
@@ -328,12 +361,24 @@ final class LessonExport {
     /// Focused frame files written.
     var focusedFrames = 0
     var indexEntry = LessonIndexPage.Entry(number: "", title: "", href: "", summary: "", thumbnail: "", links: [])
+    /// The process drawing this lesson's worksheets, until they are collected (`ExportWorksheet.swift`).
+    var worksheetWorker: WorkerProcess?
+    /// The worksheets it sent, by file name.
+    var workerWorksheets: [String: [UInt8]] = [:]
 
     init(lesson: Lesson, options: ExportOptions, store: ExportFileStore, progress: ExportProgress) throws(ExportError) {
         self.lesson = lesson
         self.options = options
         self.store = store
         self.progress = progress
+    }
+
+    deinit {
+        // An export that failed before it needed the worksheets: stop their worker.
+        if let worksheetWorker {
+            worksheetWorker.stop()
+            _ = worksheetWorker.waitBytes()
+        }
     }
 
     var folder: String { lesson.id }
@@ -451,14 +496,15 @@ final class LessonExport {
         for index in lesson.sections.indices {
             let layout = try layout(index)
             let suffix = lesson.sections.count == 1 ? "" : "-\(index + 1)"
-            let worksheet = try worksheetPage(index)
+            let worksheets = try worksheetFiles(index)
             for format in options.figureFormats {
                 let ext = format.rawValue
                 try write(try render(layout, .forwardOnly, format, "the forward figure"), "forward\(suffix).\(ext)", format)
                 let backward = try render(layout, .complete, format, "the backward figure")
                 try write(backward, "backward\(suffix).\(ext)", format)
-                try write(try render(worksheet, answerKey: false, format), "worksheet\(suffix).\(ext)", format)
-                try write(try render(worksheet, answerKey: true, format), "worksheet\(suffix)-answers.\(ext)", format)
+                let names = worksheetNames(index, format)
+                try write(worksheets[names.sheet]!, names.sheet, format)
+                try write(worksheets[names.key]!, names.key, format)
                 if format == .svg && thumbnail.isEmpty {
                     thumbnail = ExportSVG.inline(backward, idPrefix: "\(lesson.id)-thumb-", label: "\(lesson.title): the finished backward pass")
                 }

@@ -89,6 +89,8 @@ struct DOTWriter {
         var owner = -1
     }
     private let naming = Naming()
+    /// The last whole write, kept for `retuned(_:)`.
+    private var written: (builder: DOTBuilder, graphAttributes: [String: DOTValue])?
     var theme: FigureTheme { figure.options.theme }
     var format: NumberFormat { figure.options.numberFormat }
     var graph: Graph { figure.graph }
@@ -159,7 +161,8 @@ struct DOTWriter {
     mutating func write() -> String {
         var b = DOTBuilder()
         split = focus == nil ? FigureBudget.splitLeaves(figure) : []
-        b.graphAttributes(graphAttributes())
+        let attributes = graphAttributes()
+        b.graphAttributes(attributes)
         b.defaults("node", ["fontname": .string(theme.fontName), "fontcolor": .string(theme.text),
                             "fontsize": .string(fmt(nameSize))])
         // Edges are as thick as the labels' rules (2pt) so each edge runs
@@ -192,6 +195,19 @@ struct DOTWriter {
                              edges: edgeEnds.keys.sorted().map { edgeEnds[$0]! },
                              pinnedFirst: figure.options.alignInputs && inputs.count > 1 ? inputs.map { key(of: $0) } : [])
         }
+        if include == nil && layout == nil { written = (b, attributes) }
+        return b.text(name: "chainrule")
+    }
+
+    /// The last `write()`'s text with `tuning`'s layout attributes added: the
+    /// same bytes as writing the figure again with that tuning (only the
+    /// graph attributes depend on it), without writing every node again.
+    /// Whole, unpinned frames only.
+    mutating func retuned(_ tuning: LayoutTuning) -> String {
+        guard var (b, attributes) = written else { self.tuning = tuning; return write() }
+        for (k, v) in tuning.attributes { attributes[k] = .string(v) }
+        b.replaceGraphAttributes(attributes)
+        self.tuning = tuning
         return b.text(name: "chainrule")
     }
 
@@ -466,7 +482,7 @@ struct DOTWriter {
         let gradient = gradientPart(label)
         grid.hasPrefix = valuePrefix != nil || gradient.prefix != nil
         grid.columnWidths = columnWidths(label, grid, gradient)
-        grid.cellHeight = label.isScalar ? (gradient.finalEntries?.first?.contains("\n") == true ? 38 : 21) : 18
+        grid.cellHeight = label.isScalar ? (gradient.finalEntries?.first?.utf8.contains(UInt8(ascii: "\n")) == true ? 38 : 21) : 18
         let blockHeight = grid.cellHeight * (label.isScalar ? 1 : grid.rows.count)
 
         var rows: [String] = []
@@ -624,7 +640,8 @@ struct DOTWriter {
         var widths: [Int: Double] = [:]
         func widen(_ flat: Int, _ s: String) {
             let col = label.column(flat)
-            let widest = s.split(separator: "\n").map { TextWidth.estimate(String($0), size: label.entrySize) }.max() ?? 0
+            let widest = !s.utf8.contains(UInt8(ascii: "\n")) ? TextWidth.estimate(s, size: label.entrySize)
+                : s.split(separator: "\n").map { TextWidth.estimate(String($0), size: label.entrySize) }.max() ?? 0
             widths[col] = max(widths[col] ?? minimumWidth, widest + 4)
         }
         let boxes = figure.options.answerBoxes
@@ -746,7 +763,8 @@ struct DOTWriter {
 
     func text(_ s: String, color: String, size: Double, italic: Bool = false, bold: Bool = false) -> String {
         // A line break in `s` is a `<BR/>` (a fan-out sum on two lines).
-        var inner = s.contains("\n") ? s.split(separator: "\n", omittingEmptySubsequences: false).map { DOT.html(String($0)) }.joined(separator: "<BR/>")
+        // (A byte test: `contains("\n")` on a String is Foundation's `range(of:)`, ~6k instructions a call.)
+        var inner = s.utf8.contains(UInt8(ascii: "\n")) ? s.split(separator: "\n", omittingEmptySubsequences: false).map { DOT.html(String($0)) }.joined(separator: "<BR/>")
                                       : DOT.html(s)
         if inner.isEmpty { return "" }
         if italic { inner = "<I>" + inner + "</I>" }

@@ -112,7 +112,8 @@ extension Figure {
         let text = writer.write()
         let budget = FigureBudget(shape: writer.shape, graphNodes: n)
         if let refusal = budget.refusal { throw GraphvizError(stage: FigureBudget.refusalStage, message: refusal) }
-        return (budget, budget.tuning.attributes.isEmpty ? text : dot(.complete, tuning: budget.tuning))
+        // The tuned DOT differs only in its graph attributes: not written twice.
+        return (budget, budget.tuning.attributes.isEmpty ? text : writer.retuned(budget.tuning))
     }
 }
 

@@ -39,6 +39,15 @@ final class FrameCache: @unchecked Sendable {
         let id: String
         let dependency: Dependency
         var fragments: [State: [UInt8]] = [:]
+        /// The DOT statement written for each state with a fragment, where known (for `FrameLabelSwap`).
+        var statements: [State: [UInt8]] = [:]
+
+        /// Keeps `fragment` (and its statement) for `state`, forgetting every state when there are too many.
+        mutating func keep(_ fragment: [UInt8], _ statement: [UInt8]?, for state: State) {
+            if fragments.count >= FrameCache.maxStatesPerObject { fragments.removeAll(); statements.removeAll() }
+            fragments[state] = fragment
+            statements[state] = statement
+        }
     }
 
     private let lock = NSLock()
@@ -56,6 +65,11 @@ final class FrameCache: @unchecked Sendable {
     private var edgesFrom: [NodeID: [FigureEdge]] = [:]
     /// At most this many states per object (overrides are free text).
     static let maxStatesPerObject = 32
+    /// Whether new states may be made by swapping texts (`FrameLabelSwap`); tests turn it off for reference renders.
+    var swapText = true
+
+    /// Fragments made by swapping texts, and objects rendered by Graphviz after the first frame (for tests).
+    private(set) var counts = (swapped: 0, rendered: 0)
 
     /// Whether frames come from the cache, and how many objects it knows (for tests).
     var status: (usable: Bool, objects: Int) {
@@ -81,7 +95,14 @@ final class FrameCache: @unchecked Sendable {
             states[i] = s
             if let f = objects[i].fragments[s] { size += f.count } else { missing.append(i) }
         }
+        let swapsBefore = counts.swapped
+        if !missing.isEmpty && swapText {
+            // Objects whose text alone changed: edit a cached fragment (`FrameLabelSwap`).
+            let made = derive(missing, states, layout, frame)
+            missing.removeAll { made.contains($0) }
+        }
         if !missing.isEmpty {
+            counts.rendered += missing.count
             try fill(missing, states, layout, frame)
             guard usable else { return nil }
         }
@@ -90,8 +111,41 @@ final class FrameCache: @unchecked Sendable {
         out += header
         for i in objects.indices { out += objects[i].fragments[states[i]]! }
         out += footer
+        if counts.swapped > swapsBefore, Self.swapCheck.enabled {
+            let reference = try Graphviz.render(dot: layout.dot(frame, for: .svg), engine: .nop2, format: .svg)
+            Self.swapCheck.record(matches: reference == out, layout.figure, frame)
+        }
         return out
     }
+
+    /// Tests: every frame that used a swapped fragment is compared with the
+    /// frame Graphviz renders whole (`enabled`), and mismatches are kept.
+    package final class SwapCheck: @unchecked Sendable {
+        private let lock = NSLock()
+        private var on = false
+        private var checked = 0
+        private var failed: [String] = []
+
+        package var enabled: Bool {
+            get { lock.withLock { on } }
+            set { lock.withLock { on = newValue } }
+        }
+
+        /// Frames compared, and a description of each that differed.
+        package var results: (checked: Int, mismatches: [String]) { lock.withLock { (checked, failed) } }
+
+        package func reset() { lock.withLock { checked = 0; failed = [] } }
+
+        func record(matches: Bool, _ figure: Figure, _ frame: FigureFrame) {
+            lock.withLock {
+                checked += 1
+                if !matches { failed.append("\(figure.graph.nodes.count)-node figure, frame \(frame)") }
+            }
+        }
+    }
+
+    /// The check of swapped frames (off unless a test turns it on).
+    package static let swapCheck = SwapCheck()
 
     private func state(_ dependency: Dependency, _ figure: Figure, _ frame: FigureFrame) -> State {
         switch dependency {
@@ -114,6 +168,58 @@ final class FrameCache: @unchecked Sendable {
             if frame.gradients?.contains(e) ?? true { bits |= 4 }
             return State(bits: bits, override: frame.overrides[e])
         }
+    }
+
+    /// Makes fragments for the objects at `missing` from ones cached in other
+    /// states by swapping texts (`FrameLabelSwap`); returns the objects made.
+    private func derive(_ missing: [Int], _ states: [State], _ layout: FigureLayout, _ frame: FigureFrame) -> Set<Int> {
+        // Objects with a fragment (and its statement) in a state highlighted alike, and no override.
+        let candidates = missing.filter { i in
+            switch objects[i].dependency {
+            case .node, .label: return states[i].override == nil && source(i, states[i]) != nil
+            case .flow, .fixed: return false
+            }
+        }
+        guard !candidates.isEmpty else { return [] }
+        let (dot, _, _) = layout.figure.partialDOT(frame, pinnedTo: layout.geometry,
+                                                   include: Set(candidates.map { objects[$0].id }), owners: owners)
+        let lines = Self.statements(dot)
+        var made = Set<Int>()
+        for i in candidates {
+            guard let new = lines[objects[i].id], let (fragment, old) = source(i, states[i]),
+                  let swapped = FrameLabelSwap.swap(fragment, old: old, new: new) else { continue }
+            objects[i].keep(swapped, new, for: states[i])
+            counts.swapped += 1
+            made.insert(i)
+        }
+        return made
+    }
+
+    /// A cached fragment of object `i`, and its statement, that `state` may be swapped from.
+    private func source(_ i: Int, _ state: State) -> ([UInt8], [UInt8])? {
+        for (s, statement) in objects[i].statements where s.override == nil && s.bits & 1 == state.bits & 1 {
+            if let fragment = objects[i].fragments[s] { return (fragment, statement) }
+        }
+        return nil
+    }
+
+    /// Each statement line of `dot` by its object's `id`.
+    static func statements(_ dot: String) -> [String: [UInt8]] {
+        let bytes = Array(dot.utf8)
+        let marker = Array(", id=\"".utf8), first = Array("[id=\"".utf8)
+        var out: [String: [UInt8]] = [:]
+        var start = 0
+        while start < bytes.count {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            let line = Array(bytes[start..<end])
+            if line.starts(with: Array("  \"".utf8)),
+               let at = (firstIndex(of: marker, in: line).map { $0 + marker.count } ?? firstIndex(of: first, in: line).map { $0 + first.count }),
+               let close = line[at...].firstIndex(of: UInt8(ascii: "\"")) {
+                out[String(decoding: line[at..<close], as: UTF8.self)] = line
+            }
+            start = end + 1
+        }
+        return out
     }
 
     /// The first frame: render it whole, learn the structure, keep every fragment.
@@ -142,13 +248,14 @@ final class FrameCache: @unchecked Sendable {
         // With a legend (a graph label), `nop2` offsets a partial frame's
         // objects by the label's height: not cacheable yet, Graphviz renders.
         guard !figure.options.legend, let split = Self.split(bytes) else { usable = false; return bytes }
+        let lines = swapText ? Self.statements(dot) : [:]
         header = Array(split.header)
         footer = Array(split.footer)
         for (id, fragment) in split.fragments {
             guard let dependency = dependencies[id], index[id] == nil else { usable = false; return bytes }
             index[id] = objects.count
             var object = Object(id: id, dependency: dependency)
-            object.fragments[state(dependency, figure, frame)] = Array(fragment)
+            object.keep(Array(fragment), lines[id], for: state(dependency, figure, frame))
             objects.append(object)
         }
         return bytes
@@ -166,12 +273,12 @@ final class FrameCache: @unchecked Sendable {
         let (dot, _, _) = layout.figure.partialDOT(frame, pinnedTo: layout.geometry, include: include, owners: owners)
         let bytes = try Graphviz.render(dot: dot, engine: .nop2, format: .svg)
         guard let split = Self.split(bytes) else { usable = false; return }
+        let lines = swapText ? Self.statements(dot) : [:]
         var got = Set<String>()
         for (id, fragment) in split.fragments {
             guard let i = index[id] else { usable = false; return }
             got.insert(id)
-            if objects[i].fragments.count >= Self.maxStatesPerObject { objects[i].fragments.removeAll() }
-            objects[i].fragments[states[i]] = Array(fragment)
+            objects[i].keep(Array(fragment), lines[id], for: states[i])
         }
         if got != include { usable = false }
     }
@@ -203,10 +310,21 @@ final class FrameCache: @unchecked Sendable {
             let idStart = nl + 1 + groupStart.count
             guard let quote = svg[idStart..<stop].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
             // Graphviz writes `-` as `&#45;`; our ids are ASCII letters, digits and `-`.
-            let id = String(decoding: svg[idStart..<quote], as: UTF8.self).replacingOccurrences(of: "&#45;", with: "-")
+            let id = unescapedID(svg[idStart..<quote])
             fragments.append((id, fragment))
         }
         return (svg[..<first], fragments, svg[end...])
+    }
+
+    /// An `id` as written by Graphviz: `-` is `&#45;`.
+    private static func unescapedID(_ bytes: ArraySlice<UInt8>) -> String {
+        guard bytes.contains(UInt8(ascii: "&")) else { return String(decoding: bytes, as: UTF8.self) }
+        var out: [UInt8] = []
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            if bytes[i...].starts(with: "&#45;".utf8) { out.append(UInt8(ascii: "-")); i += 5 } else { out.append(bytes[i]); i += 1 }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static func find(_ needle: [UInt8], in hay: [UInt8], from: Int) -> Int? {

@@ -30,7 +30,7 @@ enum PDFPages {
               let xrefOffset = Int(latin1(pdf[(sx + keyword.count)...]).split(whereSeparator: \.isWhitespace).first ?? ""),
               xrefOffset < pdf.count else { throw Failure(description: "no cross-reference table") }
         let tail = latin1(pdf[xrefOffset...])
-        var lines = tail.split(separator: "\n", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespaces) }[...]
+        var lines = tail.split(separator: "\n", omittingEmptySubsequences: true).map(trimmed)[...]
         guard lines.popFirst() == "xref" else { throw Failure(description: "cross-reference streams are not supported") }
         var offsets: [(number: Int, offset: Int)] = []
         while let header = lines.first, header != "trailer", !header.hasPrefix("trailer") {
@@ -55,6 +55,14 @@ enum PDFPages {
             objects.append(Object(number: entry.number, bytes: pdf[entry.offset..<end]))
         }
         return (objects, root, info)
+    }
+
+    /// A line without the spaces and tabs around it.
+    static func trimmed(_ line: Substring) -> String {
+        var line = line
+        while let c = line.first, c == " " || c == "\t" { line.removeFirst() }
+        while let c = line.last, c == " " || c == "\t" { line.removeLast() }
+        return String(line)
     }
 
     /// The object number of `key N 0 R` in `text`.
@@ -95,38 +103,56 @@ enum PDFPages {
     }
 
     /// `text` with every `N 0 R` and the `N 0 obj` header renumbered by `map`.
+    ///
+    /// Works on the UTF-8 bytes of `text` (Latin-1 text: every character
+    /// above U+007F is two bytes, neither of them a digit or a delimiter, so
+    /// tokens are found exactly where they are among the characters).
     static func renumber(_ text: String, _ map: (Int) -> Int) -> String {
-        var out = ""
-        out.reserveCapacity(text.count + 16)
-        let scalars = Array(text.unicodeScalars)
-        var i = 0
-        func isDigit(_ k: Int) -> Bool { k < scalars.count && ("0"..."9").contains(scalars[k]) }
+        let bytes = Array(text.utf8)
+        let n = bytes.count
+        var out: [UInt8] = []
+        out.reserveCapacity(n + 16)
+        func isDigit(_ k: Int) -> Bool { k < n && bytes[k] >= UInt8(ascii: "0") && bytes[k] <= UInt8(ascii: "9") }
         func isDelimiter(_ k: Int) -> Bool {
-            k >= scalars.count || " \n\r\t/<>[]()%".unicodeScalars.contains(scalars[k])
+            guard k < n else { return true }
+            switch bytes[k] {
+            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"), UInt8(ascii: "/"),
+                 UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "("),
+                 UInt8(ascii: ")"), UInt8(ascii: "%"): return true
+            default: return false
+            }
         }
-        while i < scalars.count {
+        let suffixes = [Array(" 0 R".utf8), Array(" 0 obj".utf8)]
+        var i = 0
+        scan: while i < n {
             // A number that starts a token, followed by ` 0 R` or ` 0 obj`.
             if isDigit(i), i == 0 || isDelimiter(i - 1) {
                 var j = i
-                while isDigit(j) { j += 1 }
-                let number = Int(String(String.UnicodeScalarView(scalars[i..<j])))!
-                for suffix in [" 0 R", " 0 obj"] {
-                    let s = Array(suffix.unicodeScalars)
-                    if j + s.count <= scalars.count, Array(scalars[j..<(j + s.count)]) == s, isDelimiter(j + s.count) {
-                        out += String(map(number)) + suffix
-                        i = j + s.count
-                        break
+                var number = 0, overflow = false
+                while isDigit(j) {
+                    let (times, o1) = number.multipliedReportingOverflow(by: 10)
+                    let (sum, o2) = times.addingReportingOverflow(Int(bytes[j] - UInt8(ascii: "0")))
+                    number = sum
+                    overflow = overflow || o1 || o2
+                    j += 1
+                }
+                if !overflow {
+                    for suffix in suffixes where j + suffix.count <= n && bytes[j..<(j + suffix.count)].elementsEqual(suffix)
+                        && isDelimiter(j + suffix.count) {
+                        out += Array(String(map(number)).utf8)
+                        out += suffix
+                        i = j + suffix.count
+                        continue scan
                     }
                 }
-                if i == j + 4 || i == j + 6 { continue }
-                out.unicodeScalars.append(contentsOf: scalars[i..<j])
+                out += bytes[i..<j]
                 i = j
                 continue
             }
-            out.unicodeScalars.append(scalars[i])
+            out.append(bytes[i])
             i += 1
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A PDF text string: ASCII as is (escaped), anything else as UTF-16BE hex.

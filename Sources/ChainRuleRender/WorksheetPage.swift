@@ -199,6 +199,46 @@ public struct WorksheetPage: Sendable {
         }
     }
 
+    /// The worksheet (or its answer key) in each of `formats`, as
+    /// `render(answerKey:format:)` gives them. SVG and a one-page PDF whose
+    /// page differs from the SVG only in the view (`viewport`) are drawn
+    /// from one layout: the same bytes, with half the parsing and laying out.
+    public func render(answerKey: Bool = false, formats: [GraphvizFormat]) throws -> [[UInt8]] {
+        guard formats.contains(.svg), formats.contains(.pdf), let shared = sharedPage(answerKey: answerKey) else {
+            return try formats.map { try render(answerKey: answerKey, format: $0) }
+        }
+        let drawn = try Graphviz.render(dot: shared.dot, engine: .nop2, renders: [
+            (.svg, [("viewport", shared.svgViewport)]),
+            (.pdf, [("viewport", shared.pdfViewport)]),
+        ])
+        let name = (answerKey ? "Answer key: " : "Worksheet: ") + title
+        let pdf = (try? PDFPages.join([drawn[1]], rotate: 0, title: name)) ?? drawn[1]
+        var rendered: [GraphvizFormat: [UInt8]] = [.svg: drawn[0], .pdf: pdf]
+        for format in formats where rendered[format] == nil { rendered[format] = try render(answerKey: answerKey, format: format) }
+        return formats.map { rendered[$0]! }
+    }
+
+    /// The one page of the PDF as DOT, when the SVG's DOT differs from it
+    /// only in its `viewport` (one portrait page): that DOT and both views.
+    func sharedPage(answerKey: Bool) -> (dot: String, svgViewport: String, pdfViewport: String)? {
+        guard stacks == nil, tiles.count == 1, !landscape else { return nil }
+        let layout = answerKey ? answers : sheet
+        let figureDOT = layout.dot(.complete)
+        let whole = Plan(figure: Self.box(layout.geometry.boundingBox), paper: paper, text: text).wholeTile(scale: scale)
+        let svgDOT = compose(figureDOT, tile: whole.tile, page: 1, answerKey: answerKey, whole: true, size: whole.size)
+        let pdfDOT = compose(figureDOT, tile: tiles[0], page: 1, answerKey: answerKey, whole: false)
+        guard let svgView = Self.viewport(svgDOT), let pdfView = Self.viewport(pdfDOT),
+              svgDOT.replacingOccurrences(of: svgView, with: pdfView) == pdfDOT else { return nil }
+        return (pdfDOT, String(svgView.dropFirst(10).dropLast()), String(pdfView.dropFirst(10).dropLast()))
+    }
+
+    /// The `viewport="…"` attribute of a composed page's DOT.
+    static func viewport(_ dot: String) -> String? {
+        guard let start = dot.range(of: "viewport=\"", options: .backwards),
+              let end = dot[start.upperBound...].firstIndex(of: "\"") else { return nil }
+        return String(dot[start.lowerBound...end])
+    }
+
     /// The figure's pinned DOT with the page around it: header and legend
     /// nodes, a mask right of a cut, and the viewport of this page.
     func compose(_ figureDOT: String, tile: Tile, page: Int, answerKey: Bool, whole: Bool,

@@ -39,6 +39,15 @@ enum ScriptFunction: Sendable {
         return lengths.min()!...lengths.max()!
     }()
 
+    /// `couldBeFunction` for the name at `bytes[start..<end]`.
+    static func couldBeFunction(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        guard nameLengths.contains(end - start) else { return false }
+        return nameBytes.withUnsafeBufferPointer { allowed in
+            for i in start..<end where !allowed[Int(bytes[i])] { return false }
+            return true
+        }
+    }
+
     /// `false` when `name` cannot be a function's name.
     static func couldBeFunction(_ name: String) -> Bool {
         let utf8 = name.utf8

@@ -22,8 +22,10 @@ struct GraphBuilder: Sendable {
     /// (-1 if none yet) and the line of that assignment.
     private var assignedNode: [Int] = []
     private var assignedLine: [Int] = []
-    /// Per symbol: whether `functions` holds its lookup yet, and the function
-    /// of that name, if any (so the function tables are hashed once per name).
+    /// Per symbol, for the symbols looked up as functions (the tables below
+    /// grow only as far as the highest such symbol): whether `functions`
+    /// holds its lookup yet, and the function of that name, if any (so the
+    /// function tables are hashed once per name).
     private var functionKnown: [Bool] = []
     private var functions: [ScriptFunction?] = []
     /// Per symbol: the operation `f(x)` makes when `f` is a one-operand
@@ -50,10 +52,6 @@ struct GraphBuilder: Sendable {
         nameLines.reserveCapacity(statements)
         assignedNode.reserveCapacity(statements)
         assignedLine.reserveCapacity(statements)
-        functionKnown.reserveCapacity(statements)
-        functions.reserveCapacity(statements)
-        simpleCallKnown.reserveCapacity(statements)
-        simpleCalls.reserveCapacity(statements)
     }
 
     private func error(_ site: Site, _ message: String, notes: [String] = []) -> Diagnostic {
@@ -62,15 +60,22 @@ struct GraphBuilder: Sendable {
 
     // MARK: Symbols
 
-    /// Makes the per-symbol tables long enough for `symbol`.
+    /// Makes the assignment tables long enough for `symbol`.
     private mutating func reserveSymbol(_ symbol: Int) {
         while assignedNode.count <= symbol {
             assignedNode.append(-1)
             assignedLine.append(0)
-            functionKnown.append(false)
-            functions.append(nil)
-            simpleCallKnown.append(false)
-            simpleCalls.append(nil)
+        }
+    }
+
+    /// Makes the function tables long enough for `symbol`.
+    private mutating func reserveFunctionSymbol(_ symbol: Int) {
+        if functionKnown.count <= symbol {
+            let more = symbol + 1 - functionKnown.count
+            functionKnown.append(contentsOf: repeatElement(false, count: more))
+            functions.append(contentsOf: repeatElement(nil, count: more))
+            simpleCallKnown.append(contentsOf: repeatElement(false, count: more))
+            simpleCalls.append(contentsOf: repeatElement(nil, count: more))
         }
     }
 
@@ -87,7 +92,7 @@ struct GraphBuilder: Sendable {
     /// `ScriptFunction.named(name)`, remembered per symbol.
     private mutating func function(named name: String, _ symbol: Int) -> ScriptFunction? {
         guard symbol >= 0 else { return ScriptFunction.named(name) }
-        reserveSymbol(symbol)
+        reserveFunctionSymbol(symbol)
         if !functionKnown[symbol] {
             functions[symbol] = ScriptFunction.named(name)
             functionKnown[symbol] = true
@@ -136,6 +141,73 @@ struct GraphBuilder: Sendable {
         nameLines.append(statement.nameSite.line)
     }
 
+    // MARK: Simple lines
+
+    /// Whether `line` can be added by `add(_:name:)` exactly as the general
+    /// path would add its statement, with no error: its name is free and
+    /// not a function, its operands are assigned, its call is a one-operand
+    /// function (`simpleCall`), and there is room for its nodes. (A line
+    /// with a shape error passes: `add(_:name:)` reports it as `buildSimple` does.)
+    mutating func accepts(_ line: SimpleLine, names symbolNames: [String]) -> Bool {
+        guard graph.nodes.count + 3 < maxNodes, line.symbol >= 0, !isAssigned(line.symbol),
+              !line.nameMayBeFunction || !isReservedName(line.symbol, symbolNames) else { return false }
+        switch line.right {
+        case .number:
+            return true
+        case .name(let x):
+            return isAssigned(x.symbol)
+        case .call(let f, _, let x):
+            return isAssigned(x.symbol) && simpleCall(symbolNames[f], f) != nil
+        case .binary(let op, let a, let b, _):
+            return op.operation != nil && (a.symbol < 0 || isAssigned(a.symbol)) && (b.symbol < 0 || isAssigned(b.symbol))
+        }
+    }
+
+    /// Adds a line `accepts` took: the nodes, sites, names and errors
+    /// `add(_ statement:)` makes for the same statement.
+    mutating func add(_ line: SimpleLine, names symbolNames: [String]) throws(Diagnostic) {
+        let name = symbolNames[line.symbol]
+        let node: NodeID
+        switch line.right {
+        case .number(let value):
+            node = try leaf(name, Tensor(value), isData: false, at: line.rightSite)
+        case .name(let x):
+            let result = try apply(.identity, [NodeID(assignedNode[x.symbol])], at: x.site, name: name)
+            node = try unwrap(result) { self.error(x.site, $0.message) }
+        case .call(let f, let site, let x):
+            let start = x.site  // `f(x)`'s operand starts the call's first argument
+            let result = try apply(simpleCalls[f]!, [NodeID(assignedNode[x.symbol])], at: site, name: name)
+            node = try unwrap(result) { e in
+                if let k = e.operand, k < 1 { return self.error(start, e.message) }
+                return self.error(site, e.message)
+            }
+        case .binary(let op, let a, let b, let site):
+            let na = try simpleOperand(a), nb = try simpleOperand(b)
+            node = try binary(op.operation!, na, nb, at: site, name: name)
+        }
+        reserveSymbol(line.symbol)
+        assignedNode[line.symbol] = node.index
+        assignedLine[line.symbol] = line.nameSite.line
+        names.append((name, node))
+        nameLines.append(line.nameSite.line)
+    }
+
+    /// A simple line's operand: an assigned name's node, or a new constant.
+    private mutating func simpleOperand(_ x: SimpleLine.Operand) throws(Diagnostic) -> NodeID {
+        guard x.symbol < 0 else { return NodeID(assignedNode[x.symbol]) }
+        try checkCapacity(x.site)
+        sites.append(x.site)
+        return graph.constant(Tensor(x.number))
+    }
+
+    private func isAssigned(_ symbol: Int) -> Bool { symbol < assignedNode.count && assignedNode[symbol] >= 0 }
+
+    /// `ScriptFunction.isReserved`, remembered per symbol (through `function(named:)`).
+    private mutating func isReservedName(_ symbol: Int, _ symbolNames: [String]) -> Bool {
+        if case .operation(let call)? = function(named: symbolNames[symbol], symbol) { return call.reserved }
+        return false
+    }
+
     private mutating func leaf(_ name: String, _ value: Tensor, isData: Bool, at site: Site) throws(Diagnostic) -> NodeID {
         try checkCapacity(site)
         sites.append(site)
@@ -149,10 +221,11 @@ struct GraphBuilder: Sendable {
     }
 
     /// Adds an operation node; a shape error is handed back for the caller to place.
-    private mutating func apply(_ operation: Operation, _ inputs: [NodeID], at site: Site) throws(Diagnostic) -> Result<NodeID, ShapeError> {
+    private mutating func apply(_ operation: Operation, _ inputs: [NodeID], at site: Site,
+                                name: String? = nil) throws(Diagnostic) -> Result<NodeID, ShapeError> {
         try checkCapacity(site)
         do {
-            let id = try graph.apply(operation, inputs)
+            let id = try graph.apply(operation, inputs, name: name)
             sites.append(site)
             return .success(id)
         } catch {
@@ -283,7 +356,7 @@ struct GraphBuilder: Sendable {
     /// operand and no literals or keywords; `nil` otherwise.
     private mutating func simpleCall(_ name: String, _ symbol: Int) -> Operation? {
         guard symbol >= 0 else { return nil }
-        reserveSymbol(symbol)
+        reserveFunctionSymbol(symbol)
         if !simpleCallKnown[symbol] {
             simpleCallKnown[symbol] = true
             if case .operation(let call)? = function(named: name, symbol), call.operands == 1, call.literals.isEmpty,
@@ -370,9 +443,10 @@ struct GraphBuilder: Sendable {
     }
 
     /// `a op b` for an operator other than `^`.
-    private mutating func binary(_ operation: Operation, _ a: NodeID, _ b: NodeID, at site: Site) throws(Diagnostic) -> NodeID {
+    private mutating func binary(_ operation: Operation, _ a: NodeID, _ b: NodeID, at site: Site,
+                                 name: String? = nil) throws(Diagnostic) -> NodeID {
         let inputs = [a, b]
-        let result = try apply(operation, inputs, at: site)
+        let result = try apply(operation, inputs, at: site, name: name)
         return try unwrap(result) { self.error(site, $0.message, notes: self.shapeNotes(operation, inputs)) }
     }
 

@@ -30,6 +30,17 @@ struct Lexer: Sendable {
         Site(offset: offset, line: line, column: offset - lineStart + 1)
     }
 
+    /// Continues at `offset`, the start of line `line` (or, with
+    /// `newLine` false, the end of the bytes on the current line): past a
+    /// line read without tokens (`SimpleLine`).
+    mutating func skip(to offset: Int, newLine: Bool) {
+        position = offset
+        if newLine {
+            line += 1
+            lineStart = offset
+        }
+    }
+
     /// The next token.
     mutating func next() throws(Diagnostic) -> Token {
         let bytes = source.bytes

@@ -99,6 +99,25 @@ struct Parser: Sendable {
                          isData: isData)
     }
 
+    /// The next statement if it is a `SimpleLine`, read straight from the
+    /// bytes; `nil`, with nothing consumed but blank lines, otherwise. Call
+    /// `skip(_:)` before using it, or `nextStatement()` to read the line the
+    /// general way instead.
+    mutating func nextSimpleLine() throws(Diagnostic) -> SimpleLine? {
+        while current.kind == .newline { try advance() }
+        // `current` is the line's first token and nothing past it is lexed:
+        // the lexer is at the token's end, still on its line.
+        guard current.kind == .identifier, ahead0 == nil else { return nil }
+        return SimpleLine.scan(source.bytes, from: current.start, line: current.line, lineStart: lexer.lineStart, &symbols)
+    }
+
+    /// Moves past a simple line to the next line's first token, as
+    /// `nextStatement` ends (so a lexical error there is reported at the same point).
+    mutating func skip(_ line: SimpleLine) throws(Diagnostic) {
+        lexer.skip(to: line.end, newLine: line.endsWithNewline)
+        current = try lexer.next()
+    }
+
     /// The name a statement assigns (after `data`, for a leaf that takes no gradient).
     private mutating func parseStatementName() throws(Diagnostic) -> (token: Token, symbol: Int, isData: Bool) {
         guard current.kind == .identifier else {

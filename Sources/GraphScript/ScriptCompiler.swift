@@ -39,13 +39,26 @@ public enum ScriptCompiler {
         var parser = try Parser(source: text, maxNestingDepth: maxNestingDepth, maxNodes: maxNodes, simpleExpressions: simpleStatements)
         var builder = GraphBuilder(source: text, maxNodes: maxNodes, maxElements: maxInitializerElements, simpleTrees: simpleStatements)
         // About one statement, name and node per line: room made once (up to a bound).
-        let lines = min(source.reduce(into: 1) { count, byte in if byte == 0x0A { count += 1 } }, maxReservedStatements)
+        let lines = min(source.withUnsafeBufferPointer { bytes in
+            var count = 1
+            for byte in bytes { count &+= byte == 0x0A ? 1 : 0 }
+            return count
+        }, maxReservedStatements)
         parser.reserveSymbols(lines)
         builder.reserveCapacity(statements: lines)
         var members: [[NodeID]] = []
-        while let statement = try parser.nextStatement() {
+        while true {
             let first = builder.graph.nodes.count
-            try builder.add(statement)
+            // The commonest lines straight from the bytes (`SimpleLine`),
+            // anything else through tokens and trees.
+            if simpleStatements, let line = try parser.nextSimpleLine(), builder.accepts(line, names: parser.symbols.names) {
+                try parser.skip(line)
+                try builder.add(line, names: parser.symbols.names)
+            } else if let statement = try parser.nextStatement() {
+                try builder.add(statement)
+            } else {
+                break
+            }
             if let group = parser.openGroups.last {
                 if members.count <= group { members += Array(repeating: [], count: group + 1 - members.count) }
                 members[group] += (first..<builder.graph.nodes.count).map(NodeID.init)

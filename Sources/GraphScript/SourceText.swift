@@ -68,6 +68,12 @@ struct SourceText: Sendable {
             let n = p.count
             var i = 0
             while i < n {
+                // Eight ASCII bytes at a time (a script is almost all ASCII).
+                while i + 8 <= n,
+                      UnsafeRawPointer(p.baseAddress! + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    i += 8
+                }
+                guard i < n else { break }
                 let b = p[i]
                 if b < 0x80 { i += 1; continue }
                 let length: Int

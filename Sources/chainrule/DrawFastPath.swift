@@ -26,8 +26,16 @@ enum DrawFastPath {
 }
 
 extension ChainRuleCommand {
-    /// The entry point: the plain `draw` shapes directly, everything else through ArgumentParser.
+    /// The entry point: the plain `draw` and `eval` shapes directly, everything else through ArgumentParser.
     static func main() {
+        if let plain = EvalFastPath.plainEval(Array(CommandLine.arguments.dropFirst())) {
+            do {
+                try Eval.evaluate(ScriptInput.loadOrExit(path: plain.file, statements: []), json: plain.json)
+            } catch {
+                exit(withError: error)
+            }
+            return
+        }
         if let plain = DrawFastPath.plainDraw(Array(CommandLine.arguments.dropFirst())) {
             do {
                 try Draw.drawPlain(file: plain.file, output: plain.output)

@@ -36,7 +36,12 @@ struct Eval: ParsableCommand {
     var json = false
 
     func run() throws {
-        let script = try input.load()
+        try Self.evaluate(input.load(), json: json)
+    }
+
+    /// Evaluates `script` and prints the table or the JSON (also run
+    /// without ArgumentParser by `EvalFastPath`).
+    static func evaluate(_ script: Script, json: Bool) throws {
         let pass = try ScriptInput.evaluateOrExit(script)
         if json {
             StandardStreams.output(EvalJSON.bytes(script, pass))

@@ -14,9 +14,11 @@ enum EvalJSON {
     /// ASCII bytes (the same digits as `description`), with no `String` per
     /// number or per entry.
     static func bytes(_ script: Script, _ pass: Backward) -> [UInt8] {
+        if let values = pass.forward.scalarValues, let gradients = pass.scalarGradients {
+            return scalarBytes(script, values: values, gradients: gradients)
+        }
         let names = script.names
-        var out = JSONBytes()
-        out.bytes.reserveCapacity(64 * names.count + 64)
+        var out = JSONBytes(capacity: 64 * names.count + 64)
         out.append("{\n  \"output\": ")
         out.append(string: Escape.json(script.outputName))
         out.append(",\n  \"values\": {")
@@ -38,22 +40,128 @@ enum EvalJSON {
     }
 }
 
-/// The bytes of `eval --json`, appended piece by piece. A `TextOutputStream`
-/// so that `Double.write(to:)` hands over its digits as ASCII bytes.
+extension EvalJSON {
+    /// The same JSON for a scalar graph's pass (every value and gradient a
+    /// number, read from the pass's flat arrays: `scalarValues`), written
+    /// through a raw cursor into one buffer sized up front for the longest
+    /// text each entry can take — no check or copy per piece.
+    static func scalarBytes(_ script: Script, values: [Double], gradients: [Double]) -> [UInt8] {
+        let names = script.names
+        let output = Escape.json(script.outputName)
+        // Per entry and section: `,\n    "` + the name (escaped: at most 6
+        // bytes per byte) + `": ` + a number (at most 24 characters).
+        var room = 64 + output.utf8.count
+        for entry in names { room += 2 * (6 * entry.name.utf8.count + 48) }
+        return [UInt8](unsafeUninitializedCapacity: room) { buffer, count in
+            var out = ByteCursor(buffer.baseAddress!)
+            out.put("{\n  \"output\": ")
+            out.write(output)
+            out.put(",\n  \"values\": {")
+            section(names, values, &out)
+            out.put("},\n  \"grads\": {")
+            section(names, gradients, &out)
+            out.put("}\n}\n")
+            count = out.p - buffer.baseAddress!
+            precondition(count <= room, "eval --json: the buffer's size was misjudged")
+        }
+    }
+
+    /// `"name": number` for every name, comma-separated, then `\n  ` (the format of `JSONBytes.key` and `number`).
+    private static func section(_ names: [(name: String, node: NodeID)], _ numbers: [Double], _ out: inout ByteCursor) {
+        for (k, entry) in names.enumerated() {
+            out.put(k == 0 ? "\n    \"" : ",\n    \"")
+            var name = entry.name
+            // `Escape.json`'s rule: no byte below 0x20, no `"` or `\`: quoted whole.
+            let plain = name.withUTF8 { utf8 -> Bool in
+                for b in utf8 where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { return false }
+                out.put(utf8)
+                return true
+            }
+            if !plain {
+                let quoted = Escape.json(name)
+                out.write(String(quoted.dropFirst().dropLast()))
+            }
+            out.put("\": ")
+            let x = numbers[entry.node.index]
+            if x.isNaN { out.put("\"nan\"") } else if x.isInfinite { out.put(x > 0 ? "\"inf\"" : "\"-inf\"") } else { x.write(to: &out) }
+        }
+        if !names.isEmpty { out.put("\n  ") }
+    }
+}
+
+/// Writes bytes through a pointer into room the caller made (no bounds
+/// check per piece). A `TextOutputStream` so that `Double.write(to:)` hands
+/// over its digits as ASCII bytes.
+struct ByteCursor: TextOutputStream {
+    /// Where the next byte goes.
+    private(set) var p: UnsafeMutablePointer<UInt8>
+
+    init(_ start: UnsafeMutablePointer<UInt8>) { p = start }
+
+    @inline(__always)
+    mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress else { return }
+        p.update(from: base, count: bytes.count)
+        p += bytes.count
+    }
+
+    @inline(__always)
+    mutating func put(_ text: StaticString) {
+        put(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    mutating func write(_ string: String) {
+        var string = string
+        string.withUTF8 { put($0) }
+    }
+
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { put(buffer) }
+}
+
+/// The bytes of `eval --json`, appended piece by piece into one buffer
+/// that grows by doubling: each piece is one bounds check and one copy, not
+/// an `Array.append(contentsOf:)`. A `TextOutputStream` so that
+/// `Double.write(to:)` hands over its digits as ASCII bytes.
 struct JSONBytes: TextOutputStream {
-    var bytes: [UInt8] = []
+    /// `storage[0..<count]` is written; the rest is room.
+    private var storage: [UInt8]
+    private var count = 0
+
+    init(capacity: Int = 64) { storage = [UInt8](repeating: 0, count: max(capacity, 64)) }
+
+    /// The bytes written.
+    var bytes: [UInt8] { Array(storage[0..<count]) }
 
     mutating func write(_ string: String) { append(string: string) }
-    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { append(UnsafeRawBufferPointer(buffer)) }
+
+    /// Copies `piece` to the end.
+    @inline(__always)
+    private mutating func append(_ piece: UnsafeRawBufferPointer) {
+        let n = piece.count
+        if count + n > storage.count { storage.append(contentsOf: repeatElement(0, count: max(storage.count, n))) }
+        if n > 0 {
+            let at = count
+            storage.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: at).copyMemory(from: piece.baseAddress!, byteCount: n) }
+        }
+        count += n
+    }
+
+    @inline(__always)
+    private mutating func append(byte: UInt8) {
+        if count == storage.count { storage.append(contentsOf: repeatElement(0, count: storage.count)) }
+        storage[count] = byte
+        count += 1
+    }
 
     /// Fixed text (the format's punctuation).
     mutating func append(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     mutating func append(string: String) {
         var string = string
-        string.withUTF8 { bytes.append(contentsOf: $0) }
+        string.withUTF8 { append(UnsafeRawBufferPointer($0)) }
     }
 
     /// `,\n    "name": ` (without the comma for the first entry); the name
@@ -63,10 +171,10 @@ struct JSONBytes: TextOutputStream {
         var name = name
         // `Escape.json`'s own fast path: no byte below 0x20, no `"` or `\`: quoted whole.
         let plain = name.withUTF8 { utf8 -> Bool in
-            guard utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) else { return false }
-            bytes.append(UInt8(ascii: "\""))
-            bytes.append(contentsOf: utf8)
-            bytes.append(UInt8(ascii: "\""))
+            for b in utf8 where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { return false }
+            append(byte: UInt8(ascii: "\""))
+            append(UnsafeRawBufferPointer(utf8))
+            append(byte: UInt8(ascii: "\""))
             return true
         }
         if !plain { append(string: Escape.json(name)) }

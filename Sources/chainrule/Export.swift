@@ -65,6 +65,11 @@ struct Export: ParsableCommand {
     @Option(name: .customLong("worker-range"), help: .hidden)
     var workerRange: String?
 
+    /// Internal: this process draws the worksheets of lesson N of the list for another
+    /// export (`ExportOptions.worksheetWorkerCommand`) and writes them to stdout.
+    @Option(name: .customLong("worker-worksheets"), help: .hidden)
+    var workerWorksheets: Int?
+
     @Flag(name: .customLong("local"), help: "Under each gradient, the local derivative it was multiplied by, CS231n style (∂price/∂apple = n = 2; ∂L/∂W = Xᵀ · ∂L/∂A for a matrix product).")
     var localDerivatives = false
     @Option(help: ArgumentHelp("For graphs with neurons (tanh/relu/sigmoid networks): also write the finished pass with each neuron or layer folded into one box (collapsed.svg …) and end the slideshow with it.", valueName: "neurons|layers"))
@@ -74,22 +79,17 @@ struct Export: ParsableCommand {
         guard let figureTheme = FigureTheme.named(theme) else {
             throw ValidationError("unknown theme '\(theme)'; choose light, dark, print or colorblind")
         }
-        var formats: [GraphvizFormat]?
-        if let format {
-            var list: [GraphvizFormat] = []
-            for word in format.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !word.isEmpty {
-                guard let f = GraphvizFormat(rawValue: word), [.svg, .pdf, .png].contains(f) else {
-                    throw ValidationError("unknown format '\(word)'; choose from svg, pdf, png (comma-separated)")
-                }
-                if !list.contains(f) { list.append(f) }
-            }
-            guard !list.isEmpty else { throw ValidationError("--format needs at least one of svg, pdf, png") }
-            formats = list
-        }
+        let formats = try format.map(Self.formats)
 
         let loaded: [ChainRuleLessons.Lesson]
+        // A worker loads only its own lessons (the others are another process's work).
+        var workerLessons = try workerRange.map(Self.workerBounds)
+        if let n = workerWorksheets {
+            guard n >= 0 else { throw ValidationError("--worker-worksheets needs a lesson of the list") }
+            workerLessons = n..<(n + 1)
+        }
         do {
-            loaded = try ExportLessonFinder.load(lessons, source: source)
+            loaded = try ExportLessonFinder.load(lessons, source: source, only: workerLessons)
         } catch let error as LessonError {
             StandardStreams.error(error.rendered + "\n")
             throw ExitCode.failure
@@ -106,8 +106,12 @@ struct Export: ParsableCommand {
             guard jobs >= 1 else { throw ValidationError("--jobs needs a number of at least 1") }
             options.jobs = jobs
         }
-        if let workerRange { return try Self.runWorker(workerRange, loaded, options) }
+        if workerRange != nil { return try Self.runWorker(loaded, options) }
+        if workerWorksheets != nil { return try Self.runWorksheetWorker(loaded[0], options) }
         options.workerCommand = Self.workerCommand()
+        options.worksheetWorkerCommand = Self.worksheetWorkerCommand()
+        // No thread has been started: a copy of this process may draw one lesson's worksheets.
+        options.forkWorksheetWorker = true
         let summary: ExportSummary
         do {
             summary = try LessonExporter(options: options).export(loaded)
@@ -128,15 +132,44 @@ struct Export: ParsableCommand {
 }
 
 extension Export {
-    /// `--worker-range A-B`: exports lessons A..<B of the list for another export, reports them on stdout.
-    static func runWorker(_ range: String, _ loaded: [ChainRuleLessons.Lesson], _ options: ExportOptions) throws {
+    /// `--format svg,pdf`: the formats, each once, in the order given.
+    static func formats(_ format: String) throws -> [GraphvizFormat] {
+        var list: [GraphvizFormat] = []
+        for word in format.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !word.isEmpty {
+            guard let f = GraphvizFormat(rawValue: word), [.svg, .pdf, .png].contains(f) else {
+                throw ValidationError("unknown format '\(word)'; choose from svg, pdf, png (comma-separated)")
+            }
+            if !list.contains(f) { list.append(f) }
+        }
+        guard !list.isEmpty else { throw ValidationError("--format needs at least one of svg, pdf, png") }
+        return list
+    }
+
+    /// `--worker-range A-B`: lessons A..<B of the list.
+    static func workerBounds(_ range: String) throws -> Range<Int> {
         let bounds = range.split(separator: "-").compactMap { Int($0) }
-        guard bounds.count == 2, 0 <= bounds[0], bounds[0] < bounds[1], bounds[1] <= loaded.count else {
+        guard bounds.count == 2, 0 <= bounds[0], bounds[0] < bounds[1] else {
             throw ValidationError("--worker-range needs A-B within the lessons")
         }
+        return bounds[0]..<bounds[1]
+    }
+
+    /// `--worker-range A-B`: exports lessons A..<B of the list (`loaded`) for another export, reports them on stdout.
+    static func runWorker(_ loaded: [ChainRuleLessons.Lesson], _ options: ExportOptions) throws {
         do {
-            print(try LessonExporter(options: options).exportAsWorker(Array(loaded[bounds[0]..<bounds[1]])))
+            print(try LessonExporter(options: options).exportAsWorker(loaded))
         } catch {
+            StandardStreams.error("error: \(error.message)\n")
+            throw ExitCode.failure
+        }
+    }
+
+    /// `--worker-worksheets N`: the worksheets of `lesson` for another export, framed on stdout.
+    static func runWorksheetWorker(_ lesson: ChainRuleLessons.Lesson, _ options: ExportOptions) throws {
+        do {
+            let bytes = try LessonExporter(options: options).worksheetsAsWorker(lesson)
+            guard Self.writeAll(bytes, to: 1) else { throw ExitCode.failure }
+        } catch let error as ExportError {
             StandardStreams.error("error: \(error.message)\n")
             throw ExitCode.failure
         }
@@ -145,6 +178,18 @@ extension Export {
     /// This command line again, as a worker exporting lessons `range`
     /// (nil when this executable cannot be found: lessons then run on threads).
     static func workerCommand() -> (@Sendable (Range<Int>) -> [String])? {
+        guard let (executable, rest) = commandLine() else { return nil }
+        return { range in [executable, "export", "--worker-range", "\(range.lowerBound)-\(range.upperBound)"] + rest }
+    }
+
+    /// This command line again, as a worker drawing the worksheets of lesson `index`.
+    static func worksheetWorkerCommand() -> (@Sendable (Int) -> [String])? {
+        guard let (executable, rest) = commandLine() else { return nil }
+        return { index in [executable, "export", "--worker-worksheets", String(index)] + rest }
+    }
+
+    /// This executable and the arguments after `export`.
+    static func commandLine() -> (executable: String, rest: [String])? {
         var buffer = [CChar](repeating: 0, count: 4097)
         let n = readlink("/proc/self/exe", &buffer, 4096)
         guard n > 0 else { return nil }
@@ -152,8 +197,21 @@ extension Export {
         var arguments = Array(CommandLine.arguments.dropFirst())
         guard let at = arguments.firstIndex(of: "export") else { return nil }
         arguments.removeSubrange(...at)
-        let rest = arguments
-        return { range in [executable, "export", "--worker-range", "\(range.lowerBound)-\(range.upperBound)"] + rest }
+        return (executable, arguments)
+    }
+}
+
+extension Export {
+    /// Writes all of `bytes` to file descriptor `fd` (retrying short writes); false on an error.
+    static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Bool {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes[done...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return false }
+            done += n
+        }
+        return true
     }
 }
 
@@ -162,7 +220,14 @@ enum ExportLessonFinder {
     /// An id or number that names no lesson (the message says which exist, and the likely one).
     struct UnknownLesson: Error { let message: String }
 
-    static func load(_ names: [String], source: LessonSourceOptions) throws -> [ChainRuleLessons.Lesson] {
+    /// The lessons `names` name (every lesson when none), or only those at
+    /// the indices `only` of that list (a worker's; refused unless within it).
+    static func load(_ names: [String], source: LessonSourceOptions,
+                     only: Range<Int>? = nil) throws -> [ChainRuleLessons.Lesson] {
+        if let only, !names.isEmpty {
+            guard only.upperBound <= names.count else { throw ValidationError("--worker-range needs A-B within the lessons") }
+            return try load(Array(names[only]), source: source)
+        }
         let needsLibrary = names.isEmpty || names.contains { name in
             var isDirectory: ObjCBool = false
             return !(FileManager.default.fileExists(atPath: name, isDirectory: &isDirectory) && !isDirectory.boolValue)
@@ -172,6 +237,10 @@ enum ExportLessonFinder {
             let entries = library.entries()
             guard !entries.isEmpty else {
                 throw LessonError(fileName: library.directory, line: 1, column: 1, message: "no lessons (NN-slug.md files) found", sourceLine: "")
+            }
+            if let only {
+                guard only.upperBound <= entries.count else { throw ValidationError("--worker-range needs A-B within the lessons") }
+                return try entries[only].map { entry throws(LessonError) in try library.load(entry) }
             }
             return try entries.map { entry throws(LessonError) in try library.load(entry) }
         }

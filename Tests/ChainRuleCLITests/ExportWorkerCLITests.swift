@@ -42,6 +42,33 @@ import Testing
         #expect(!serial.keys.contains { $0.contains(".tmp-") })
     }
 
+    /// One lesson with more than one job: its worksheets are drawn by a
+    /// worker process (`--worker-worksheets`) and sent back; the files are
+    /// those of one job, and a second export over them is accepted.
+    @Test func oneLessonsWorksheetsFromAWorkerAreTheSameFiles() throws {
+        let base = try Harden.temporaryDirectory("export-worksheet-worker")
+        defer { try? FileManager.default.removeItem(at: base) }
+        var outputs: [[String: Data]] = []
+        for jobs in ["1", "2", "2"] {
+            let dir = base.appendingPathComponent("jobs-\(jobs)")
+            let run = try Harden.run(["export", "apples", "-o", dir.path, "--quiet", "--jobs", jobs])
+            #expect(run.exited && run.status == 0, "\(run.stderr)")
+            outputs.append(try Self.files(dir))
+        }
+        #expect(outputs[0].keys.contains("apples/worksheet-2-answers.pdf"))
+        for files in outputs.dropFirst() {
+            #expect(files.keys.sorted() == outputs[0].keys.sorted())
+            for (name, data) in outputs[0] where files[name] != data { Issue.record("\(name) differs from one job's") }
+        }
+        // The worker's own output: every worksheet and answer key, framed, and no files written.
+        let dir = base.appendingPathComponent("worker")
+        let worker = try Harden.run(["export", "apples", "-o", dir.path, "--worker-worksheets", "0"])
+        #expect(worker.exited && worker.status == 0, "\(worker.stderr)")
+        #expect(worker.stdout.hasPrefix("chainrule-worksheets 1\nworksheet-1-answers.pdf\n"))
+        for name in ["worksheet-1.svg", "worksheet-2.pdf", "worksheet-2-answers.svg"] { #expect(worker.stdout.contains("\n\(name)\n")) }
+        #expect(!FileManager.default.fileExists(atPath: dir.path))
+    }
+
     @Test func aWorkersFailureIsReported() throws {
         let base = try Harden.temporaryDirectory("export-workers-fail")
         defer { try? FileManager.default.removeItem(at: base) }

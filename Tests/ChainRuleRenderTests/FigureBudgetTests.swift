@@ -151,6 +151,20 @@ import Testing
         #expect(!(try Figure(try Fixtures.apples())).dot().contains("mclimit"))
     }
 
+    /// `budgetedDOT` writes the figure once and swaps in the tuning's graph
+    /// attributes: the same bytes as writing it again with that tuning.
+    @Test func budgetedDOTIsTheTunedWrite() throws {
+        let sources = [StressScripts.mlp(inputs: 4, sizes: [16, 16, 1]), StressScripts.mlp(inputs: 4, sizes: [12, 12, 1]),
+                       StressScripts.deepChain(1_000), StressScripts.residualChain(64), StressScripts.mlp()]
+        var tiers = Set<String>()
+        for source in sources {
+            let (budget, text) = try Figure(try Fixtures.script(source)).budgetedDOT()  // the figure's first write
+            tiers.insert(budget.tuning.name)
+            #expect(text == (try Figure(try Fixtures.script(source))).dot(.complete, tuning: budget.tuning))
+        }
+        #expect(tiers.count >= 3)  // fast, bounded and an untuned tier at least
+    }
+
     @Test func budgetFromDOTTextMatchesTheWritersShape() throws {
         for source in [StressScripts.residualChain(16), StressScripts.mlp(), StressScripts.matrixNet(layers: 3)] {
             let figure = try Figure(try Fixtures.script(source))

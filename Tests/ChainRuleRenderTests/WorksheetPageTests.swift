@@ -171,6 +171,27 @@ import Testing
         }
     }
 
+    /// SVG and PDF drawn from one layout (`render(answerKey:formats:)`) are
+    /// the bytes of separate renders, for sheets that share it (one portrait
+    /// page) and sheets that do not (landscape, several pages).
+    @Test func oneLayoutForSVGAndPDFGivesTheSameBytes() throws {
+        let wide = try Fixtures.script((0..<14).map { "x\($0) = \($0 + 1)" }.joined(separator: "\n") + "\n"
+            + "s = " + (0..<14).map { "x\($0)" }.joined(separator: " * ") + "\n")
+        var shared = 0
+        for (pass, paper) in [(try Fixtures.apples(), PaperSize.a4), (try Fixtures.affine(), .letter), (wide, .a4)] {
+            let sheet = try WorksheetPage(pass, title: "Same bytes", paper: paper)
+            for answerKey in [false, true] {
+                if sheet.sharedPage(answerKey: answerKey) != nil { shared += 1 }
+                let both = try sheet.render(answerKey: answerKey, formats: [.svg, .pdf])
+                #expect(both[0] == (try sheet.render(answerKey: answerKey, format: .svg)), "SVG, key \(answerKey)")
+                #expect(both[1] == (try sheet.render(answerKey: answerKey, format: .pdf)), "PDF, key \(answerKey)")
+                #expect(try sheet.render(answerKey: answerKey, formats: [.pdf]) == [both[1]])
+            }
+        }
+        // Apples (and affine) print on one portrait page: one layout for both formats.
+        #expect(shared >= 2)
+    }
+
     @Test func paperFollowsTheLocale() {
         #expect(PaperSize.forLocale(["LANG": "en_US.UTF-8"]) == .letter)
         #expect(PaperSize.forLocale(["LANG": "fr_CA.UTF-8"]) == .letter)

@@ -77,7 +77,7 @@ import Testing
         // The backward step with the saved softmax, and without it (recomputed).
         let inputs = [zv, forward.value(of: t)], y = forward.value(of: loss)
         for seed in [Tensor(1), Tensor(0.5)] {
-            let withSaved = Operation.softmaxCrossEntropy.backward(inputs, y, seed, rule: g.rules[loss.index]!, saved: saved)
+            let withSaved = Operation.softmaxCrossEntropy.backward(inputs, y, seed, rule: g.rule(at: loss.index)!, saved: saved)
             let recomputed = Operation.softmaxCrossEntropy.backward(inputs, y, seed)
             #expect(withSaved[0]!.contribution == recomputed[0]!.contribution)
             #expect(withSaved[0]!.local == recomputed[0]!.local)
@@ -89,6 +89,31 @@ import Testing
         let a = plain.leaf("a", Tensor(vector: [1, 2]))
         _ = try plain.apply(.sum(axis: nil), try plain.apply(.mul, a, a))
         #expect(try plain.forward().saved.isEmpty)
+    }
+
+    /// Class-index targets used as indices give the bits of their one-hot tensor.
+    @Test func classIndicesGiveTheOneHotBits() throws {
+        var rng = SplitMix64(seed: 7)
+        for (rows, classes) in [(1, 1), (1, 3), (5, 10), (100, 10), (7, 2)] {
+            let z = Tensor(shape: [rows, classes], scalars: (0..<rows * classes).map { _ in Double(rng.next() % 2001) / 50 - 20 })
+            let t = Tensor(shape: [rows], scalars: (0..<rows).map { _ in Double(rng.next() % UInt64(classes)) })
+            let labels = try #require(try SoftmaxAndLoss.classIndices(t, like: z))
+            let oneHot = try SoftmaxAndLoss.oneHot(t, like: z)
+            let (a, ya) = SoftmaxAndLoss.softmaxCrossEntropy(z, labels: labels)
+            let (b, yb) = SoftmaxAndLoss.softmaxCrossEntropy(z, oneHot)
+            #expect(a.bitPattern == b.bitPattern && ya == yb, "\(rows)×\(classes)")
+            #expect(SoftmaxAndLoss.softmaxCrossEntropyDerivative(softmax: ya, labels: labels).scalars.map(\.bitPattern)
+                    == SoftmaxAndLoss.softmaxCrossEntropyDerivative(softmax: ya, oneHot).scalars.map(\.bitPattern))
+            // Through the operation: index targets and one-hot targets, forward and backward.
+            let byIndex = Operation.softmaxCrossEntropy.backward([z, t], Tensor(a), Tensor(1))
+            let byOneHot = Operation.softmaxCrossEntropy.backward([z, oneHot], Tensor(b), Tensor(1))
+            #expect(byIndex[0]!.contribution == byOneHot[0]!.contribution)
+        }
+        // One-hot targets are not indices; bad labels are refused as before.
+        let z = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
+        #expect(try SoftmaxAndLoss.classIndices(Tensor(shape: [2, 3], scalars: [0, 0, 1, 1, 0, 0]), like: z) == nil)
+        #expect(throws: OperationFailure.self) { try SoftmaxAndLoss.classIndices(Tensor(vector: [0, 3]), like: z) }
+        #expect(throws: OperationFailure.self) { try SoftmaxAndLoss.classIndices(Tensor(vector: [0.5, 1]), like: z) }
     }
 
     @Test func restrictedBackwardEqualsFullBackward() throws {

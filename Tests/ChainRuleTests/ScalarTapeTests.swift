@@ -171,14 +171,18 @@ enum RandomScalarGraph {
     /// 1–4 leaves and 3–40 elementwise operations with fan-out; some nodes
     /// after the output (which must get gradient 0).
     static func make(_ rng: inout SplitMix64) -> (Graph, NodeID) {
+        make(&rng, operations: [.identity, .neg, .exp, .log, .recip, .square, .sqrt, .sigmoid, .relu, .tanh,
+                                .pow(2), .pow(-1), .pow(0), .pow(0.5), .add, .sub, .mul, .div])
+    }
+
+    /// The same, drawing operations from `ops`.
+    static func make(_ rng: inout SplitMix64, operations ops: [Operation]) -> (Graph, NodeID) {
         var g = Graph()
         var pool: [NodeID] = []
         for i in 0..<(1 + rng.int(4)) {
             let v = rng.double(0.1, 2)
             pool.append(g.leaf("x\(i)", Tensor(rng.int(2) == 0 ? v : -v)))
         }
-        let ops: [Operation] = [.identity, .neg, .exp, .log, .recip, .square, .sqrt, .sigmoid, .relu, .tanh,
-                                .pow(2), .pow(-1), .pow(0), .pow(0.5), .add, .sub, .mul, .div]
         let n = 3 + rng.int(38)
         var output: NodeID? = nil
         for k in 0..<n {

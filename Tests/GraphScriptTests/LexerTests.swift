@@ -43,5 +43,21 @@ import Testing
         #expect(SourceText.firstInvalidUTF8(in: [0xF4, 0x90, 0x80, 0x80]) == 0) // > U+10FFFF
         #expect(SourceText.firstInvalidUTF8(in: [0x61, 0x62, 0xE2, 0x82]) == 2) // truncated
         #expect(SourceText.firstInvalidUTF8(in: [0x80]) == 0)                   // stray continuation
+        // Past the eight-bytes-at-a-time ASCII scan: a bad byte at every position of long runs.
+        let ascii = Array("v12 = v11 + p3\n".utf8)
+        for length in [7, 8, 9, 16, 17, 40] {
+            let run = Array((0..<length).map { ascii[$0 % ascii.count] })
+            #expect(SourceText.firstInvalidUTF8(in: run) == nil)
+            #expect(SourceText.firstInvalidUTF8(in: run + Array("é€😀".utf8) + run) == nil)
+            for k in 0..<length {
+                var bad = run
+                bad[k] = 0xFF
+                #expect(SourceText.firstInvalidUTF8(in: bad) == k)
+                var truncated = run
+                truncated[k] = 0xE2
+                #expect(SourceText.firstInvalidUTF8(in: truncated) == k)
+                #expect(SourceText.firstInvalidUTF8(in: Array("é".utf8) + bad) == k + 2)
+            }
+        }
     }
 }

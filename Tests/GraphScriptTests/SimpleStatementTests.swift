@@ -4,9 +4,11 @@ import Foundation
 import TestSupport
 import Testing
 
-/// The parser's and builder's path for the commonest statements (`a op b`,
-/// `f(a)`, `y = x`) must give what the general path gives: the same graph
-/// (nodes, values, names, sites, groups) or the same diagnostic, byte for byte.
+/// The paths for the commonest statements (`SimpleLine` straight from the
+/// bytes; the parser's `parseSimpleExpression` and the builder's
+/// `buildSimple` for `a op b`, `f(a)`, `y = x`) must give what the general
+/// path gives: the same graph (nodes, values, names, sites, groups) or the
+/// same diagnostic, byte for byte.
 @Suite struct SimpleStatementTests {
     /// Compiles `bytes` with the simple path on or off and describes the
     /// result: every node, leaf value, site and name, or the diagnostic.
@@ -49,7 +51,17 @@ import Testing
             "group g {\ny = x * x\n}\nz = y + 1", "y = x\n", "y = 1\nz = y", "y = x + 1 =", "y = x + ×",
             "y = tanh(x) @ W", "y = pow(x, x)", "y = maximum(x, x)", "y = cross_entropy(v, x)", "y = x +\u{0}",
         ]
-        for line in lines {
+        // Lines `SimpleLine` reads straight from the bytes, and near misses it must leave to the parser.
+        let simpleLines = [
+            "y=x*x", "y = 2.", "y = .5", "y = 1e", "y = 1e+", "y = 1e-3", "y = 2x", "y = 1..2", "y = 2.5.", "y = 007",
+            "  y = x", "\t\ty = x + 1", "\n\n  \ny = x", "y = 1e999", "y = x\t ", "y = x * x\n$", "y = W @ x\n$",
+            "y = x @ W\n×", "y = relu(x)\n\u{1}", "y = q\n$", "group = 2", "y = group", "data = 2\ny = data * 2",
+            "y = " + String(repeating: "1", count: 1001), "é = 2", "y = é", "y_2 = x", "_y = x", "leaky_relu = 2",
+            "relu = 2", "zeros = 2", "y = x +2", "y = x+-2", "y = relu (x)", "y = relu( x )", "y = relu(2)",
+            "y = relu(x))", "y = 2(x)", "y = x # c", "y = 2 # c", "y = 2\r", "y = x\r\nz = y", "y = 1\ny = 2",
+            "y = x + x\nx = 3", "y = ones + 1", "y = x ^ 2 ^ 2", "y = 2.5\nz = y * y * y",
+        ]
+        for line in lines + simpleLines {
             expectSame(prefix + line)
             expectSame(prefix + line + "\n")
         }
@@ -57,6 +69,22 @@ import Testing
         expectSame("x = 2\ny = x * x")
         expectSame("y = x * x")
         expectSame("y = relu(x)")
+    }
+
+    /// `SimpleLine` takes the lines it is for (so the comparisons above do
+    /// compare two paths) and leaves the others.
+    @Test func simpleLinesAreRecognised() throws {
+        func simple(_ s: String) throws -> Bool {
+            var parser = try Parser(source: SourceText(bytes: Array(s.utf8), fileName: "t.graph", firstLine: 1),
+                                    maxNestingDepth: 10, maxNodes: 100)
+            return try parser.nextSimpleLine() != nil
+        }
+        for s in ["y = x * 2", "y = 2.5", "y = x", "y = relu(x)", "  y=x/x\n", "y = x\r\n", "\n\ny = 1e-3 @ b"] {
+            #expect(try simple(s), "\(s)")
+        }
+        for s in ["y = x ^ 2", "y = -1", "y = x # c", "data y = 2", "y = f(x, 1)", "y = 1e", "group g {", "y = (x)", "}"] {
+            #expect(try !simple(s), "\(s)")
+        }
     }
 
     /// Every script the conformance suite, the examples and the lessons ship.

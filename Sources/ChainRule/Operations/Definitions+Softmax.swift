@@ -55,13 +55,24 @@ extension OperationDefinition {
         // backward pass, as DLfS's SoftmaxWithLoss keeps `self.y`.
         rule: .tensor(TensorRule(
             shape: { s throws(ShapeError) in try lossShape("softmax_cross_entropy", s) },
+            // Class-index targets are used as indices (no one-hot tensor built): the same bits.
             saving: { x, _ throws(OperationFailure) in
-                let (loss, y) = SoftmaxAndLoss.softmaxCrossEntropy(x[0], try SoftmaxAndLoss.oneHot(x[1], like: x[0]))
+                if let labels = try SoftmaxAndLoss.classIndices(x[1], like: x[0]) {
+                    let (loss, y) = SoftmaxAndLoss.softmaxCrossEntropy(x[0], labels: labels)
+                    return (Tensor(loss), saved: y)
+                }
+                let (loss, y) = SoftmaxAndLoss.softmaxCrossEntropy(x[0], x[1])
                 return (Tensor(loss), saved: y)
             },
             backward: { x, _, y, g in
-                let t = (try? SoftmaxAndLoss.oneHot(x[1], like: x[0])) ?? .zeros(x[0].shape)
-                let local = SoftmaxAndLoss.softmaxCrossEntropyDerivative(softmax: y ?? SoftmaxAndLoss.softmax(x[0]), t)
+                let y = y ?? SoftmaxAndLoss.softmax(x[0])
+                let local: Tensor
+                if let labels = try? SoftmaxAndLoss.classIndices(x[1], like: x[0]) {
+                    local = SoftmaxAndLoss.softmaxCrossEntropyDerivative(softmax: y, labels: labels)
+                } else {
+                    let t = (try? SoftmaxAndLoss.oneHot(x[1], like: x[0])) ?? .zeros(x[0].shape)
+                    local = SoftmaxAndLoss.softmaxCrossEntropyDerivative(softmax: y, t)
+                }
                 return [OperandGradient(local: .elementwise(local), contribution: SoftmaxAndLoss.times(local, g)), nil]
             })),
         expansion: { g, x throws(ShapeError) in
