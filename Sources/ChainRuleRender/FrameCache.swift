@@ -139,7 +139,7 @@ final class FrameCache: @unchecked Sendable {
         func record(matches: Bool, _ figure: Figure, _ frame: FigureFrame) {
             lock.withLock {
                 checked += 1
-                if !matches { failed.append("\(figure.graph.nodes.count)-node figure, frame \(frame)") }
+                if !matches { failed.append("\(figure.graph.nodes.count)-node figure (\(figure.graph.nodes.map { $0.name ?? "_" }.joined(separator: ","))), frame \(frame)") }
             }
         }
     }
