@@ -47,10 +47,7 @@ public struct Backward: Sendable {
     /// `∂(sum of output)/∂node` for every node; `nil` for a node that is
     /// used only as a target (no gradient flows into targets) and for a data leaf.
     public var gradients: [Tensor?] {
-        switch storage {
-        case .tensors(let gradients): return gradients
-        case .scalars(_, let made): return made.value
-        }
+        tensors.value
     }
     /// One record per edge that carries a gradient, in the order the
     /// backward pass visits them (output first).
@@ -63,17 +60,14 @@ public struct Backward: Sendable {
 
     /// The gradients as tensors, or — on the scalar path (`ScalarProgram`)
     /// — as numbers, with the tensors made on first use.
-    private enum Storage: Sendable {
-        case tensors([Tensor?])
-        case scalars([Double], MadeOnce<[Tensor?]>)
-    }
-    private let storage: Storage
+    /// (Two fields, not an enum: see `Forward`.)
+    private let numbers: [Double]?
+    private let tensors: MadeOnce<[Tensor?]>
 
     /// For a graph on the scalar path, every node's gradient as a number
     /// (`gradients[i]!.scalar`, without making the tensors); otherwise `nil`.
     package var scalarGradients: [Double]? {
-        if case .scalars(let numbers, _) = storage { return numbers }
-        return nil
+        numbers
     }
 
     init(forward: Forward, output: NodeID, seed: Tensor) {
@@ -85,7 +79,8 @@ public struct Backward: Sendable {
             let gradients = pass.gradients
             self.forward = forward
             self.output = output
-            self.storage = .scalars(gradients, MadeOnce { gradients.map { Tensor($0) } })
+            self.numbers = gradients
+            self.tensors = MadeOnce { gradients.map { Tensor($0) } }
             self.log = EdgeLog(reached: pass.reached)
             return
         }
@@ -110,7 +105,8 @@ public struct Backward: Sendable {
         for index in 0..<n where graph.nodes[index].isData { grads[index] = nil }
         self.forward = forward
         self.output = output
-        self.storage = .tensors(grads)
+        self.numbers = nil
+        self.tensors = MadeOnce(made: grads)
         self.log = EdgeLog(reached: pass.reached)
     }
 
@@ -177,7 +173,7 @@ public struct Backward: Sendable {
 
     /// `∂L/∂node`, or `nil` for a node used only as a target.
     public func gradient(of id: NodeID) -> Tensor? {
-        if case .scalars(let numbers, _) = storage { return Tensor(numbers[id.index]) }
+        if let numbers { return Tensor(numbers[id.index]) }
         return gradients[id.index]
     }
 

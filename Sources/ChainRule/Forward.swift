@@ -4,47 +4,44 @@ public struct Forward: Sendable {
     public let graph: Graph
     /// Every node's value, indexed like `graph.nodes`.
     public var values: [Tensor] {
-        switch storage {
-        case .tensors(let values): return values
-        case .scalars(_, let made): return made.value
-        }
+        tensors.value
     }
     /// What an operation's forward pass saved for its backward pass, by node
     /// index (`TensorRule.saving`: the softmax of a softmax cross-entropy).
     /// Empty for most graphs.
     let saved: [Int: Tensor]
 
-    /// The values as tensors, or — for a graph on the scalar path
-    /// (`ScalarProgram`) — as numbers, with the tensors made on first use.
-    private enum Storage: Sendable {
-        case tensors([Tensor])
-        case scalars([Double], MadeOnce<[Tensor]>)
-    }
-    private let storage: Storage
+    /// For a graph on the scalar path (`ScalarProgram`), the values as
+    /// numbers; the tensors are then made on first use. (Two fields, not an
+    /// enum: a two-payload enum keeps its case in the pointer's spare bits,
+    /// and valgrind no longer sees the pointer.)
+    private let numbers: [Double]?
+    private let tensors: MadeOnce<[Tensor]>
 
     init(graph: Graph, values: [Tensor], saved: [Int: Tensor] = [:]) {
         self.graph = graph
-        self.storage = .tensors(values)
+        self.numbers = nil
+        self.tensors = MadeOnce(made: values)
         self.saved = saved
     }
 
     /// A scalar-path pass: every node's value as a number.
     init(graph: Graph, scalarValues: [Double]) {
         self.graph = graph
-        self.storage = .scalars(scalarValues, MadeOnce { scalarValues.map { Tensor($0) } })
+        self.numbers = scalarValues
+        self.tensors = MadeOnce { scalarValues.map { Tensor($0) } }
         self.saved = [:]
     }
 
     /// For a graph on the scalar path, every node's value as a number
     /// (`values[i].scalar`, without making the tensors); otherwise `nil`.
     package var scalarValues: [Double]? {
-        if case .scalars(let numbers, _) = storage { return numbers }
-        return nil
+        numbers
     }
 
     /// The value of a node.
     public func value(of id: NodeID) -> Tensor {
-        if case .scalars(let numbers, _) = storage { return Tensor(numbers[id.index]) }
+        if let numbers { return Tensor(numbers[id.index]) }
         return values[id.index]
     }
 

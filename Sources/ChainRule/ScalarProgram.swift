@@ -135,9 +135,18 @@ struct ScalarProgram: Sendable {
 /// the struct holding it): the `Tensor` arrays of a scalar-path pass.
 final class MadeOnce<Value: Sendable>: Sendable {
     private let make: @Sendable () -> Value
-    private let made = Mutex<Value?>(nil)
+    private let made: Mutex<Value?>
 
-    init(_ make: @escaping @Sendable () -> Value) { self.make = make }
+    init(_ make: @escaping @Sendable () -> Value) {
+        self.make = make
+        self.made = Mutex(nil)
+    }
+
+    /// Already made.
+    init(made value: Value) {
+        self.make = { value }
+        self.made = Mutex(value)
+    }
 
     var value: Value {
         made.withLock { made in
