@@ -61,7 +61,10 @@ enum FrameLabelSwap {
         let bytes: Bytes
     }
 
-    /// One DOT node statement split into its HTML label, its tooltip, and everything else.
+    /// One DOT node statement split into its HTML label, its tooltip, and
+    /// everything else but its geometry (`pos`, `width`, `height`: an object
+    /// has one place and size in every frame of a layout, pinned or not —
+    /// the layout pass's unpinned statements compare with pinned ones).
     struct Statement {
         var label: ArraySlice<UInt8>?
         var tooltip: ArraySlice<UInt8>?
@@ -89,6 +92,26 @@ enum FrameLabelSwap {
                 at = close
             }
             rest += line[at...]
+            for key in ["height=\"", "pos=\"", "width=\""] { Self.remove(key, from: &rest) }
+        }
+
+        /// Removes the attribute that starts with `key` (`pos="`) from a statement's attribute list, if any.
+        static func remove(_ key: String, from rest: inout Bytes) {
+            let k = Bytes(key.utf8)
+            var from = 0
+            while let p = firstIndex(of: k, in: rest, from: from) {
+                from = p + 1
+                let afterComma = p >= 2 && rest[p - 2] == UInt8(ascii: ",") && rest[p - 1] == UInt8(ascii: " ")
+                let first = p >= 1 && rest[p - 1] == UInt8(ascii: "[")
+                guard afterComma || first, let close = rest[(p + k.count)...].firstIndex(of: UInt8(ascii: "\"")) else { continue }
+                if afterComma {
+                    rest.removeSubrange((p - 2)...close)
+                } else {
+                    let separator = close + 2 < rest.count && rest[close + 1] == UInt8(ascii: ",") && rest[close + 2] == UInt8(ascii: " ")
+                    rest.removeSubrange(p...(separator ? close + 2 : close))
+                }
+                return
+            }
         }
 
         /// Where the first of two markers ends (the attribute's value starts).

@@ -4,6 +4,7 @@
 #define CHAINRULE_GRAPHVIZ_GUARD_H
 
 #include "TextLayout.h"
+#include "PinnedLayout.h"
 
 /// Installs the guard around the dot layout plugin's `decompose`, which must
 /// not have been used yet in this process. Loads the plugin from the folder
