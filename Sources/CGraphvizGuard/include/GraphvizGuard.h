@@ -1,8 +1,9 @@
 // A guard against a crash in Graphviz 2.42's dot layout (see guard.c), and
-// ChainRule's built-in text layout (TextLayout.h).
+// ChainRule's built-in text layout (TextLayout.h) and the landscape switch (Landscape.h).
 #ifndef CHAINRULE_GRAPHVIZ_GUARD_H
 #define CHAINRULE_GRAPHVIZ_GUARD_H
 
+#include "Landscape.h"
 #include "TextLayout.h"
 
 /// Installs the guard around the dot layout plugin's `decompose`, which must
