@@ -83,14 +83,7 @@ let package = Package(
             dependencies: [
                 "ChainRule", "ChainRuleSupport", "GraphScript", "ChainRuleRender", "ChainRuleLessons", "ChainRulePlayer", "ChainRuleExport", "ChainRuleServe", "ShippedLessons",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            // Linux: a position-dependent executable. As a PIE, the dynamic
-            // loader rewrote ~80,000 pointers in the Swift metadata of this
-            // binary at every start (~200 copy-on-write page faults, 3.3 M
-            // instructions: 0.6 ms of the ~3.4 ms `chainrule eval tiny.graph`
-            // took, Benchmarks/README.md "Issue 15, session 7"). Only the
-            // executable: the libraries stay position-independent for users.
-            linkerSettings: [.unsafeFlags(["-Xclang-linker", "-no-pie"], .when(platforms: [.linux]))]
+            ]
         ),
         // Benchmarks: `swift run -c release chainrule-bench` (see Benchmarks/README.md).
         .executableTarget(

@@ -38,33 +38,40 @@ extension EvalJSON {
     }
 
     /// `"name": number` for every name, comma-separated, then `\n  ` (the format of `JSONBytes.key` and `number`).
+    /// The names are read in place (no copy, so no retain and release of each).
     private static func section(_ names: [(name: String, node: NodeID)], _ numbers: [Double], _ out: inout ChunkedCursor) {
-        for (k, entry) in names.enumerated() {
-            out.makeRoom()
-            out.cursor.put(k == 0 ? "\n    \"" : ",\n    \"")
-            var name = entry.name
-            // `Escape.json`'s rule: no byte below 0x20, no `"` or `\`: quoted whole.
-            let plain = name.withUTF8 { utf8 -> Bool in
-                for b in utf8 where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { return false }
-                out.cursor.put(utf8)
-                return true
-            }
-            if !plain {
-                let quoted = Escape.json(name)
-                out.cursor.write(String(quoted.dropFirst().dropLast()))
-            }
-            out.cursor.put("\": ")
-            let x = numbers[entry.node.index]
-            if x.isNaN {
-                out.cursor.put("\"nan\"")
-            } else if x.isInfinite {
-                out.cursor.put(x > 0 ? "\"inf\"" : "\"-inf\"")
-            } else {
-                x.write(to: &out.cursor)
+        names.withUnsafeBufferPointer { names in
+            for k in names.indices {
+                out.makeRoom()
+                out.cursor.put(k == 0 ? "\n    \"" : ",\n    \"")
+                // `Escape.json`'s rule: no byte below 0x20, no `"` or `\`: quoted whole.
+                let plain = names[k].name.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+                    for b in utf8 where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { return false }
+                    out.cursor.put(utf8)
+                    return true
+                }
+                if plain != true {
+                    let quoted = Escape.json(names[k].name)
+                    out.cursor.write(String(quoted.dropFirst().dropLast()))
+                }
+                out.cursor.put("\": ")
+                number(numbers[names[k].node.index], &out.cursor)
             }
         }
         out.makeRoom()
         if !names.isEmpty { out.cursor.put("\n  ") }
+    }
+
+    /// Shortest round-trip text (`Double.description`'s digits); non-finite as strings (`JSONBytes.number`).
+    @inline(__always)
+    private static func number(_ x: Double, _ out: inout ByteCursor) {
+        if x.isNaN {
+            out.put("\"nan\"")
+        } else if x.isInfinite {
+            out.put(x > 0 ? "\"inf\"" : "\"-inf\"")
+        } else {
+            x.write(to: &out)
+        }
     }
 }
 
