@@ -491,16 +491,21 @@ final class LessonExport {
 
     /// Finished figures, worksheets and answer keys, per graph; their links,
     /// and the first backward SVG as the lesson's thumbnail.
+    ///
+    /// Every finished figure is drawn before the first worksheet is asked
+    /// for, so a worksheet worker draws the sheets meanwhile instead of
+    /// this process waiting for it; the files are written in the same order.
     func writeFigures(thumbnail: inout String) throws(ExportError) -> [Slideshow.Link] {
         var links: [Slideshow.Link] = []
+        var figures: [[(forward: [UInt8], backward: [UInt8])]] = []
+        for index in lesson.sections.indices { figures.append(try finishedFigures(index)) }
         for index in lesson.sections.indices {
-            let layout = try layout(index)
             let suffix = lesson.sections.count == 1 ? "" : "-\(index + 1)"
             let worksheets = try worksheetFiles(index)
-            for format in options.figureFormats {
+            for (format, figure) in zip(options.figureFormats, figures[index]) {
                 let ext = format.rawValue
-                try write(try render(layout, .forwardOnly, format, "the forward figure"), "forward\(suffix).\(ext)", format)
-                let backward = try render(layout, .complete, format, "the backward figure")
+                try write(figure.forward, "forward\(suffix).\(ext)", format)
+                let backward = figure.backward
                 try write(backward, "backward\(suffix).\(ext)", format)
                 let names = worksheetNames(index, format)
                 try write(worksheets[names.sheet]!, names.sheet, format)
@@ -516,6 +521,17 @@ final class LessonExport {
             links.append(Slideshow.Link(label: "Figure\(n)", href: "backward\(suffix).\(preferred)"))
         }
         return links
+    }
+
+    /// Section `index`'s finished forward and backward figures in each figure format.
+    func finishedFigures(_ index: Int) throws(ExportError) -> [(forward: [UInt8], backward: [UInt8])] {
+        let layout = try layout(index)
+        var drawn: [(forward: [UInt8], backward: [UInt8])] = []
+        for format in options.figureFormats {
+            drawn.append((try render(layout, .forwardOnly, format, "the forward figure"),
+                          try render(layout, .complete, format, "the backward figure")))
+        }
+        return drawn
     }
 
     /// The lesson's entry on the index page.
