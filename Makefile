@@ -12,6 +12,13 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # is unreadable to Debian 12's valgrind 3.19, which memcheck needs. Every
 # build and test command uses the same flags, so none of them rebuilds.
 BUILD_FLAGS ?= -Xcc -gdwarf-4
+# Release builds of the tool (install, bench) link the Swift runtime in and, on
+# Linux, make a position-dependent executable: as a PIE, the dynamic loader
+# rewrote ~84,000 pointers of Swift metadata at every start (~220 copy-on-write
+# page faults, 0.6 ms of a 3.4 ms `chainrule eval`; Benchmarks/README.md, "Issue
+# 15, session 7"). Only with the runtime linked in: against libswiftCore.so a
+# position-dependent executable makes ld.so warn about protected symbols.
+RELEASE_FLAGS := --static-swift-stdlib $(if $(filter Linux,$(shell uname -s)),-Xlinker -no-pie)
 
 .PHONY: demo test check build install lint build-tests swift deps examples docs warnings conformance fuzz-quick fuzz gallery bench bench-smoke clean memcheck memcheck-quick text-metrics
 
@@ -44,7 +51,7 @@ INSTALL_BIN ?=
 install:
 ifeq ($(INSTALL_BIN),)
 	@$(MAKE) --no-print-directory deps
-	$(SWIFT) build -c release --product chainrule --static-swift-stdlib
+	$(SWIFT) build -c release --product chainrule $(RELEASE_FLAGS)
 endif
 	install -d "$(DESTDIR)$(PREFIX)/bin"
 	install -m 755 "$(if $(INSTALL_BIN),$(INSTALL_BIN),$$($(SWIFT) build -c release --show-bin-path)/chainrule)" "$(DESTDIR)$(PREFIX)/bin/chainrule"
@@ -105,8 +112,8 @@ BENCH_VENV := Benchmarks/peers/.venv
 bench: deps
 	@command -v dot >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq graphviz; }
 	@test -x $(BENCH_VENV)/bin/python || { python3 -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install -q micrograd numpy graphviz; }
-	$(SWIFT) build -c release --product chainrule --static-swift-stdlib
-	$(SWIFT) build -c release --product chainrule-bench --static-swift-stdlib
+	$(SWIFT) build -c release --product chainrule $(RELEASE_FLAGS)
+	$(SWIFT) build -c release --product chainrule-bench $(RELEASE_FLAGS)
 	.build/release/chainrule-bench $(BENCH_ARGS)
 
 # CI's smoke run of the benchmark suite: the debug build make test made, ChainRule's

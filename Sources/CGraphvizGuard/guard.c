@@ -81,8 +81,8 @@ int chainrule_graphviz_plugin_path(const char *file, char *out, size_t size) {
 
 static uintptr_t absolute(uintptr_t value, uintptr_t base) { return value < base ? value + base : value; }
 
-// The address of the plugin's jump slot for `symbol`, or NULL.
-static void **jump_slot(struct link_map *map, const char *symbol) {
+// The address of the loaded object's jump slot for `symbol`, or NULL (plugin_path.h).
+void **chainrule_graphviz_jump_slot(struct link_map *map, const char *symbol) {
     uintptr_t base = (uintptr_t)map->l_addr;
     const Elf64_Rela *relocations = NULL;
     const Elf64_Sym *symbols = NULL;
@@ -119,7 +119,7 @@ int chainrule_graphviz_guard_install(void) {
     struct link_map *map = NULL;
     decompose_fn real = (decompose_fn)dlsym(handle, "decompose");
     if (!real || dlinfo(handle, RTLD_DI_LINKMAP, &map) != 0 || !map) return 0;
-    void **slot = jump_slot(map, "decompose");
+    void **slot = chainrule_graphviz_jump_slot(map, "decompose");
     if (!slot) return 0;
     long page = sysconf(_SC_PAGESIZE);
     void *start = (void *)((uintptr_t)slot & ~(uintptr_t)(page - 1));

@@ -9,4 +9,9 @@
 /// plugins from. Returns 0 (and writes nothing) when libgvc is not loaded.
 int chainrule_graphviz_plugin_path(const char *file, char *out, size_t size);
 
+struct link_map;
+/// The address of the loaded object `map`'s PLT jump slot for `symbol` (the
+/// pointer its calls to `symbol` go through), or NULL (guard.c).
+void **chainrule_graphviz_jump_slot(struct link_map *map, const char *symbol);
+
 #endif

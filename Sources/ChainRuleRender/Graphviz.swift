@@ -116,7 +116,9 @@ package enum Graphviz {
 
     /// Lays out `dot` once with `engine` and renders it once per entry of
     /// `renders`: in its format, after setting its graph attributes (those
-    /// read when rendering, such as `viewport`). Text is laid out for cairo
+    /// read when rendering, such as `viewport`; `rotate`, which Graphviz reads
+    /// when laying out but uses only when rendering, turns the layout landscape
+    /// or back, `chainrule_graphviz_set_landscape`). Text is laid out for cairo
     /// when one of the formats is PDF or PNG; its sizes are the table's
     /// either way, so the geometry is the same as separate renders'.
     package static func render(dot: String, engine: GraphvizEngine,
@@ -133,6 +135,7 @@ package enum Graphviz {
                         _ = name.withCString { n in value.withCString { v in
                             agsafeset(UnsafeMutableRawPointer(g), UnsafeMutablePointer(mutating: n), UnsafeMutablePointer(mutating: v), &empty)
                         } }
+                        if name == "rotate" { chainrule_graphviz_set_landscape(UnsafeMutableRawPointer(g), value == "90" ? 1 : 0) }
                     }
                     let bytes = try renderData(gvc, g, format: render.format.rawValue)
                     out.append(render.format == .pdf ? PDFDate.reproducible(bytes) : bytes)
@@ -182,6 +185,21 @@ package enum Graphviz {
             GraphvizRuntime.shared.guardInstalled
         }) ?? false
         return (installed, chainrule_graphviz_guard_skips())
+    }
+
+    /// Whether the SVG renderer writes its numbers without printf (same
+    /// bytes, see `Sources/CGraphvizGuard/svg_numbers.c`).
+    package static var svgNumbersInstalled: Bool {
+        (try? GraphvizRuntime.shared.withContext { _ throws(GraphvizError) in
+            GraphvizRuntime.shared.svgNumbersInstalled
+        }) ?? false
+    }
+
+    /// `x` as Graphviz's SVG renderer writes a coordinate (`svg_numbers.c`).
+    package static func svgNumber(_ x: Double) -> String {
+        var buffer = [CChar](repeating: 0, count: 64)
+        let n = buffer.withUnsafeMutableBufferPointer { chainrule_svg_number(x, $0.baseAddress!) }
+        return String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Graphviz's version, e.g. `"2.43.0"`.
@@ -325,6 +343,9 @@ final class GraphvizRuntime: @unchecked Sendable {
     /// with the plugin loaded by us first); `CHAINRULE_GRAPHVIZ_GUARD=off`
     /// leaves it out, to reproduce the crash it prevents.
     private(set) var guardInstalled = false
+    /// Whether the SVG renderer's `gvprintdouble` is ours (`svg_numbers.c`);
+    /// `CHAINRULE_GRAPHVIZ_SVG_NUMBERS=off` leaves Graphviz's (tests compare the two).
+    private(set) var svgNumbersInstalled = false
     /// Attribute names handed to `agget` (it wants `char *`), kept for the process's life.
     private var names: [String: UnsafeMutablePointer<CChar>] = [:]
 
@@ -352,6 +373,10 @@ final class GraphvizRuntime: @unchecked Sendable {
                 // hundred layouts in one process (see Sources/CGraphvizGuard).
                 if ProcessInfo.processInfo.environment["CHAINRULE_GRAPHVIZ_GUARD"] != "off" {
                     guardInstalled = chainrule_graphviz_guard_install() == 1
+                }
+                // The SVG renderer's numbers without printf: 8 % of a big figure's render.
+                if ProcessInfo.processInfo.environment["CHAINRULE_GRAPHVIZ_SVG_NUMBERS"] != "off" {
+                    svgNumbersInstalled = chainrule_graphviz_svg_numbers_install() == 1
                 }
             } else {
                 contextError = endCall(stage: "context", status: -1)

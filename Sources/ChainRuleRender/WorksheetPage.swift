@@ -36,6 +36,9 @@ public struct WorksheetPage: Sendable {
     public let sheet: FigureLayout
     /// The same layout with the answers in the boxes.
     public let answers: FigureLayout
+    /// The pinned DOT of `sheet` and of `answers` (every page is composed around one of them).
+    let sheetDOT: String
+    let answersDOT: String
     /// Paper points per point of the figure.
     public let scale: Double
     /// Whether the sheet is drawn landscape (rotated on the portrait page).
@@ -96,6 +99,8 @@ public struct WorksheetPage: Sendable {
         let layout = fitted.layout, plan = fitted.plan, boxScale = fitted.boxScale
         self.sheet = layout
         self.answers = try layout.answerKey()
+        self.sheetDOT = layout.dot(.complete)
+        self.answersDOT = answers.dot(.complete)
         if plan.fit >= boxScale * 0.995 || plan.fit >= Self.minimumScale {
             self.scale = min(plan.fit, Self.maximumScale)
             self.landscape = plan.landscape
@@ -173,7 +178,7 @@ public struct WorksheetPage: Sendable {
     /// page (header, the whole figure, legend); `.dot` gives the first page's DOT.
     public func render(answerKey: Bool = false, format: GraphvizFormat = .pdf) throws -> [UInt8] {
         let layout = answerKey ? answers : sheet
-        let figureDOT = layout.dot(.complete)
+        let figureDOT = answerKey ? answersDOT : sheetDOT
         switch format {
         case .pdf:
             if let stacks { return try renderStacked(stacks, figureDOT: figureDOT, answerKey: answerKey) }
@@ -201,48 +206,68 @@ public struct WorksheetPage: Sendable {
 
     /// The worksheet (or its answer key) in each of `formats`, as
     /// `render(answerKey:format:)` gives them. SVG and a one-page PDF whose
-    /// page differs from the SVG only in the view (`viewport`) are drawn
-    /// from one layout: the same bytes, with half the parsing and laying out.
+    /// page differs from the SVG only in the view (`viewport`, and `rotate`
+    /// for a landscape page) are drawn from one layout: the same bytes, with
+    /// half the parsing and laying out.
     public func render(answerKey: Bool = false, formats: [GraphvizFormat]) throws -> [[UInt8]] {
         guard formats.contains(.svg), formats.contains(.pdf), let shared = sharedPage(answerKey: answerKey) else {
             return try formats.map { try render(answerKey: answerKey, format: $0) }
         }
         let drawn = try Graphviz.render(dot: shared.dot, engine: .nop2, renders: [
             (.svg, [("viewport", shared.svgViewport)]),
-            (.pdf, [("viewport", shared.pdfViewport)]),
+            (.pdf, [("viewport", shared.pdfViewport)] + (shared.rotated ? [("rotate", "90")] : [])),
         ])
         let name = (answerKey ? "Answer key: " : "Worksheet: ") + title
-        let pdf = (try? PDFPages.join([drawn[1]], rotate: 0, title: name)) ?? drawn[1]
+        let pdf = (try? PDFPages.join([drawn[1]], rotate: shared.rotated ? 90 : 0, title: name)) ?? drawn[1]
         var rendered: [GraphvizFormat: [UInt8]] = [.svg: drawn[0], .pdf: pdf]
         for format in formats where rendered[format] == nil { rendered[format] = try render(answerKey: answerKey, format: format) }
         return formats.map { rendered[$0]! }
     }
 
-    /// The one page of the PDF as DOT, when the SVG's DOT differs from it
-    /// only in its `viewport` (one portrait page): that DOT and both views.
-    func sharedPage(answerKey: Bool) -> (dot: String, svgViewport: String, pdfViewport: String)? {
-        guard stacks == nil, tiles.count == 1, !landscape else { return nil }
+    /// The one page of the PDF as DOT, drawn upright, when the SVG's DOT
+    /// differs from it only in its `viewport` and, for a landscape page, in
+    /// `rotate` (the rest of a landscape page is the same when its width is the
+    /// SVG's: a figure as wide as the page): that DOT, both views, and whether
+    /// the PDF is rotated.
+    func sharedPage(answerKey: Bool) -> (dot: String, svgViewport: String, pdfViewport: String, rotated: Bool)? {
+        guard stacks == nil, tiles.count == 1 else { return nil }
         let layout = answerKey ? answers : sheet
-        let figureDOT = layout.dot(.complete)
+        let figureDOT = answerKey ? answersDOT : sheetDOT
         let whole = Plan(figure: Self.box(layout.geometry.boundingBox), paper: paper, text: text).wholeTile(scale: scale)
-        let svgDOT = compose(figureDOT, tile: whole.tile, page: 1, answerKey: answerKey, whole: true, size: whole.size)
-        let pdfDOT = compose(figureDOT, tile: tiles[0], page: 1, answerKey: answerKey, whole: false)
-        guard let svgView = Self.viewport(svgDOT), let pdfView = Self.viewport(pdfDOT),
-              svgDOT.replacingOccurrences(of: svgView, with: pdfView) == pdfDOT else { return nil }
-        return (pdfDOT, String(svgView.dropFirst(10).dropLast()), String(pdfView.dropFirst(10).dropLast()))
+        guard let svg = composePage(figureDOT, tile: whole.tile, page: 1, answerKey: answerKey, whole: true, size: whole.size),
+              let pdf = composePage(figureDOT, tile: tiles[0], page: 1, answerKey: answerKey, whole: false),
+              !svg.rotated, svg.head == pdf.head else { return nil }
+        let upright = PageDOT(head: pdf.head, viewport: pdf.viewport, rotated: false)
+        return (upright.text, svg.viewport, pdf.viewport, pdf.rotated)
     }
 
-    /// The `viewport="…"` attribute of a composed page's DOT.
-    static func viewport(_ dot: String) -> String? {
-        guard let start = dot.range(of: "viewport=\"", options: .backwards),
-              let end = dot[start.upperBound...].firstIndex(of: "\"") else { return nil }
-        return String(dot[start.lowerBound...end])
+    /// A composed page's DOT in two parts: everything but the line of graph
+    /// attributes (`head`: the figure, masks, header and legend), and the
+    /// attributes that only place the page when it is drawn.
+    struct PageDOT {
+        var head: String
+        /// The `viewport` attribute's value.
+        var viewport: String
+        /// Whether the page is drawn landscape (`rotate=90`).
+        var rotated: Bool
+
+        /// The whole DOT.
+        var text: String {
+            head + "  graph [pad=\"0\", margin=\"0\", notranslate=\"true\", viewport=\"\(viewport)\""
+                + (rotated ? ", rotate=\"90\"" : "") + "];\n}\n"
+        }
     }
 
     /// The figure's pinned DOT with the page around it: header and legend
     /// nodes, a mask right of a cut, and the viewport of this page.
     func compose(_ figureDOT: String, tile: Tile, page: Int, answerKey: Bool, whole: Bool,
                  size: (width: Double, height: Double)? = nil) -> String {
+        composePage(figureDOT, tile: tile, page: page, answerKey: answerKey, whole: whole, size: size)?.text ?? figureDOT
+    }
+
+    /// `compose` in its two parts (nil when `figureDOT` has no closing brace).
+    func composePage(_ figureDOT: String, tile: Tile, page: Int, answerKey: Bool, whole: Bool,
+                     size: (width: Double, height: Double)? = nil) -> PageDOT? {
         let s = scale
         let paperSize = size ?? Plan.paperSize(paper, landscape: whole ? false : landscape)
         let m = Self.margin, gap = Self.gap
@@ -282,12 +307,10 @@ public struct WorksheetPage: Sendable {
         let foot = top - height + (m + legendHeight) / s
         let legendTop = tiles.count > 1 && !whole ? foot : max(figureBox.y0 - gap / s, foot)
         lines.append(node("worksheet-legend", legend, at: (tile.left + areaWidth / s / 2, legendTop - legendHeight / s / 2)))
-        var graph = "pad=\"0\", margin=\"0\", notranslate=\"true\", "
-        graph += "viewport=\"\(number(paperSize.width)),\(number(paperSize.height)),\(number(s)),\(number(left + width / 2)),\(number(top - height / 2))\""
-        if landscape && !whole { graph += ", rotate=\"90\"" }
-        lines.append("  graph [\(graph)];")
-        guard let end = figureDOT.range(of: "}", options: .backwards) else { return figureDOT }
-        return String(figureDOT[..<end.lowerBound]) + lines.joined(separator: "\n") + "\n}\n"
+        let viewport = "\(number(paperSize.width)),\(number(paperSize.height)),\(number(s)),\(number(left + width / 2)),\(number(top - height / 2))"
+        guard let end = figureDOT.utf8.lastIndex(of: UInt8(ascii: "}")) else { return nil }
+        return PageDOT(head: String(figureDOT[..<end]) + lines.joined(separator: "\n") + "\n",
+                       viewport: viewport, rotated: landscape && !whole)
     }
 
     /// A box in the page's background colour over `rect` (x0, y0, x1, y1; figure points).

@@ -1,4 +1,5 @@
 import ChainRule
+import Foundation
 
 /// The words around a worksheet's figure: title, name line, instructions
 /// and a legend of the conventions the figure uses (only those it uses).
@@ -7,6 +8,8 @@ struct SheetText: Sendable {
     let title: String
     let instruction: String
     let legendItems: [String]
+    /// Lines already wrapped, by width: a sheet asks for the same few widths many times.
+    private let wrapped = WrappedLines()
 
     static let titleSize = 16.0
     static let nameSize = 12.0
@@ -83,9 +86,13 @@ struct SheetText: Sendable {
     static func estimate(_ s: String, size: Double) -> Double { Double(s.count) * 0.56 * size }
 
     // Layout for a text width (points on paper).
-    func instructions(_ width: Double) -> [String] { Self.wrap(instruction, width: width, size: Self.bodySize) }
+    func instructions(_ width: Double) -> [String] {
+        wrapped.lines(width, legend: false) { Self.wrap(instruction, width: width, size: Self.bodySize) }
+    }
     func legendLines(_ width: Double) -> [String] {
-        legendItems.flatMap { Self.wrap($0, width: width - Self.sampleWidth, size: Self.legendSize) }
+        wrapped.lines(width, legend: true) {
+            legendItems.flatMap { Self.wrap($0, width: width - Self.sampleWidth, size: Self.legendSize) }
+        }
     }
     var titleHeight: Double { Self.titleSize * 1.6 }
     func nameHeight(_ width: Double) -> Double { Self.nameSize * 2.2 }
@@ -138,5 +145,29 @@ struct SheetText: Sendable {
             + "<TR><TD WIDTH=\"\(points(Self.sampleWidth * u))\" VALIGN=\"TOP\">\(sample)</TD>"
             + "<TD ALIGN=\"LEFT\" BALIGN=\"LEFT\" VALIGN=\"TOP\">"
             + "<FONT POINT-SIZE=\"\(format(Self.legendSize * u))\" COLOR=\"\(theme.muted)\">\(lines)</FONT></TD></TR></TABLE>"
+    }
+}
+
+/// The instruction and legend lines of one `SheetText`, wrapped once per width.
+final class WrappedLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var known: [Key: [String]] = [:]
+
+    private struct Key: Hashable {
+        var width: Double
+        var legend: Bool
+    }
+
+    /// The lines for `width` (`make` wraps them the first time).
+    func lines(_ width: Double, legend: Bool, _ make: () -> [String]) -> [String] {
+        let key = Key(width: width, legend: legend)
+        lock.lock()
+        if let lines = known[key] { lock.unlock(); return lines }
+        lock.unlock()
+        let lines = make()
+        lock.lock()
+        known[key] = lines
+        lock.unlock()
+        return lines
     }
 }

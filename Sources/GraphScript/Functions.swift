@@ -11,31 +11,54 @@ enum ScriptFunction: Sendable {
 
     enum Initializer: String, Sendable { case zeros, ones, randn }
 
-    /// The operations a script can call, by name.
-    static let builtins: [String: ScriptFunction] = Dictionary(
-        uniqueKeysWithValues: Operation.scriptCalls.map { ($0.name, ScriptFunction.operation($0)) })
+    /// A function's name and the function.
+    typealias Entry = (name: String, function: ScriptFunction)
 
-    /// Leaf initialisers (language growth for lessons). Their names stay free
-    /// for assignment, so no script valid under docs/LANGUAGE.md changes meaning.
-    static let initializers: [String: ScriptFunction] = [
-        "zeros": .initializer(.zeros), "ones": .initializer(.ones), "randn": .initializer(.randn),
+    /// The operations a script can call, sorted by name.
+    ///
+    /// Sorted arrays searched by halves, not `Dictionary`s: making a
+    /// `[String: ScriptFunction]` has the Swift runtime check `String:
+    /// Hashable` by scanning every protocol conformance record of the
+    /// binary (~11,500 in the static `chainrule`), 0.6 M instructions at the
+    /// start of every command that reads a script — 15 % of a one-line
+    /// `chainrule eval` (callgrind, Benchmarks/README.md "Issue 15, session 7").
+    static let builtins: [Entry] = Operation.scriptCalls.map { ($0.name, ScriptFunction.operation($0)) }.sorted { $0.name < $1.name }
+
+    /// Leaf initialisers (language growth for lessons), sorted by name. Their
+    /// names stay free for assignment, so no script valid under
+    /// docs/LANGUAGE.md changes meaning.
+    static let initializers: [Entry] = [
+        ("ones", .initializer(.ones)), ("randn", .initializer(.randn)), ("zeros", .initializer(.zeros)),
     ]
+
+    /// The names of the operations a script can call, sorted (for listings).
+    static var builtinNames: [String] { builtins.map(\.name) }
 
     /// The function called `name`, if there is one.
     static func named(_ name: String) -> ScriptFunction? {
         guard couldBeFunction(name) else { return nil }
-        return builtins[name] ?? initializers[name]
+        return find(name, in: builtins) ?? find(name, in: initializers)
+    }
+
+    /// The function called `name` in `table` (sorted by name), by halving.
+    private static func find(_ name: String, in table: [Entry]) -> ScriptFunction? {
+        var low = 0, high = table.count
+        while low < high {
+            let mid = (low + high) / 2
+            if table[mid].name < name { low = mid + 1 } else { high = mid }
+        }
+        return low < table.count && table[low].name == name ? table[low].function : nil
     }
 
     /// The bytes and lengths function names use (from the tables above), so
-    /// most names (`v12`, `W1`) are ruled out without hashing them.
+    /// most names (`v12`, `W1`) are ruled out without looking them up.
     private static let nameBytes: [Bool] = {
         var allowed = [Bool](repeating: false, count: 256)
-        for name in Array(builtins.keys) + Array(initializers.keys) { for b in name.utf8 { allowed[Int(b)] = true } }
+        for entry in builtins + initializers { for b in entry.name.utf8 { allowed[Int(b)] = true } }
         return allowed
     }()
     private static let nameLengths: ClosedRange<Int> = {
-        let lengths = (Array(builtins.keys) + Array(initializers.keys)).map { $0.utf8.count }
+        let lengths = (builtins + initializers).map { $0.name.utf8.count }
         return lengths.min()!...lengths.max()!
     }()
 
@@ -58,7 +81,7 @@ enum ScriptFunction: Sendable {
     }
 
     /// All callable names, sorted (for "did you mean" and listings).
-    static let allNames: [String] = (Array(builtins.keys) + Array(initializers.keys)).sorted()
+    static let allNames: [String] = (builtins + initializers).map(\.name).sorted()
 
     /// Whether a statement may not assign `name`: the functions of the core
     /// language. Later additions and the initialisers stay free, so no script

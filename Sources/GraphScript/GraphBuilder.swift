@@ -61,11 +61,16 @@ struct GraphBuilder: Sendable {
     // MARK: Symbols
 
     /// Makes the assignment tables long enough for `symbol`.
+    @inline(__always)
     private mutating func reserveSymbol(_ symbol: Int) {
-        while assignedNode.count <= symbol {
-            assignedNode.append(-1)
-            assignedLine.append(0)
-        }
+        if assignedNode.count <= symbol { growSymbols(to: symbol) }
+    }
+
+    /// Grows them 64 symbols at a time (almost every line interns a new name).
+    private mutating func growSymbols(to symbol: Int) {
+        let more = symbol + 64 - assignedNode.count
+        assignedNode.append(contentsOf: repeatElement(-1, count: more))
+        assignedLine.append(contentsOf: repeatElement(0, count: more))
     }
 
     /// Makes the function tables long enough for `symbol`.
@@ -512,13 +517,13 @@ struct GraphBuilder: Sendable {
                                values: [NodeID?]) throws(Diagnostic) -> NodeID {
         guard let function = function(named: f, symbol) else {
             if names.contains(where: { $0.name == f }) {
-                throw error(site, "'\(f)' is not a function", notes: ["functions: " + ScriptFunction.builtins.keys.sorted().joined(separator: ", ")])
+                throw error(site, "'\(f)' is not a function", notes: ["functions: " + ScriptFunction.builtinNames.joined(separator: ", ")])
             }
             var notes: [String] = []
             if let near = nearestName(to: f, in: ScriptFunction.allNames) {
                 notes.append("did you mean '\(near)'?")
             } else {
-                notes.append("functions: " + ScriptFunction.builtins.keys.sorted().joined(separator: ", "))
+                notes.append("functions: " + ScriptFunction.builtinNames.joined(separator: ", "))
             }
             throw error(site, "unknown function '\(f)'", notes: notes)
         }

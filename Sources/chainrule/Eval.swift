@@ -44,7 +44,7 @@ struct Eval: ParsableCommand {
     static func evaluate(_ script: Script, json: Bool) throws {
         let pass = try ScriptInput.evaluateOrExit(script)
         if json {
-            StandardStreams.output(EvalJSON.bytes(script, pass))
+            EvalJSON.write(script, pass) { StandardStreams.output($0) }
         } else {
             ScriptInput.writeOutput(EvalTable.render(script, pass))
             if let warning = EvalTable.nonFiniteWarning(script, pass) {

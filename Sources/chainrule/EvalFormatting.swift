@@ -12,11 +12,8 @@ enum EvalJSON {
     /// The JSON as UTF-8 bytes, written straight into one buffer: each
     /// number's shortest round-trip text comes from `Double.write(to:)` as
     /// ASCII bytes (the same digits as `description`), with no `String` per
-    /// number or per entry.
+    /// number or per entry. (`write` streams a scalar graph's JSON.)
     static func bytes(_ script: Script, _ pass: Backward) -> [UInt8] {
-        if let values = pass.forward.scalarValues, let gradients = pass.scalarGradients {
-            return scalarBytes(script, values: values, gradients: gradients)
-        }
         let names = script.names
         var out = JSONBytes(capacity: 64 * names.count + 64)
         out.append("{\n  \"output\": ")
@@ -38,84 +35,6 @@ enum EvalJSON {
         out.append("}\n}\n")
         return out.bytes
     }
-}
-
-extension EvalJSON {
-    /// The same JSON for a scalar graph's pass (every value and gradient a
-    /// number, read from the pass's flat arrays: `scalarValues`), written
-    /// through a raw cursor into one buffer sized up front for the longest
-    /// text each entry can take — no check or copy per piece.
-    static func scalarBytes(_ script: Script, values: [Double], gradients: [Double]) -> [UInt8] {
-        let names = script.names
-        let output = Escape.json(script.outputName)
-        // Per entry and section: `,\n    "` + the name (escaped: at most 6
-        // bytes per byte) + `": ` + a number (at most 24 characters).
-        var room = 64 + output.utf8.count
-        for entry in names { room += 2 * (6 * entry.name.utf8.count + 48) }
-        return [UInt8](unsafeUninitializedCapacity: room) { buffer, count in
-            var out = ByteCursor(buffer.baseAddress!)
-            out.put("{\n  \"output\": ")
-            out.write(output)
-            out.put(",\n  \"values\": {")
-            section(names, values, &out)
-            out.put("},\n  \"grads\": {")
-            section(names, gradients, &out)
-            out.put("}\n}\n")
-            count = out.p - buffer.baseAddress!
-            precondition(count <= room, "eval --json: the buffer's size was misjudged")
-        }
-    }
-
-    /// `"name": number` for every name, comma-separated, then `\n  ` (the format of `JSONBytes.key` and `number`).
-    private static func section(_ names: [(name: String, node: NodeID)], _ numbers: [Double], _ out: inout ByteCursor) {
-        for (k, entry) in names.enumerated() {
-            out.put(k == 0 ? "\n    \"" : ",\n    \"")
-            var name = entry.name
-            // `Escape.json`'s rule: no byte below 0x20, no `"` or `\`: quoted whole.
-            let plain = name.withUTF8 { utf8 -> Bool in
-                for b in utf8 where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { return false }
-                out.put(utf8)
-                return true
-            }
-            if !plain {
-                let quoted = Escape.json(name)
-                out.write(String(quoted.dropFirst().dropLast()))
-            }
-            out.put("\": ")
-            let x = numbers[entry.node.index]
-            if x.isNaN { out.put("\"nan\"") } else if x.isInfinite { out.put(x > 0 ? "\"inf\"" : "\"-inf\"") } else { x.write(to: &out) }
-        }
-        if !names.isEmpty { out.put("\n  ") }
-    }
-}
-
-/// Writes bytes through a pointer into room the caller made (no bounds
-/// check per piece). A `TextOutputStream` so that `Double.write(to:)` hands
-/// over its digits as ASCII bytes.
-struct ByteCursor: TextOutputStream {
-    /// Where the next byte goes.
-    private(set) var p: UnsafeMutablePointer<UInt8>
-
-    init(_ start: UnsafeMutablePointer<UInt8>) { p = start }
-
-    @inline(__always)
-    mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard let base = bytes.baseAddress else { return }
-        p.update(from: base, count: bytes.count)
-        p += bytes.count
-    }
-
-    @inline(__always)
-    mutating func put(_ text: StaticString) {
-        put(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
-
-    mutating func write(_ string: String) {
-        var string = string
-        string.withUTF8 { put($0) }
-    }
-
-    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { put(buffer) }
 }
 
 /// The bytes of `eval --json`, appended piece by piece into one buffer

@@ -87,6 +87,7 @@ enum ScriptInput {
         if path == "-" {
             return ([UInt8](FileHandle.standardInput.readDataToEndOfFile()), standardInputName)
         }
+        if let bytes = RegularFile.bytes(path) { return (bytes, path) }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ReadError(path: path, reason: "no such file")

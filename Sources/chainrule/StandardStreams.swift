@@ -37,8 +37,12 @@ enum StandardStreams {
 
     /// Standard output; exits with status 1 and a one-line reason if it cannot be written.
     static func output(_ bytes: [UInt8]) {
-        let failure = bytes.withUnsafeBytes { write($0, to: 1) }
-        if let failure {
+        bytes.withUnsafeBytes { output($0) }
+    }
+
+    /// Standard output; exits with status 1 and a one-line reason if it cannot be written.
+    static func output(_ bytes: UnsafeRawBufferPointer) {
+        if let failure = write(bytes, to: 1) {
             error("error: cannot write to standard output: \(String(cString: strerror(failure)))\n")
             exit(1)
         }
