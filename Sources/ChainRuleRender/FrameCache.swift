@@ -125,7 +125,10 @@ final class FrameCache: @unchecked Sendable {
         if !missing.isEmpty {
             counts.rendered += missing.count
             try fill(missing, states, layout, frame)
-            guard usable else { return nil }
+            guard usable else {
+                header = []; footer = []; objects = []; index = [:]; usable = true
+                return nil
+            }
         }
         var out: [UInt8] = []
         out.reserveCapacity(size + 64)
@@ -254,7 +257,7 @@ final class FrameCache: @unchecked Sendable {
         let lines = swapText ? Self.statements(dot) : [:]
         if let pass = layoutPass, swapText, !figure.options.legend {
             layoutPass = nil
-            if let bytes = fromLayoutPass(pass, dependencies, lines, figure, layout.geometry, frame) {
+            if let bytes = try fromLayoutPass(pass, dependencies, lines, layout, frame) {
                 counts.fromLayoutPass = true
                 if Self.swapCheck.enabled {
                     let reference = try Graphviz.render(dot: dot, engine: .nop2, format: .svg)
@@ -312,29 +315,38 @@ final class FrameCache: @unchecked Sendable {
 
     /// The first frame made from the layout pass's pinned render of the
     /// finished pass: its fragments, with texts swapped where `frame`'s
-    /// statements (`lines`) differ. Nil, with nothing kept, when a fragment
-    /// cannot be swapped (a highlight, an override): Graphviz renders the frame.
+    /// statements (`lines`) differ; objects that cannot be swapped (a
+    /// highlight, an override, a line break) are rendered by Graphviz alone
+    /// (`fill`). Nil, with nothing kept, when the render does not split as expected.
     private func fromLayoutPass(_ pass: LayoutPass, _ dependencies: [String: Dependency], _ lines: [String: [UInt8]],
-                                _ figure: Figure, _ geometry: GraphvizLayout, _ frame: FigureFrame) -> [UInt8]? {
-        func forget() -> [UInt8]? {
-            header = []; footer = []; objects = []; index = [:]; counts.swapped = 0
+                                _ layout: FigureLayout, _ frame: FigureFrame) throws(GraphvizError) -> [UInt8]? {
+        let figure = layout.figure
+        guard let split = Self.split(pass.svg),
+              learn(split, dependencies, Self.pinnedStatements(pass.dot, layout.geometry, dependencies), figure, .complete) else {
+            header = []; footer = []; objects = []; index = [:]
             return nil
         }
-        guard let split = Self.split(pass.svg), learn(split, dependencies, Self.pinnedStatements(pass.dot, geometry, dependencies), figure, .complete) else {
-            return forget()
+        let states = objects.map { state($0.dependency, figure, frame) }
+        var missing: [Int] = []
+        for i in objects.indices where objects[i].fragments[states[i]] == nil {
+            if states[i].override == nil, let new = lines[objects[i].id], let (fragment, old) = objects[i].only,
+               let swapped = FrameLabelSwap.swap(fragment, old: old, new: new) {
+                objects[i].keep(swapped, new, for: states[i])
+                counts.swapped += 1
+            } else {
+                missing.append(i)
+            }
+        }
+        if !missing.isEmpty {
+            try fill(missing, states, layout, frame)
+            guard usable else {
+                header = []; footer = []; objects = []; index = [:]; usable = true
+                return nil
+            }
         }
         var out = header
         out.reserveCapacity(pass.svg.count + 4096)
-        for i in objects.indices {
-            let s = state(objects[i].dependency, figure, frame)
-            if objects[i].fragments[s] == nil {
-                guard s.override == nil, let new = lines[objects[i].id], let (fragment, old) = objects[i].only,
-                      let swapped = FrameLabelSwap.swap(fragment, old: old, new: new) else { return forget() }
-                objects[i].keep(swapped, new, for: s)
-                counts.swapped += 1
-            }
-            out += objects[i].fragments[s]!
-        }
+        for i in objects.indices { out += objects[i].fragments[states[i]]! }
         return out + footer
     }
 
