@@ -11,6 +11,9 @@ import Foundation
 // draws the frames and figures (`ExportOptions.worksheetWorkerCommand`). The
 // worker sends the files' bytes back (`WorksheetFiles`); this process writes
 // them, so the files, the manifest and the order of writes are as before.
+// Meanwhile the export queues the files it makes after the frames
+// (`LessonExport.queued`) and makes the slideshow; it waits for the worker
+// only then, and writes the queue in order.
 extension LessonExport {
     /// The worksheet of graph section `index`.
     func worksheetPage(_ index: Int) throws(ExportError) -> WorksheetPage {
@@ -63,6 +66,27 @@ extension LessonExport {
         return files
     }
 
+    /// Writes section `index`'s worksheet or answer key `name` in `format`;
+    /// while files are queued, only its place in the queue.
+    func writeWorksheet(_ index: Int, _ name: String, _ format: GraphvizFormat) throws(ExportError) {
+        if queued != nil { queued!.append(.worksheet(index, name, format)); return }
+        if sectionWorksheets[index] == nil { sectionWorksheets[index] = try worksheetFiles(index) }
+        try write(sectionWorksheets[index]![name]!, name, format)
+    }
+
+    /// Writes the queued files in order, the worksheets taken from the worker
+    /// (waiting for it here), and writes at once from then on.
+    func writeQueued() throws(ExportError) {
+        guard let files = queued else { return }
+        queued = nil
+        for file in files {
+            switch file {
+            case .file(let bytes, let name): try store.write(bytes, to: folder + "/" + name)
+            case .worksheet(let index, let name, let format): try writeWorksheet(index, name, format)
+            }
+        }
+    }
+
     /// The worksheet or its answer key in each of `formats` (SVG and PDF from one layout).
     func render(_ sheet: WorksheetPage, answerKey: Bool, _ formats: [GraphvizFormat]) throws(ExportError) -> [[UInt8]] {
         renders += formats.count
@@ -70,6 +94,14 @@ extension LessonExport {
             throw fail(answerKey ? "the answer key" : "the worksheet", error)
         }
     }
+}
+
+/// A file an export writes once its worksheet worker's sheets are in.
+enum QueuedFile {
+    /// Bytes ready to write, and the file's name in the lesson's folder.
+    case file([UInt8], String)
+    /// Section `index`'s worksheet or answer key of that name, in that format.
+    case worksheet(Int, String, GraphvizFormat)
 }
 
 /// The worksheets of one lesson as a worker process sends them: a header

@@ -365,6 +365,11 @@ final class LessonExport {
     var worksheetWorker: WorkerProcess?
     /// The worksheets it sent, by file name.
     var workerWorksheets: [String: [UInt8]] = [:]
+    /// While a worksheet worker draws: the files to write once its sheets are
+    /// in, in order (`ExportWorksheet.swift`); nil: files are written at once.
+    var queued: [QueuedFile]?
+    /// Each section's worksheets and answer keys, once asked for.
+    var sectionWorksheets: [Int: [String: [UInt8]]] = [:]
 
     init(lesson: Lesson, options: ExportOptions, store: ExportFileStore, progress: ExportProgress) throws(ExportError) {
         self.lesson = lesson
@@ -416,11 +421,15 @@ final class LessonExport {
 
     /// Writes figure bytes with the format's marker (SVG files carry a comment).
     func write(_ bytes: [UInt8], _ name: String, _ format: GraphvizFormat) throws(ExportError) {
-        try store.write(format == .svg ? ExportSVG.file(bytes) : bytes, to: folder + "/" + name)
+        let file = format == .svg ? ExportSVG.file(bytes) : bytes
+        if queued != nil { queued!.append(.file(file, name)) } else { try store.write(file, to: folder + "/" + name) }
     }
 
     func run() throws(ExportError) {
         let (slides, training) = try writeFrames()
+        // A worksheet worker draws meanwhile: the files from here on are written once
+        // its sheets are in, after the slideshow is made (this process never waits idle).
+        if worksheetWorker != nil { queued = [] }
         var thumbnail = ""
         var links = try writeFigures(thumbnail: &thumbnail)
         let extra = try collapsedFigures(links: &links)
@@ -437,7 +446,9 @@ final class LessonExport {
         let eyebrow = lesson.number.map { "Lesson \($0)" } ?? "Lesson"
         let show = Slideshow(title: lesson.title, eyebrow: eyebrow, slides: slides + extra, links: links,
                              theme: options.theme, homeHref: "../index.html")
-        try store.write(show.html(), to: folder + "/index.html")
+        let html = show.html()
+        try writeQueued()
+        try store.write(html, to: folder + "/index.html")
         indexEntry = entry(thumbnail: thumbnail, links: links)
     }
 
@@ -491,25 +502,19 @@ final class LessonExport {
 
     /// Finished figures, worksheets and answer keys, per graph; their links,
     /// and the first backward SVG as the lesson's thumbnail.
-    ///
-    /// Every finished figure is drawn before the first worksheet is asked
-    /// for, so a worksheet worker draws the sheets meanwhile instead of
-    /// this process waiting for it; the files are written in the same order.
     func writeFigures(thumbnail: inout String) throws(ExportError) -> [Slideshow.Link] {
         var links: [Slideshow.Link] = []
-        var figures: [[(forward: [UInt8], backward: [UInt8])]] = []
-        for index in lesson.sections.indices { figures.append(try finishedFigures(index)) }
         for index in lesson.sections.indices {
+            let layout = try layout(index)
             let suffix = lesson.sections.count == 1 ? "" : "-\(index + 1)"
-            let worksheets = try worksheetFiles(index)
-            for (format, figure) in zip(options.figureFormats, figures[index]) {
+            for format in options.figureFormats {
                 let ext = format.rawValue
-                try write(figure.forward, "forward\(suffix).\(ext)", format)
-                let backward = figure.backward
+                try write(try render(layout, .forwardOnly, format, "the forward figure"), "forward\(suffix).\(ext)", format)
+                let backward = try render(layout, .complete, format, "the backward figure")
                 try write(backward, "backward\(suffix).\(ext)", format)
                 let names = worksheetNames(index, format)
-                try write(worksheets[names.sheet]!, names.sheet, format)
-                try write(worksheets[names.key]!, names.key, format)
+                try writeWorksheet(index, names.sheet, format)
+                try writeWorksheet(index, names.key, format)
                 if format == .svg && thumbnail.isEmpty {
                     thumbnail = ExportSVG.inline(backward, idPrefix: "\(lesson.id)-thumb-", label: "\(lesson.title): the finished backward pass")
                 }
@@ -521,17 +526,6 @@ final class LessonExport {
             links.append(Slideshow.Link(label: "Figure\(n)", href: "backward\(suffix).\(preferred)"))
         }
         return links
-    }
-
-    /// Section `index`'s finished forward and backward figures in each figure format.
-    func finishedFigures(_ index: Int) throws(ExportError) -> [(forward: [UInt8], backward: [UInt8])] {
-        let layout = try layout(index)
-        var drawn: [(forward: [UInt8], backward: [UInt8])] = []
-        for format in options.figureFormats {
-            drawn.append((try render(layout, .forwardOnly, format, "the forward figure"),
-                          try render(layout, .complete, format, "the backward figure")))
-        }
-        return drawn
     }
 
     /// The lesson's entry on the index page.

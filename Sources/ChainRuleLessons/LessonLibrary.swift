@@ -108,19 +108,26 @@ public struct LessonLibrary: Sendable {
 
     /// Every `NN-slug.md` file, in order of its number.
     public func entries() -> [Entry] {
-        lessonFileNames().map { name in
-            let path = (directory as NSString).appendingPathComponent(name)
-            let text = contents(of: name).flatMap { String(data: $0, encoding: .utf8) } ?? ""
-            let (id, number) = Lesson.idAndNumber(fileName: name)
-            return Entry(id: id, number: number, title: LessonDocument.title(ofMarkdown: TerminalText.inert(text)) ?? "(no title)", path: path)
-        }
+        lessonFileNames().map(entry(fileName:))
+    }
+
+    /// The entry of lesson file `name` (its title read from the file).
+    func entry(fileName name: String) -> Entry {
+        let path = (directory as NSString).appendingPathComponent(name)
+        let text = contents(of: name).flatMap { String(data: $0, encoding: .utf8) } ?? ""
+        let (id, number) = Lesson.idAndNumber(fileName: name)
+        return Entry(id: id, number: number, title: LessonDocument.title(ofMarkdown: TerminalText.inert(text)) ?? "(no title)", path: path)
     }
 
     /// The lesson file for an id (`apples`), a number (`1`, `01`) or `nil`.
+    /// Only that lesson's file is read (ids and numbers come from file names).
     public func entry(named name: String) -> Entry? {
-        let all = entries()
-        if let n = Int(name) { return all.first { $0.number == n } }
-        return all.first { $0.id == name }
+        let n = Int(name)
+        let file = lessonFileNames().first { file in
+            let (id, number) = Lesson.idAndNumber(fileName: file)
+            return n.map { number == $0 } ?? (id == name)
+        }
+        return file.map(entry(fileName:))
     }
 
     /// What to print for an id or number that names no lesson here: the

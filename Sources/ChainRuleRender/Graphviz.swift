@@ -116,7 +116,9 @@ package enum Graphviz {
 
     /// Lays out `dot` once with `engine` and renders it once per entry of
     /// `renders`: in its format, after setting its graph attributes (those
-    /// read when rendering, such as `viewport`). Text is laid out for cairo
+    /// read when rendering, such as `viewport`; `rotate`, which Graphviz reads
+    /// when laying out but uses only when rendering, turns the layout landscape
+    /// or back, `chainrule_graphviz_set_landscape`). Text is laid out for cairo
     /// when one of the formats is PDF or PNG; its sizes are the table's
     /// either way, so the geometry is the same as separate renders'.
     package static func render(dot: String, engine: GraphvizEngine,
@@ -133,6 +135,7 @@ package enum Graphviz {
                         _ = name.withCString { n in value.withCString { v in
                             agsafeset(UnsafeMutableRawPointer(g), UnsafeMutablePointer(mutating: n), UnsafeMutablePointer(mutating: v), &empty)
                         } }
+                        if name == "rotate" { chainrule_graphviz_set_landscape(UnsafeMutableRawPointer(g), value == "90" ? 1 : 0) }
                     }
                     let bytes = try renderData(gvc, g, format: render.format.rawValue)
                     out.append(render.format == .pdf ? PDFDate.reproducible(bytes) : bytes)

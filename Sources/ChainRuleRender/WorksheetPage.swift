@@ -206,34 +206,39 @@ public struct WorksheetPage: Sendable {
 
     /// The worksheet (or its answer key) in each of `formats`, as
     /// `render(answerKey:format:)` gives them. SVG and a one-page PDF whose
-    /// page differs from the SVG only in the view (`viewport`) are drawn
-    /// from one layout: the same bytes, with half the parsing and laying out.
+    /// page differs from the SVG only in the view (`viewport`, and `rotate`
+    /// for a landscape page) are drawn from one layout: the same bytes, with
+    /// half the parsing and laying out.
     public func render(answerKey: Bool = false, formats: [GraphvizFormat]) throws -> [[UInt8]] {
         guard formats.contains(.svg), formats.contains(.pdf), let shared = sharedPage(answerKey: answerKey) else {
             return try formats.map { try render(answerKey: answerKey, format: $0) }
         }
         let drawn = try Graphviz.render(dot: shared.dot, engine: .nop2, renders: [
             (.svg, [("viewport", shared.svgViewport)]),
-            (.pdf, [("viewport", shared.pdfViewport)]),
+            (.pdf, [("viewport", shared.pdfViewport)] + (shared.rotated ? [("rotate", "90")] : [])),
         ])
         let name = (answerKey ? "Answer key: " : "Worksheet: ") + title
-        let pdf = (try? PDFPages.join([drawn[1]], rotate: 0, title: name)) ?? drawn[1]
+        let pdf = (try? PDFPages.join([drawn[1]], rotate: shared.rotated ? 90 : 0, title: name)) ?? drawn[1]
         var rendered: [GraphvizFormat: [UInt8]] = [.svg: drawn[0], .pdf: pdf]
         for format in formats where rendered[format] == nil { rendered[format] = try render(answerKey: answerKey, format: format) }
         return formats.map { rendered[$0]! }
     }
 
-    /// The one page of the PDF as DOT, when the SVG's DOT differs from it
-    /// only in its `viewport` (one portrait page): that DOT and both views.
-    func sharedPage(answerKey: Bool) -> (dot: String, svgViewport: String, pdfViewport: String)? {
-        guard stacks == nil, tiles.count == 1, !landscape else { return nil }
+    /// The one page of the PDF as DOT, drawn upright, when the SVG's DOT
+    /// differs from it only in its `viewport` and, for a landscape page, in
+    /// `rotate` (the rest of a landscape page is the same when its width is the
+    /// SVG's: a figure as wide as the page): that DOT, both views, and whether
+    /// the PDF is rotated.
+    func sharedPage(answerKey: Bool) -> (dot: String, svgViewport: String, pdfViewport: String, rotated: Bool)? {
+        guard stacks == nil, tiles.count == 1 else { return nil }
         let layout = answerKey ? answers : sheet
         let figureDOT = answerKey ? answersDOT : sheetDOT
         let whole = Plan(figure: Self.box(layout.geometry.boundingBox), paper: paper, text: text).wholeTile(scale: scale)
         guard let svg = composePage(figureDOT, tile: whole.tile, page: 1, answerKey: answerKey, whole: true, size: whole.size),
               let pdf = composePage(figureDOT, tile: tiles[0], page: 1, answerKey: answerKey, whole: false),
-              svg.rotated == pdf.rotated, svg.head == pdf.head else { return nil }
-        return (pdf.text, svg.viewport, pdf.viewport)
+              !svg.rotated, svg.head == pdf.head else { return nil }
+        let upright = PageDOT(head: pdf.head, viewport: pdf.viewport, rotated: false)
+        return (upright.text, svg.viewport, pdf.viewport, pdf.rotated)
     }
 
     /// A composed page's DOT in two parts: everything but the line of graph

@@ -1,9 +1,10 @@
 // A guard against a crash in Graphviz 2.42's dot layout (see guard.c),
-// ChainRule's built-in text layout (TextLayout.h), and the SVG renderer's
-// number writer without printf (svg_numbers.c).
+// ChainRule's built-in text layout (TextLayout.h), the SVG renderer's
+// number writer without printf (svg_numbers.c), and the landscape switch (Landscape.h).
 #ifndef CHAINRULE_GRAPHVIZ_GUARD_H
 #define CHAINRULE_GRAPHVIZ_GUARD_H
 
+#include "Landscape.h"
 #include "TextLayout.h"
 #include <stddef.h>
 
