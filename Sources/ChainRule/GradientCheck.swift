@@ -24,8 +24,10 @@ public enum GradientCheck {
     /// everything else keeps its value. A matrix product that reads the
     /// leaf directly recomputes only the row (leaf on the left) or column
     /// (on the right) that the element feeds — each element of a product is
-    /// its own sum, so those are the bits a full product would give. The
-    /// result equals a full forward pass per evaluation (`GradientCheckTests`).
+    /// its own sum, so those are the bits a full product would give — and
+    /// from there only the rows that changed are recomputed
+    /// (`RowRecomputation`). The result equals a full forward pass per
+    /// evaluation (`FastPathEquivalenceTests`).
     public static func numericalGradient(of output: NodeID, withRespectTo leaf: NodeID, in graph: Graph,
                                          step h: Double = defaultStep) throws(EvaluationError) -> Tensor {
         var values = try graph.forward().values
@@ -45,24 +47,28 @@ public enum GradientCheck {
                   !depends[node.inputs[node.inputs[0] == leaf ? 1 : 0].index] else { return false }
             return values[node.inputs[0].index].rank == 2 && values[node.inputs[1].index].rank == 2
         }
-        let productBase = product.map { values[$0.id.index] }
         // Each downstream node's rule, read once (a scalar graph keeps none: `Graph.rule(at:)`).
         let rules = downstream.map { graph.rule(at: $0.id.index)! }
+        let rows = RowRecomputation(downstream: downstream, rules: rules, values: values)
+        var change = [RowRecomputation.Change](repeating: .none, count: graph.nodes.count)
 
         func evaluate(element i: Int) throws(EvaluationError) -> Double {
-            for (node, rule) in zip(downstream, rules) {
+            change[leaf.index] = .all
+            for (p, node) in downstream.enumerated() {
                 if let product, node.id == product.id {
-                    recomputeProduct(node, element: i, leftIsLeaf: node.inputs[0] == leaf, &values)
+                    change[node.id.index] = recomputeProduct(node, element: i, leftIsLeaf: node.inputs[0] == leaf,
+                                                             base: rows.base[p], &values)
                     continue
                 }
-                do {
-                    values[node.id.index] = try node.operation!.forward(node.inputs.map { values[$0.index] }, shape: node.shape,
-                                                                         rule: rule)
-                } catch {
-                    throw EvaluationError(node: node.id, message: error.message)
-                }
+                change[node.id.index] = try recompute(node, p, rows, rule: rules[p], change, &values)
             }
-            return values[output.index].sum
+            let result = values[output.index].sum
+            for (p, node) in downstream.enumerated() {  // back to the unperturbed values
+                rows.restore(p, node, change[node.id.index], &values)
+                change[node.id.index] = .none
+            }
+            change[leaf.index] = .none
+            return result
         }
 
         var out = [Double](repeating: 0, count: x.count)
@@ -72,15 +78,38 @@ public enum GradientCheck {
             values[leaf.index].scalars[i] = x.scalars[i] - h
             let fm = try evaluate(element: i)
             values[leaf.index].scalars[i] = x.scalars[i]
-            if let product, let productBase { restoreProduct(product, element: i, from: productBase, leftIsLeaf: product.inputs[0] == leaf, &values) }
             out[i] = (fp - fm) / (2 * h)
         }
         return Tensor(shape: x.shape, scalars: out)
     }
 
+    /// Downstream node `node` (position `p`) for the current perturbation:
+    /// only the rows its operands changed, or whole; what changed in it.
+    private static func recompute(_ node: Node, _ p: Int, _ rows: RowRecomputation, rule: Rule,
+                                  _ change: [RowRecomputation.Change], _ values: inout [Tensor])
+        throws(EvaluationError) -> RowRecomputation.Change {
+        do {
+            guard let reached = rows.reach(p, node, change) else {
+                values[node.id.index] = try node.operation!.forward(node.inputs.map { values[$0.index] }, shape: node.shape, rule: rule)
+                return .all
+            }
+            if reached.rows.isEmpty { return .none }
+            if case .softmaxLoss(let labels, let terms) = rows.kinds[p] {
+                values[node.id.index] = rows.loss(labels: labels, terms: terms, rows: reached.rows, z: values[node.inputs[0].index])
+                return .all
+            }
+            let changed = try rows.recompute(p, node, rows: reached.rows, column: reached.column, rule: rule, &values)
+            return .cells(rows: changed, column: reached.column)
+        } catch {
+            throw EvaluationError(node: node.id, message: error.message)
+        }
+    }
+
     /// `C = A · B` after element `i` of `A` (`leftIsLeaf`) or `B` changed:
-    /// recomputes row `i / k` of `C`, or column `i % n`.
-    private static func recomputeProduct(_ node: Node, element i: Int, leftIsLeaf: Bool, _ values: inout [Tensor]) {
+    /// recomputes row `i / k` of `C`, or column `i % n`; returns what
+    /// changed (in a column: the rows whose bits differ from `base`, the unperturbed `C`).
+    private static func recomputeProduct(_ node: Node, element i: Int, leftIsLeaf: Bool, base: Tensor,
+                                         _ values: inout [Tensor]) -> RowRecomputation.Change {
         let a = values[node.inputs[0].index], b = values[node.inputs[1].index]
         let m = a.shape[0], k = a.shape[1], n = b.shape[1]
         if leftIsLeaf {
@@ -90,28 +119,19 @@ public enum GradientCheck {
             values[node.id.index].scalars.withUnsafeMutableBufferPointer { out in
                 for j in 0..<n { out[r * n + j] = c[j] }
             }
-        } else {
-            let j = i % n
-            let column = (0..<k).map { b.scalars[$0 * n + j] }
-            let c = LinearAlgebra.product(a.scalars, aRow: k, aCol: 1, column, bRow: 1, bCol: 1, m: m, k: k, n: 1)
-            values[node.id.index].scalars.withUnsafeMutableBufferPointer { out in
-                for r in 0..<m { out[r * n + j] = c[r] }
-            }
+            return .cells(rows: [r], column: nil)
         }
-    }
-
-    /// Puts back the row or column of the product that element `i` changed.
-    private static func restoreProduct(_ node: Node, element i: Int, from base: Tensor, leftIsLeaf: Bool, _ values: inout [Tensor]) {
-        let k = values[node.inputs[0].index].shape[1], n = base.shape[1], m = base.shape[0]
+        let j = i % n
+        let column = (0..<k).map { b.scalars[$0 * n + j] }
+        let c = LinearAlgebra.product(a.scalars, aRow: k, aCol: 1, column, bRow: 1, bCol: 1, m: m, k: k, n: 1)
+        var changed: [Int] = []
         values[node.id.index].scalars.withUnsafeMutableBufferPointer { out in
-            if leftIsLeaf {
-                let r = i / k
-                for j in 0..<n { out[r * n + j] = base.scalars[r * n + j] }
-            } else {
-                let j = i % n
-                for r in 0..<m { out[r * n + j] = base.scalars[r * n + j] }
+            for r in 0..<m where c[r].bitPattern != base.scalars[r * n + j].bitPattern {
+                out[r * n + j] = c[r]
+                changed.append(r)
             }
         }
+        return .cells(rows: changed, column: j)
     }
 
     /// The comparison of one leaf's backprop and numerical gradients.

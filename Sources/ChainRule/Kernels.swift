@@ -529,6 +529,18 @@ package enum SoftmaxAndLoss {
         }
     }
 
+    /// Row `row`'s term of `softmaxCrossEntropy(_:labels:)`'s sum, `z[label] − lse`,
+    /// computed as `softmaxAndLoss` computes it (the same bits), for
+    /// numerical gradients that recompute only some rows (`RowRecomputation`).
+    static func lossTerm(_ z: UnsafeBufferPointer<Double>, row: Range<Int>, label: Int) -> Double {
+        var m = z[row.lowerBound]
+        for i in row where m < z[i] { m = z[i] }
+        var s = 0.0
+        for i in row { s += .exp(z[i] - m) }
+        let lse = m + .log(s)
+        return z[row.lowerBound + label] - lse
+    }
+
     /// Per row `r` (the elements `row`): `m = max z`, `y = exp(z − m)`,
     /// `lse = m + log Σ y`, `terms(row, r, z, lse, &total)`, `y /= Σ y`.
     @inline(__always)

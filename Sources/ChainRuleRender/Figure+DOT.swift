@@ -1,4 +1,5 @@
 import ChainRule
+import ChainRuleSupport
 import Foundation
 
 // The DOT writer: a `Figure` and a `FigureFrame` → DOT text with HTML-like
@@ -493,7 +494,7 @@ struct DOTWriter {
         // The rule: 2pt high so the port (its centre) falls on a whole point,
         // exactly on the edge's centre line. Pinned frames fix its width.
         // HTML tables have whole-point sizes, so width × 72 rounds back exactly.
-        let width = layout?.nodes[edge.key].map { Int(((Double($0.width) ?? 0) * 72).rounded()) - 2 }
+        let width = layout?.nodes[edge.key].map(LabelGrid.ruleWidth)
         rows.append(grid.ruleRow(color: highlighted ? theme.highlight : theme.edge, width: width))
         if !label.isScalar { rows.append(grid.spacer(3)) }
         rows += gradientRows(label, grid, gradient, blockHeight: blockHeight)
@@ -926,6 +927,21 @@ struct LabelGrid {
     func ruleRow(color: String, width: Int?) -> String {
         let end = "<TD WIDTH=\"1\" HEIGHT=\"2\" BGCOLOR=\"\(color)\"></TD>"
         return "<TR>\(end)<TD PORT=\"r\" HEIGHT=\"2\"\(width.map { " WIDTH=\"\($0)\"" } ?? "") COLSPAN=\"\(innerCount)\" BGCOLOR=\"\(color)\"></TD>\(end)</TR>"
+    }
+
+    /// The rule's width in a pinned frame: the laid-out label's width (inches) in whole points, less its end columns.
+    static func ruleWidth(_ label: GraphvizLayout.NodeGeometry) -> Int {
+        Int(((Double(label.width) ?? 0) * 72).rounded()) - 2
+    }
+
+    /// An unpinned edge-label statement (DOT bytes) as a pinned frame writes
+    /// it: `width` on the rule's port cell (`ruleRow`); nil when it has no such cell.
+    static func pinningRule(_ statement: [UInt8], width: Int) -> [UInt8]? {
+        let cell = Array("<TD PORT=\"r\" HEIGHT=\"2\"".utf8)
+        guard let at = firstIndex(of: cell, in: statement), firstIndex(of: cell, in: statement, from: at + 1) == nil else { return nil }
+        var out = statement
+        out.insert(contentsOf: Array(" WIDTH=\"\(width)\"".utf8), at: at + cell.count)
+        return out
     }
 
     func widthAttribute(_ col: Int, ellipsisRow: Bool = false) -> String {

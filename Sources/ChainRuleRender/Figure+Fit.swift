@@ -74,23 +74,41 @@ extension Figure {
     /// At most three layouts, all at `.quality` (≤ 8 M of work each): as
     /// drawn, tightened, and tightened with dense heatmaps if still < 10 px.
     /// `text`: this figure's complete DOT with `tuning`, if already written.
-    func fittedLayout(tuning: LayoutTuning, dot written: String? = nil) throws(GraphvizError) -> (Figure, GraphvizLayout) {
+    /// `pinned`: the layout that is kept (as far as it is known right after
+    /// laying it out) also renders the finished pass pinned (`FrameCache.LayoutPass`).
+    func fittedLayout(tuning: LayoutTuning, dot written: String? = nil,
+                      pinned: Bool = false) throws(GraphvizError) -> (Figure, GraphvizLayout, FrameCache.LayoutPass?) {
         let text = written ?? dot(.complete, tuning: tuning)
-        let layout = try Graphviz.layout(dot: text)
-        guard mayFitToSlide(tuning: tuning) else { return (self, layout) }
-        let legibility = Legibility(dot: text, layout: layout)
-        guard let tight = slideFitCandidate(pixels: legibility.medianLabelPixels(), width: legibility.width,
-                                            height: legibility.height, tuning: tuning) else { return (self, layout) }
-        var best = (figure: self, layout: layout, pixels: legibility.medianLabelPixels())
-        var candidate: Figure? = tight
+        let fits = mayFitToSlide(tuning: tuning)
+        var pixels = 0.0
+        var tight: Figure?
+        let first = try Graphviz.layoutAndPinnedSVG(dot: text) { layout in
+            if fits {
+                let legibility = Legibility(dot: text, layout: layout)
+                pixels = legibility.medianLabelPixels()
+                tight = slideFitCandidate(pixels: pixels, width: legibility.width, height: legibility.height, tuning: tuning)
+            }
+            return pinned && tight == nil  // drawn as laid out
+        }
+        let pass = first.svg.map { FrameCache.LayoutPass(svg: $0, dot: text) }
+        guard fits, tight != nil else { return (self, first.layout, pass) }
+        var best = (figure: self, layout: first.layout, pixels: pixels, pass: pass)
+        var candidate = tight
         while let next = candidate {
             let nextText = next.dot(.complete, tuning: tuning)
-            let nextLayout = try Graphviz.layout(dot: nextText)
-            let pixels = Legibility(dot: nextText, layout: nextLayout).medianLabelPixels()
-            if pixels > best.pixels { best = (next, nextLayout, pixels) }
-            candidate = best.pixels < Self.slideLegibility ? next.denserSlideFit() : nil
+            var nextPixels = 0.0
+            var further: Figure?
+            let laid = try Graphviz.layoutAndPinnedSVG(dot: nextText) { layout in
+                nextPixels = Legibility(dot: nextText, layout: layout).medianLabelPixels()
+                further = max(best.pixels, nextPixels) < Self.slideLegibility ? next.denserSlideFit() : nil
+                return pinned && nextPixels > best.pixels && further == nil  // kept, unless a later one reads better
+            }
+            if nextPixels > best.pixels {
+                best = (next, laid.layout, nextPixels, laid.svg.map { FrameCache.LayoutPass(svg: $0, dot: nextText) })
+            }
+            candidate = further
         }
-        return (best.figure, best.layout)
+        return (best.figure, best.layout, best.pass)
     }
 }
 

@@ -33,9 +33,19 @@ public struct FigureLayout: Sendable {
     /// A figure that would read below 10 px on a 1280 × 720 slide is laid
     /// out again tightened (`SlideFit`) when that reads better; `figure` is
     /// then the tightened figure (`options.slideFit` set).
+    ///
+    /// The layout pass also renders the finished pass pinned to its
+    /// geometry, from which the first SVG frame is made (`FrameCache`).
     public init(_ figure: Figure) throws(GraphvizError) {
+        try self.init(figure, firstFrame: true)
+    }
+
+    /// `init(_:)`; `firstFrame` false for a layout whose SVG frames are not drawn from its cache (worksheets).
+    init(_ figure: Figure, firstFrame: Bool) throws(GraphvizError) {
         let (budget, text) = try figure.budgetedDOT()
-        (self.figure, self.geometry) = try figure.fittedLayout(tuning: budget.tuning, dot: text)
+        let pass: FrameCache.LayoutPass?
+        (self.figure, self.geometry, pass) = try figure.fittedLayout(tuning: budget.tuning, dot: text, pinned: firstFrame)
+        if let pass { frameCache.keep(pass) }
     }
 
     /// A figure pinned to an existing layout (same graph, other options).
@@ -52,7 +62,7 @@ public struct FigureLayout: Sendable {
         var options = figure.options
         options.worksheet = true
         options.expandFused = false  // `figure.backward` is already expanded if it was
-        return try FigureLayout(try Figure(figure.backward, options: options))
+        return try FigureLayout(try Figure(figure.backward, options: options), firstFrame: false)
     }
 
     /// A worksheet's answer key: the same boxes with the answers in them,

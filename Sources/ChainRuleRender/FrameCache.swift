@@ -42,6 +42,12 @@ final class FrameCache: @unchecked Sendable {
         /// The DOT statement written for each state with a fragment, where known (for `FrameLabelSwap`).
         var statements: [State: [UInt8]] = [:]
 
+        /// The fragment and statement of an object that has exactly one state.
+        var only: ([UInt8], [UInt8])? {
+            guard fragments.count == 1, let (state, fragment) = fragments.first, let statement = statements[state] else { return nil }
+            return (fragment, statement)
+        }
+
         /// Keeps `fragment` (and its statement) for `state`, forgetting every state when there are too many.
         mutating func keep(_ fragment: [UInt8], _ statement: [UInt8]?, for state: State) {
             if fragments.count >= FrameCache.maxStatesPerObject { fragments.removeAll(); statements.removeAll() }
@@ -68,8 +74,23 @@ final class FrameCache: @unchecked Sendable {
     /// Whether new states may be made by swapping texts (`FrameLabelSwap`); tests turn it off for reference renders.
     var swapText = true
 
-    /// Fragments made by swapping texts, and objects rendered by Graphviz after the first frame (for tests).
-    private(set) var counts = (swapped: 0, rendered: 0)
+    /// Fragments made by swapping texts, objects rendered by Graphviz after the first frame,
+    /// and whether the first frame came from the layout pass (for tests).
+    private(set) var counts = (swapped: 0, rendered: 0, fromLayoutPass: false)
+
+    /// The layout pass's SVG of the finished pass, pinned (`Graphviz.layoutAndPinnedSVG`), and
+    /// the DOT it was laid out from: the first frame is made from it (`fromLayoutPass`), then it is dropped.
+    struct LayoutPass {
+        let svg: [UInt8]
+        let dot: String
+    }
+
+    private var layoutPass: LayoutPass?
+
+    /// Gives the cache the layout pass's render, before any frame is asked for.
+    func keep(_ pass: LayoutPass) {
+        lock.withLock { if !prepared { layoutPass = pass } }
+    }
 
     /// Whether frames come from the cache, and how many objects it knows (for tests).
     var status: (usable: Bool, objects: Int) {
@@ -222,13 +243,37 @@ final class FrameCache: @unchecked Sendable {
         return out
     }
 
-    /// The first frame: render it whole, learn the structure, keep every fragment.
+    /// The first frame: made from the layout pass's render (`layoutPass`)
+    /// when it can be, otherwise rendered whole; learns the structure and keeps every fragment.
     private func prepare(_ layout: FigureLayout, _ frame: FigureFrame) throws(GraphvizError) -> [UInt8] {
         let figure = layout.figure
         let (dot, ends, owned) = figure.partialDOT(frame, pinnedTo: layout.geometry, include: nil)
-        let bytes = try Graphviz.render(dot: dot, engine: .nop2, format: .svg)
         edgeEnds = ends
         owners = owned
+        let dependencies = self.dependencies(figure, ends)
+        let lines = swapText ? Self.statements(dot) : [:]
+        if let pass = layoutPass, swapText, !figure.options.legend {
+            layoutPass = nil
+            if let bytes = fromLayoutPass(pass, dependencies, lines, figure, layout.geometry, frame) {
+                counts.fromLayoutPass = true
+                if Self.swapCheck.enabled {
+                    let reference = try Graphviz.render(dot: dot, engine: .nop2, format: .svg)
+                    Self.swapCheck.record(matches: reference == bytes, figure, frame)
+                }
+                return bytes
+            }
+        }
+        layoutPass = nil
+        let bytes = try Graphviz.render(dot: dot, engine: .nop2, format: .svg)
+        // With a legend (a graph label), `nop2` offsets a partial frame's
+        // objects by the label's height: not cacheable yet, Graphviz renders.
+        guard !figure.options.legend, let split = Self.split(bytes),
+              learn(split, dependencies, lines, figure, frame) else { usable = false; return bytes }
+        return bytes
+    }
+
+    /// What each object's statement depends on, by object `id`.
+    private func dependencies(_ figure: Figure, _ ends: [String: (String, String)]) -> [String: Dependency] {
         var dependencies: [String: Dependency] = [:]
         for node in figure.graph.nodes {
             dependencies["node-\(node.id.index)"] = .node(node.id)
@@ -245,20 +290,65 @@ final class FrameCache: @unchecked Sendable {
         for (tail, _) in ends.values where tail.contains("-use-") {  // copies of a split leaf (SplitLeaf.swift)
             if let i = Int(tail.dropFirst(5).prefix { $0.isNumber }) { dependencies[tail] = .node(NodeID(i)) }
         }
-        // With a legend (a graph label), `nop2` offsets a partial frame's
-        // objects by the label's height: not cacheable yet, Graphviz renders.
-        guard !figure.options.legend, let split = Self.split(bytes) else { usable = false; return bytes }
-        let lines = swapText ? Self.statements(dot) : [:]
+        return dependencies
+    }
+
+    /// Keeps the header, footer and every fragment of a whole frame (`frame`,
+    /// whose statements are `lines`); false when an object is unknown or seen twice.
+    private func learn(_ split: (header: ArraySlice<UInt8>, fragments: [(String, ArraySlice<UInt8>)], footer: ArraySlice<UInt8>),
+                       _ dependencies: [String: Dependency], _ lines: [String: [UInt8]],
+                       _ figure: Figure, _ frame: FigureFrame) -> Bool {
         header = Array(split.header)
         footer = Array(split.footer)
         for (id, fragment) in split.fragments {
-            guard let dependency = dependencies[id], index[id] == nil else { usable = false; return bytes }
+            guard let dependency = dependencies[id], index[id] == nil else { return false }
             index[id] = objects.count
             var object = Object(id: id, dependency: dependency)
             object.keep(Array(fragment), lines[id], for: state(dependency, figure, frame))
             objects.append(object)
         }
-        return bytes
+        return true
+    }
+
+    /// The first frame made from the layout pass's pinned render of the
+    /// finished pass: its fragments, with texts swapped where `frame`'s
+    /// statements (`lines`) differ. Nil, with nothing kept, when a fragment
+    /// cannot be swapped (a highlight, an override): Graphviz renders the frame.
+    private func fromLayoutPass(_ pass: LayoutPass, _ dependencies: [String: Dependency], _ lines: [String: [UInt8]],
+                                _ figure: Figure, _ geometry: GraphvizLayout, _ frame: FigureFrame) -> [UInt8]? {
+        func forget() -> [UInt8]? {
+            header = []; footer = []; objects = []; index = [:]; counts.swapped = 0
+            return nil
+        }
+        guard let split = Self.split(pass.svg), learn(split, dependencies, Self.pinnedStatements(pass.dot, geometry, dependencies), figure, .complete) else {
+            return forget()
+        }
+        var out = header
+        out.reserveCapacity(pass.svg.count + 4096)
+        for i in objects.indices {
+            let s = state(objects[i].dependency, figure, frame)
+            if objects[i].fragments[s] == nil {
+                guard s.override == nil, let new = lines[objects[i].id], let (fragment, old) = objects[i].only,
+                      let swapped = FrameLabelSwap.swap(fragment, old: old, new: new) else { return forget() }
+                objects[i].keep(swapped, new, for: s)
+                counts.swapped += 1
+            }
+            out += objects[i].fragments[s]!
+        }
+        return out + footer
+    }
+
+    /// The statements of the layout pass's DOT as a pinned frame writes them
+    /// (`FrameLabelSwap` compares statements without their geometry; edge
+    /// labels' rules also get their pinned width, `LabelGrid.pinningRule`).
+    private static func pinnedStatements(_ dot: String, _ geometry: GraphvizLayout,
+                                         _ dependencies: [String: Dependency]) -> [String: [UInt8]] {
+        var lines = statements(dot)
+        for (id, line) in lines {
+            guard case .label? = dependencies[id], let label = geometry.nodes[id] else { continue }
+            lines[id] = LabelGrid.pinningRule(line, width: LabelGrid.ruleWidth(label))
+        }
+        return lines
     }
 
     /// Renders the objects at `missing` (and the ends of missing edges) in their states for this frame.

@@ -15,6 +15,11 @@
 // fragment to the bytes Graphviz renders.
 
 import ChainRuleSupport
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 
 /// Edits a cached SVG fragment for an object whose DOT statement changed only in its texts.
 enum FrameLabelSwap {
@@ -56,7 +61,10 @@ enum FrameLabelSwap {
         let bytes: Bytes
     }
 
-    /// One DOT node statement split into its HTML label, its tooltip, and everything else.
+    /// One DOT node statement split into its HTML label, its tooltip, and
+    /// everything else but its geometry (`pos`, `width`, `height`: an object
+    /// has one place and size in every frame of a layout, pinned or not —
+    /// the layout pass's unpinned statements compare with pinned ones).
     struct Statement {
         var label: ArraySlice<UInt8>?
         var tooltip: ArraySlice<UInt8>?
@@ -84,6 +92,26 @@ enum FrameLabelSwap {
                 at = close
             }
             rest += line[at...]
+            for key in ["height=\"", "pos=\"", "width=\""] { Self.remove(key, from: &rest) }
+        }
+
+        /// Removes the attribute that starts with `key` (`pos="`) from a statement's attribute list, if any.
+        static func remove(_ key: String, from rest: inout Bytes) {
+            let k = Bytes(key.utf8)
+            var from = 0
+            while let p = firstIndex(of: k, in: rest, from: from) {
+                from = p + 1
+                let afterComma = p >= 2 && rest[p - 2] == UInt8(ascii: ",") && rest[p - 1] == UInt8(ascii: " ")
+                let first = p >= 1 && rest[p - 1] == UInt8(ascii: "[")
+                guard afterComma || first, let close = rest[(p + k.count)...].firstIndex(of: UInt8(ascii: "\"")) else { continue }
+                if afterComma {
+                    rest.removeSubrange((p - 2)...close)
+                } else {
+                    let separator = close + 2 < rest.count && rest[close + 1] == UInt8(ascii: ",") && rest[close + 2] == UInt8(ascii: " ")
+                    rest.removeSubrange(p...(separator ? close + 2 : close))
+                }
+                return
+            }
         }
 
         /// Where the first of two markers ends (the attribute's value starts).
@@ -123,107 +151,44 @@ enum FrameLabelSwap {
 
     static func xmlEscaped(_ s: String) -> String { String(decoding: xmlEscaped(Bytes(s.utf8)), as: UTF8.self) }
 
-    // MARK: - HTML labels
-
-    /// A text of an HTML label, with what places and sizes it.
-    struct LabelText {
-        var text: ArraySlice<UInt8>
-        var size: Double
-        var bold: Bool
-        var italic: Bool
-        /// Where the text sits in its cell: 0 left, 0.5 centre, 1 right; nil when not alone in its cell.
-        var align: Double?
-    }
-
-    /// The label's tags (the skeleton) and texts, in order.
-    static func parse(_ html: ArraySlice<UInt8>) -> (tags: [ArraySlice<UInt8>], texts: [LabelText])? {
-        var tags: [ArraySlice<UInt8>] = []
-        var texts: [LabelText] = []
-        var sizes: [Double] = []
-        var bold = 0, italic = 0
-        var cellAlign: Double? = nil
-        var cellFirstText: Int? = nil
-        var cellSplit = false
-        var i = html.startIndex
-        func has(_ tag: ArraySlice<UInt8>, _ s: String) -> Bool { firstIndex(of: Bytes(s.utf8), in: Bytes(tag)) != nil }
-        func starts(_ tag: ArraySlice<UInt8>, _ s: String) -> Bool { tag.starts(with: s.utf8) }
-        while i < html.endIndex {
-            if html[i] == UInt8(ascii: "<") {
-                guard let close = html[i...].firstIndex(of: UInt8(ascii: ">")) else { return nil }
-                let tag = html[i...close]
-                tags.append(tag)
-                if starts(tag, "<FONT") {
-                    let t = Bytes(tag), key = Bytes("POINT-SIZE=\"".utf8)
-                    guard !has(tag, "FACE="), let r = firstIndex(of: key, in: t),
-                          let q = t[(r + key.count)...].firstIndex(of: UInt8(ascii: "\"")),
-                          let size = Double(String(decoding: t[(r + key.count)..<q], as: UTF8.self)) else { return nil }
-                    sizes.append(size)
-                } else if starts(tag, "</FONT>") {
-                    guard !sizes.isEmpty else { return nil }
-                    sizes.removeLast()
-                } else if starts(tag, "<B>") { bold += 1 } else if starts(tag, "</B>") { bold -= 1 }
-                else if starts(tag, "<I>") { italic += 1 } else if starts(tag, "</I>") { italic -= 1 }
-                else if starts(tag, "<TD") {
-                    if has(tag, "BALIGN") { cellAlign = nil }
-                    else if has(tag, "ALIGN=\"RIGHT\"") { cellAlign = 1 }
-                    else if has(tag, "ALIGN=\"LEFT\"") { cellAlign = 0 }
-                    else if has(tag, "ALIGN=") && !has(tag, "ALIGN=\"CENTER\"") { cellAlign = nil }
-                    else { cellAlign = 0.5 }
-                    cellFirstText = nil
-                    cellSplit = false
-                } else if starts(tag, "<BR") {
-                    cellSplit = true
-                    if let first = cellFirstText { for k in first..<texts.count { texts[k].align = nil } }
-                } else if starts(tag, "</TD>") {
-                    cellFirstText = nil
-                }
-                i = close + 1
-            } else {
-                let end = html[i...].firstIndex(of: UInt8(ascii: "<")) ?? html.endIndex
-                guard let size = sizes.last else { return nil }
-                let alone = cellFirstText == nil && !cellSplit
-                if let first = cellFirstText { for k in first..<texts.count { texts[k].align = nil } }
-                texts.append(LabelText(text: html[i..<end], size: size, bold: bold > 0, italic: italic > 0,
-                                       align: alone ? cellAlign : nil))
-                if cellFirstText == nil { cellFirstText = texts.count - 1 }
-                i = end
-            }
-        }
-        return (tags, texts)
-    }
-
     /// Edits of `fragment`'s `<text>` elements for the label `old` → `new`, or nil.
     static func labelEdits(_ fragment: Bytes, old: ArraySlice<UInt8>, new: ArraySlice<UInt8>) -> [Edit]? {
-        guard let a = parse(old), let b = parse(new), a.tags.elementsEqual(b.tags), a.texts.count == b.texts.count else { return nil }
+        guard let a = parse(old), let b = parse(new), a.skeleton == b.skeleton, a.texts.count == b.texts.count else { return nil }
         let spans = textElements(fragment)
         guard spans.count == a.texts.count else { return nil }
         var edits: [Edit] = []
-        for k in a.texts.indices where a.texts[k].text != b.texts[k].text {
+        for k in a.texts.indices where !old[a.texts[k].range].elementsEqual(new[b.texts[k].range]) {
             let o = a.texts[k], n = b.texts[k]
+            let ob = old[o.range], nb = new[n.range]
             guard let align = o.align, n.align == align, o.size == n.size, o.bold == n.bold, o.italic == n.italic,
-                  isPlain(o.text), isPlain(n.text) else { return nil }
-            let ot = String(decoding: o.text, as: UTF8.self), nt = String(decoding: n.text, as: UTF8.self)
+                  isPlain(ob), isPlain(nb) else { return nil }
+            let ot = String(decoding: ob, as: UTF8.self), nt = String(decoding: nb, as: UTF8.self)
             guard GraphvizTextMetrics.isKnown(ot, bold: o.bold, italic: o.italic),
                   GraphvizTextMetrics.isKnown(nt, bold: n.bold, italic: n.italic) else { return nil }
             let span = spans[k]
-            guard fragment[span.content].elementsEqual(xmlEscaped(o.text)),
+            guard fragment[span.content].elementsEqual(xmlEscaped(ob)),
                   let x = Double(String(decoding: fragment[span.x], as: UTF8.self)) else { return nil }
             let wo = GraphvizTextMetrics.labelWidth(ot, size: o.size, bold: o.bold, italic: o.italic)
             let wn = GraphvizTextMetrics.labelWidth(nt, size: n.size, bold: n.bold, italic: n.italic)
             guard wo > 0, wn > 0 else { return nil }
-            edits.append(Edit(range: span.x, bytes: Bytes(number(x + (wo - wn) * align).utf8)))
-            edits.append(Edit(range: span.content, bytes: xmlEscaped(n.text)))
+            edits.append(Edit(range: span.x, bytes: numberBytes(x + (wo - wn) * align)))
+            edits.append(Edit(range: span.content, bytes: xmlEscaped(nb)))
         }
         return edits
     }
 
     /// A coordinate as Graphviz's `gvprintdouble` writes it: two decimals, trailing zeros cut.
-    static func number(_ v: Double) -> String {
-        if v > -0.005 && v < 0.005 { return "0" }
-        var s = Bytes(String(format: "%.2f", v).utf8)
+    static func number(_ v: Double) -> String { String(decoding: numberBytes(v), as: UTF8.self) }
+
+    /// `number` as bytes (C's `%.2f`, as Graphviz prints it).
+    static func numberBytes(_ v: Double) -> Bytes {
+        if v > -0.005 && v < 0.005 { return [UInt8(ascii: "0")] }
+        var buffer = [CChar](repeating: 0, count: 64)
+        let n = Int(withVaList([v]) { vsnprintf(&buffer, buffer.count, "%.2f", $0) })
+        var s = buffer[0..<max(0, min(n, buffer.count - 1))].map { UInt8(bitPattern: $0) }
         while s.last == UInt8(ascii: "0") { s.removeLast() }
         if s.last == UInt8(ascii: ".") { s.removeLast() }
-        return String(decoding: s, as: UTF8.self)
+        return s
     }
 
     /// Each `<text …>…</text>` of a fragment: where its `x` value and its content are.

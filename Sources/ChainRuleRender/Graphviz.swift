@@ -160,6 +160,23 @@ package enum Graphviz {
         }
     }
 
+    /// `layout(dot:)`, and, when `render` says so (asked with the geometry),
+    /// the SVG of the laid-out graph pinned to that geometry: the bytes `nop2`
+    /// renders for the same DOT pinned to it (`chainrule_pin_layout`,
+    /// Sources/CGraphvizGuard/pinned_layout.c). Nil SVG when not asked for,
+    /// or for a graph that cannot be pinned in memory (clusters, a graph label).
+    package static func layoutAndPinnedSVG(dot: String, render: (GraphvizLayout) -> Bool = { _ in true })
+        throws(GraphvizError) -> (layout: GraphvizLayout, svg: [UInt8]?) {
+        try GraphvizRuntime.shared.withContext { gvc throws(GraphvizError) in
+            try withGraph(dot, gvc: gvc, engine: .dot) { g throws(GraphvizError) in
+                attach_attrs(g)
+                let geometry = readGeometry(g)
+                guard render(geometry), chainrule_pin_layout(UnsafeMutableRawPointer(g)) == 1 else { return (geometry, nil) }
+                return (geometry, try renderData(gvc, g, format: "svg"))
+            }
+        }
+    }
+
     /// Whether the guard against Graphviz 2.42's `decompose` crash is in
     /// place, and how many extra `decompose` calls it has made (see
     /// `Sources/CGraphvizGuard/guard.c`).

@@ -139,7 +139,7 @@ public struct WorksheetPage: Sendable {
         while true {
             options.answerBoxes = AnswerBoxes(width: max(minimumBox.width / boxScale, widest),
                                               height: minimumBox.height / boxScale)
-            let layout = try FigureLayout(try Figure(first.backward, options: options))
+            let layout = try FigureLayout(try Figure(first.backward, options: options), firstFrame: false)  // drawn from its DOT
             let plan = Plan(figure: box(layout.geometry.boundingBox), paper: paper, text: text)
             attempt += 1
             if plan.fit >= boxScale * 0.995 || boxScale <= minimumScale || attempt == 5 { return (layout, plan, boxScale) }

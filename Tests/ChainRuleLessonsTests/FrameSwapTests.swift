@@ -38,6 +38,7 @@ import Testing
             #expect(results.checked > frames.count / 2, "frames made with swapped text: \(results.checked)")
             #expect(results.mismatches.isEmpty, "\(results.mismatches.prefix(5))")
             #expect(layout.frameCache.counts.swapped > layout.frameCache.counts.rendered)
+            if layout.figure.options.slideFit == nil { #expect(layout.frameCache.counts.fromLayoutPass, "first frame made from the layout pass") }
         }
     }
 

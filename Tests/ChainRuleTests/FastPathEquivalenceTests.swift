@@ -32,10 +32,14 @@ import Testing
     /// A two-layer net (x @ W1 + b1 → relu → @ W2 + b2 → softmax cross-entropy),
     /// plus a leaf used on both sides of a product and a product of a leaf with
     /// a value computed from it (where the row/column shortcut must not apply).
-    private func net(dataX: Bool = false) throws -> (Graph, loss: NodeID, other: NodeID, leaves: [NodeID]) {
+    /// With `sparse`, a third of `x` is 0 (as blank pixels are): a perturbed
+    /// `W1` entry then changes only some rows (`RowRecomputation`).
+    private func net(dataX: Bool = false, sparse: Bool = false) throws -> (Graph, loss: NodeID, other: NodeID, leaves: [NodeID]) {
         var rng = SplitMix64(seed: 11)
         var g = Graph()
-        let x = g.leaf("x", matrix(7, 5, &rng), isData: dataX)
+        var xs = matrix(7, 5, &rng)
+        if sparse { for i in stride(from: 0, to: xs.count, by: 3) { xs.scalars[i] = 0 } }
+        let x = g.leaf("x", xs, isData: dataX)
         let t = g.leaf("t", Tensor(vector: [0, 2, 1, 3, 2, 0, 1]))
         let w1 = g.leaf("W1", matrix(5, 6, &rng)), b1 = g.leaf("b1", Tensor(vector: (0..<6).map { Double($0) / 10 - 0.2 }))
         let w2 = g.leaf("W2", matrix(6, 4, &rng)), b2 = g.leaf("b2", Tensor(vector: [0.1, -0.1, 0.2, 0]))
@@ -48,8 +52,9 @@ import Testing
         return (g, loss, other, [x, w1, b1, w2, b2, s])
     }
 
-    @Test func downstreamNumericalGradientEqualsFullForwardPasses() throws {
-        let (g, loss, other, leaves) = try net()
+    @Test(arguments: [false, true])
+    func downstreamNumericalGradientEqualsFullForwardPasses(sparse: Bool) throws {
+        let (g, loss, other, leaves) = try net(sparse: sparse)
         for output in [loss, other] {
             for leaf in leaves {
                 let fast = try GradientCheck.numericalGradient(of: output, withRespectTo: leaf, in: g, step: 1e-4)

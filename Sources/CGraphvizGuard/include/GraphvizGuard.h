@@ -1,11 +1,13 @@
 // A guard against a crash in Graphviz 2.42's dot layout (see guard.c),
 // ChainRule's built-in text layout (TextLayout.h), the SVG renderer's
-// number writer without printf (svg_numbers.c), and the landscape switch (Landscape.h).
+// number writer without printf (svg_numbers.c), the landscape switch (Landscape.h),
+// and a dot layout pinned in memory (PinnedLayout.h).
 #ifndef CHAINRULE_GRAPHVIZ_GUARD_H
 #define CHAINRULE_GRAPHVIZ_GUARD_H
 
 #include "Landscape.h"
 #include "TextLayout.h"
+#include "PinnedLayout.h"
 #include <stddef.h>
 
 /// Installs the guard around the dot layout plugin's `decompose`, which must
