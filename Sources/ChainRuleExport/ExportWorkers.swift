@@ -89,10 +89,19 @@ extension LessonExporter {
         try WorksheetFiles.render(lesson, options: options)
     }
 
+    /// A lesson's training (`> train`), in frames of work: the shipped
+    /// two-layer net's costs about as much as 140 frames (callgrind, 2026-12-01),
+    /// a fifth of every lesson's export; without it the block holding that
+    /// lesson took 62 % of the work.
+    static let trainingWeight = 140
+
     /// Splits `lessons` into `count` contiguous blocks of about equal work
-    /// (steps, and per graph its layout, figures and worksheets).
+    /// (steps, per graph its layout, figures and worksheets, and a training).
     static func blocks(_ lessons: [Lesson], count: Int) -> [Range<Int>] {
-        let weights = lessons.map { $0.steps.count + 12 * max(1, $0.sections.count) }
+        let weights = lessons.map { lesson in
+            lesson.steps.count + 12 * max(1, lesson.sections.count)
+                + (lesson.steps.contains { $0.training != nil } ? trainingWeight : 0)
+        }
         var prefix = [0]
         for w in weights { prefix.append(prefix.last! + w) }
         let total = prefix.last!, n = lessons.count, parts = max(1, min(count, n))

@@ -67,7 +67,7 @@ enum PDFPages {
 
     /// The object number of `key N 0 R` in `text`.
     static func reference(after key: String, in text: String) -> Int? {
-        guard let r = text.range(of: key) else { return nil }
+        guard let r = find(key, in: text) else { return nil }
         let fields = text[r.upperBound...].split(whereSeparator: \.isWhitespace).prefix(3)
         guard fields.count == 3, fields.last == "R" else { return nil }
         return Int(fields.first!)
@@ -224,7 +224,7 @@ enum PDFPages {
             for object in parsed.objects {
                 let (head, rest) = split(object.bytes)
                 heads[object.number] = (head, rest)
-                if head.contains("/Type /Pages") { skip.insert(object.number); map[object.number] = pagesNumber }
+                if find("/Type /Pages", in: head) != nil { skip.insert(object.number); map[object.number] = pagesNumber }
             }
             for object in parsed.objects where !skip.contains(object.number) {
                 map[object.number] = next; next += 1
@@ -373,9 +373,33 @@ enum PDFPages {
         return text == "-0" ? "0" : text
     }
 
+    /// Where ASCII `needle` first occurs in `text`, searched by UTF-8 bytes
+    /// (PDF syntax is ASCII; Foundation's `range(of:)` was 2 % of a worksheet
+    /// worker's instructions).
+    static func find(_ needle: String, in text: String) -> Range<String.Index>? {
+        var text = text
+        let pattern = Array(needle.utf8)
+        let found: Int? = text.withUTF8 { bytes in
+            guard let first = pattern.first, bytes.count >= pattern.count else { return nil }
+            var i = 0
+            while i <= bytes.count - pattern.count {
+                if bytes[i] == first {
+                    var k = 1
+                    while k < pattern.count && bytes[i + k] == pattern[k] { k += 1 }
+                    if k == pattern.count { return i }
+                }
+                i += 1
+            }
+            return nil
+        }
+        guard let found else { return nil }
+        let start = text.utf8.index(text.startIndex, offsetBy: found)
+        return start..<text.utf8.index(start, offsetBy: pattern.count)
+    }
+
     /// Whether an object's dictionary is a page (`/Type /Page`, not `/Pages`).
     static func isPage(_ head: String) -> Bool {
-        guard let r = head.range(of: "/Type /Page") else { return false }
+        guard let r = find("/Type /Page", in: head) else { return false }
         return head[r.upperBound...].first.map { !$0.isLetter } ?? true
     }
 }
