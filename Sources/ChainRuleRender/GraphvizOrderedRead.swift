@@ -35,13 +35,33 @@ enum GraphvizOrderedRead {
     }
 
     /// Allocations of one graph, each after the previous one, zeroed.
+    ///
+    /// The memory is one reserved range of addresses (`mmap` with
+    /// `MAP_NORESERVE`: pages cost memory only once touched), so a later
+    /// allocation always has a higher address. Separate `calloc` chunks did
+    /// not guarantee that: a second chunk could come from below the first
+    /// (another thread's malloc arena, a freed block), and clusters named in
+    /// it were then drawn first — grouped frames differed now and then from a
+    /// whole render under load. Past the reservation (a graph needing more
+    /// than `reservation` bytes of cgraph memory), chunks of `calloc` follow.
     final class Arena {
+        static let reservation = 256 << 20
+        static let chunkSize = 64 << 10
+        private var region: UnsafeMutableRawPointer?
         private var chunks: [UnsafeMutableRawPointer] = []
         private var next: UnsafeMutableRawPointer?
         private var left = 0
         /// The first allocation: cgraph's closure of the graph, freed last by `agclose`.
         private(set) var first: UnsafeMutableRawPointer?
-        static let chunkSize = 64 << 10
+
+        init() {
+            let p = mmap(nil, Self.reservation, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+            if let p, p != MAP_FAILED {
+                region = p
+                next = p
+                left = Self.reservation
+            }
+        }
 
         func allocate(_ request: Int) -> UnsafeMutableRawPointer? {
             let size = (max(request, 1) + 15) & ~15
@@ -58,7 +78,10 @@ enum GraphvizOrderedRead {
             return p
         }
 
-        deinit { for chunk in chunks { free(chunk) } }
+        deinit {
+            if let region { munmap(region, Self.reservation) }
+            for chunk in chunks { free(chunk) }
+        }
     }
 
     /// cgraph's default discipline with `memory` for allocations and `input`
