@@ -379,19 +379,7 @@ enum PDFPages {
     static func find(_ needle: String, in text: String) -> Range<String.Index>? {
         var text = text
         let pattern = Array(needle.utf8)
-        let found: Int? = text.withUTF8 { bytes in
-            guard let first = pattern.first, bytes.count >= pattern.count else { return nil }
-            var i = 0
-            while i <= bytes.count - pattern.count {
-                if bytes[i] == first {
-                    var k = 1
-                    while k < pattern.count && bytes[i + k] == pattern[k] { k += 1 }
-                    if k == pattern.count { return i }
-                }
-                i += 1
-            }
-            return nil
-        }
+        let found = text.withUTF8 { ByteScan.find(pattern, in: $0, from: 0) }
         guard let found else { return nil }
         let start = text.utf8.index(text.startIndex, offsetBy: found)
         return start..<text.utf8.index(start, offsetBy: pattern.count)
